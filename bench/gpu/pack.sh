@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Packs what the GPU machine needs but has not (it has no JDK, no Maven, no network) into .device/:
+# a jlink'ed Java runtime, the CLI and its libraries, the compiled tests and the JUnit console launcher.
+# Then, on the GPU machine (device tool: carry [".device"]):  bash bench/gpu/run.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="$ROOT/.device"
+JUNIT_CONSOLE_VERSION=1.14.4
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME
+
+cd "$ROOT"
+mvn -B -q -DskipTests package
+mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION \
+    -DoutputDirectory="$ROOT/build/junit" >/dev/null
+
+rm -rf "$OUT"
+mkdir -p "$OUT/lib" "$OUT/test-classes"
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
+    --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$OUT/jre"
+cp cli/target/lowbit-cli.jar "$OUT/"
+cp cli/target/lib/*.jar "$OUT/lib/"
+# the tokenizers jar carries native builds for four platforms; the GPU machine needs linux-x86_64 only
+for jar in "$OUT"/lib/tokenizers-*.jar; do
+  zip -q -d "$jar" 'native/lib/osx-*' 'native/lib/win-*' 'native/lib/linux-aarch64/*' >/dev/null || true
+done
+cp "$ROOT/build/junit/junit-platform-console-standalone-$JUNIT_CONSOLE_VERSION.jar" "$OUT/junit-console.jar"
+for m in bindings quant cli; do
+  [[ -d "$m/target/test-classes" ]] && cp -r "$m/target/test-classes" "$OUT/test-classes/$m"
+done
+du -sh "$OUT" "$OUT"/* | sed 's/^/[pack] /'

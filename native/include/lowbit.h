@@ -1,0 +1,196 @@
+/*
+ * lowbit.h - the one public C header of liblowbit.
+ *
+ * Conventions (see docs/ARCHITECTURE.md):
+ *  - every function returns an int status (LB_OK = 0); on failure lb_last_error() gives the
+ *    message of the calling thread's last failure. No C++ exception ever leaves the library.
+ *  - handles are opaque; each kind has exactly one lb_*_free, which accepts NULL.
+ *  - sizes are int64_t; dtypes and devices are small integer enums (LB_DTYPE_*, LB_DEVICE_*).
+ *  - option structs start with struct_size (set it to sizeof(the struct)) so they can grow.
+ *  - native code never calls back into the caller.
+ */
+#ifndef LOWBIT_H
+#define LOWBIT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status codes ---- */
+#define LB_OK 0
+#define LB_ERR_INVALID_ARGUMENT 1
+#define LB_ERR_UNSUPPORTED 2
+#define LB_ERR_OUT_OF_MEMORY 3
+#define LB_ERR_CUDA 4
+#define LB_ERR_INTERNAL 5
+
+/* ---- dtypes ---- */
+#define LB_DTYPE_F32 0
+#define LB_DTYPE_F16 1
+#define LB_DTYPE_BF16 2
+#define LB_DTYPE_I8 3
+#define LB_DTYPE_U8 4
+#define LB_DTYPE_I16 5
+#define LB_DTYPE_I32 6
+#define LB_DTYPE_I64 7
+
+/* ---- device types ---- */
+#define LB_DEVICE_CPU 0
+#define LB_DEVICE_CUDA 1
+
+#define LB_VERSION_MAJOR 0
+#define LB_VERSION_MINOR 1
+#define LB_VERSION_PATCH 0
+
+typedef struct lb_tensor_s *lb_tensor;
+
+/* Message of this thread's last failed call ("" if none). Valid until the next lowbit call on this thread. */
+const char *lb_last_error(void);
+
+int lb_version(int32_t *major, int32_t *minor, int32_t *patch);
+
+typedef struct lb_runtime_info {
+    int64_t struct_size;
+    char torch_version[32];        /* libtorch version the library was built against */
+    int32_t cuda_built;            /* 1 if the CUDA kernels are compiled in */
+    int32_t cuda_available;        /* 1 if a CUDA device can be used now */
+    int32_t cuda_device_count;
+    int32_t num_threads;           /* libtorch intra-op threads of the calling thread */
+} lb_runtime_info;
+
+int lb_runtime_info_get(lb_runtime_info *info);
+
+/* Writes the NUL-terminated name of CUDA device `index` into buf (truncated to capacity). */
+int lb_cuda_device_name(int32_t index, char *buf, int64_t capacity);
+
+int lb_set_num_threads(int32_t threads);
+int lb_manual_seed(uint64_t seed);
+
+/* ---- tensors ---- */
+
+/* Copies `data` (C-contiguous, dtype, shape[ndim]) into a new tensor on the given device. */
+int lb_tensor_from_host(const void *data, int32_t dtype, const int64_t *shape, int32_t ndim,
+                        int32_t device_type, int32_t device_index, lb_tensor *out);
+/* Copies the tensor (made contiguous, same dtype) into dst, which must hold at least nbytes. */
+int lb_tensor_to_host(lb_tensor t, void *dst, int64_t capacity_bytes);
+int lb_tensor_dtype(lb_tensor t, int32_t *dtype);
+int lb_tensor_ndim(lb_tensor t, int32_t *ndim);
+/* Writes min(ndim, capacity) sizes into shape. */
+int lb_tensor_shape(lb_tensor t, int64_t *shape, int32_t capacity);
+int lb_tensor_device(lb_tensor t, int32_t *device_type, int32_t *device_index);
+int lb_tensor_nbytes(lb_tensor t, int64_t *nbytes);
+/* New tensor with the same values converted to dtype on the given device. */
+int lb_tensor_to(lb_tensor t, int32_t dtype, int32_t device_type, int32_t device_index, lb_tensor *out);
+void lb_tensor_free(lb_tensor t);
+
+/* ---- group-wise round-to-nearest quantization ----
+ * weight [out, in] (f32, f16 or bf16; computed in f32). Groups of group_size consecutive input
+ * columns share a scale and zero point; group_size <= 0 means per output channel (one group per
+ * row); a group_size larger than `in` is capped to `in`; otherwise it must divide `in`.
+ * Asymmetric (symmetric = 0):  s = clamp((max - min) / (2^bits - 1), 1e-4, 1e4),
+ *                              z = clamp(round(-min / s), 0, 2^bits - 1)
+ * Symmetric (symmetric = 1):   s = max|w| / (2^(bits-1) - 1) (1 for an all-zero group),
+ *                              z = 2^(bits-1)
+ * Both: q = clamp(round(w / s) + z, 0, 2^bits - 1), w' = (q - z) * s; round = half to even.
+ * Outputs (new tensors on the weight's device): codes u8 [out, in], scales f32 [out, groups],
+ * zeros f32 [out, groups] (integer valued), dequant f32 [out, in]. bits in 2..8.
+ */
+typedef struct lb_rtn_options {
+    int64_t struct_size;
+    int32_t bits;
+    int32_t symmetric;
+    int64_t group_size;
+} lb_rtn_options;
+
+int lb_quantize_rtn(lb_tensor weight, const lb_rtn_options *options, lb_tensor *codes,
+                    lb_tensor *scales, lb_tensor *zeros, lb_tensor *dequant);
+
+/* ---- tensor utilities ---- */
+
+/* Wraps caller memory without copying (CPU only). The caller keeps `data` alive and unchanged until
+ * the tensor is freed. For zero-copy views of memory-mapped checkpoint tensors. */
+int lb_tensor_wrap_host(void *data, int32_t dtype, const int64_t *shape, int32_t ndim, lb_tensor *out);
+/* New contiguous tensor: the transpose of a 2-D tensor. */
+int lb_tensor_transpose(lb_tensor t, lb_tensor *out);
+/* Sums over all elements, in float64: sum((a - b)^2) and sum(a^2). Same shape required. */
+int lb_tensor_sq_error(lb_tensor reference, lb_tensor approx, double *sum_sq_error, double *sum_sq_reference);
+
+/* ---- bit packing (GPTQ-style int32 words, least significant bits first) ----
+ * Packs integer values (u8 or i32, each in [0, 2^bits)) of a 2-D tensor along `dim` (0 or 1) into
+ * int32 words. bits 2, 4, 8: 32/bits values per word, value j of a word at bits [bits*j, bits*j+bits).
+ * bits 3: 32 values in 3 words as one 96-bit little-endian stream (value t at stream bits [3t, 3t+3)).
+ * The packed dimension must be a multiple of 32/bits (of 32 for bits 3); it becomes size*bits/32.
+ * Values out of range are an invalid argument. */
+int lb_pack_bits(lb_tensor values, int32_t bits, int32_t dim, lb_tensor *packed);
+/* The inverse: int32 words -> u8 values; the packed dimension grows to size*32/bits. */
+int lb_unpack_bits(lb_tensor packed, int32_t bits, int32_t dim, lb_tensor *values);
+
+/* Dequantizes a GPTQ-style packed linear: qweight i32 [in*bits/32, out], qzeros i32
+ * [groups, out*bits/32], scales (f16/bf16/f32) [groups, out], g_idx i32 [in] (NULL: i / group_size)
+ * -> weight f32 [out, in], W[o,i] = (q[i,o] - z[g_idx[i],o]) * s[g_idx[i],o].
+ * zero_offset is added to the stored zero points: 0 for the v2 convention, 1 for GPTQ v1 (z - 1 stored),
+ * in which case z = (stored + 1) mod 2^bits. */
+int lb_dequantize_gptq(lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, lb_tensor g_idx, int32_t bits,
+                       int64_t group_size, int32_t zero_offset, lb_tensor *weight);
+
+/* ---- Llama-family decoder ---- */
+
+typedef struct lb_llama_config {
+    int64_t struct_size;
+    int64_t hidden_size;
+    int64_t intermediate_size;
+    int64_t num_heads;
+    int64_t num_kv_heads;
+    int64_t head_dim;
+    double rope_theta;
+    double rms_norm_eps;
+    int32_t compute_dtype;   /* LB_DTYPE_F32, LB_DTYPE_F16 or LB_DTYPE_BF16 */
+    int32_t reserved;
+} lb_llama_config;
+
+/* One decoder layer's weights, as HF stores them ([out, in] linears). Biases may be NULL. */
+typedef struct lb_llama_block_weights {
+    int64_t struct_size;
+    lb_tensor input_norm;
+    lb_tensor q_proj;
+    lb_tensor k_proj;
+    lb_tensor v_proj;
+    lb_tensor o_proj;
+    lb_tensor q_bias;
+    lb_tensor k_bias;
+    lb_tensor v_bias;
+    lb_tensor o_bias;
+    lb_tensor post_attention_norm;
+    lb_tensor gate_proj;
+    lb_tensor up_proj;
+    lb_tensor down_proj;
+} lb_llama_block_weights;
+
+typedef struct lb_block_s *lb_block;
+
+/* A decoder layer ready to run: the weights are copied, converted to the compute dtype, onto the device. */
+int lb_llama_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights,
+                          int32_t device_type, int32_t device_index, lb_block *out);
+void lb_llama_block_free(lb_block block);
+/* hidden [batch, seq, hidden] -> new tensor of the same shape (compute dtype, block's device);
+ * positions 0..seq-1, causal attention. */
+int lb_llama_block_forward(lb_block block, lb_tensor hidden, lb_tensor *out);
+
+/* ids i32/i64 [batch, seq] -> rows of table [vocab, hidden] as [batch, seq, hidden] in `dtype`, on the
+ * device of `device_type`/`device_index`. Out-of-range ids are an invalid argument. */
+int lb_embedding(lb_tensor table, lb_tensor ids, int32_t dtype, int32_t device_type, int32_t device_index,
+                 lb_tensor *out);
+
+/* Final RMSNorm and LM head over hidden [batch, seq, hidden]. With ids [batch, seq], nll (if not NULL)
+ * receives f32 [batch, seq-1]: -log p(ids[:, t+1] | ..t). logits (if not NULL) receives f32
+ * [batch, seq, vocab]. Logits are computed in f32 from the normed hidden state. */
+int lb_llama_head(lb_tensor hidden, lb_tensor norm_weight, lb_tensor lm_head, double rms_norm_eps,
+                  lb_tensor ids, lb_tensor *nll, lb_tensor *logits);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOWBIT_H */
