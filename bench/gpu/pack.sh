@@ -19,7 +19,8 @@ mkdir -p "$OUT/lib" "$OUT/test-classes"
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$OUT/jre"
 cp cli/target/lowbit-cli.jar "$OUT/"
-cp cli/target/lib/*.jar "$OUT/lib/"
+cp cli/target/lib/*.jar bench/target/lib/*.jar "$OUT/lib/"
+cp bench/target/lowbit-bench-*.jar "$OUT/lowbit-bench.jar"
 # the tokenizers jar carries native builds for four platforms; the GPU machine needs linux-x86_64 only
 for jar in "$OUT"/lib/tokenizers-*.jar; do
   zip -q -d "$jar" 'native/lib/osx-*' 'native/lib/win-*' 'native/lib/linux-aarch64/*' >/dev/null || true

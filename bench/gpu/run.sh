@@ -42,4 +42,8 @@ step "CLI"
 LOWBIT=("$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -Dlowbit.home="$ROOT" -jar "$ROOT/.device/lowbit-cli.jar")
 "${LOWBIT[@]}" info
 "${LOWBIT[@]}" demo --device cuda || status=1
+step "JMH: RTN through the bindings (cuda, cpu)"
+"$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -cp "$ROOT/.device/lowbit-bench.jar:$ROOT/.device/lib/*" \
+    org.openjdk.jmh.Main RtnBenchmark -p device=cuda,cpu -wi 2 -i 3 -f 1 -rf json -rff "$RESULTS/jmh-rtn.json" 2>&1 \
+    | tee "$RESULTS/jmh-rtn.log" | grep -E "^Benchmark|RtnBenchmark\." || status=1
 exit $status

@@ -66,6 +66,8 @@ int lb_runtime_info_get(lb_runtime_info *info);
 int lb_cuda_device_name(int32_t index, char *buf, int64_t capacity);
 
 int lb_set_num_threads(int32_t threads);
+/* Waits until all work queued on the device has finished (a no-op for the CPU). For timing. */
+int lb_synchronize(int32_t device_type, int32_t device_index);
 int lb_manual_seed(uint64_t seed);
 
 /* ---- tensors ---- */

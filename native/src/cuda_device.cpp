@@ -31,6 +31,18 @@ std::string device_name(int index) {
   return properties.name;
 }
 
+void synchronize(int index) {
+  int previous = 0;
+  cudaGetDevice(&previous);
+  cudaError_t status = cudaSetDevice(index);
+  if (status == cudaSuccess) status = cudaDeviceSynchronize();
+  cudaSetDevice(previous);
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    throw Error(LB_ERR_CUDA, std::string("cudaDeviceSynchronize failed: ") + cudaGetErrorString(status));
+  }
+}
+
 #else
 
 bool built() { return false; }
@@ -38,6 +50,10 @@ bool built() { return false; }
 int device_count() { return 0; }
 
 std::string device_name(int) {
+  throw_unsupported("liblowbit was built without CUDA");
+}
+
+void synchronize(int) {
   throw_unsupported("liblowbit was built without CUDA");
 }
 

@@ -10,5 +10,7 @@ bool built();
 int device_count();
 // Requires built() and 0 <= index < device_count(); throws lb::Error(LB_ERR_CUDA) if the query fails.
 std::string device_name(int index);
+// Waits for all work on device `index`; throws lb::Error(LB_ERR_CUDA) on failure.
+void synchronize(int index);
 
 }  // namespace lb::cuda

@@ -100,6 +100,7 @@ void quantize_rtn(lb_tensor weight, const lb_rtn_options* options, lb_tensor* co
   require_non_null(scales, "scales");
   require_non_null(zeros, "zeros");
   require_non_null(dequant, "dequant");
+  *codes = *scales = *zeros = *dequant = nullptr;
   const RtnShape shape = check_arguments(w, *options);
 
   const at::Tensor w32 = w.to(at::kFloat).contiguous();

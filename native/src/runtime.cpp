@@ -60,3 +60,21 @@ void set_num_threads(int32_t threads) {
 void manual_seed(uint64_t seed) { at::manual_seed(seed); }
 
 }  // namespace lb
+
+namespace lb {
+
+void synchronize(int32_t device_type, int32_t device_index) {
+  if (device_type == LB_DEVICE_CPU) return;
+  if (device_type != LB_DEVICE_CUDA) {
+    throw_invalid("device_type=" + std::to_string(device_type) + " (expected LB_DEVICE_CPU=0 or LB_DEVICE_CUDA=1)");
+  }
+  if (!cuda::built()) throw_unsupported("liblowbit was built without CUDA");
+  const int count = cuda::device_count();
+  if (device_index < 0 || device_index >= count) {
+    throw_invalid("device_index=" + std::to_string(device_index) + " out of range (" + std::to_string(count) +
+                  " CUDA devices visible)");
+  }
+  cuda::synchronize(device_index);
+}
+
+}  // namespace lb

@@ -23,6 +23,10 @@ int lb_set_num_threads(int32_t threads) {
   return guard("lb_set_num_threads", [&] { lb::set_num_threads(threads); });
 }
 
+int lb_synchronize(int32_t device_type, int32_t device_index) {
+  return guard("lb_synchronize", [&] { lb::synchronize(device_type, device_index); });
+}
+
 int lb_manual_seed(uint64_t seed) {
   return guard("lb_manual_seed", [&] { lb::manual_seed(seed); });
 }

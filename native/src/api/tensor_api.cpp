@@ -11,7 +11,7 @@ extern "C" {
 int lb_tensor_from_host(const void* data, int32_t dtype, const int64_t* shape, int32_t ndim, int32_t device_type,
                         int32_t device_index, lb_tensor* out) {
   return guard("lb_tensor_from_host", [&] {
-    lb::require_non_null(out, "out");
+    *lb::require_non_null(out, "out") = nullptr;
     *out = lb::tensor_from_host(data, dtype, shape, ndim, device_type, device_index);
   });
 }
@@ -42,7 +42,7 @@ int lb_tensor_nbytes(lb_tensor t, int64_t* nbytes) {
 
 int lb_tensor_to(lb_tensor t, int32_t dtype, int32_t device_type, int32_t device_index, lb_tensor* out) {
   return guard("lb_tensor_to", [&] {
-    lb::require_non_null(out, "out");
+    *lb::require_non_null(out, "out") = nullptr;
     *out = lb::tensor_to(t, dtype, device_type, device_index);
   });
 }

@@ -1449,4 +1449,49 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class lb_synchronize$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT
+        );
+    }
+
+    private static class lb_synchronize {
+        public static final FunctionDescriptor DESC = lb_synchronize$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_synchronize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_synchronize$descriptor() {
+        return lb_synchronize$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_synchronize$handle() {
+        return lb_synchronize.HANDLE;
+    }
+
+    public static MemorySegment lb_synchronize$address() {
+        return lb_synchronize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_synchronize(int32_t device_type, int32_t device_index)
+     * }
+     */
+    public static int lb_synchronize(int device_type, int device_index) {
+        var mh$ = lb_synchronize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_synchronize", device_type, device_index);
+            }
+            return (int)mh$.invokeExact(device_type, device_index);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -21,6 +21,6 @@ final class CommonOptions {
     }
 
     Engine engine() {
-        return new Engine(threads > 0 ? threads : java.lang.Runtime.getRuntime().availableProcessors(), seed);
+        return new Engine(threads, seed);
     }
 }

@@ -37,7 +37,7 @@ final class Table {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) sb.append("  ");
-            boolean numeric = !cells[i].isEmpty() && (Character.isDigit(cells[i].charAt(0)) || cells[i].charAt(0) == '-');
+            boolean numeric = cells[i].matches("-?[0-9][0-9,.]*(E-?[0-9]+)?%?");
             String pad = " ".repeat(width[i] - cells[i].length());
             sb.append(numeric && i > 0 ? pad + cells[i] : cells[i] + (i == cells.length - 1 ? "" : pad));
         }

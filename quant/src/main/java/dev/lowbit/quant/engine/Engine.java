@@ -20,7 +20,7 @@ public final class Engine implements AutoCloseable {
     private final ExecutorService executor;
     private volatile Thread thread;
 
-    /** @param threads libtorch intra-op threads for this engine (0 keeps libtorch's default) */
+    /** @param threads libtorch intra-op threads for this engine (0: one per available core) */
     public Engine(int threads, long seed) {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -30,7 +30,8 @@ public final class Engine implements AutoCloseable {
         });
         call(() -> {
             thread = Thread.currentThread();
-            if (threads > 0) Native.check(lowbit_h.lb_set_num_threads(threads), "lb_set_num_threads");
+            int n = threads > 0 ? threads : java.lang.Runtime.getRuntime().availableProcessors();
+            Native.check(lowbit_h.lb_set_num_threads(n), "lb_set_num_threads");
             Native.check(lowbit_h.lb_manual_seed(seed), "lb_manual_seed");
             return null;
         });

@@ -30,6 +30,11 @@ public record Device(Kind kind, int index) {
         throw new IllegalArgumentException("unknown device '" + text + "' (expected cpu, cuda or cuda:N)");
     }
 
+    /** Waits until all work queued on this device has finished (for timing; a no-op on the CPU). */
+    public void synchronize() {
+        dev.lowbit.quant.Native.check(dev.lowbit.bindings.lowbit_h.lb_synchronize(typeCode(), index), "lb_synchronize");
+    }
+
     int typeCode() {
         return kind == Kind.CPU ? 0 : 1;
     }
