@@ -17,9 +17,10 @@ mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-s
 rm -rf "$OUT"
 mkdir -p "$OUT/lib" "$OUT/test-classes"
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
-    --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$OUT/jre"
+    --strip-java-debug-attributes --strip-native-debug-symbols=objcopy=/usr/bin/objcopy --no-header-files --no-man-pages --compress=zip-9 --output "$OUT/jre"
 cp cli/target/lowbit-cli.jar "$OUT/"
-cp cli/target/lib/*.jar bench/target/lib/*.jar "$OUT/lib/"
+cp cli/target/lib/*.jar "$OUT/lib/"
+cp -n bench/target/lib/*.jar "$OUT/lib/"
 cp bench/target/lowbit-bench-*.jar "$OUT/lowbit-bench.jar"
 # the tokenizers jar carries native builds for four platforms; the GPU machine needs linux-x86_64 only
 for jar in "$OUT"/lib/tokenizers-*.jar; do

@@ -1,41 +1,104 @@
 package dev.lowbit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lowbit.quant.data.EvaluationProtocol;
+import dev.lowbit.quant.data.TextTokenizer;
+import dev.lowbit.quant.data.TokenWindows;
 import dev.lowbit.quant.engine.Engine;
+import dev.lowbit.quant.eval.Perplexity;
+import dev.lowbit.quant.export.GptqFormat;
 import dev.lowbit.quant.io.Checkpoint;
 import dev.lowbit.quant.io.ModelConfig;
 import dev.lowbit.quant.method.rtn.ReconstructionError;
 import dev.lowbit.quant.method.rtn.RtnConfig;
+import dev.lowbit.quant.method.rtn.RtnModelQuantizer;
+import dev.lowbit.quant.model.LlamaModel;
+import dev.lowbit.quant.model.ModelFolders;
+import dev.lowbit.quant.model.ModelOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Quantize the bundled demo model (a 2.9M-parameter Llama) and show what each bit width costs.",
-        footer = {"", "Examples:", "  lowbit demo", "  lowbit demo --model path/to/hf-model --device cuda"})
+        description = {"Quantize the bundled demo model (a 2.9M-parameter Llama) with RTN at 2, 3 and 4 bits, write",
+                "each as a GPTQ-packed checkpoint, read it back and compare perplexity with full precision."},
+        footer = {"", "Examples:", "  lowbit demo", "  lowbit demo --max-tokens 600000      # the full evaluation protocol (slower)",
+                "  lowbit demo --device cuda --out out/demo"})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Model folder (default: the bundled tiny model).")
     Path model;
 
+    @Option(names = "--data", paramLabel = "FILE", description = "Evaluation text (default: the bundled validation text).")
+    Path data;
+
+    @Option(names = "--max-tokens", defaultValue = "131072",
+            description = "Evaluation tokens (default: ${DEFAULT-VALUE}; the reference numbers use 600000).")
+    int maxTokens;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Keep the quantized checkpoints here (default: a temporary folder).")
+    Path out;
+
     @Mixin
     CommonOptions common;
 
+    private static final List<RtnConfig> SETTINGS = List.of(RtnConfig.asymmetric(4, 128), RtnConfig.asymmetric(3, 128),
+            RtnConfig.asymmetric(2, 64), RtnConfig.symmetricPerChannel(4));
+
     @Override
     public Integer call() throws Exception {
-        Path dir = Paths.requireDirectory(model == null ? Paths.demoModel() : model, "model folder");
+        boolean bundled = model == null;
+        Path dir = Paths.requireDirectory(bundled ? Paths.demoModel() : model, "model folder");
+        Path text = data == null ? Paths.demoText() : data;
         ModelConfig config = ModelConfig.load(dir);
-        List<RtnConfig> settings = List.of(RtnConfig.asymmetric(4, 128), RtnConfig.asymmetric(3, 128),
-                RtnConfig.asymmetric(2, 64), RtnConfig.symmetricPerChannel(4));
         System.out.printf("model  %s (%s, %d layers, hidden %d)%n", dir, config.architecture().className(),
                 config.numHiddenLayers(), config.hiddenSize());
-        try (Engine engine = common.engine(); Checkpoint checkpoint = Checkpoint.open(dir)) {
-            List<ReconstructionError.Row> rows = ReconstructionError.measure(config, checkpoint, settings, common.device(),
-                    engine, new ConsoleProgress(System.err));
+        ConsoleProgress progress = new ConsoleProgress(System.err);
+        Path work = out != null ? Files.createDirectories(out) : Files.createTempDirectory("lowbit-demo");
+        try (Engine engine = common.engine()) {
+            reconstruction(dir, config, engine, progress);
+            TokenWindows windows;
+            try (TextTokenizer tokenizer = TextTokenizer.load(dir)) {
+                windows = EvaluationProtocol.windows(tokenizer, text, maxTokens, EvaluationProtocol.SEQ_LEN);
+            }
+            JsonNode reference = bundled ? reference() : null;
+            boolean fullProtocol = maxTokens >= EvaluationProtocol.MAX_TOKENS;
+            Table table = new Table("model", "bits/weight", "perplexity", "vs fp", "reference (HF)", "seconds");
+            double fp = perplexity(dir, windows, engine, progress, "fp");
+            table.row("fp (" + config.dtype() + ")", 16, fmt(fp), "", referenceText(reference, "fp_valid", fullProtocol), "");
+            for (RtnConfig s : SETTINGS) {
+                Path q = work.resolve("rtn-" + s.label().replace(' ', '-'));
+                RtnModelQuantizer.Result r = new RtnModelQuantizer(s, RtnModelQuantizer.Format.GPTQ, GptqFormat.V2)
+                        .quantize(dir, q, common.device(), engine, progress);
+                double ppl = perplexity(q, windows, engine, progress, s.label());
+                table.row("RTN " + s.label() + " (GPTQ packed, read back)", bitsPerWeight(s, config),
+                        fmt(ppl), String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)),
+                        referenceText(reference, referenceKey(s), fullProtocol), String.format(Locale.ROOT, "%.1f", r.seconds()));
+            }
             System.out.println();
-            System.out.println("RTN weight reconstruction error, all q/k/v/o/gate/up/down linears (||W - Q(W)||_F / ||W||_F):");
+            System.out.printf("Validation perplexity, %d windows x %d tokens of %s%s:%n", windows.rows(), windows.seq(), text.getFileName(),
+                    fullProtocol ? " (the full protocol of fixtures/README.md)" : " (reference numbers use 600,000 tokens: --max-tokens 600000)");
+            table.print(System.out);
+        } finally {
+            if (out == null) deleteTree(work);
+        }
+        return 0;
+    }
+
+    private void reconstruction(Path dir, ModelConfig config, Engine engine, ConsoleProgress progress) throws IOException {
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            List<ReconstructionError.Row> rows = ReconstructionError.measure(config, checkpoint, SETTINGS, common.device(),
+                    engine, progress);
+            System.out.println();
+            System.out.println("RTN weight reconstruction error over all q/k/v/o/gate/up/down linears (||W - Q(W)||_F / ||W||_F):");
             Table table = new Table("setting", "bits", "group", "linears", "weights", "relative error");
             for (ReconstructionError.Row r : rows) {
                 table.row(r.config().label(), r.config().bits(),
@@ -44,6 +107,44 @@ final class DemoCommand implements Callable<Integer> {
             }
             table.print(System.out);
         }
-        return 0;
+    }
+
+    private double perplexity(Path folder, TokenWindows windows, Engine engine, ConsoleProgress progress, String what) throws IOException {
+        ModelOptions options = ModelOptions.defaults().withDevice(common.device());
+        try (LlamaModel m = ModelFolders.open(folder, engine, options)) {
+            progress.start("perplexity " + what, 0);
+            return Perplexity.evaluate(m, windows, Perplexity.DEFAULT_BATCH_SIZE, progress).perplexity();
+        }
+    }
+
+    /** Stored bits per quantized weight: codes plus an f16 scale and a packed zero point per group. */
+    private static String bitsPerWeight(RtnConfig s, ModelConfig c) {
+        double group = s.groupSize() > 0 ? s.groupSize() : c.hiddenSize();
+        return String.format(Locale.ROOT, "%.2f", s.bits() + (16.0 + s.bits()) / group);
+    }
+
+    private static String referenceKey(RtnConfig s) {
+        return s.symmetric() ? "rtn_sym_w" + s.bits() + "_perchannel_valid" : "rtn_w" + s.bits() + "g" + s.groupSize() + "_valid";
+    }
+
+    private static String referenceText(JsonNode reference, String key, boolean fullProtocol) {
+        if (reference == null || !reference.has(key)) return "";
+        return fmt(reference.get(key).asDouble()) + (fullProtocol ? "" : " (600k tokens)");
+    }
+
+    private static JsonNode reference() throws IOException {
+        Path file = Paths.home().resolve("fixtures/reference.json");
+        return Files.isRegularFile(file) ? new ObjectMapper().readTree(file.toFile()).path("tiny") : null;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 }
