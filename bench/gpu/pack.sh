@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs what the GPU machine needs but has not (it has no JDK, no Maven, no network) into .device/:
 # a jlink'ed Java runtime, the CLI and its libraries, the compiled tests and the JUnit console launcher.
-# Then, on the GPU machine (device tool: carry [".device"]):  bash bench/gpu/run.sh
+# Then, on the GPU machine (device tool), carrying what each stage needs (docs/GPU.md):
+#   bash bench/gpu/run.sh test 7b      carry .device/jre.tar.xz .device/lib .device/lib-bench .device/*.jar .device/test-classes
+#   bash bench/gpu/run.sh small        carry .device/jre.tar.xz .device/lib .device/lowbit-cli.jar .device/small
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/.device"
@@ -16,11 +18,16 @@ mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-s
 
 rm -rf "$OUT"
 mkdir -p "$OUT/lib" "$OUT/test-classes"
+# uncompressed modules, then xz over the whole runtime: about 15 MB to carry instead of 48
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
-    --strip-java-debug-attributes --strip-native-debug-symbols=objcopy=/usr/bin/objcopy --no-header-files --no-man-pages --compress=zip-9 --output "$OUT/jre"
+    --strip-java-debug-attributes --strip-native-debug-symbols=objcopy=/usr/bin/objcopy --no-header-files --no-man-pages \
+    --compress=zip-0 --output "$ROOT/build/jre"
+tar -C "$ROOT/build" -cf - jre | xz -T0 -9 > "$OUT/jre.tar.xz"
+rm -rf "$ROOT/build/jre"
 cp cli/target/lowbit-cli.jar "$OUT/"
 cp cli/target/lib/*.jar "$OUT/lib/"
-cp -n bench/target/lib/*.jar "$OUT/lib/"
+mkdir -p "$OUT/lib-bench"
+for j in bench/target/lib/*.jar; do [[ -e "$OUT/lib/$(basename "$j")" ]] || cp "$j" "$OUT/lib-bench/"; done
 cp bench/target/lowbit-bench-*.jar "$OUT/lowbit-bench.jar"
 # the tokenizers jar carries native builds for four platforms; the GPU machine needs linux-x86_64 only
 for jar in "$OUT"/lib/tokenizers-*.jar; do
@@ -30,4 +37,11 @@ cp "$ROOT/build/junit/junit-platform-console-standalone-$JUNIT_CONSOLE_VERSION.j
 for m in bindings quant cli; do
   [[ -d "$m/target/test-classes" ]] && cp -r "$m/target/test-classes" "$OUT/test-classes/$m"
 done
+# the small fixture model, when it is beside the checkout (carry it alone with the runtime: 64 MiB limit)
+SMALL="${LOWBIT_SMALL_MODEL:-$ROOT/../shared/fixtures/small}"
+if [[ -f "$SMALL/model.safetensors" ]]; then
+  mkdir -p "$OUT/small"
+  cp "$SMALL"/*.json "$OUT/small/"
+  xz -T0 -6 -c "$SMALL/model.safetensors" > "$OUT/small/model.safetensors.xz"
+fi
 du -sh "$OUT" "$OUT"/* | sed 's/^/[pack] /'

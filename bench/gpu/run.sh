@@ -1,49 +1,100 @@
 #!/usr/bin/env bash
-# On the GPU machine: builds liblowbit.so with CUDA against the PyTorch libtorch there, runs the C++
-# tests (CUDA ones included) and the Java tests on the GPU (-Dlowbit.test.device=cuda), then the CLI.
-# Needs .device/ from bench/gpu/pack.sh. Results go to $OUT (device tool) or build/gpu-results.
+# On the GPU machine: builds liblowbit.so with CUDA against the PyTorch libtorch there, then runs stages:
+#   test   C++ tests (CUDA included), the Java tests on the GPU (-Dlowbit.test.device=cuda), the CLI demo, JMH
+#   7b     eval speed of a Llama-2-7B-shaped model with random weights (written by random_llama.py)
+#   small  fp and RTN perplexity and eval speed of the small fixture model (needs .device/small)
+# Needs .device/ from bench/gpu/pack.sh. Logs go to $OUT (device tool) or build/gpu-results.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RESULTS="${OUT:-$ROOT/build/gpu-results}"
+STAGES=("${@:-test}")
 mkdir -p "$RESULTS"
 cd "$ROOT"
-JAVA="$ROOT/.device/jre/bin/java"
+DEV="$ROOT/.device"
 LIB="$ROOT/build/native-cuda/liblowbit.so"
 status=0
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s === %s\n' "$*" "$(date -u +%H:%M:%S)"; }
+
+[[ -x "$DEV/jre/bin/java" ]] || { tar -C "$DEV" -xJf "$DEV/jre.tar.xz" || exit 1; }
+JAVA="$DEV/jre/bin/java"
+LOWBIT=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$RESULTS/hs_err_%p.log" -Dlowbit.native.path="$LIB"
+        -Dlowbit.home="$ROOT" -jar "$DEV/lowbit-cli.jar")
 
 step "machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda)'
 
 step "build native (CUDA)"
-TORCH_DIR="$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')"
-cmake -S native -B build/native-cuda -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$TORCH_DIR" -DLOWBIT_CUDA=ON \
-    > "$RESULTS/cmake.log" 2>&1 || { tail -40 "$RESULTS/cmake.log"; exit 1; }
-grep -E "lowbit:" "$RESULTS/cmake.log"
-cmake --build build/native-cuda -j"$(nproc)" > "$RESULTS/build.log" 2>&1 || { tail -60 "$RESULTS/build.log"; exit 1; }
-echo "built $LIB"
-
-step "C++ tests (ctest)"
-ctest --test-dir build/native-cuda --output-on-failure -V 2>&1 | tee "$RESULTS/ctest.log" | grep -E "CUDA|cuda|tests passed|tests failed|Failed|max abs|ms" || true
-grep -q "100% tests passed" "$RESULTS/ctest.log" || status=1
-
-step "Java tests on cuda (JUnit console)"
-CP="$ROOT/.device/lowbit-cli.jar"
-for j in "$ROOT"/.device/lib/*.jar; do CP="$CP:$j"; done
-for d in "$ROOT"/.device/test-classes/*; do CP="$CP:$d"; done
-"$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -Dlowbit.test.device=cuda \
-    -Dlowbit.fixtures="$ROOT/fixtures" -jar "$ROOT/.device/junit-console.jar" execute \
-    --class-path "$CP" --scan-class-path --disable-banner --details=tree 2>&1 | tee "$RESULTS/junit.log" | tail -40
-grep -qE "\b0 tests failed" "$RESULTS/junit.log" || status=1
-
-step "CLI"
-LOWBIT=("$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -Dlowbit.home="$ROOT" -jar "$ROOT/.device/lowbit-cli.jar")
+if [[ ! -f "$LIB" ]]; then
+  TORCH_DIR="$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')"
+  cmake -S native -B build/native-cuda -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$TORCH_DIR" -DLOWBIT_CUDA=ON \
+      > "$RESULTS/cmake.log" 2>&1 || { tail -40 "$RESULTS/cmake.log"; exit 1; }
+  grep -E "lowbit:" "$RESULTS/cmake.log"
+  cmake --build build/native-cuda -j"$(nproc)" > "$RESULTS/build.log" 2>&1 || { tail -60 "$RESULTS/build.log"; exit 1; }
+fi
 "${LOWBIT[@]}" info
-"${LOWBIT[@]}" demo --device cuda || status=1
-step "JMH: RTN through the bindings (cuda, cpu)"
-"$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -cp "$ROOT/.device/lowbit-bench.jar:$ROOT/.device/lib/*" \
-    org.openjdk.jmh.Main RtnBenchmark -p device=cuda,cpu -wi 2 -i 3 -f 1 -rf json -rff "$RESULTS/jmh-rtn.json" 2>&1 \
-    | tee "$RESULTS/jmh-rtn.log" | grep -E "^Benchmark|RtnBenchmark\." || status=1
+
+stage_test() {
+  step "C++ tests (ctest)"
+  ctest --test-dir build/native-cuda --output-on-failure -V > "$RESULTS/ctest.log" 2>&1
+  grep -E "CUDA|cuda|SKIP|tests passed|tests failed|Failed|max|mismatch" "$RESULTS/ctest.log" | head -60
+  grep -q "100% tests passed" "$RESULTS/ctest.log" || status=1
+
+  step "Java tests on cuda (JUnit console)"
+  local cp="$DEV/lowbit-cli.jar"
+  for j in "$DEV"/lib/*.jar; do cp="$cp:$j"; done
+  for d in "$DEV"/test-classes/*; do cp="$cp:$d"; done
+  "$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -Dlowbit.test.device=cuda \
+      -Dlowbit.fixtures="$ROOT/fixtures" -jar "$DEV/junit-console.jar" execute \
+      --class-path "$cp" --scan-class-path --disable-banner --details=summary > "$RESULTS/junit.log" 2>&1
+  grep -E "tests (successful|failed|aborted|skipped|found)|MethodSource|=>" "$RESULTS/junit.log" | head -40
+  grep -qE "\b0 tests failed" "$RESULTS/junit.log" || status=1
+
+  step "CLI demo on cuda"
+  "${LOWBIT[@]}" demo --device cuda 2>/dev/null || status=1
+
+  step "JMH: RTN through the bindings (cuda, cpu)"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -cp "$DEV/lowbit-bench.jar:$DEV/lib/*:$DEV/lib-bench/*" \
+      org.openjdk.jmh.Main RtnBenchmark -p device=cuda,cpu -wi 2 -i 3 -f 1 -rf json -rff "$RESULTS/jmh-rtn.json" \
+      > "$RESULTS/jmh-rtn.log" 2>&1 || status=1
+  grep -A20 "^Benchmark" "$RESULTS/jmh-rtn.log"
+}
+
+stage_7b2() {
+  step "Llama-2-7B-shaped random model, 2 layers: eval on cuda"
+  python3 bench/gpu/random_llama.py /tmp/llama7b-2l --layers 2 || { status=1; return; }
+  for d in f32 bf16; do
+    "${LOWBIT[@]}" eval --model /tmp/llama7b-2l --data fixtures/valid.txt --max-tokens 16384 --batch 8 \
+        --device cuda --dtype $d --residency resident --json 2>&1 | tail -3 | tee -a "$RESULTS/eval-7b.jsonl" || status=1
+  done
+}
+
+stage_7b() {
+  step "Llama-2-7B-shaped random model: write, then eval speed"
+  python3 bench/gpu/random_llama.py /tmp/llama7b-random || { status=1; return; }
+  for r in resident streaming; do
+    "${LOWBIT[@]}" eval --model /tmp/llama7b-random --data fixtures/valid.txt --max-tokens 16384 --batch 8 \
+        --device cuda --dtype bf16 --residency $r --json 2>/dev/null | tee -a "$RESULTS/eval-7b.jsonl" || status=1
+  done
+}
+
+stage_small() {
+  step "small fixture: fp and RTN perplexity on cuda (fp32 compute)"
+  local small=/tmp/small
+  mkdir -p $small && cp "$DEV"/small/*.json $small/ && xz -dc "$DEV/small/model.safetensors.xz" > $small/model.safetensors
+  cp fixtures/tiny/tokenizer.json fixtures/tiny/tokenizer_config.json $small/
+  "${LOWBIT[@]}" eval --model $small --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl"
+  for s in "4 128" "3 128" "2 64" "4 0 --sym"; do
+    set -- $s
+    for f in gptq fake; do
+      local out="/tmp/small-w$1g$2${3:+sym}-$f"
+      "${LOWBIT[@]}" quantize rtn --model $small --out "$out" --bits $1 --group $2 ${3:-} --format $f --device cuda 2>/dev/null | tail -1
+      "${LOWBIT[@]}" eval --model "$out" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl" || status=1
+    done
+  done
+  "${LOWBIT[@]}" eval --model $small --data fixtures/valid.txt --device cuda --dtype bf16 --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl"
+}
+
+for s in "${STAGES[@]}"; do "stage_$s"; done
 exit $status

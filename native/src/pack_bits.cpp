@@ -48,10 +48,12 @@ void check_value_range(const at::Tensor& values, int bits) {
   const bool in_range = values.max().item<int64_t>() <= qmax &&
                         (values.scalar_type() != at::kInt || values.min().item<int64_t>() >= 0);
   if (in_range) return;
-  const at::Tensor bad = values.scalar_type() == at::kInt ? values.gt(qmax).logical_or(values.lt(0)) : values.gt(qmax);
-  const int64_t flat = bad.reshape({-1}).nonzero().select(1, 0).select(0, 0).item<int64_t>();
+  // the error path locates the culprit on the host: simple, and it failed on CUDA with libtorch 2.11
+  const at::Tensor host = values.to(at::kCPU, at::kLong).reshape({-1});
+  const at::Tensor bad = host.gt(qmax).logical_or(host.lt(0));
+  const int64_t flat = bad.nonzero().select(1, 0).select(0, 0).item<int64_t>();
   const int64_t cols = values.size(1);
-  const int64_t value = values.reshape({-1}).select(0, flat).item<int64_t>();
+  const int64_t value = host.select(0, flat).item<int64_t>();
   throw_invalid("values[" + std::to_string(flat / cols) + ", " + std::to_string(flat % cols) + "]=" +
                 std::to_string(value) + " out of range for bits=" + std::to_string(bits) + " (expected 0.." +
                 std::to_string(qmax) + ")");

@@ -8,6 +8,7 @@ import dev.lowbit.quant.eval.Perplexity;
 import dev.lowbit.quant.model.LlamaModel;
 import dev.lowbit.quant.model.ModelFolders;
 import dev.lowbit.quant.model.ModelOptions;
+import dev.lowbit.quant.model.Residency;
 import dev.lowbit.quant.progress.ProgressListener;
 import dev.lowbit.quant.tensor.DType;
 import java.nio.file.Path;
@@ -43,6 +44,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "f32", description = "Compute dtype: f32, bf16 or f16 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
+    @Option(names = "--residency", defaultValue = "auto",
+            description = "Decoder blocks on the device: auto (all if under 2 GB), resident (all) or streaming (one at a time).")
+    String residency;
+
     @Option(names = "--json", description = "Print one JSON object on stdout instead of a table.")
     boolean json;
 
@@ -55,7 +60,8 @@ final class EvalCommand implements Callable<Integer> {
         if (maxTokens < seq) throw new IllegalArgumentException("--max-tokens (" + maxTokens + ") must be >= --seq (" + seq + ")");
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         Paths.requireDirectory(model, "model folder");
-        ModelOptions options = ModelOptions.defaults().withDevice(common.device()).withComputeDType(parseDType(dtype));
+        ModelOptions options = ModelOptions.defaults().withDevice(common.device()).withComputeDType(parseDType(dtype))
+                .withResidency(parseResidency(residency));
         ProgressListener progress = new ConsoleProgress(System.err);
         TokenWindows windows;
         try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
@@ -66,9 +72,9 @@ final class EvalCommand implements Callable<Integer> {
             if (json) {
                 System.out.printf(Locale.ROOT,
                         "{\"model\": %s, \"data\": %s, \"perplexity\": %.4f, \"tokens\": %d, \"windows\": %d, \"seconds\": %.2f, "
-                                + "\"tokens_per_second\": %.1f, \"device\": \"%s\", \"dtype\": \"%s\"}%n",
+                                + "\"tokens_per_second\": %.1f, \"device\": \"%s\", \"dtype\": \"%s\", \"residency\": \"%s\"}%n",
                         quote(model.toString()), quote(data.toString()), r.perplexity(), r.tokensScored(), r.windows(), r.seconds(),
-                        r.tokensPerSecond(), options.device(), options.computeDType());
+                        r.tokensPerSecond(), options.device(), options.computeDType(), m.isResident() ? "resident" : "streaming");
             } else {
                 Table t = new Table("model", "data", "perplexity", "windows", "tokens", "seconds", "tokens/s");
                 t.row(model, data.getFileName(), String.format(Locale.ROOT, "%.3f", r.perplexity()), r.windows(), r.tokensScored(),
@@ -85,6 +91,15 @@ final class EvalCommand implements Callable<Integer> {
             case "bf16", "bfloat16" -> DType.BF16;
             case "f16", "fp16", "float16" -> DType.F16;
             default -> throw new IllegalArgumentException("--dtype must be f32, bf16 or f16, got '" + text + "'");
+        };
+    }
+
+    static Residency parseResidency(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Residency.AUTO;
+            case "resident" -> Residency.RESIDENT;
+            case "streaming" -> Residency.STREAMING;
+            default -> throw new IllegalArgumentException("--residency must be auto, resident or streaming, got '" + text + "'");
         };
     }
 
