@@ -2,7 +2,8 @@
 # On the GPU machine: builds liblowbit.so with CUDA against the PyTorch libtorch there, then runs stages:
 #   test   C++ tests (CUDA included), the Java tests on the GPU (-Dlowbit.test.device=cuda), the CLI demo, JMH
 #   7b     eval speed of a Llama-2-7B-shaped model with random weights (written by random_llama.py)
-#   small  fp and RTN perplexity and eval speed of the small fixture model (needs .device/small)
+#   tiny   fp and RTN perplexity of the bundled tiny model, GPTQ and fake formats
+#   small  the same for the small fixture model (needs .device/small)
 # Needs .device/ from bench/gpu/pack.sh. Logs go to $OUT (device tool) or build/gpu-results.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -79,21 +80,31 @@ stage_7b() {
   done
 }
 
+rtn_table() { # $1 model folder, $2 name: fp and RTN perplexity (fp32 compute), both export formats
+  local model=$1 name=$2
+  "${LOWBIT[@]}" eval --model "$model" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-$name.jsonl"
+  for s in "4 128" "3 128" "2 64" "4 0 --sym"; do
+    set -- $s
+    for f in gptq fake; do
+      local out="/tmp/$name-w$1g$2${3:+sym}-$f"
+      "${LOWBIT[@]}" quantize rtn --model "$model" --out "$out" --bits $1 --group $2 ${3:-} --format $f --device cuda 2>/dev/null | tail -1
+      "${LOWBIT[@]}" eval --model "$out" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-$name.jsonl" || status=1
+    done
+  done
+  "${LOWBIT[@]}" eval --model "$model" --data fixtures/valid.txt --device cuda --dtype bf16 --json 2>/dev/null | tee -a "$RESULTS/eval-$name.jsonl"
+}
+
+stage_tiny() {
+  step "tiny fixture: fp and RTN perplexity on cuda (fp32 compute)"
+  rtn_table fixtures/tiny tiny
+}
+
 stage_small() {
   step "small fixture: fp and RTN perplexity on cuda (fp32 compute)"
   local small=/tmp/small
   mkdir -p $small && cp "$DEV"/small/*.json $small/ && xz -dc "$DEV/small/model.safetensors.xz" > $small/model.safetensors
   cp fixtures/tiny/tokenizer.json fixtures/tiny/tokenizer_config.json $small/
-  "${LOWBIT[@]}" eval --model $small --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl"
-  for s in "4 128" "3 128" "2 64" "4 0 --sym"; do
-    set -- $s
-    for f in gptq fake; do
-      local out="/tmp/small-w$1g$2${3:+sym}-$f"
-      "${LOWBIT[@]}" quantize rtn --model $small --out "$out" --bits $1 --group $2 ${3:-} --format $f --device cuda 2>/dev/null | tail -1
-      "${LOWBIT[@]}" eval --model "$out" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl" || status=1
-    done
-  done
-  "${LOWBIT[@]}" eval --model $small --data fixtures/valid.txt --device cuda --dtype bf16 --json 2>/dev/null | tee -a "$RESULTS/eval-small.jsonl"
+  rtn_table $small small
 }
 
 for s in "${STAGES[@]}"; do "stage_$s"; done
