@@ -191,6 +191,41 @@ int lb_embedding(lb_tensor table, lb_tensor ids, int32_t dtype, int32_t device_t
 int lb_llama_head(lb_tensor hidden, lb_tensor norm_weight, lb_tensor lm_head, double rms_norm_eps,
                   lb_tensor ids, lb_tensor *nll, lb_tensor *logits);
 
+/* ---- quantization-aware training: EfficientQAT group fake quant, block reconstruction loss ----
+ * Fake quant of w [out, in] (f32, f16 or bf16; computed in f32) with trainable scales and zeros
+ * [out, groups] (float, converted to f32; all on w's device). Groups are group_size consecutive input
+ * columns; group_size <= 0 means per output channel; a group_size larger than `in` is capped to `in`;
+ * otherwise it must divide `in`. bits in {2, 3, 4}, qmax = 2^bits - 1, round = half to even:
+ *   z' = clamp(round(z), 0, qmax);  u = round(w / s) + z';  q = clamp(u, 0, qmax);  w_hat = (q - z') * s
+ * Gradients (straight-through rounding; only the clamp on q masks, inclusive of 0 and qmax):
+ *   u inside [0, qmax]:  dw = g,  ds += g * (round(w/s) - w/s),  dz += 0
+ *   u clipped:           dw = 0,  ds += g * (q - z'),             dz += -s * g
+ * ds and dz are per-group sums in f32 with a fixed reduction order (CPU and CUDA give the same bits).
+ * Outputs are new f32 tensors on w's device: w_hat and grad_w [out, in], grad_scales and grad_zeros
+ * [out, groups]. grad_w_hat: float, w's shape and device. */
+int lb_fake_quant_forward(lb_tensor w, lb_tensor scales, lb_tensor zeros, int32_t bits, int64_t group_size,
+                          lb_tensor *w_hat);
+int lb_fake_quant_backward(lb_tensor w, lb_tensor scales, lb_tensor zeros, int32_t bits, int64_t group_size,
+                           lb_tensor grad_w_hat, lb_tensor *grad_w, lb_tensor *grad_scales,
+                           lb_tensor *grad_zeros);
+
+/* Block reconstruction loss: loss = mean((a - b)^2) over all elements (sum accumulated in f32 with a
+ * fixed reduction order) and, unless grad_a is NULL, grad_a = 2 (a - b) / numel as a new f32 tensor
+ * of a's shape on a's device. a and b: same shape, dtype (f32, f16 or bf16) and device. */
+int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
+
+/* ---- packed int2 / int3 / int4 matmul ----
+ * y = x . W^T with W [out, in] in the GPTQ-style layout of lb_dequantize_gptq (no g_idx):
+ * qweight i32 [in*bits/32, out], qzeros i32 [groups, out*bits/32] (zero_offset 0: v2, 1: GPTQ v1),
+ * scales f16/bf16/f32 [groups, out]; group_size <= 0 means per channel (one group), a group_size larger
+ * than `in` is one group, otherwise groups = ceil(in / group_size).
+ * x [m, in] f32, f16 or bf16 (any m; m = 1 takes the GEMV path). y: a new f32 tensor [m, out] (always
+ * f32, whatever x's dtype), fp32 accumulation; equal to lb_dequantize_gptq then an fp32 matmul up to
+ * rounding. bits 2, 3, 4. Combinations not built give LB_ERR_UNSUPPORTED: other bits, CUDA tensors (no
+ * CUDA kernel yet), and a group_size that is not a multiple of 16 (bits 2), 32 (bits 3) or 8 (bits 4). */
+int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
+                     int64_t group_size, int32_t zero_offset, lb_tensor *y);
+
 #ifdef __cplusplus
 }
 #endif

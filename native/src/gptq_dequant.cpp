@@ -1,10 +1,13 @@
 #include "src/gptq_dequant.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/ops/arange.h>
+#include <ATen/ops/empty.h>
 #include <ATen/ops/zeros.h>
 
 #include <string>
 
+#include "kernels/cpu/packed_matmul_cpu.h"
 #include "src/dtypes.h"
 #include "src/error.h"
 #include "src/pack_bits.h"
@@ -67,14 +70,8 @@ at::Tensor group_index(const at::Tensor& g_idx, int64_t in, int64_t groups, int6
   return at::arange(in, long_options).div(group_size, "floor");
 }
 
-}  // namespace
-
-at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, const at::Tensor& scales,
-                           const at::Tensor& g_idx, int bits, int64_t group_size, int zero_offset) {
-  check_pack_bits(bits);
-  if (zero_offset != 0 && zero_offset != 1) {
-    throw_invalid("zero_offset=" + std::to_string(zero_offset) + " (expected 0 for GPTQ v2 or 1 for GPTQ v1)");
-  }
+// Shapes, dtypes and devices of a GPTQ-style packed linear (bits already checked).
+void check_packed_operands(const at::Tensor& qweight, const at::Tensor& qzeros, const at::Tensor& scales, int bits) {
   check_2d(qweight, "qweight", "[in * bits / 32, out]");
   check_2d(qzeros, "qzeros", "[groups, out * bits / 32]");
   check_2d(scales, "scales", "[groups, out]");
@@ -86,7 +83,6 @@ at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, 
   }
   check_same_device(qzeros, "qzeros", qweight);
   check_same_device(scales, "scales", qweight);
-  if (g_idx.defined()) check_same_device(g_idx, "g_idx", qweight);
 
   const int64_t out = qweight.size(1);
   const int64_t groups = scales.size(0);
@@ -97,6 +93,19 @@ at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, 
                   "to be a multiple of 32 for bits=" + std::to_string(bits) + ")");
   }
   check_size("qzeros", 1, qzeros.size(1), out * bits / 32, "out * bits / 32 for bits=" + std::to_string(bits));
+}
+
+}  // namespace
+
+at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, const at::Tensor& scales,
+                           const at::Tensor& g_idx, int bits, int64_t group_size, int zero_offset) {
+  check_pack_bits(bits);
+  if (zero_offset != 0 && zero_offset != 1) {
+    throw_invalid("zero_offset=" + std::to_string(zero_offset) + " (expected 0 for GPTQ v2 or 1 for GPTQ v1)");
+  }
+  check_packed_operands(qweight, qzeros, scales, bits);
+  if (g_idx.defined()) check_same_device(g_idx, "g_idx", qweight);
+  const int64_t groups = scales.size(0);
 
   const at::Tensor q = unpack_bits(qweight, bits, 0, "qweight");  // u8 [in, out]
   const int64_t in = q.size(0);
@@ -108,6 +117,77 @@ at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, 
   const at::Tensor diff = q.to(at::kInt).sub(z.index_select(0, g)).to(at::kFloat);
   const at::Tensor w = diff.mul(scales.to(at::kFloat).index_select(0, g));  // [in, out]
   return w.t().contiguous();
+}
+
+at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
+                         const at::Tensor& scales, int bits, int64_t group_size, int zero_offset) {
+  if (bits != 2 && bits != 3 && bits != 4) {
+    throw_unsupported("bits=" + std::to_string(bits) + " (expected 2, 3 or 4: the packed matmul is built for these)");
+  }
+  if (zero_offset != 0 && zero_offset != 1) {
+    throw_invalid("zero_offset=" + std::to_string(zero_offset) + " (expected 0 for GPTQ v2 or 1 for GPTQ v1)");
+  }
+  check_2d(x, "x", "[m, in]");
+  const at::ScalarType xt = x.scalar_type();
+  if (xt != at::kFloat && xt != at::kHalf && xt != at::kBFloat16) {
+    throw_invalid(std::string("x: dtype=") + dtype_name(xt) + " (expected F32, F16 or BF16)");
+  }
+  check_packed_operands(qweight, qzeros, scales, bits);
+  check_same_device(x, "x", qweight);
+  if (!qweight.is_cpu()) {
+    throw_unsupported(std::string("qweight: device ") + qweight.device().str() +
+                      " (expected CPU tensors: the packed matmul has no CUDA kernel yet)");
+  }
+  if (qweight.size(0) * 32 % bits != 0) {
+    throw_invalid("qweight: size " + std::to_string(qweight.size(0)) + " along dim 0 (expected a multiple of 3, " +
+                  "whole 3-word blocks for bits=3)");
+  }
+  const int64_t in = qweight.size(0) * 32 / bits;
+  const int64_t out = qweight.size(1);
+  const int64_t m = x.size(0);
+  check_size("x", 1, x.size(1), in, "in = qweight rows * 32 / bits");
+  const int64_t groups = scales.size(0);
+  // effective rows per group: per channel (<= 0) and sizes beyond `in` mean one group of `in` rows
+  const int64_t rows_per_group = group_size <= 0 || group_size > in ? in : group_size;
+  if (group_size <= 0) {
+    check_size("scales", 0, groups, 1, "one group for group_size <= 0 (per channel)");
+  } else {
+    check_size("scales", 0, groups, in == 0 ? 0 : (in + rows_per_group - 1) / rows_per_group,
+               "ceil(in / group_size) = ceil(" + std::to_string(in) + " / " + std::to_string(group_size) + ")");
+  }
+  const int64_t multiple = kernels::packed_linear_group_multiple(bits);
+  if (in > 0 && rows_per_group % multiple != 0) {
+    throw_unsupported("group_size=" + std::to_string(group_size) + " (expected a multiple of " +
+                      std::to_string(multiple) + " for bits=" + std::to_string(bits) +
+                      ", or <= 0 for per channel: the packed matmul is built for whole packing units per group)");
+  }
+
+  at::Tensor y = at::empty({m, out}, x.options().dtype(at::kFloat));
+  if (m == 0 || out == 0) return y;
+  if (in == 0) return y.zero_();
+
+  const at::Tensor xf = x.to(at::kFloat).contiguous();
+  const at::Tensor words = qweight.contiguous();
+  const at::Tensor zero_words = qzeros.contiguous();
+  const at::Tensor s = scales.to(at::kFloat).contiguous();
+
+  kernels::PackedLinearArgs args{};
+  args.x = xf.data_ptr<float>();
+  args.m = m;
+  args.in = in;
+  args.out = out;
+  args.qweight = words.data_ptr<int32_t>();
+  args.qzeros = zero_words.data_ptr<int32_t>();
+  args.zero_offset = zero_offset;
+  args.scales = s.data_ptr<float>();
+  args.group_size = rows_per_group;
+  args.bits = bits;
+  args.y = y.data_ptr<float>();
+  args.num_threads = at::get_num_threads();
+  if (kernels::packed_linear_cpu(args) != 0) {
+    throw_unsupported("bits=" + std::to_string(bits) + " (no CPU packed matmul kernel was built for it)");
+  }
+  return y;
 }
 
 }  // namespace lb

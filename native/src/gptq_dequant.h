@@ -1,5 +1,6 @@
 // Adapter behind lb_dequantize_gptq: unpacks a GPTQ-style packed linear with the packing kernels, then
-// gathers zero points and scales per input row with ATen ops (any device).
+// gathers zero points and scales per input row with ATen ops (any device). Also the adapter of
+// lb_packed_linear (the packed matmul over the same layout).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -12,5 +13,10 @@ namespace lb {
 // Returns f32 [out, in] on the tensors' device.
 at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, const at::Tensor& scales,
                            const at::Tensor& g_idx, int bits, int64_t group_size, int zero_offset);
+
+// y f32 [m, out] = x [m, in] . W^T for the same packed layout (no g_idx), through the CPU packed matmul
+// kernel; x f32/f16/bf16 (converted to f32). CPU tensors only for now.
+at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
+                         const at::Tensor& scales, int bits, int64_t group_size, int zero_offset);
 
 }  // namespace lb

@@ -1,4 +1,4 @@
-// extern "C": bit packing and GPTQ dequantization.
+// extern "C": bit packing, GPTQ dequantization and the packed matmul.
 #include "lowbit.h"
 #include "src/api/guard.h"
 #include "src/error.h"
@@ -32,6 +32,17 @@ int lb_dequantize_gptq(lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, lb
     *weight = lb::make_handle(lb::dequantize_gptq(lb::unwrap(qweight, "qweight"), lb::unwrap(qzeros, "qzeros"),
                                                   lb::unwrap(scales, "scales"), groups, bits, group_size, zero_offset))
                   .release();
+  });
+}
+
+int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
+                     int64_t group_size, int32_t zero_offset, lb_tensor* y) {
+  return guard("lb_packed_linear", [&] {
+    *lb::require_non_null(y, "y") = nullptr;
+    *y = lb::make_handle(lb::packed_linear(lb::unwrap(x, "x"), lb::unwrap(qweight, "qweight"),
+                                           lb::unwrap(qzeros, "qzeros"), lb::unwrap(scales, "scales"), bits,
+                                           group_size, zero_offset))
+             .release();
   });
 }
 

@@ -1494,4 +1494,203 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class lb_fake_quant_forward$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_fake_quant_forward {
+        public static final FunctionDescriptor DESC = lb_fake_quant_forward$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_fake_quant_forward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_fake_quant_forward$descriptor() {
+        return lb_fake_quant_forward$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_fake_quant_forward$handle() {
+        return lb_fake_quant_forward.HANDLE;
+    }
+
+    public static MemorySegment lb_fake_quant_forward$address() {
+        return lb_fake_quant_forward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_fake_quant_forward(lb_tensor w, lb_tensor scales, lb_tensor zeros, int32_t bits, int64_t group_size, lb_tensor *w_hat)
+     * }
+     */
+    public static int lb_fake_quant_forward(MemorySegment w, MemorySegment scales, MemorySegment zeros, int bits, long group_size, MemorySegment w_hat) {
+        var mh$ = lb_fake_quant_forward.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_fake_quant_forward", w, scales, zeros, bits, group_size, w_hat);
+            }
+            return (int)mh$.invokeExact(w, scales, zeros, bits, group_size, w_hat);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_fake_quant_backward$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_fake_quant_backward {
+        public static final FunctionDescriptor DESC = lb_fake_quant_backward$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_fake_quant_backward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_fake_quant_backward$descriptor() {
+        return lb_fake_quant_backward$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_fake_quant_backward$handle() {
+        return lb_fake_quant_backward.HANDLE;
+    }
+
+    public static MemorySegment lb_fake_quant_backward$address() {
+        return lb_fake_quant_backward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_fake_quant_backward(lb_tensor w, lb_tensor scales, lb_tensor zeros, int32_t bits, int64_t group_size, lb_tensor grad_w_hat, lb_tensor *grad_w, lb_tensor *grad_scales, lb_tensor *grad_zeros)
+     * }
+     */
+    public static int lb_fake_quant_backward(MemorySegment w, MemorySegment scales, MemorySegment zeros, int bits, long group_size, MemorySegment grad_w_hat, MemorySegment grad_w, MemorySegment grad_scales, MemorySegment grad_zeros) {
+        var mh$ = lb_fake_quant_backward.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_fake_quant_backward", w, scales, zeros, bits, group_size, grad_w_hat, grad_w, grad_scales, grad_zeros);
+            }
+            return (int)mh$.invokeExact(w, scales, zeros, bits, group_size, grad_w_hat, grad_w, grad_scales, grad_zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_recon_loss$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_recon_loss {
+        public static final FunctionDescriptor DESC = lb_recon_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_recon_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_recon_loss$descriptor() {
+        return lb_recon_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_recon_loss$handle() {
+        return lb_recon_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_recon_loss$address() {
+        return lb_recon_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a)
+     * }
+     */
+    public static int lb_recon_loss(MemorySegment a, MemorySegment b, MemorySegment loss, MemorySegment grad_a) {
+        var mh$ = lb_recon_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_recon_loss", a, b, loss, grad_a);
+            }
+            return (int)mh$.invokeExact(a, b, loss, grad_a);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_packed_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_packed_linear {
+        public static final FunctionDescriptor DESC = lb_packed_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_packed_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_packed_linear$descriptor() {
+        return lb_packed_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_packed_linear$handle() {
+        return lb_packed_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_packed_linear$address() {
+        return lb_packed_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits, int64_t group_size, int32_t zero_offset, lb_tensor *y)
+     * }
+     */
+    public static int lb_packed_linear(MemorySegment x, MemorySegment qweight, MemorySegment qzeros, MemorySegment scales, int bits, long group_size, int zero_offset, MemorySegment y) {
+        var mh$ = lb_packed_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_packed_linear", x, qweight, qzeros, scales, bits, group_size, zero_offset, y);
+            }
+            return (int)mh$.invokeExact(x, qweight, qzeros, scales, bits, group_size, zero_offset, y);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -1,0 +1,10 @@
+// The packed matmul kernels built for AVX2 + FMA (CMake adds -mavx2 -mfma -mf16c to this file only);
+// packed_matmul_cpu.cpp runs them when the CPU has both.
+#define LB_PACKED_VARIANT avx2
+#include "kernels/cpu/packed_matmul_cpu_impl.h"
+
+namespace lb::kernels::avx2 {
+template void packed_linear<2>(const PackedLinearArgs&);
+template void packed_linear<3>(const PackedLinearArgs&);
+template void packed_linear<4>(const PackedLinearArgs&);
+}  // namespace lb::kernels::avx2
