@@ -36,21 +36,26 @@ if [[ ! -f "$LIB" ]]; then
 fi
 "${LOWBIT[@]}" info
 
-stage_test() {
-  step "C++ tests (ctest)"
-  ctest --test-dir build/native-cuda --output-on-failure -V > "$RESULTS/ctest.log" 2>&1
-  grep -E "CUDA|cuda|SKIP|tests passed|tests failed|Failed|max|mismatch" "$RESULTS/ctest.log" | head -60
-  grep -q "100% tests passed" "$RESULTS/ctest.log" || status=1
-
+stage_junit() {
   step "Java tests on cuda (JUnit console)"
   local cp="$DEV/lowbit-cli.jar"
   for j in "$DEV"/lib/*.jar; do cp="$cp:$j"; done
   for d in "$DEV"/test-classes/*; do cp="$cp:$d"; done
   "$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -Dlowbit.test.device=cuda \
       -Dlowbit.fixtures="$ROOT/fixtures" -jar "$DEV/junit-console.jar" execute \
-      --class-path "$cp" --scan-class-path --disable-banner --details=summary > "$RESULTS/junit.log" 2>&1
-  grep -E "tests (successful|failed|aborted|skipped|found)|MethodSource|=>" "$RESULTS/junit.log" | head -40
+      --class-path "$cp" --scan-class-path --disable-banner --details=tree --disable-ansi-colors > "$RESULTS/junit.log" 2>&1
+  grep -E "tests (successful|failed|aborted|skipped|found)" "$RESULTS/junit.log"
+  grep -m1 -B3 -A6 "✘" "$RESULTS/junit.log"
   grep -qE "\b0 tests failed" "$RESULTS/junit.log" || status=1
+}
+
+stage_test() {
+  step "C++ tests (ctest)"
+  ctest --test-dir build/native-cuda --output-on-failure -V > "$RESULTS/ctest.log" 2>&1
+  grep -E "CUDA|cuda|SKIP|tests passed|tests failed|Failed|max|mismatch" "$RESULTS/ctest.log" | head -60
+  grep -q "100% tests passed" "$RESULTS/ctest.log" || status=1
+
+  stage_junit
 
   step "CLI demo on cuda"
   "${LOWBIT[@]}" demo --device cuda 2>/dev/null || status=1

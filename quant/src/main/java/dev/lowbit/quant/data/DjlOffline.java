@@ -33,6 +33,10 @@ final class DjlOffline {
                     + " asks DJL to download a CUDA build of its tokenizers library; lowbit uses the"
                     + " CPU build bundled in the jar: unset it");
         }
+        // DJL probes CUDA through JNA by dlopen'ing a libcudart of its own into the global symbol scope;
+        // libtorch's and liblowbit's not-yet-bound CUDA calls then resolve into that second runtime and
+        // every later CUDA call fails with "invalid resource handle" (seen on the H100). Probe in a child JVM.
+        System.setProperty("ai.djl.util.cuda.fork", "true");
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");
         enforced = true;
