@@ -116,6 +116,9 @@ int lb_quantize_rtn(lb_tensor weight, const lb_rtn_options *options, lb_tensor *
 int lb_tensor_wrap_host(void *data, int32_t dtype, const int64_t *shape, int32_t ndim, lb_tensor *out);
 /* New contiguous tensor: the transpose of a 2-D tensor. */
 int lb_tensor_transpose(lb_tensor t, lb_tensor *out);
+/* y [m, out] = x [m, in] . weight [out, in]^T in the tensors' own (float) dtype and device: the plain
+ * dense linear, the baseline the packed kernels are measured against. */
+int lb_linear(lb_tensor x, lb_tensor weight, lb_tensor *y);
 /* Sums over all elements, in float64: sum((a - b)^2) and sum(a^2). Same shape required. */
 int lb_tensor_sq_error(lb_tensor reference, lb_tensor approx, double *sum_sq_error, double *sum_sq_reference);
 

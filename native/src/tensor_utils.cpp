@@ -2,6 +2,7 @@
 
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
+#include <ATen/ops/linear.h>
 #include <ATen/ops/zeros.h>
 
 #include <algorithm>
@@ -48,6 +49,20 @@ at::Tensor transpose_copy(const at::Tensor& t) {
     throw_invalid("t: ndim=" + std::to_string(t.dim()) + ", shape " + shape_text(t.sizes()) + " (expected a 2-D tensor)");
   }
   return t.t().clone(at::MemoryFormat::Contiguous);
+}
+
+at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& weight) {
+  if (x.dim() != 2) throw_invalid("x has " + std::to_string(x.dim()) + " dimensions (expected 2, [m, in])");
+  if (weight.dim() != 2) throw_invalid("weight has " + std::to_string(weight.dim()) + " dimensions (expected 2, [out, in])");
+  if (x.size(1) != weight.size(1)) {
+    throw_invalid("x has in=" + std::to_string(x.size(1)) + " but weight has in=" + std::to_string(weight.size(1)) +
+                  " (expected equal)");
+  }
+  if (x.scalar_type() != weight.scalar_type() || !at::isFloatingType(x.scalar_type())) {
+    throw_invalid("x and weight must share one floating-point dtype");
+  }
+  if (x.device() != weight.device()) throw_invalid("x and weight must be on the same device");
+  return at::linear(x, weight);
 }
 
 void sq_error(const at::Tensor& reference, const at::Tensor& approx, double* sum_sq_error, double* sum_sq_reference) {

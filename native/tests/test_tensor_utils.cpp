@@ -143,7 +143,33 @@ void test_sq_error() {
 
 }  // namespace
 
+void test_linear() {
+  // y = x . w^T against a plain double loop, odd sizes
+  const int64_t m = 3, in = 5, out = 7;
+  std::vector<float> x(m * in), w(out * in);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 11) * 0.25f - 1.0f;
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 7) % 13) * 0.125f - 0.75f;
+  Tensor tx = host_tensor(x, LB_DTYPE_F32, {m, in});
+  Tensor tw = host_tensor(w, LB_DTYPE_F32, {out, in});
+  lb_tensor y = nullptr;
+  CHECK_OK(lb_linear(tx.get(), tw.get(), &y));
+  Tensor ty(y);
+  const std::vector<float> got = to_vector<float>(ty.get());
+  CHECK_EQ(got.size(), static_cast<size_t>(m * out));
+  for (int64_t r = 0; r < m; ++r) {
+    for (int64_t o = 0; o < out; ++o) {
+      double want = 0;
+      for (int64_t i = 0; i < in; ++i) want += static_cast<double>(x[r * in + i]) * w[o * in + i];
+      CHECK(std::abs(got[r * out + o] - want) <= 1e-5 * (1 + std::abs(want)));
+    }
+  }
+  Tensor bad = host_tensor(std::vector<float>(4 * 6), LB_DTYPE_F32, {4, 6});
+  lb_tensor none = nullptr;
+  CHECK_FAILS(lb_linear(tx.get(), bad.get(), &none), LB_ERR_INVALID_ARGUMENT, "in=");
+}
+
 int main() {
+  test_linear();
   test_wrap_host_sees_caller_memory();
   test_transpose();
   test_sq_error();

@@ -23,6 +23,13 @@ int lb_tensor_transpose(lb_tensor t, lb_tensor* out) {
   });
 }
 
+int lb_linear(lb_tensor x, lb_tensor weight, lb_tensor* y) {
+  return guard("lb_linear", [&] {
+    *lb::require_non_null(y, "y") = nullptr;
+    *y = lb::make_handle(lb::dense_linear(lb::unwrap(x, "x"), lb::unwrap(weight, "weight"))).release();
+  });
+}
+
 int lb_tensor_sq_error(lb_tensor reference, lb_tensor approx, double* sum_sq_error, double* sum_sq_reference) {
   return guard("lb_tensor_sq_error", [&] {
     lb::sq_error(lb::unwrap(reference, "reference"), lb::unwrap(approx, "approx"), sum_sq_error, sum_sq_reference);

@@ -1693,4 +1693,50 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class lb_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_linear {
+        public static final FunctionDescriptor DESC = lb_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_linear$descriptor() {
+        return lb_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_linear$handle() {
+        return lb_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_linear$address() {
+        return lb_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_linear(lb_tensor x, lb_tensor weight, lb_tensor *y)
+     * }
+     */
+    public static int lb_linear(MemorySegment x, MemorySegment weight, MemorySegment y) {
+        var mh$ = lb_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_linear", x, weight, y);
+            }
+            return (int)mh$.invokeExact(x, weight, y);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
