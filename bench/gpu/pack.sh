@@ -44,4 +44,7 @@ if [[ -f "$SMALL/model.safetensors" ]]; then
   cp "$SMALL"/*.json "$OUT/small/"
   xz -T0 -6 -c "$SMALL/model.safetensors" > "$OUT/small/model.safetensors.xz"
 fi
+# the calibration text, cut to its first 3 MB (about 950k tokens: enough for 1024 windows x 512 tokens)
+CALIB="${LOWBIT_CALIB_TEXT:-$ROOT/../shared/fixtures/text/calib.txt}"
+[[ -f "$CALIB" ]] && head -c 3000000 "$CALIB" | xz -T0 -9 > "$OUT/calib.txt.xz"
 du -sh "$OUT" "$OUT"/* | sed 's/^/[pack] /'

@@ -104,13 +104,30 @@ stage_tiny() {
   rtn_table fixtures/tiny tiny
 }
 
+# The small fixture model unpacked once (needs .device/small); prints its folder.
+small_model() {
+  local small=/tmp/small
+  if [[ ! -f $small/model.safetensors ]]; then
+    mkdir -p $small && cp "$DEV"/small/*.json $small/ && xz -dc "$DEV/small/model.safetensors.xz" > $small/model.safetensors
+    cp fixtures/tiny/tokenizer.json fixtures/tiny/tokenizer_config.json $small/
+  fi
+  echo $small
+}
+
+# The calibration text (fixtures text/calib.txt, cut by pack.sh; needs .device/calib.txt.xz); prints its path.
+calib_text() {
+  [[ -f /tmp/calib.txt ]] || xz -dc "$DEV/calib.txt.xz" > /tmp/calib.txt
+  echo /tmp/calib.txt
+}
+
 stage_small() {
   step "small fixture: fp and RTN perplexity on cuda (fp32 compute)"
-  local small=/tmp/small
-  mkdir -p $small && cp "$DEV"/small/*.json $small/ && xz -dc "$DEV/small/model.safetensors.xz" > $small/model.safetensors
-  cp fixtures/tiny/tokenizer.json fixtures/tiny/tokenizer_config.json $small/
-  rtn_table $small small
+  rtn_table "$(small_model)" small
 }
+
+# Each method's stages live in bench/gpu/stages/<name>.sh and define stage_<name>() functions; they may use
+# LOWBIT (the CLI command array), JAVA, LIB, DEV, RESULTS, step, small_model, calib_text, and set status=1.
+for f in "$ROOT"/bench/gpu/stages/*.sh; do [[ -f "$f" ]] && source "$f"; done
 
 for s in "${STAGES[@]}"; do "stage_$s"; done
 exit $status
