@@ -2,8 +2,8 @@
 # Packs what the GPU machine needs but has not (it has no JDK, no Maven, no network) into .device/:
 # a jlink'ed Java runtime, the CLI and its libraries, the compiled tests and the JUnit console launcher.
 # Then, on the GPU machine (device tool), carrying what each stage needs (docs/GPU.md):
-#   bash bench/gpu/run.sh test 7b      carry .device/jre.tar.xz .device/lib .device/lib-bench .device/*.jar .device/test-classes
-#   bash bench/gpu/run.sh small        carry .device/jre.tar.xz .device/lib .device/lowbit-cli.jar .device/small
+#   bash bench/gpu/run.sh test 7b      carry .device/jre.tar.xz .device/lib.tar.xz .device/lib-bench.tar.xz .device/*.jar .device/test-classes
+#   bash bench/gpu/run.sh small eqat   carry .device/jre.tar.xz .device/lib.tar.xz .device/lowbit-cli.jar .device/small .device/calib.txt.xz
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/.device"
@@ -32,6 +32,13 @@ cp bench/target/lowbit-bench-*.jar "$OUT/lowbit-bench.jar"
 # the tokenizers jar carries native builds for four platforms; the GPU machine needs linux-x86_64 only
 for jar in "$OUT"/lib/tokenizers-*.jar; do
   zip -q -d "$jar" 'native/lib/osx-*' 'native/lib/win-*' 'native/lib/linux-aarch64/*' >/dev/null || true
+done
+# jars re-stored uncompressed, then xz over each folder: 14 MB of libraries travel as about 7.5
+for d in lib lib-bench; do
+  for jar in "$OUT/$d"/*.jar; do
+    x="$(mktemp -d)"; (cd "$x" && unzip -q "$jar") && rm "$jar" && (cd "$x" && zip -q -0 -r -X "$jar" .); rm -rf "$x"
+  done
+  tar -C "$OUT" -cf - "$d" | xz -T0 -9 > "$OUT/$d.tar.xz" && rm -rf "${OUT:?}/$d"
 done
 cp "$ROOT/build/junit/junit-platform-console-standalone-$JUNIT_CONSOLE_VERSION.jar" "$OUT/junit-console.jar"
 for m in bindings quant cli; do

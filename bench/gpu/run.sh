@@ -18,6 +18,7 @@ status=0
 step() { printf '\n=== %s === %s\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 [[ -x "$DEV/jre/bin/java" ]] || { tar -C "$DEV" -xJf "$DEV/jre.tar.xz" || exit 1; }
+for d in lib lib-bench; do [[ -d "$DEV/$d" || ! -f "$DEV/$d.tar.xz" ]] || tar -C "$DEV" -xJf "$DEV/$d.tar.xz" || exit 1; done
 JAVA="$DEV/jre/bin/java"
 LOWBIT=("$JAVA" --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$RESULTS/hs_err_%p.log" -Dlowbit.native.path="$LIB"
         -Dlowbit.home="$ROOT" -jar "$DEV/lowbit-cli.jar")
