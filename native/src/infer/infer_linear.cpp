@@ -111,6 +111,8 @@ InferLinear InferLinear::fuse(const std::vector<InferLinear>& parts) {
     out += p.out_;
   }
   InferLinear f;
+  f.sources_ = 0;
+  for (const InferLinear& p : parts) f.sources_ += p.sources_;
   f.in_ = first.in_;
   f.out_ = out;
   f.dtype_ = first.dtype_;

@@ -33,7 +33,8 @@ class InferLinear {
   void dequantize_to_dense();
   // Whether lb::packed_linear runs this linear on its device (probed with one row).
   bool packed_kernel_available() const;
-  int64_t count() const { return parts_.empty() ? 1 : static_cast<int64_t>(parts_.size()); }
+  // How many of the model's linears this one stands for (3 for a fused q/k/v).
+  int64_t count() const { return sources_; }
 
  private:
   bool packed_ = false;
@@ -44,6 +45,7 @@ class InferLinear {
   int bits_ = 0;
   int64_t group_size_ = 0;
   int zero_offset_ = 0;
+  int64_t sources_ = 1;
   at::Tensor bias_;  // [out] or undefined
   std::vector<InferLinear> parts_;  // unfused parts, when fusing was not possible
 };
