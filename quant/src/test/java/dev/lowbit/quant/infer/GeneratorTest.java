@@ -202,6 +202,28 @@ class GeneratorTest {
     }
 
     @Test
+    void cudaGraphDecodeEqualsEagerDecode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestDevice.get().kind() == Device.Kind.CUDA, "needs -Dlowbit.test.device=cuda");
+        int[] ids = promptIds();
+        try (Generator eager = Generator.open(TestFixtures.tiny(), options().withCudaGraph(false))) {
+            List<float[]> graphSteps = incremental(tiny, ids, 3);
+            List<float[]> eagerSteps = incremental(eager, ids, 3);
+            assertTrue(tiny.stats().cudaGraphActive(), "the decode step was captured");
+            for (int s = 0; s < graphSteps.size(); s++) {
+                double diff = maxAbsDiff(eagerSteps.get(s), graphSteps.get(s));
+                assertTrue(diff < 1e-3, "step " + s + ": graph vs eager max |diff| " + diff);
+            }
+            // f16 compute on CUDA stays close to f32
+            try (Generator half = Generator.open(TestFixtures.tiny(), options().withComputeDType(DType.F16))) {
+                List<float[]> halfSteps = incremental(half, ids, 3);
+                int same = 0;
+                for (int s = 0; s < halfSteps.size(); s++) if (argmax(halfSteps.get(s)) == argmax(eagerSteps.get(s))) same++;
+                assertTrue(same >= halfSteps.size() - 2, same + " of " + halfSteps.size() + " f16 argmax equal to f32");
+            }
+        }
+    }
+
+    @Test
     void badInputGetsClearErrors() {
         var empty = assertThrows(IllegalArgumentException.class,
                 () -> tiny.generate("", GenerationConfig.greedy(4), GenerationListener.NONE));
