@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -299,6 +300,33 @@ int main() {
   if (runtime_info().cuda_available) {
     Decoder g = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, 0, nullptr);
     check_incremental(g.get(), ids, 1, expected, 1e-3, "cuda dense f32 graph");
+    lb_decoder_stats st{};
+    st.struct_size = sizeof(st);
+    CHECK_OK(lb_decoder_get_stats(g.get(), &st));
+    CHECK(st.fused_kernels == 1);
+    // the ATen path of the decode step (fused kernels off) agrees as well
+    setenv("LOWBIT_FUSED_DECODE", "0", 1);
+    Decoder plain = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, 0, nullptr);
+    unsetenv("LOWBIT_FUSED_DECODE");
+    CHECK_OK(lb_decoder_get_stats(plain.get(), &st));
+    CHECK(st.fused_kernels == 0);
+    check_incremental(plain.get(), ids, 1, expected, 1e-3, "cuda dense f32 graph, ATen step");
+    for (int32_t dtype : {LB_DTYPE_F16, LB_DTYPE_BF16}) {
+      Decoder fused = build(m, dtype, LB_DEVICE_CUDA, 16, false, 0, nullptr);
+      setenv("LOWBIT_FUSED_DECODE", "0", 1);
+      Decoder aten = build(m, dtype, LB_DEVICE_CUDA, 16, false, 0, nullptr);
+      unsetenv("LOWBIT_FUSED_DECODE");
+      CHECK_OK(lb_decoder_reset(fused.get()));
+      CHECK_OK(lb_decoder_reset(aten.get()));
+      std::vector<float> a = prefill(fused.get(), {ids[0], ids[1]}), b = prefill(aten.get(), {ids[0], ids[1]});
+      for (size_t t = 2; t < ids.size(); ++t) {
+        a = decode(fused.get(), ids[t]);
+        b = decode(aten.get(), ids[t]);
+        const double diff = max_diff(a.data(), b.data(), kVocab);
+        if (!(diff < 0.15)) std::printf("dtype %d position %zu: fused vs ATen step max |diff| %g\n", dtype, t, diff);
+        CHECK(diff < 0.15);
+      }
+    }
     Decoder b = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, 0, nullptr);
     check_incremental(b.get(), ids, 4, expected, 0.3, "cuda dense bf16 graph");
   } else {

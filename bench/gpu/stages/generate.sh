@@ -16,8 +16,8 @@ gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7
   fi
   echo "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["label"]=sys.argv[1]; print(json.dumps(d))' "$label" \
       >> "$RESULTS/generate-7b.jsonl"
-  printf '%-14s %-22s %-5s graph=%-5s packed=%-4s dequant=%-4s prefill %8.1f tok/s  decode %8.2f tok/s  load %6.1f s\n' \
-      "$label" "$(gen_json_field "$line" weights)" "$(gen_json_field "$line" dtype)" "$(gen_json_field "$line" cuda_graph)" \
+  printf '%-15s %-16s %-4s graph=%-5s fused=%-5s packed=%-4s dequant=%-4s prefill %8.1f tok/s  decode %8.2f tok/s  load %6.1f s\n' \
+      "$label" "$(gen_json_field "$line" weights)" "$(gen_json_field "$line" dtype)" "$(gen_json_field "$line" cuda_graph)" "$(gen_json_field "$line" fused_kernels)" \
       "$(gen_json_field "$line" packed_linears)" "$(gen_json_field "$line" dequantized_linears)" \
       "$(gen_json_field "$line" prefill_tokens_per_second)" "$(gen_json_field "$line" decode_tokens_per_second)" \
       "$(gen_json_field "$line" load_seconds)"
@@ -37,6 +37,7 @@ stage_generate() {
   echo "rtn w2g64: $((SECONDS - t0)) s"
   gen_run fp16 $m --dtype f16
   gen_run fp16-eager $m --dtype f16 --no-cuda-graph
+  LOWBIT_FUSED_DECODE=0 gen_run fp16-aten-step $m --dtype f16
   gen_run int4-g128 $m-w4g128 --dtype f16
   gen_run int2-g64 $m-w2g64 --dtype f16
   python3 - "$RESULTS/generate-7b.jsonl" <<'PY'

@@ -48,6 +48,7 @@ class Decoder {
     InferLinear qkv, o, gate_up, down;
   };
 
+  at::Tensor forward_fused(const at::Tensor& ids, const at::Tensor& positions);
   void require_ready(int64_t n) const;
   void check_token(int64_t id, const char* what) const;
 
@@ -55,6 +56,7 @@ class Decoder {
   c10::Device device_;
   int64_t num_layers_, max_seq_, vocab_;
   bool use_graph_;
+  bool fused_ = false;  // one-token steps through the fused CUDA kernels
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
   at::Tensor key_index_;  // 0..max_seq-1 (I64, device)

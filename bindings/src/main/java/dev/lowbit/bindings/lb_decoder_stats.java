@@ -22,7 +22,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     int64_t packed_linears;
  *     int64_t dequantized_linears;
  *     int32_t cuda_graph_active;
- *     int32_t reserved;
+ *     int32_t fused_kernels;
  * }
  * }
  */
@@ -40,7 +40,7 @@ public class lb_decoder_stats {
         lowbit_h.C_LONG.withName("packed_linears"),
         lowbit_h.C_LONG.withName("dequantized_linears"),
         lowbit_h.C_INT.withName("cuda_graph_active"),
-        lowbit_h.C_INT.withName("reserved")
+        lowbit_h.C_INT.withName("fused_kernels")
     ).withName("lb_decoder_stats");
 
     public static final GroupLayout layout() {
@@ -187,24 +187,24 @@ public class lb_decoder_stats {
         struct.set(cuda_graph_active$LAYOUT, cuda_graph_active$OFFSET, fieldValue);
     }
 
-    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt fused_kernels$LAYOUT = (OfInt)$LAYOUT.select(groupElement("fused_kernels"));
 
-    public static final OfInt reserved$layout() {
-        return reserved$LAYOUT;
+    public static final OfInt fused_kernels$layout() {
+        return fused_kernels$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 52;
+    private static final long fused_kernels$OFFSET = 52;
 
-    public static final long reserved$offset() {
-        return reserved$OFFSET;
+    public static final long fused_kernels$offset() {
+        return fused_kernels$OFFSET;
     }
 
-    public static int reserved(MemorySegment struct) {
-        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    public static int fused_kernels(MemorySegment struct) {
+        return struct.get(fused_kernels$LAYOUT, fused_kernels$OFFSET);
     }
 
-    public static void reserved(MemorySegment struct, int fieldValue) {
-        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    public static void fused_kernels(MemorySegment struct, int fieldValue) {
+        struct.set(fused_kernels$LAYOUT, fused_kernels$OFFSET, fieldValue);
     }
 
     /**

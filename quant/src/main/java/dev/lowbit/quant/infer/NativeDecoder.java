@@ -28,7 +28,7 @@ public final class NativeDecoder implements AutoCloseable {
 
     /** What the decoder reports about itself. */
     public record Stats(long position, long maxSeq, long layersAdded, long packedLinears, long dequantizedLinears,
-                        boolean cudaGraphActive) {}
+                        boolean cudaGraphActive, boolean fusedKernels) {}
 
     private NativeDecoder(MemorySegment handle, int vocab) {
         this.handle = handle;
@@ -165,7 +165,7 @@ public final class NativeDecoder implements AutoCloseable {
             Native.check(lowbit_h.lb_decoder_get_stats(handle(), s), "lb_decoder_get_stats");
             return new Stats(lb_decoder_stats.position(s), lb_decoder_stats.max_seq(s), lb_decoder_stats.layers_added(s),
                     lb_decoder_stats.packed_linears(s), lb_decoder_stats.dequantized_linears(s),
-                    lb_decoder_stats.cuda_graph_active(s) != 0);
+                    lb_decoder_stats.cuda_graph_active(s) != 0, lb_decoder_stats.fused_kernels(s) != 0);
         }
     }
 
