@@ -229,6 +229,82 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
                      int64_t group_size, int32_t zero_offset, lb_tensor *y);
 
+/* ---- whole-model inference decoder (generation with a KV cache) ----
+ * An lb_decoder holds every layer of a Llama-family model on one device, a KV cache for max_seq
+ * positions (batch 1, compute dtype) and a sampler. Build it with lb_decoder_create, then one
+ * lb_decoder_add_layer per layer, in order (num_layers of them). Then prefill the prompt and decode
+ * one token per call; each call runs the whole model. Positions continue from the last call until
+ * lb_decoder_reset. On CUDA the one-token step is captured in a CUDA graph (unless use_cuda_graph = 0).
+ */
+typedef struct lb_decoder_s *lb_decoder;
+
+typedef struct lb_decoder_options {
+    int64_t struct_size;
+    int64_t num_layers;
+    int64_t max_seq;          /* KV cache length: prompt + generated tokens must fit */
+    int32_t use_cuda_graph;   /* 1: capture the decode step in a CUDA graph on CUDA devices; 0: eager */
+    int32_t reserved;
+} lb_decoder_options;
+
+/* One linear [out, in] of a layer: dense (weight != NULL: f32/f16/bf16 [out, in]) or GPTQ-style packed
+ * (weight == NULL; qweight, qzeros, scales, bits, group_size, zero_offset as lb_packed_linear).
+ * bias: [out] or NULL. Packed linears run through lb_packed_linear's kernels; where no kernel is built
+ * for the device the weight is dequantized once into a dense one (lb_decoder_stats reports how many). */
+typedef struct lb_decoder_linear {
+    int64_t struct_size;
+    lb_tensor weight;
+    lb_tensor qweight;
+    lb_tensor qzeros;
+    lb_tensor scales;
+    lb_tensor bias;
+    int64_t group_size;
+    int32_t bits;
+    int32_t zero_offset;
+} lb_decoder_linear;
+
+/* Sampling: temperature <= 0 is greedy (argmax, lowest id on ties); otherwise softmax(logits / T)
+ * restricted to the smallest set of most likely tokens whose mass reaches top_p (0 < top_p <= 1),
+ * drawn with a 64-bit Mersenne Twister seeded by lb_decoder_set_sampling. */
+typedef struct lb_sampling_options {
+    int64_t struct_size;
+    double temperature;
+    double top_p;
+    uint64_t seed;
+} lb_sampling_options;
+
+typedef struct lb_decoder_stats {
+    int64_t struct_size;
+    int64_t position;            /* tokens in the KV cache */
+    int64_t max_seq;
+    int64_t layers_added;
+    int64_t packed_linears;      /* linears run by the packed matmul kernels */
+    int64_t dequantized_linears; /* packed linears dequantized to dense (no packed kernel for the device) */
+    int32_t cuda_graph_active;   /* 1 once the decode step runs from a captured CUDA graph */
+    int32_t fused_kernels;       /* 1: one-token steps use the fused CUDA decode kernels (LOWBIT_FUSED_DECODE=0: off) */
+} lb_decoder_stats;
+
+/* embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be the embed tensor for tied
+ * embeddings): float tensors, copied to the device in the compute dtype. */
+int lb_decoder_create(const lb_llama_config *config, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head,
+                      const lb_decoder_options *options, int32_t device_type, int32_t device_index,
+                      lb_decoder *out);
+/* Adds the next layer: norms [hidden] and the 7 linears in the order q, k, v, o, gate, up, down. The
+ * tensors are copied: the caller may free them right after. */
+int lb_decoder_add_layer(lb_decoder decoder, lb_tensor input_norm, lb_tensor post_attention_norm,
+                         const lb_decoder_linear *linears, int32_t count);
+void lb_decoder_free(lb_decoder decoder);
+/* Empties the KV cache (position 0). */
+int lb_decoder_reset(lb_decoder decoder);
+/* Runs ids[0..n-1] at the next n positions; logits (if not NULL): new f32 [vocab] CPU tensor of the last. */
+int lb_decoder_prefill(lb_decoder decoder, const int64_t *ids, int64_t n, lb_tensor *logits);
+/* Runs one token at the next position; logits as lb_decoder_prefill. */
+int lb_decoder_decode(lb_decoder decoder, int64_t token, lb_tensor *logits);
+int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *options);
+/* As lb_decoder_prefill / lb_decoder_decode, then samples the next token with the sampling options. */
+int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token);
+int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token);
+int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif

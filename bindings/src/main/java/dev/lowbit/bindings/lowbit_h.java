@@ -1739,4 +1739,474 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- whole-model inference decoder ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_decoder_s *lb_decoder
+     * }
+     */
+    public static final AddressLayout lb_decoder = lowbit_h.C_POINTER;
+
+    private static class lb_decoder_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_create {
+        public static final FunctionDescriptor DESC = lb_decoder_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_create$descriptor() {
+        return lb_decoder_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_create$handle() {
+        return lb_decoder_create.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_create$address() {
+        return lb_decoder_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_create(const lb_llama_config *config, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, const lb_decoder_options *options, int32_t device_type, int32_t device_index, lb_decoder *out)
+     * }
+     */
+    public static int lb_decoder_create(MemorySegment config, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, MemorySegment options, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_decoder_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_create", config, embed, final_norm, lm_head, options, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, embed, final_norm, lm_head, options, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_add_layer$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT
+        );
+    }
+
+    private static class lb_decoder_add_layer {
+        public static final FunctionDescriptor DESC = lb_decoder_add_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_add_layer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_add_layer$descriptor() {
+        return lb_decoder_add_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_add_layer$handle() {
+        return lb_decoder_add_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_add_layer$address() {
+        return lb_decoder_add_layer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_add_layer(lb_decoder decoder, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_decoder_linear *linears, int32_t count)
+     * }
+     */
+    public static int lb_decoder_add_layer(MemorySegment decoder, MemorySegment input_norm, MemorySegment post_attention_norm, MemorySegment linears, int count) {
+        var mh$ = lb_decoder_add_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_add_layer", decoder, input_norm, post_attention_norm, linears, count);
+            }
+            return (int)mh$.invokeExact(decoder, input_norm, post_attention_norm, linears, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_free {
+        public static final FunctionDescriptor DESC = lb_decoder_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_free$descriptor() {
+        return lb_decoder_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_free$handle() {
+        return lb_decoder_free.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_free$address() {
+        return lb_decoder_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_decoder_free(lb_decoder decoder)
+     * }
+     */
+    public static void lb_decoder_free(MemorySegment decoder) {
+        var mh$ = lb_decoder_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_free", decoder);
+            }
+            mh$.invokeExact(decoder);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_reset$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_reset {
+        public static final FunctionDescriptor DESC = lb_decoder_reset$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_reset");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_reset$descriptor() {
+        return lb_decoder_reset$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_reset$handle() {
+        return lb_decoder_reset.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_reset$address() {
+        return lb_decoder_reset.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_reset(lb_decoder decoder)
+     * }
+     */
+    public static int lb_decoder_reset(MemorySegment decoder) {
+        var mh$ = lb_decoder_reset.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_reset", decoder);
+            }
+            return (int)mh$.invokeExact(decoder);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_prefill$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_prefill {
+        public static final FunctionDescriptor DESC = lb_decoder_prefill$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_prefill$descriptor() {
+        return lb_decoder_prefill$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_prefill$handle() {
+        return lb_decoder_prefill.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_prefill$address() {
+        return lb_decoder_prefill.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_prefill(lb_decoder decoder, const int64_t *ids, int64_t n, lb_tensor *logits)
+     * }
+     */
+    public static int lb_decoder_prefill(MemorySegment decoder, MemorySegment ids, long n, MemorySegment logits) {
+        var mh$ = lb_decoder_prefill.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_prefill", decoder, ids, n, logits);
+            }
+            return (int)mh$.invokeExact(decoder, ids, n, logits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_decode$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_decode {
+        public static final FunctionDescriptor DESC = lb_decoder_decode$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_decode$descriptor() {
+        return lb_decoder_decode$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_decode$handle() {
+        return lb_decoder_decode.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_decode$address() {
+        return lb_decoder_decode.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_decode(lb_decoder decoder, int64_t token, lb_tensor *logits)
+     * }
+     */
+    public static int lb_decoder_decode(MemorySegment decoder, long token, MemorySegment logits) {
+        var mh$ = lb_decoder_decode.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_decode", decoder, token, logits);
+            }
+            return (int)mh$.invokeExact(decoder, token, logits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_set_sampling$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_set_sampling {
+        public static final FunctionDescriptor DESC = lb_decoder_set_sampling$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_set_sampling");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_set_sampling$descriptor() {
+        return lb_decoder_set_sampling$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_set_sampling$handle() {
+        return lb_decoder_set_sampling.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_set_sampling$address() {
+        return lb_decoder_set_sampling.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *options)
+     * }
+     */
+    public static int lb_decoder_set_sampling(MemorySegment decoder, MemorySegment options) {
+        var mh$ = lb_decoder_set_sampling.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_set_sampling", decoder, options);
+            }
+            return (int)mh$.invokeExact(decoder, options);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_prefill_next$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_prefill_next {
+        public static final FunctionDescriptor DESC = lb_decoder_prefill_next$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_prefill_next$descriptor() {
+        return lb_decoder_prefill_next$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_prefill_next$handle() {
+        return lb_decoder_prefill_next.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_prefill_next$address() {
+        return lb_decoder_prefill_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token)
+     * }
+     */
+    public static int lb_decoder_prefill_next(MemorySegment decoder, MemorySegment ids, long n, MemorySegment next_token) {
+        var mh$ = lb_decoder_prefill_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_prefill_next", decoder, ids, n, next_token);
+            }
+            return (int)mh$.invokeExact(decoder, ids, n, next_token);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_decode_next$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_decode_next {
+        public static final FunctionDescriptor DESC = lb_decoder_decode_next$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_decode_next$descriptor() {
+        return lb_decoder_decode_next$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_decode_next$handle() {
+        return lb_decoder_decode_next.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_decode_next$address() {
+        return lb_decoder_decode_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token)
+     * }
+     */
+    public static int lb_decoder_decode_next(MemorySegment decoder, long token, MemorySegment next_token) {
+        var mh$ = lb_decoder_decode_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_decode_next", decoder, token, next_token);
+            }
+            return (int)mh$.invokeExact(decoder, token, next_token);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_get_stats$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_get_stats {
+        public static final FunctionDescriptor DESC = lb_decoder_get_stats$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_get_stats");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_get_stats$descriptor() {
+        return lb_decoder_get_stats$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_get_stats$handle() {
+        return lb_decoder_get_stats.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_get_stats$address() {
+        return lb_decoder_get_stats.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats)
+     * }
+     */
+    public static int lb_decoder_get_stats(MemorySegment decoder, MemorySegment stats) {
+        var mh$ = lb_decoder_get_stats.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_get_stats", decoder, stats);
+            }
+            return (int)mh$.invokeExact(decoder, stats);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

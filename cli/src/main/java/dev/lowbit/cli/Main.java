@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "lowbit", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Quantize Llama-family models to 2, 3 and 4 bits and run them.",
-        subcommands = {InfoCommand.class, DemoCommand.class, InspectCommand.class, QuantizeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, DemoCommand.class, InspectCommand.class, QuantizeCommand.class, EvalCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  lowbit info", "  lowbit demo", "",
                 "Exit codes: 0 ok, 1 failed, 2 bad usage."})
 public final class Main implements Runnable {

@@ -1,0 +1,250 @@
+#include "kernels/cuda/decode_cuda.h"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <math.h>
+
+namespace lb::kernels {
+namespace {
+
+constexpr int kWarp = 32;
+
+__device__ __forceinline__ float to_f(float v) { return v; }
+__device__ __forceinline__ float to_f(__half v) { return __half2float(v); }
+__device__ __forceinline__ float to_f(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <class T>
+__device__ __forceinline__ T from_f(float v);
+template <>
+__device__ __forceinline__ float from_f<float>(float v) { return v; }
+template <>
+__device__ __forceinline__ __half from_f<__half>(float v) { return __float2half_rn(v); }
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_f<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+
+// v rounded to T and back: where the ATen reference stores an intermediate in T.
+template <class T>
+__device__ __forceinline__ float round_to(float v) { return to_f(from_f<T>(v)); }
+
+__device__ __forceinline__ float warp_sum(float v) {
+  for (int o = kWarp / 2; o > 0; o /= 2) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+  for (int o = kWarp / 2; o > 0; o /= 2) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// Sum (or max) over the block; every thread gets the result. `scratch` holds 32 floats.
+template <bool Max>
+__device__ float block_reduce(float v, float* scratch) {
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp, warps = (blockDim.x + kWarp - 1) / kWarp;
+  v = Max ? warp_max(v) : warp_sum(v);
+  __syncthreads();  // scratch may still be read from a previous reduction
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  float r = lane < warps ? scratch[lane] : (Max ? -INFINITY : 0.0f);
+  if (warp == 0) r = Max ? warp_max(r) : warp_sum(r);
+  if (threadIdx.x == 0) scratch[0] = r;
+  __syncthreads();
+  return scratch[0];
+}
+
+template <class T>
+__global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, int64_t hidden,
+                                float eps) {
+  __shared__ float scratch[kWarp];
+  const T* row = x + blockIdx.x * hidden;
+  T* out = y + blockIdx.x * hidden;
+  float sum = 0.0f;
+  for (int64_t i = threadIdx.x; i < hidden; i += blockDim.x) {
+    const float v = to_f(row[i]);
+    sum += v * v;
+  }
+  const float r = rsqrtf(block_reduce<false>(sum, scratch) / (float)hidden + eps);
+  for (int64_t i = threadIdx.x; i < hidden; i += blockDim.x) {
+    out[i] = from_f<T>(to_f(w[i]) * round_to<T>(to_f(row[i]) * r));
+  }
+}
+
+// Blocks 0..heads-1: query heads; heads..heads+kv_heads-1: key heads; then value heads (copied).
+template <class T>
+__global__ void rotary_kv_kernel(const T* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin,
+                                 const int64_t* __restrict__ position, T* __restrict__ q_out, T* __restrict__ k_cache,
+                                 T* __restrict__ v_cache, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq) {
+  const int64_t pos = *position;
+  if (pos < 0 || pos >= max_seq) return;  // the adapter checks the position before the step
+  const int64_t head = blockIdx.x;
+  const T* src = qkv + head * dim;
+  if (head >= heads + kv_heads) {
+    const int64_t kv = head - heads - kv_heads;
+    T* dst = v_cache + (kv * max_seq + pos) * dim;
+    for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) dst[i] = src[i];
+    return;
+  }
+  T* dst = head < heads ? q_out + head * dim : k_cache + ((head - heads) * max_seq + pos) * dim;
+  const T* c = cos + pos * dim;
+  const T* s = sin + pos * dim;
+  const int64_t half = dim / 2;
+  for (int64_t i = threadIdx.x; i < half; i += blockDim.x) {
+    const float x1 = to_f(src[i]), x2 = to_f(src[i + half]);
+    // x * cos + rotate_half(x) * sin, each product and the sum stored in T as ATen does
+    dst[i] = from_f<T>(round_to<T>(x1 * to_f(c[i])) + round_to<T>(-x2 * to_f(s[i])));
+    dst[i + half] = from_f<T>(round_to<T>(x2 * to_f(c[i + half])) + round_to<T>(x1 * to_f(s[i + half])));
+  }
+}
+
+// One block per query head. Shared memory: the query in f32, then one score per cache entry.
+template <class T>
+__global__ void attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache, const T* __restrict__ v_cache,
+                                 const int64_t* __restrict__ position, T* __restrict__ out, int64_t heads,
+                                 int64_t kv_heads, int64_t dim, int64_t max_seq, float scale) {
+  extern __shared__ float shared[];
+  __shared__ float scratch[kWarp];
+  float* qf = shared;                 // [dim]
+  float* scores = shared + dim;       // [max_seq]
+  const int64_t head = blockIdx.x;
+  const int64_t kv = head / (heads / kv_heads);
+  int64_t keys = *position + 1;
+  if (keys > max_seq) keys = max_seq;
+  if (keys < 1) keys = 1;
+  const T* k = k_cache + kv * max_seq * dim;
+  const T* v = v_cache + kv * max_seq * dim;
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) qf[i] = to_f(q[head * dim + i]);
+  __syncthreads();
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp, warps = blockDim.x / kWarp;
+  for (int64_t j = warp; j < keys; j += warps) {
+    const T* kj = k + j * dim;
+    float dot = 0.0f;
+    for (int64_t i = lane; i < dim; i += kWarp) dot += qf[i] * to_f(kj[i]);
+    dot = warp_sum(dot);
+    if (lane == 0) scores[j] = dot * scale;
+  }
+  __syncthreads();
+  float local_max = -INFINITY;
+  for (int64_t j = threadIdx.x; j < keys; j += blockDim.x) local_max = fmaxf(local_max, scores[j]);
+  const float top = block_reduce<true>(local_max, scratch);
+  float local_sum = 0.0f;
+  for (int64_t j = threadIdx.x; j < keys; j += blockDim.x) {
+    const float e = __expf(scores[j] - top);
+    scores[j] = e;
+    local_sum += e;
+  }
+  const float total = block_reduce<false>(local_sum, scratch);  // its barriers also publish scores
+  const float inv = 1.0f / total;
+  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) {
+    float acc = 0.0f;
+    for (int64_t j = 0; j < keys; ++j) acc += scores[j] * to_f(v[j * dim + i]);
+    out[head * dim + i] = from_f<T>(acc * inv);
+  }
+}
+
+template <class T>
+__global__ void silu_mul_kernel(const T* __restrict__ gate_up, T* __restrict__ out, int64_t rows, int64_t inter) {
+  const int64_t total = rows * inter;
+  for (int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; e < total; e += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t r = e / inter, i = e % inter;
+    const float g = to_f(gate_up[r * 2 * inter + i]);
+    const float u = to_f(gate_up[r * 2 * inter + inter + i]);
+    out[e] = from_f<T>(round_to<T>(g / (1.0f + expf(-g))) * u);
+  }
+}
+
+template <class T>
+cudaError_t rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t hidden, float eps, cudaStream_t s) {
+  if (rows <= 0 || hidden <= 0) return cudaSuccess;
+  rms_norm_kernel<T><<<(unsigned)rows, 256, 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y),
+                                                    hidden, eps);
+  return cudaGetLastError();
+}
+
+template <class T>
+cudaError_t rotary_kv(const void* qkv, const void* cos, const void* sin, const int64_t* position, void* q_out,
+                      void* k_cache, void* v_cache, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
+                      cudaStream_t s) {
+  const unsigned blocks = (unsigned)(heads + 2 * kv_heads);
+  const unsigned threads = (unsigned)(dim / 2 < 32 ? 32 : (dim / 2 > 256 ? 256 : dim / 2));
+  rotary_kv_kernel<T><<<blocks, threads, 0, s>>>(static_cast<const T*>(qkv), static_cast<const T*>(cos),
+                                                 static_cast<const T*>(sin), position, static_cast<T*>(q_out),
+                                                 static_cast<T*>(k_cache), static_cast<T*>(v_cache), heads, kv_heads,
+                                                 dim, max_seq);
+  return cudaGetLastError();
+}
+
+template <class T>
+cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* position, void* out,
+                      int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq, float scale, cudaStream_t s) {
+  const size_t shared = (size_t)(dim + max_seq) * sizeof(float);
+  attention_kernel<T><<<(unsigned)heads, 256, shared, s>>>(static_cast<const T*>(q), static_cast<const T*>(k_cache),
+                                                           static_cast<const T*>(v_cache), position, static_cast<T*>(out),
+                                                           heads, kv_heads, dim, max_seq, scale);
+  return cudaGetLastError();
+}
+
+template <class T>
+cudaError_t silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, cudaStream_t s) {
+  const int64_t total = rows * inter;
+  if (total <= 0) return cudaSuccess;
+  int64_t blocks = (total + 255) / 256;
+  if (blocks > 65535) blocks = 65535;
+  silu_mul_kernel<T><<<(unsigned)blocks, 256, 0, s>>>(static_cast<const T*>(gate_up), static_cast<T*>(out), rows, inter);
+  return cudaGetLastError();
+}
+
+}  // namespace
+
+cudaError_t decode_rms_norm_cuda(DecodeType t, const void* x, const void* w, void* y, int64_t rows, int64_t hidden,
+                                 float eps, cudaStream_t stream) {
+#define LB_CALL(T) rms_norm<T>(x, w, y, rows, hidden, eps, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t decode_rotary_kv_cuda(DecodeType t, const void* qkv, const void* cos, const void* sin,
+                                  const int64_t* position, void* q_out, void* k_cache, void* v_cache, int64_t heads,
+                                  int64_t kv_heads, int64_t head_dim, int64_t max_seq, cudaStream_t stream) {
+#define LB_CALL(T) rotary_kv<T>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cache, const void* v_cache,
+                                  const int64_t* position, void* out, int64_t heads, int64_t kv_heads,
+                                  int64_t head_dim, int64_t max_seq, float scale, cudaStream_t stream) {
+  if (head_dim > kDecodeMaxHeadDim || max_seq > kDecodeMaxSeq || kv_heads <= 0 || heads % kv_heads != 0) {
+    return cudaErrorInvalidValue;
+  }
+#define LB_CALL(T) attention<T>(q, k_cache, v_cache, position, out, heads, kv_heads, head_dim, max_seq, scale, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
+                                 cudaStream_t stream) {
+#define LB_CALL(T) silu_mul<T>(gate_up, out, rows, inter, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+}  // namespace lb::kernels

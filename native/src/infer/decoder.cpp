@@ -1,0 +1,255 @@
+#include "src/infer/decoder.h"
+
+#include <ATen/TensorOperators.h>
+#include <ATen/ops/arange.h>
+#include <ATen/ops/from_blob.h>
+#include <ATen/ops/full.h>
+#include <ATen/ops/index_select.h>
+#include <ATen/ops/linear.h>
+#include <ATen/ops/matmul.h>
+#include <ATen/ops/silu.h>
+#include <ATen/ops/softmax.h>
+#include <ATen/ops/zeros.h>
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "src/error.h"
+#include "src/infer/decode_graph.h"
+#include "src/infer/fused_decode.h"
+#include "src/model/argument_checks.h"
+#include "src/model/llama_layers.h"
+
+namespace lb::infer {
+namespace {
+
+using model::shape_text;
+
+const char* const kLinearNames[7] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+
+void require_vector(const at::Tensor& t, const char* name, int64_t size, const char* meaning) {
+  if (!t.defined()) throw_invalid(std::string(name) + " is an empty handle");
+  if (!model::is_float(t.scalar_type())) throw_invalid(std::string(name) + " is not F32, F16 or BF16");
+  if (t.dim() != 1 || t.size(0) != size) {
+    throw_invalid(std::string(name) + " has shape " + shape_text(t.sizes()) + ", expected [" + std::to_string(size) +
+                  "] (" + meaning + ")");
+  }
+}
+
+// Grouped-query attention of q [1, heads, n, d] over the cache's first keys entries k, v
+// [1, kv_heads, keys, d]; query i (at positions[i]) sees the keys at positions <= positions[i].
+at::Tensor masked_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& positions,
+                            const at::Tensor& key_index) {
+  const int64_t heads = q.size(1), n = q.size(2), dim = q.size(3), kv_heads = k.size(1), keys = k.size(2);
+  const int64_t group = heads / kv_heads;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+  const at::Tensor grouped_q = q.reshape({1, kv_heads, group * n, dim});
+  const at::Tensor scores = (at::matmul(grouped_q, k.transpose(-1, -2)) * scale).view({1, kv_heads, group, n, keys});
+  const at::Tensor future = key_index.narrow(0, 0, keys).unsqueeze(0) > positions.unsqueeze(1);  // [n, keys]
+  const at::Tensor probs =
+      at::softmax(scores.masked_fill(future, -std::numeric_limits<double>::infinity()), -1, at::kFloat).to(q.scalar_type());
+  return at::matmul(probs.view({1, kv_heads, group * n, keys}), v).view({1, heads, n, dim});
+}
+
+}  // namespace
+
+Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, const at::Tensor& final_norm,
+                 const at::Tensor& lm_head, const lb_decoder_options& options, c10::Device device)
+    : config_(config), device_(device) {
+  c10::InferenceMode inference;
+  const int64_t hidden = config.hidden_size;
+  if (options.num_layers <= 0) throw_invalid("options->num_layers=" + std::to_string(options.num_layers) + " (expected > 0)");
+  if (options.max_seq <= 0) throw_invalid("options->max_seq=" + std::to_string(options.max_seq) + " (expected > 0)");
+  if (!embed.defined() || embed.dim() != 2 || embed.size(1) != hidden || !model::is_float(embed.scalar_type())) {
+    throw_invalid("embed has shape " + (embed.defined() ? shape_text(embed.sizes()) : std::string("?")) +
+                  ", expected a float [vocab, " + std::to_string(hidden) + "] (hidden_size)");
+  }
+  vocab_ = embed.size(0);
+  require_vector(final_norm, "final_norm", hidden, "hidden_size");
+  if (!lm_head.defined() || lm_head.dim() != 2 || lm_head.size(0) != vocab_ || lm_head.size(1) != hidden ||
+      !model::is_float(lm_head.scalar_type())) {
+    throw_invalid("lm_head has shape " + (lm_head.defined() ? shape_text(lm_head.sizes()) : std::string("?")) +
+                  ", expected a float [" + std::to_string(vocab_) + ", " + std::to_string(hidden) + "] (vocab, hidden_size)");
+  }
+  num_layers_ = options.num_layers;
+  max_seq_ = options.max_seq;
+  use_graph_ = device.is_cuda() && options.use_cuda_graph != 0;
+  const auto dtype = config.compute_dtype;
+  const auto copy = [&](const at::Tensor& t) { return t.to(device, dtype, false, /*copy=*/true).contiguous(); };
+  embed_ = copy(embed);
+  final_norm_ = copy(final_norm);
+  lm_head_ = copy(lm_head);
+  model::RotaryTable rotary(config.head_dim, config.rope_theta);
+  auto [cos, sin] = rotary.get(max_seq_, dtype, device);
+  cos_ = cos.contiguous();
+  sin_ = sin.contiguous();
+  key_index_ = at::arange(max_seq_, at::TensorOptions().dtype(at::kLong).device(device));
+  fused_ = fused_decode_available(device, dtype, config.head_dim, max_seq_);
+  layers_.reserve(static_cast<size_t>(num_layers_));
+}
+
+Decoder::~Decoder() = default;
+
+void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_attention_norm,
+                        const lb_decoder_linear* linears, int32_t count) {
+  c10::InferenceMode inference;
+  if (static_cast<int64_t>(layers_.size()) >= num_layers_) {
+    throw_invalid("all " + std::to_string(num_layers_) + " layers were already added (options->num_layers)");
+  }
+  require_non_null(linears, "linears");
+  if (count != 7) throw_invalid("count=" + std::to_string(count) + " (expected 7 linears: q, k, v, o, gate, up, down)");
+  const model::LlamaConfig& c = config_;
+  const int64_t hidden = c.hidden_size;
+  require_vector(input_norm, "input_norm", hidden, "hidden_size");
+  require_vector(post_attention_norm, "post_attention_norm", hidden, "hidden_size");
+  const int64_t outs[7] = {c.query_dim(), c.kv_dim(), c.kv_dim(), hidden, c.intermediate_size, c.intermediate_size, hidden};
+  const int64_t ins[7] = {hidden, hidden, hidden, c.query_dim(), hidden, hidden, c.intermediate_size};
+  const std::string prefix = "layer " + std::to_string(layers_.size()) + " linears[";
+  std::vector<InferLinear> parts;
+  for (int i = 0; i < 7; ++i) {
+    parts.push_back(InferLinear::from_c(linears[i], outs[i], ins[i], device_, c.compute_dtype,
+                                        prefix + std::to_string(i) + "] (" + kLinearNames[i] + ")"));
+  }
+  Layer layer;
+  const auto copy = [&](const at::Tensor& t) { return t.to(device_, c.compute_dtype, false, true).contiguous(); };
+  layer.input_norm = copy(input_norm);
+  layer.post_attention_norm = copy(post_attention_norm);
+  layer.qkv = InferLinear::fuse({parts[0], parts[1], parts[2]});
+  layer.o = parts[3];
+  layer.gate_up = InferLinear::fuse({parts[4], parts[5]});
+  layer.down = parts[6];
+  for (InferLinear* l : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) {
+    if (!l->packed()) continue;
+    if (l->packed_kernel_available()) {
+      packed_ += l->count();
+    } else {
+      l->dequantize_to_dense();
+      dequantized_ += l->count();
+    }
+  }
+  layers_.push_back(std::move(layer));
+  const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
+  k_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
+  v_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
+}
+
+void Decoder::reset() {
+  position_ = 0;  // stale cache entries beyond the position are masked out or overwritten
+}
+
+void Decoder::check_token(int64_t id, const char* what) const {
+  if (id < 0 || id >= vocab_) {
+    throw_invalid(std::string(what) + "=" + std::to_string(id) + " is out of range (expected 0 <= id < " +
+                  std::to_string(vocab_) + ", the vocabulary size)");
+  }
+}
+
+void Decoder::require_ready(int64_t n) const {
+  if (static_cast<int64_t>(layers_.size()) != num_layers_) {
+    throw_invalid("only " + std::to_string(layers_.size()) + " of " + std::to_string(num_layers_) +
+                  " layers were added (expected lb_decoder_add_layer for every layer first)");
+  }
+  if (position_ + n > max_seq_) {
+    throw_invalid("the sequence would grow to " + std::to_string(position_ + n) + " tokens, beyond max_seq=" +
+                  std::to_string(max_seq_) + " (the KV cache length; create the decoder with a larger max_seq)");
+  }
+}
+
+at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt) {
+  if (fused_ && ids.size(0) == 1 && !fresh_prompt) return forward_fused(ids, positions);
+  const model::LlamaConfig& c = config_;
+  const int64_t n = ids.size(0), heads = c.num_heads, kv_heads = c.num_kv_heads;
+  const int64_t dim = c.head_dim, inter = c.intermediate_size;
+  at::Tensor x = at::index_select(embed_, 0, ids);  // [n, hidden]
+  const at::Tensor cos = at::index_select(cos_, 0, positions), sin = at::index_select(sin_, 0, positions);
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    const at::Tensor qkv = layer.qkv(model::rms_norm(x, layer.input_norm, c.rms_norm_eps));
+    const auto split = [&](int64_t offset, int64_t count) {
+      return qkv.narrow(-1, offset, count * dim).view({1, n, count, dim}).transpose(1, 2);
+    };
+    const at::Tensor q = model::apply_rotary(split(0, heads), cos, sin);
+    const at::Tensor k = model::apply_rotary(split(heads * dim, kv_heads), cos, sin);
+    const at::Tensor v = split((heads + kv_heads) * dim, kv_heads);
+    k_cache_[l].index_copy_(2, positions, k);
+    v_cache_[l].index_copy_(2, positions, v);
+    // A prompt on an empty cache is plain causal attention (the fused kernel where libtorch has one).
+    const at::Tensor attended =
+        fresh_prompt ? model::causal_attention(q, k, v)
+                     : masked_attention(q, k_cache_[l].narrow(2, 0, keys), v_cache_[l].narrow(2, 0, keys), positions,
+                                        key_index_);
+    x = x + layer.o(attended.transpose(1, 2).reshape({n, heads * dim}));
+    const at::Tensor gate_up = layer.gate_up(model::rms_norm(x, layer.post_attention_norm, c.rms_norm_eps));
+    x = x + layer.down(at::silu(gate_up.narrow(-1, 0, inter)) * gate_up.narrow(-1, inter, inter));
+  }
+  const at::Tensor last = model::rms_norm(x.narrow(0, n - 1, 1), final_norm_, c.rms_norm_eps);
+  // f32 compute: the LM head in f32 like lb_llama_head; f16/bf16: in the compute dtype (fp32 accumulation).
+  return at::linear(last, lm_head_).to(at::kFloat).view({vocab_});
+}
+
+// One token with the fused CUDA kernels: the same math as forward(), ~11 kernels per layer instead of ~45.
+at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& positions) {
+  const model::LlamaConfig& c = config_;
+  const int64_t heads = c.num_heads, kv_heads = c.num_kv_heads, dim = c.head_dim, inter = c.intermediate_size;
+  at::Tensor x = at::index_select(embed_, 0, ids);  // [1, hidden]
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    const at::Tensor qkv = layer.qkv(fused_rms_norm(x, layer.input_norm, c.rms_norm_eps));
+    const at::Tensor q = fused_rotary_kv(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], heads, kv_heads, dim);
+    x = x + layer.o(fused_attention(q, k_cache_[l], v_cache_[l], positions, heads, kv_heads, dim));
+    x = x + layer.down(fused_silu_mul(layer.gate_up(fused_rms_norm(x, layer.post_attention_norm, c.rms_norm_eps)), inter));
+  }
+  return at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_).to(at::kFloat).view({vocab_});
+}
+
+at::Tensor Decoder::prefill(const int64_t* ids, int64_t n) {
+  c10::InferenceMode inference;
+  if (n <= 0) throw_invalid("n=" + std::to_string(n) + " (expected at least one token id)");
+  require_non_null(ids, "ids");
+  for (int64_t i = 0; i < n; ++i) check_token(ids[i], ("ids[" + std::to_string(i) + "]").c_str());
+  require_ready(n);
+  const auto long_options = at::TensorOptions().dtype(at::kLong);
+  const at::Tensor host_ids = at::from_blob(const_cast<int64_t*>(ids), {n}, long_options).clone();
+  const at::Tensor dev_ids = host_ids.to(device_);
+  const at::Tensor positions = at::arange(position_, position_ + n, long_options.device(device_));
+  const at::Tensor logits = forward(dev_ids, positions, position_ + n, /*fresh_prompt=*/position_ == 0);
+  at::Tensor host = logits.to(at::kCPU);
+  position_ += n;
+  return host;
+}
+
+at::Tensor Decoder::decode(int64_t token) {
+  c10::InferenceMode inference;
+  check_token(token, "token");
+  require_ready(1);
+  at::Tensor logits;
+  if (use_graph_) {
+    if (!graph_) graph_ = std::make_unique<DecodeGraph>(*this);
+    logits = graph_->step(token, position_);
+    if (!graph_->active()) use_graph_ = false;  // capture failed: eager from now on (graph_ keeps the reason)
+  } else {
+      const auto long_options = at::TensorOptions().dtype(at::kLong).device(device_);
+    const at::Tensor ids = at::full({1}, token, long_options);
+    const at::Tensor positions = at::full({1}, position_, long_options);
+    logits = forward(ids, positions, position_ + 1, false).to(at::kCPU);
+  }
+  position_ += 1;
+  return logits;
+}
+
+lb_decoder_stats Decoder::stats() const {
+  lb_decoder_stats s{};
+  s.struct_size = sizeof(lb_decoder_stats);
+  s.position = position_;
+  s.max_seq = max_seq_;
+  s.layers_added = static_cast<int64_t>(layers_.size());
+  s.packed_linears = packed_;
+  s.dequantized_linears = dequantized_;
+  s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
+  s.fused_kernels = fused_ ? 1 : 0;
+  return s;
+}
+
+}  // namespace lb::infer

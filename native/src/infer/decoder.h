@@ -1,0 +1,75 @@
+// The whole-model inference decoder behind lb_decoder_*: every layer on one device, a KV cache of
+// max_seq positions (batch 1, compute dtype), prefill of a prompt and one-token decode steps, each a
+// single call for the whole model. On CUDA the decode step is replayed from a captured CUDA graph.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lowbit.h"
+#include "src/infer/infer_linear.h"
+#include "src/infer/sampler.h"
+#include "src/model/llama_config.h"
+
+namespace lb::infer {
+
+class DecodeGraph;  // the captured CUDA graph (decode_graph.cpp); empty in builds without CUDA
+
+class Decoder {
+ public:
+  Decoder(const model::LlamaConfig& config, const at::Tensor& embed, const at::Tensor& final_norm,
+          const at::Tensor& lm_head, const lb_decoder_options& options, c10::Device device);
+  ~Decoder();
+
+  void add_layer(const at::Tensor& input_norm, const at::Tensor& post_attention_norm, const lb_decoder_linear* linears,
+                 int32_t count);
+  void reset();
+  // f32 [vocab] on the CPU: the logits after the last of ids.
+  at::Tensor prefill(const int64_t* ids, int64_t n);
+  at::Tensor decode(int64_t token);
+  Sampler& sampler() { return sampler_; }
+  lb_decoder_stats stats() const;
+
+  // One step over ids [n] (I64, device) at positions [n] (I64, device), attending to the first `keys`
+  // cache entries; returns the last position's logits f32 [vocab] on the device. Graph-safe when
+  // fresh_prompt is false: no host syncs, no shapes that depend on values.
+  at::Tensor forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt);
+
+  int64_t max_seq() const { return max_seq_; }
+  c10::Device device() const { return device_; }
+
+ private:
+  struct Layer {
+    at::Tensor input_norm, post_attention_norm;
+    InferLinear qkv, o, gate_up, down;
+  };
+
+  at::Tensor forward_fused(const at::Tensor& ids, const at::Tensor& positions);
+  void require_ready(int64_t n) const;
+  void check_token(int64_t id, const char* what) const;
+
+  model::LlamaConfig config_;
+  c10::Device device_;
+  int64_t num_layers_, max_seq_, vocab_;
+  bool use_graph_;
+  bool fused_ = false;  // one-token steps through the fused CUDA kernels
+  at::Tensor embed_, final_norm_, lm_head_;
+  at::Tensor cos_, sin_;  // [max_seq, head_dim]
+  at::Tensor key_index_;  // 0..max_seq-1 (I64, device)
+  std::vector<Layer> layers_;
+  std::vector<at::Tensor> k_cache_, v_cache_;  // [1, kv_heads, max_seq, head_dim]
+  int64_t position_ = 0;
+  int64_t packed_ = 0, dequantized_ = 0;
+  Sampler sampler_;
+  std::unique_ptr<DecodeGraph> graph_;
+};
+
+}  // namespace lb::infer
+
+struct lb_decoder_s {
+  std::unique_ptr<lb::infer::Decoder> impl;
+};

@@ -1,0 +1,114 @@
+#include "src/infer/fused_decode.h"
+
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "src/error.h"
+
+#if LOWBIT_WITH_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "kernels/cuda/decode_cuda.h"
+#endif
+
+namespace lb::infer {
+
+#if LOWBIT_WITH_CUDA
+namespace {
+
+kernels::DecodeType decode_type(c10::ScalarType t) {
+  switch (t) {
+    case c10::ScalarType::Float: return kernels::DecodeType::F32;
+    case c10::ScalarType::Half: return kernels::DecodeType::F16;
+    case c10::ScalarType::BFloat16: return kernels::DecodeType::BF16;
+    default: throw_unsupported("the fused decode kernels take F32, F16 or BF16");
+  }
+}
+
+cudaStream_t stream_of(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
+
+void check(cudaError_t status, const char* kernel) {
+  if (status != cudaSuccess) {
+    throw Error(LB_ERR_CUDA, std::string(kernel) + " launch failed: " + cudaGetErrorString(status));
+  }
+}
+
+}  // namespace
+
+bool fused_decode_available(c10::Device device, c10::ScalarType dtype, int64_t head_dim, int64_t max_seq) {
+  const char* env = std::getenv("LOWBIT_FUSED_DECODE");
+  if (env != nullptr && std::strcmp(env, "0") == 0) return false;
+  const bool float_type = dtype == c10::ScalarType::Float || dtype == c10::ScalarType::Half ||
+                          dtype == c10::ScalarType::BFloat16;
+  return device.is_cuda() && float_type && head_dim % 2 == 0 && head_dim <= kernels::kDecodeMaxHeadDim &&
+         max_seq <= kernels::kDecodeMaxSeq;
+}
+
+at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  const at::Tensor in = x.contiguous();
+  at::Tensor y = at::empty_like(in);
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_rms_norm_cuda(decode_type(in.scalar_type()), in.data_ptr(), weight.data_ptr(), y.data_ptr(),
+                                      in.numel() / in.size(-1), in.size(-1), static_cast<float>(eps), stream_of(in)),
+        "decode RMSNorm");
+  return y;
+}
+
+at::Tensor fused_rotary_kv(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
+                           const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                           int64_t kv_heads, int64_t head_dim) {
+  const at::Tensor in = qkv.contiguous();
+  at::Tensor q = at::empty({1, heads * head_dim}, in.options());
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_rotary_kv_cuda(decode_type(in.scalar_type()), in.data_ptr(), cos.data_ptr(), sin.data_ptr(),
+                                       positions.data_ptr<int64_t>(), q.data_ptr(), k_cache.data_ptr(),
+                                       v_cache.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), stream_of(in)),
+        "decode RoPE + KV write");
+  return q;
+}
+
+at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
+                           const at::Tensor& positions, int64_t heads, int64_t kv_heads, int64_t head_dim) {
+  at::Tensor out = at::empty({1, heads * head_dim}, q.options());
+  const c10::cuda::CUDAGuard guard(q.device());
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  check(kernels::decode_attention_cuda(decode_type(q.scalar_type()), q.data_ptr(), k_cache.data_ptr(),
+                                       v_cache.data_ptr(), positions.data_ptr<int64_t>(), out.data_ptr(), heads,
+                                       kv_heads, head_dim, k_cache.size(2), scale, stream_of(q)),
+        "decode attention");
+  return out;
+}
+
+at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter) {
+  const at::Tensor in = gate_up.contiguous();
+  at::Tensor out = at::empty({in.numel() / (2 * inter), inter}, in.options());
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_silu_mul_cuda(decode_type(in.scalar_type()), in.data_ptr(), out.data_ptr(), out.size(0), inter,
+                                      stream_of(in)),
+        "decode SiLU * up");
+  return out;
+}
+
+#else  // no CUDA in this build
+
+bool fused_decode_available(c10::Device, c10::ScalarType, int64_t, int64_t) { return false; }
+at::Tensor fused_rms_norm(const at::Tensor&, const at::Tensor&, double) { throw_unsupported("built without CUDA"); }
+at::Tensor fused_rotary_kv(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, at::Tensor&,
+                           at::Tensor&, int64_t, int64_t, int64_t) {
+  throw_unsupported("built without CUDA");
+}
+at::Tensor fused_attention(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int64_t, int64_t,
+                           int64_t) {
+  throw_unsupported("built without CUDA");
+}
+at::Tensor fused_silu_mul(const at::Tensor&, int64_t) { throw_unsupported("built without CUDA"); }
+
+#endif
+
+}  // namespace lb::infer

@@ -1,0 +1,28 @@
+// The decode step's fused CUDA kernels (kernels/cuda/decode_cuda.cu) on ATen tensors: one kernel each for
+// RMSNorm, RoPE + KV-cache write, single-query attention over the cache and SiLU(gate) * up, where the
+// ATen path launches 5-10 small kernels for each. CUDA builds only; LOWBIT_FUSED_DECODE=0 turns them off.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace lb::infer {
+
+// Whether the fused kernels serve a decoder of this shape on `device` in `dtype`.
+bool fused_decode_available(c10::Device device, c10::ScalarType dtype, int64_t head_dim, int64_t max_seq);
+
+// x [rows, hidden] -> new [rows, hidden].
+at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
+// qkv [1, q_dim + 2 kv_dim] at *positions -> rotated q [1, heads * head_dim]; writes k, v into the caches
+// [1, kv_heads, max_seq, head_dim].
+at::Tensor fused_rotary_kv(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
+                           const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                           int64_t kv_heads, int64_t head_dim);
+// q [1, heads * head_dim] over cache entries 0..*positions -> [1, heads * head_dim].
+at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
+                           const at::Tensor& positions, int64_t heads, int64_t kv_heads, int64_t head_dim);
+// gate_up [rows, 2 * inter] -> [rows, inter].
+at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter);
+
+}  // namespace lb::infer

@@ -1,0 +1,53 @@
+// One linear of the inference decoder: a dense weight in the compute dtype, or GPTQ-style packed
+// tensors run through lb::packed_linear (the adapter behind lb_packed_linear, which picks the CPU or
+// CUDA kernel). Linears that read the same input (q/k/v, gate/up) are fused into one along `out`.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lowbit.h"
+
+namespace lb::infer {
+
+class InferLinear {
+ public:
+  InferLinear() = default;
+
+  // Checks one lb_decoder_linear against [out, in] and copies it to `device` (`field` names it in errors).
+  static InferLinear from_c(const lb_decoder_linear& c, int64_t out, int64_t in, c10::Device device,
+                            c10::ScalarType dtype, const std::string& field);
+  // The linears side by side along `out` (all dense or all packed with the same bits/group/offset;
+  // else they stay separate and run one after the other).
+  static InferLinear fuse(const std::vector<InferLinear>& parts);
+
+  // x [rows, in] (compute dtype) -> [rows, out] (compute dtype).
+  at::Tensor operator()(const at::Tensor& x) const;
+
+  bool packed() const { return packed_; }
+  int64_t out_features() const { return out_; }
+  // Packed -> dense once: where no packed kernel runs on the device.
+  void dequantize_to_dense();
+  // Whether lb::packed_linear runs this linear on its device (probed with one row).
+  bool packed_kernel_available() const;
+  // How many of the model's linears this one stands for (3 for a fused q/k/v).
+  int64_t count() const { return sources_; }
+
+ private:
+  bool packed_ = false;
+  int64_t out_ = 0, in_ = 0;
+  c10::ScalarType dtype_ = c10::ScalarType::Float;
+  at::Tensor weight_;  // dense [out, in]
+  at::Tensor qweight_, qzeros_, scales_;
+  int bits_ = 0;
+  int64_t group_size_ = 0;
+  int zero_offset_ = 0;
+  int64_t sources_ = 1;
+  at::Tensor bias_;  // [out] or undefined
+  std::vector<InferLinear> parts_;  // unfused parts, when fusing was not possible
+};
+
+}  // namespace lb::infer

@@ -1,0 +1,382 @@
+// lb_decoder_*: prefill logits against the block-by-block forward (lb_embedding, lb_llama_block_forward,
+// lb_llama_head); KV-cache decode steps against full recomputation; packed int4/int2 linears against the
+// same weights dequantized; the sampler; argument errors. CUDA (graph and eager) where a device exists.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "lb_helpers.h"
+
+namespace {
+
+constexpr int64_t kHidden = 64, kInter = 128, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kVocab = 50, kLayers = 2;
+const int64_t kOut[7] = {kHeads * kHeadDim, kKvHeads * kHeadDim, kKvHeads * kHeadDim, kHidden, kInter, kInter, kHidden};
+const int64_t kIn[7] = {kHidden, kHidden, kHidden, kHeads * kHeadDim, kHidden, kHidden, kInter};
+
+struct DecoderDeleter {
+  void operator()(lb_decoder_s* d) const { lb_decoder_free(d); }
+};
+using Decoder = std::unique_ptr<lb_decoder_s, DecoderDeleter>;
+struct BlockDeleter {
+  void operator()(lb_block_s* b) const { lb_llama_block_free(b); }
+};
+using Block = std::unique_ptr<lb_block_s, BlockDeleter>;
+
+struct Random {
+  uint64_t state;
+  float next() {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<float>(static_cast<double>(state >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+  }
+  std::vector<float> values(int64_t n, float scale, float offset = 0.0f) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& x : v) x = offset + scale * next();
+    return v;
+  }
+};
+
+lb_llama_config config(int32_t dtype) {
+  lb_llama_config c{};
+  c.struct_size = sizeof(c);
+  c.hidden_size = kHidden;
+  c.intermediate_size = kInter;
+  c.num_heads = kHeads;
+  c.num_kv_heads = kKvHeads;
+  c.head_dim = kHeadDim;
+  c.rope_theta = 10000.0;
+  c.rms_norm_eps = 1e-5;
+  c.compute_dtype = dtype;
+  return c;
+}
+
+// A model with random weights: f32 host tensors.
+struct Model {
+  Tensor embed, norm, lm_head;
+  struct Layer {
+    Tensor input_norm, post_norm;
+    Tensor linear[7];
+    Tensor q_bias;
+  };
+  std::vector<Layer> layers;
+
+  explicit Model(uint64_t seed) {
+    Random rng{seed};
+    embed = host_tensor(rng.values(kVocab * kHidden, 1.0f), LB_DTYPE_F32, {kVocab, kHidden});
+    norm = host_tensor(rng.values(kHidden, 0.2f, 1.0f), LB_DTYPE_F32, {kHidden});
+    lm_head = host_tensor(rng.values(kVocab * kHidden, 0.3f), LB_DTYPE_F32, {kVocab, kHidden});
+    for (int l = 0; l < kLayers; ++l) {
+      Layer layer;
+      layer.input_norm = host_tensor(rng.values(kHidden, 0.2f, 1.0f), LB_DTYPE_F32, {kHidden});
+      layer.post_norm = host_tensor(rng.values(kHidden, 0.2f, 1.0f), LB_DTYPE_F32, {kHidden});
+      for (int i = 0; i < 7; ++i) {
+        layer.linear[i] = host_tensor(rng.values(kOut[i] * kIn[i], 1.5f / std::sqrt(float(kIn[i]))), LB_DTYPE_F32, {kOut[i], kIn[i]});
+      }
+      layer.q_bias = host_tensor(rng.values(kOut[0], 0.3f), LB_DTYPE_F32, {kOut[0]});
+      layers.push_back(std::move(layer));
+    }
+  }
+};
+
+// GPTQ tensors of one RTN-quantized linear, and its dequantized weight.
+struct Packed {
+  Tensor qweight, qzeros, scales, dequant;
+};
+
+Packed pack(lb_tensor w, int bits, int64_t group) {
+  lb_rtn_options o{};
+  o.struct_size = sizeof(o);
+  o.bits = bits;
+  o.group_size = group;
+  lb_tensor codes = nullptr, scales = nullptr, zeros = nullptr, dq = nullptr;
+  CHECK_OK(lb_quantize_rtn(w, &o, &codes, &scales, &zeros, &dq));
+  Tensor c(codes), s(scales), z(zeros), d(dq);
+  lb_tensor ct = nullptr, st = nullptr, zt = nullptr;
+  CHECK_OK(lb_tensor_transpose(codes, &ct));
+  CHECK_OK(lb_tensor_transpose(scales, &st));
+  CHECK_OK(lb_tensor_transpose(zeros, &zt));
+  Tensor codes_t(ct), scales_t(st), zeros_t(zt);
+  Tensor zeros_i = convert(zeros_t.get(), LB_DTYPE_I32);
+  Packed p;
+  lb_tensor qw = nullptr, qz = nullptr, deq = nullptr;
+  CHECK_OK(lb_pack_bits(codes_t.get(), bits, 0, &qw));
+  CHECK_OK(lb_pack_bits(zeros_i.get(), bits, 1, &qz));
+  p.qweight.reset(qw);
+  p.qzeros.reset(qz);
+  p.scales = std::move(scales_t);
+  CHECK_OK(lb_dequantize_gptq(qw, qz, p.scales.get(), nullptr, bits, group, 0, &deq));
+  p.dequant.reset(deq);
+  return p;
+}
+
+// bits 0: dense weights (the model's, or the dequantized ones of `packed` when given); otherwise packed.
+Decoder build(const Model& m, int32_t dtype, int32_t device, int64_t max_seq, bool graph, int bits,
+              std::vector<std::vector<Packed>>* packed) {
+  lb_decoder_options o{};
+  o.struct_size = sizeof(o);
+  o.num_layers = kLayers;
+  o.max_seq = max_seq;
+  o.use_cuda_graph = graph ? 1 : 0;
+  const lb_llama_config c = config(dtype);
+  lb_decoder d = nullptr;
+  CHECK_OK(lb_decoder_create(&c, m.embed.get(), m.norm.get(), m.lm_head.get(), &o, device, 0, &d));
+  Decoder decoder(d);
+  for (int l = 0; l < kLayers; ++l) {
+    lb_decoder_linear linears[7] = {};
+    for (int i = 0; i < 7; ++i) {
+      linears[i].struct_size = sizeof(lb_decoder_linear);
+      if (bits == 0) {
+        linears[i].weight = packed ? (*packed)[l][i].dequant.get() : m.layers[l].linear[i].get();
+      } else {
+        const Packed& p = (*packed)[l][i];
+        linears[i].qweight = p.qweight.get();
+        linears[i].qzeros = p.qzeros.get();
+        linears[i].scales = p.scales.get();
+        linears[i].bits = bits;
+        linears[i].group_size = 32;
+      }
+    }
+    linears[0].bias = m.layers[l].q_bias.get();
+    CHECK_OK(lb_decoder_add_layer(d, m.layers[l].input_norm.get(), m.layers[l].post_norm.get(), linears, 7));
+  }
+  return decoder;
+}
+
+// Logits f32 [seq, vocab] of the block-by-block forward (f32, CPU).
+std::vector<float> block_forward(const Model& m, const std::vector<int64_t>& ids) {
+  const int64_t seq = static_cast<int64_t>(ids.size());
+  Tensor id_tensor = host_tensor(ids, LB_DTYPE_I64, {1, seq});
+  lb_tensor h = nullptr;
+  CHECK_OK(lb_embedding(m.embed.get(), id_tensor.get(), LB_DTYPE_F32, LB_DEVICE_CPU, 0, &h));
+  Tensor hidden(h);
+  const lb_llama_config c = config(LB_DTYPE_F32);
+  for (const auto& layer : m.layers) {
+    lb_llama_block_weights w{};
+    w.struct_size = sizeof(w);
+    w.input_norm = layer.input_norm.get();
+    w.post_attention_norm = layer.post_norm.get();
+    lb_tensor* slots[7] = {&w.q_proj, &w.k_proj, &w.v_proj, &w.o_proj, &w.gate_proj, &w.up_proj, &w.down_proj};
+    for (int i = 0; i < 7; ++i) *slots[i] = layer.linear[i].get();
+    w.q_bias = layer.q_bias.get();
+    lb_block b = nullptr;
+    CHECK_OK(lb_llama_block_create(&c, &w, LB_DEVICE_CPU, 0, &b));
+    Block block(b);
+    lb_tensor next = nullptr;
+    CHECK_OK(lb_llama_block_forward(b, hidden.get(), &next));
+    hidden.reset(next);
+  }
+  lb_tensor logits = nullptr;
+  CHECK_OK(lb_llama_head(hidden.get(), m.norm.get(), m.lm_head.get(), 1e-5, nullptr, nullptr, &logits));
+  Tensor l(logits);
+  return to_vector<float>(logits);
+}
+
+std::vector<float> prefill(lb_decoder d, const std::vector<int64_t>& ids) {
+  lb_tensor t = nullptr;
+  CHECK_OK(lb_decoder_prefill(d, ids.data(), static_cast<int64_t>(ids.size()), &t));
+  Tensor logits(t);
+  return to_vector<float>(t);
+}
+
+std::vector<float> decode(lb_decoder d, int64_t token) {
+  lb_tensor t = nullptr;
+  CHECK_OK(lb_decoder_decode(d, token, &t));
+  Tensor logits(t);
+  return to_vector<float>(t);
+}
+
+double max_diff(const float* a, const float* b, int64_t n) {
+  double m = 0;
+  for (int64_t i = 0; i < n; ++i) m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));
+  return m;
+}
+
+// Prefill of `first` ids then one decode step per further id; each step's logits against `expected` [seq, vocab].
+void check_incremental(lb_decoder d, const std::vector<int64_t>& ids, size_t first, const std::vector<float>& expected,
+                       double tolerance, const std::string& what) {
+  CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> got = prefill(d, std::vector<int64_t>(ids.begin(), ids.begin() + first));
+  for (size_t t = first - 1; t < ids.size(); ++t) {
+    if (t >= first) got = decode(d, ids[t]);
+    CHECK(got.size() == static_cast<size_t>(kVocab));
+    const double diff = max_diff(got.data(), expected.data() + t * kVocab, kVocab);
+    if (!(diff < tolerance)) {
+      std::printf("%s: position %zu max |diff| %g (tolerance %g)\n", what.c_str(), t, diff, tolerance);
+      CHECK(diff < tolerance);
+    }
+  }
+}
+
+int argmax(const std::vector<float>& v) {
+  int best = 0;
+  for (size_t i = 1; i < v.size(); ++i) if (v[i] > v[best]) best = static_cast<int>(i);
+  return best;
+}
+
+}  // namespace
+
+int main() {
+  Model m(7);
+  const std::vector<int64_t> ids = {3, 17, 42, 0, 49, 8, 8, 21, 33, 5, 11};
+  const std::vector<float> expected = block_forward(m, ids);
+
+  // CPU f32: prefill and decode against the block forward.
+  Decoder cpu = build(m, LB_DTYPE_F32, LB_DEVICE_CPU, 16, true, 0, nullptr);
+  for (size_t first : {size_t{1}, size_t{4}, ids.size()}) {
+    check_incremental(cpu.get(), ids, first, expected, 1e-4, "cpu f32 prefill " + std::to_string(first));
+  }
+
+  // Sampling: greedy = argmax; a seed reproduces a sample.
+  {
+    lb_sampling_options s{};
+    s.struct_size = sizeof(s);
+    s.top_p = 1.0;
+    CHECK_OK(lb_decoder_set_sampling(cpu.get(), &s));
+    CHECK_OK(lb_decoder_reset(cpu.get()));
+    int64_t next = -1;
+    CHECK_OK(lb_decoder_prefill_next(cpu.get(), ids.data(), 5, &next));
+    CHECK(next == argmax(std::vector<float>(expected.begin() + 4 * kVocab, expected.begin() + 5 * kVocab)));
+    std::vector<int64_t> runs[2];
+    for (auto& run : runs) {
+      s.temperature = 1.5;
+      s.top_p = 0.9;
+      s.seed = 77;
+      CHECK_OK(lb_decoder_set_sampling(cpu.get(), &s));
+      CHECK_OK(lb_decoder_reset(cpu.get()));
+      int64_t token = -1;
+      CHECK_OK(lb_decoder_prefill_next(cpu.get(), ids.data(), 3, &token));
+      for (int i = 0; i < 8; ++i) {
+        run.push_back(token);
+        CHECK(token >= 0 && token < kVocab);
+        CHECK_OK(lb_decoder_decode_next(cpu.get(), token, &token));
+      }
+    }
+    CHECK(runs[0] == runs[1]);
+  }
+
+  // Packed int4 / int2 (group 32) against the same weights dequantized, dense.
+  for (int bits : {4, 2}) {
+    std::vector<std::vector<Packed>> packed(kLayers);
+    for (int l = 0; l < kLayers; ++l) {
+      for (int i = 0; i < 7; ++i) packed[l].push_back(pack(m.layers[l].linear[i].get(), bits, 32));
+    }
+    Decoder dense = build(m, LB_DTYPE_F32, LB_DEVICE_CPU, 16, false, 0, &packed);
+    Decoder q = build(m, LB_DTYPE_F32, LB_DEVICE_CPU, 16, false, bits, &packed);
+    lb_decoder_stats st{};
+    st.struct_size = sizeof(st);
+    CHECK_OK(lb_decoder_get_stats(q.get(), &st));
+    CHECK(st.packed_linears == 7 * kLayers);
+    CHECK(st.dequantized_linears == 0);
+    std::vector<float> reference(ids.size() * kVocab);
+    CHECK_OK(lb_decoder_reset(dense.get()));
+    std::vector<float> step = prefill(dense.get(), {ids[0]});
+    std::copy(step.begin(), step.end(), reference.begin());
+    for (size_t t = 1; t < ids.size(); ++t) {
+      step = decode(dense.get(), ids[t]);
+      std::copy(step.begin(), step.end(), reference.begin() + t * kVocab);
+    }
+    check_incremental(q.get(), ids, 3, reference, 1e-3, "cpu packed int" + std::to_string(bits));
+
+    // CUDA: packed (kernel or dequantized fallback), f32 with and without the graph, and f16.
+    if (runtime_info().cuda_available) {
+      for (bool graph : {true, false}) {
+        Decoder g = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, graph, bits, &packed);
+        check_incremental(g.get(), ids, 3, reference, 2e-3, std::string("cuda packed f32 graph=") + (graph ? "1" : "0"));
+        check_incremental(g.get(), ids, 2, reference, 2e-3, "cuda packed again after reset");
+        CHECK_OK(lb_decoder_get_stats(g.get(), &st));
+        std::printf("cuda int%d graph=%d: packed %lld, dequantized %lld, graph active %d\n", bits, graph ? 1 : 0,
+                    static_cast<long long>(st.packed_linears), static_cast<long long>(st.dequantized_linears),
+                    st.cuda_graph_active);
+        if (graph) CHECK(st.cuda_graph_active == 1);
+      }
+      Decoder h = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+      check_incremental(h.get(), ids, 3, reference, 0.1, "cuda packed f16");
+    }
+  }
+  if (runtime_info().cuda_available) {
+    Decoder g = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, 0, nullptr);
+    check_incremental(g.get(), ids, 1, expected, 1e-3, "cuda dense f32 graph");
+    lb_decoder_stats st{};
+    st.struct_size = sizeof(st);
+    CHECK_OK(lb_decoder_get_stats(g.get(), &st));
+    CHECK(st.fused_kernels == 1);
+    // the ATen path of the decode step (fused kernels off) agrees as well
+    setenv("LOWBIT_FUSED_DECODE", "0", 1);
+    Decoder plain = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, 0, nullptr);
+    unsetenv("LOWBIT_FUSED_DECODE");
+    CHECK_OK(lb_decoder_get_stats(plain.get(), &st));
+    CHECK(st.fused_kernels == 0);
+    check_incremental(plain.get(), ids, 1, expected, 1e-3, "cuda dense f32 graph, ATen step");
+    for (int32_t dtype : {LB_DTYPE_F16, LB_DTYPE_BF16}) {
+      Decoder fused = build(m, dtype, LB_DEVICE_CUDA, 16, false, 0, nullptr);
+      setenv("LOWBIT_FUSED_DECODE", "0", 1);
+      Decoder aten = build(m, dtype, LB_DEVICE_CUDA, 16, false, 0, nullptr);
+      unsetenv("LOWBIT_FUSED_DECODE");
+      CHECK_OK(lb_decoder_reset(fused.get()));
+      CHECK_OK(lb_decoder_reset(aten.get()));
+      std::vector<float> a = prefill(fused.get(), {ids[0], ids[1]}), b = prefill(aten.get(), {ids[0], ids[1]});
+      for (size_t t = 2; t < ids.size(); ++t) {
+        a = decode(fused.get(), ids[t]);
+        b = decode(aten.get(), ids[t]);
+        const double diff = max_diff(a.data(), b.data(), kVocab);
+        if (!(diff < 0.15)) std::printf("dtype %d position %zu: fused vs ATen step max |diff| %g\n", dtype, t, diff);
+        CHECK(diff < 0.15);
+      }
+    }
+    Decoder b = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, 0, nullptr);
+    check_incremental(b.get(), ids, 4, expected, 0.3, "cuda dense bf16 graph");
+  } else {
+    std::printf("SKIP: no CUDA device: the CUDA decoder checks did not run\n");
+  }
+
+  // Errors.
+  {
+    const int64_t bad[2] = {1, kVocab};
+    CHECK_OK(lb_decoder_reset(cpu.get()));
+    CHECK_FAILS(lb_decoder_prefill(cpu.get(), bad, 2, nullptr), LB_ERR_INVALID_ARGUMENT, "out of range");
+    CHECK_FAILS(lb_decoder_prefill(cpu.get(), bad, 0, nullptr), LB_ERR_INVALID_ARGUMENT, "n=0");
+    std::vector<int64_t> many(17, 1);
+    CHECK_FAILS(lb_decoder_prefill(cpu.get(), many.data(), 17, nullptr), LB_ERR_INVALID_ARGUMENT, "max_seq=16");
+    CHECK_FAILS(lb_decoder_decode(nullptr, 1, nullptr), LB_ERR_INVALID_ARGUMENT, "decoder is NULL");
+    CHECK_FAILS(lb_decoder_decode(cpu.get(), -1, nullptr), LB_ERR_INVALID_ARGUMENT, "token=-1");
+    lb_sampling_options s{};
+    s.struct_size = sizeof(s);
+    s.top_p = 0.0;
+    CHECK_FAILS(lb_decoder_set_sampling(cpu.get(), &s), LB_ERR_INVALID_ARGUMENT, "top_p");
+    CHECK_FAILS(lb_decoder_add_layer(cpu.get(), m.layers[0].input_norm.get(), m.layers[0].post_norm.get(), nullptr, 7),
+                 LB_ERR_INVALID_ARGUMENT, "already added");
+
+    lb_decoder_options o{};
+    o.struct_size = sizeof(o);
+    o.num_layers = 1;
+    o.max_seq = 8;
+    const lb_llama_config c = config(LB_DTYPE_F32);
+    lb_decoder d = nullptr;
+    CHECK_OK(lb_decoder_create(&c, m.embed.get(), m.norm.get(), m.lm_head.get(), &o, LB_DEVICE_CPU, 0, &d));
+    Decoder empty(d);
+    const int64_t one = 1;
+    CHECK_FAILS(lb_decoder_prefill(d, &one, 1, nullptr), LB_ERR_INVALID_ARGUMENT, "only 0 of 1 layers");
+    lb_decoder_linear linears[7] = {};
+    for (auto& l : linears) l.struct_size = sizeof(l);
+    for (int i = 0; i < 7; ++i) linears[i].weight = m.layers[0].linear[i].get();
+    CHECK_FAILS(lb_decoder_add_layer(d, m.layers[0].input_norm.get(), m.layers[0].post_norm.get(), linears, 6),
+                 LB_ERR_INVALID_ARGUMENT, "count=6");
+    linears[3].weight = m.layers[0].linear[4].get();
+    CHECK_FAILS(lb_decoder_add_layer(d, m.layers[0].input_norm.get(), m.layers[0].post_norm.get(), linears, 7),
+                 LB_ERR_INVALID_ARGUMENT, "o_proj");
+    linears[3].weight = nullptr;
+    linears[3].qweight = m.layers[0].linear[3].get();
+    linears[3].bits = 5;
+    CHECK_FAILS(lb_decoder_add_layer(d, m.layers[0].input_norm.get(), m.layers[0].post_norm.get(), linears, 7),
+                 LB_ERR_UNSUPPORTED, "bits=5");
+    o.max_seq = 0;
+    lb_decoder bad_decoder = nullptr;
+    CHECK_FAILS(lb_decoder_create(&c, m.embed.get(), m.norm.get(), m.lm_head.get(), &o, LB_DEVICE_CPU, 0, &bad_decoder),
+                 LB_ERR_INVALID_ARGUMENT, "max_seq");
+  }
+  return check::finish("test_decoder");
+}
