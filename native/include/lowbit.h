@@ -224,8 +224,13 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
  * than `in` is one group, otherwise groups = ceil(in / group_size).
  * x [m, in] f32, f16 or bf16 (any m; m = 1 takes the GEMV path). y: a new f32 tensor [m, out] (always
  * f32, whatever x's dtype), fp32 accumulation; equal to lb_dequantize_gptq then an fp32 matmul up to
- * rounding. bits 2, 3, 4. Combinations not built give LB_ERR_UNSUPPORTED: other bits, CUDA tensors (no
- * CUDA kernel yet), and a group_size that is not a multiple of 16 (bits 2), 32 (bits 3) or 8 (bits 4). */
+ * rounding. bits 2, 3, 4. Combinations not built give LB_ERR_UNSUPPORTED: other bits, and a group_size
+ * that is not a multiple of 16 (bits 2), 32 (bits 3) or 8 (bits 4).
+ * Devices: CPU tensors run the CPU kernel; CUDA tensors (all operands on one device) run the CUDA kernel
+ * (GEMV for m = 1, register-tiled GEMM for larger m, split over `in` when the matrix is small), on the
+ * current stream; a liblowbit built without CUDA gives LB_ERR_UNSUPPORTED for them. Symmetric weights are
+ * the same layout with every zero point 2^(bits-1). y is f32 on every device (the C++ adapter has an
+ * overload that returns y in f16/bf16 instead). */
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
                      int64_t group_size, int32_t zero_offset, lb_tensor *y);
 
