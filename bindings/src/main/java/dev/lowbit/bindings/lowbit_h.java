@@ -1739,4 +1739,95 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class lb_vq_dequantize$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vq_dequantize {
+        public static final FunctionDescriptor DESC = lb_vq_dequantize$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_dequantize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vq_dequantize$descriptor() {
+        return lb_vq_dequantize$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_dequantize$handle() {
+        return lb_vq_dequantize.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_dequantize$address() {
+        return lb_vq_dequantize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight)
+     * }
+     */
+    public static int lb_vq_dequantize(MemorySegment w, MemorySegment weight) {
+        var mh$ = lb_vq_dequantize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_dequantize", w, weight);
+            }
+            return (int)mh$.invokeExact(w, weight);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_vq_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vq_linear {
+        public static final FunctionDescriptor DESC = lb_vq_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vq_linear$descriptor() {
+        return lb_vq_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_linear$handle() {
+        return lb_vq_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_linear$address() {
+        return lb_vq_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y)
+     * }
+     */
+    public static int lb_vq_linear(MemorySegment x, MemorySegment w, MemorySegment y) {
+        var mh$ = lb_vq_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_linear", x, w, y);
+            }
+            return (int)mh$.invokeExact(x, w, y);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
