@@ -41,6 +41,13 @@ __host__ __device__ constexpr int smem_floats() {
   return x_tile > reduce ? x_tile : reduce;
 }
 
+// Resident blocks per SM the register allocation must allow: the GEMV needs many warps in flight
+// (unrolled dequant otherwise takes 110-165 registers); the m-tile 16 of bits 3 needs its registers.
+template <int B, int MT>
+__host__ __device__ constexpr int min_blocks() {
+  return MT == 1 ? 3 : (MT == 16 && B == 3) ? 1 : 2;
+}
+
 __device__ __forceinline__ float load_value(const void* p, int dtype, int64_t i) {
   if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
   if (dtype == kPackedBF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
@@ -73,7 +80,7 @@ __device__ __forceinline__ int load_zero(const int32_t* qzeros, int64_t out, int
 }
 
 template <int B, int MT>
-__global__ void __launch_bounds__(kThreads) packed_linear_kernel(PackedLinearCudaArgs a, int64_t units_per_split,
+__global__ void __launch_bounds__(kThreads, min_blocks<B, MT>()) packed_linear_kernel(PackedLinearCudaArgs a, int64_t units_per_split,
                                                                   bool atomic) {
   using U = Unit<B>;
   constexpr int UPL = units_per_lane<B, MT>();
