@@ -277,7 +277,8 @@ int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight);
 
 /* y = x . W^T (+ bias): x [m, N] f32/f16/bf16 on the weights' device; y a new f32 [m, M] tensor, fp32
  * accumulation, computed from the indices without forming W (CPU: any m; CUDA: a fused GEMV with the
- * codebooks in shared memory for m = 1 and v in {2, 4, 6, 8, 12, 16}, otherwise dequantize + matmul).
+ * codebooks in shared memory, row by row for m <= 4, v in {2, 4, 6, 8, 12, 16}, k and k_r >= 8;
+ * otherwise dequantize + matmul).
  * On CUDA, outlier index and perm values are not checked (no device sync): lb_vq_dequantize checks them. */
 int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y);
 

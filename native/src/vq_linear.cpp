@@ -192,6 +192,9 @@ CpuOperands cpu_operands(const Checked& c) {
 }
 
 #if LOWBIT_WITH_CUDA
+// Up to this many rows of x run the fused GEMV row by row; more dequantize once and use one matmul.
+constexpr int64_t kMaxGemvRows = 4;
+
 at::Tensor aligned(const at::Tensor& t) {
   if (!t.defined()) return t;
   return reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0 ? t : t.clone();
@@ -287,15 +290,20 @@ at::Tensor vq_linear(const at::Tensor& x, const lb_vq_weights* w) {
   int max_shared = 0;
   cuda_check(cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, c.device.index()),
              "cudaDeviceGetAttribute");
-  if (m == 1 && kernels::vq_linear_cuda_unsupported(l, max_shared) == nullptr) {
+  // small m: the fused GEMV once per row (each row re-reads the indices, still far less traffic than W)
+  if (m >= 1 && m <= kMaxGemvRows && kernels::vq_linear_cuda_unsupported(l, max_shared) == nullptr) {
     const CudaOperands o = cuda_operands(c);
-    const at::Tensor xc = aligned(x.contiguous());
-    at::Tensor y = at::empty({1, l.rows}, x.options().dtype(at::kFloat));
+    const at::Tensor xc = x.contiguous();
+    at::Tensor y = at::empty({m, l.rows}, x.options().dtype(at::kFloat));
     at::Tensor workspace = at::empty({l.cols + 1}, x.options().dtype(at::kFloat));
     const int x_code = xt == at::kHalf ? 1 : xt == at::kBFloat16 ? 2 : 0;
-    cuda_check(kernels::vq_linear_cuda(l, o.w, xc.data_ptr(), x_code, y.data_ptr<float>(), workspace.data_ptr<float>(),
-                                       c10::cuda::getCurrentCUDAStream(c.device.index()).stream()),
-               "VQ GEMV CUDA kernel launch");
+    const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(c.device.index()).stream();
+    const char* xp = static_cast<const char*>(xc.data_ptr());
+    for (int64_t i = 0; i < m; ++i) {
+      cuda_check(kernels::vq_linear_cuda(l, o.w, xp + i * l.cols * static_cast<int64_t>(xc.element_size()), x_code,
+                                         y.data_ptr<float>() + i * l.rows, workspace.data_ptr<float>(), stream),
+                 "VQ GEMV CUDA kernel launch");
+    }
     return y;
   }
   // larger m (or a layout the fused GEMV was not built for): dequantize on the device, then one matmul

@@ -58,8 +58,9 @@ __device__ __forceinline__ void load_centroid(const __half* cb, uint32_t idx, fl
       const uint32_t words[4] = {u.x, u.y, u.z, u.w};
 #pragma unroll
       for (int h = 0; h < 4; ++h) {
-        __half2 pair;
-        memcpy(&pair, &words[h], sizeof(pair));  // not a pointer cast: no aliasing assumptions
+        // built from the halves, not by a pointer cast: no aliasing assumptions
+        const __half2 pair = __halves2half2(__ushort_as_half(static_cast<unsigned short>(words[h] & 0xFFFFu)),
+                                            __ushort_as_half(static_cast<unsigned short>(words[h] >> 16)));
         const float2 f = __half22float2(pair);
         c[q * 8 + 2 * h] = f.x;
         c[q * 8 + 2 * h + 1] = f.y;
