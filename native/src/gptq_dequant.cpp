@@ -11,6 +11,7 @@
 #include "src/dtypes.h"
 #include "src/error.h"
 #include "src/pack_bits.h"
+#include "src/packed_linear_cuda.h"
 
 namespace lb {
 namespace {
@@ -121,6 +122,15 @@ at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, 
 
 at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
                          const at::Tensor& scales, int bits, int64_t group_size, int zero_offset) {
+  return packed_linear(x, qweight, qzeros, scales, bits, group_size, zero_offset, at::kFloat);
+}
+
+at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
+                         const at::Tensor& scales, int bits, int64_t group_size, int zero_offset,
+                         at::ScalarType out_dtype) {
+  if (out_dtype != at::kFloat && out_dtype != at::kHalf && out_dtype != at::kBFloat16) {
+    throw_invalid(std::string("out dtype=") + dtype_name(out_dtype) + " (expected F32, F16 or BF16)");
+  }
   if (bits != 2 && bits != 3 && bits != 4) {
     throw_unsupported("bits=" + std::to_string(bits) + " (expected 2, 3 or 4: the packed matmul is built for these)");
   }
@@ -134,9 +144,8 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   }
   check_packed_operands(qweight, qzeros, scales, bits);
   check_same_device(x, "x", qweight);
-  if (!qweight.is_cpu()) {
-    throw_unsupported(std::string("qweight: device ") + qweight.device().str() +
-                      " (expected CPU tensors: the packed matmul has no CUDA kernel yet)");
+  if (!qweight.is_cpu() && !qweight.is_cuda()) {
+    throw_unsupported(std::string("qweight: device ") + qweight.device().str() + " (expected CPU or CUDA tensors)");
   }
   if (qweight.size(0) * 32 % bits != 0) {
     throw_invalid("qweight: size " + std::to_string(qweight.size(0)) + " along dim 0 (expected a multiple of 3, " +
@@ -162,6 +171,13 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
                       ", or <= 0 for per channel: the packed matmul is built for whole packing units per group)");
   }
 
+  // the one device dispatch: CUDA tensors go to kernels::packed_linear_cuda (through packed_linear_cuda.cpp)
+  if (qweight.is_cuda()) {
+    return packed_linear_cuda(x, qweight, qzeros, scales, bits, rows_per_group, zero_offset, out_dtype);
+  }
+  if (out_dtype != at::kFloat) {
+    return packed_linear(x, qweight, qzeros, scales, bits, group_size, zero_offset, at::kFloat).to(out_dtype);
+  }
   at::Tensor y = at::empty({m, out}, x.options().dtype(at::kFloat));
   if (m == 0 || out == 0) return y;
   if (in == 0) return y.zero_();

@@ -14,9 +14,14 @@ namespace lb {
 at::Tensor dequantize_gptq(const at::Tensor& qweight, const at::Tensor& qzeros, const at::Tensor& scales,
                            const at::Tensor& g_idx, int bits, int64_t group_size, int zero_offset);
 
-// y f32 [m, out] = x [m, in] . W^T for the same packed layout (no g_idx), through the CPU packed matmul
-// kernel; x f32/f16/bf16 (converted to f32). CPU tensors only for now.
+// y f32 [m, out] = x [m, in] . W^T for the same packed layout (no g_idx), fp32 accumulation; x f32/f16/bf16.
+// CPU tensors run the CPU packed matmul kernel, CUDA tensors the CUDA one (kernels/cuda/packed_matmul_cuda).
 at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
                          const at::Tensor& scales, int bits, int64_t group_size, int zero_offset);
+// The same with the output in out_dtype (F32, F16 or BF16: e.g. x's dtype for a decode step); on CUDA the
+// 16-bit output is converted from the f32 accumulators on the device.
+at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
+                         const at::Tensor& scales, int bits, int64_t group_size, int zero_offset,
+                         at::ScalarType out_dtype);
 
 }  // namespace lb

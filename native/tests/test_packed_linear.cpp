@@ -199,12 +199,12 @@ void test_errors() {
               LB_ERR_INVALID_ARGUMENT, "y is NULL");
   CHECK(y == nullptr);
   if (runtime_info().cuda_available) {
-    const Tensor xc = convert(x.get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    // CUDA weights with CPU activations: a clear device error (test_packed_linear_cuda covers the kernel)
     const Tensor qc = convert(p.qweight.get(), LB_DTYPE_I32, LB_DEVICE_CUDA);
     const Tensor zc = convert(p.qzeros.get(), LB_DTYPE_I32, LB_DEVICE_CUDA);
     const Tensor sc = convert(p.scales.get(), LB_DTYPE_F16, LB_DEVICE_CUDA);
-    CHECK_FAILS(lb_packed_linear(xc.get(), qc.get(), zc.get(), sc.get(), 4, 32, 0, &y), LB_ERR_UNSUPPORTED,
-                "no CUDA kernel yet");
+    CHECK_FAILS(lb_packed_linear(x.get(), qc.get(), zc.get(), sc.get(), 4, 32, 0, &y), LB_ERR_INVALID_ARGUMENT,
+                "x: on cpu (expected the device of qweight");
   }
 }
 

@@ -12,6 +12,8 @@ import dev.lowbit.quant.export.GptqTensors;
 import dev.lowbit.quant.method.rtn.QuantizedWeight;
 import dev.lowbit.quant.method.rtn.RtnConfig;
 import dev.lowbit.quant.method.rtn.RtnQuantizer;
+import dev.lowbit.quant.tensor.DType;
+import dev.lowbit.quant.tensor.Device;
 import dev.lowbit.quant.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,9 +34,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * CPU packed int2/3/4 matmul from the GPTQ layout against the plain fp32 linear of the same shape, in
- * one run: {@code packed} and {@code fp32Linear} on x [m, in] and a Llama-2-7B MLP weight [out, in].
- * All calls run on one engine thread with every core, as lowbit runs them.
+ * Packed int2/3/4 matmul from the GPTQ layout against the plain linear of the same shape, in one run:
+ * {@code packed} and {@code fp32Linear} on x [m, in] and a weight [out, in] (Llama shapes: 4096x4096,
+ * 11008x4096, 28672x8192). On {@code -p device=cuda} the packed operands and x (f16) live on the GPU,
+ * the baseline weight is f16 there (an fp16 linear), and every call is timed to completion. All calls run
+ * on one engine thread with every core, as lowbit runs them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class PackedLinearBenchmark {
+    @Param({"cpu"})
+    public String device;
+
     @Param({"4"})
     public int bits;
 
@@ -59,6 +66,10 @@ public class PackedLinearBenchmark {
     private Tensor x;
     private Tensor weight;
     private GptqTensors packed;
+    private Device target;
+    private Tensor qweight;
+    private Tensor qzeros;
+    private Tensor scales;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -70,6 +81,7 @@ public class PackedLinearBenchmark {
         for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.02);
         float[] xs = new float[m * in];
         for (int i = 0; i < xs.length; i++) xs[i] = (float) random.nextGaussian();
+        target = Device.parse(device);
         engine = new Engine();
         engine.run(() -> {
             weight = Tensor.of(w, out, in);
@@ -77,6 +89,21 @@ public class PackedLinearBenchmark {
             RtnConfig rtn = RtnConfig.asymmetric(bits, group);
             try (QuantizedWeight q = RtnQuantizer.quantize(weight, rtn)) {
                 packed = GptqPacker.pack(q, GptqConfig.of(rtn, GptqFormat.V2), "bench");
+            }
+            if (target.kind() == Device.Kind.CUDA) {
+                qweight = packed.qweight().to(DType.I32, target);
+                qzeros = packed.qzeros().to(DType.I32, target);
+                scales = packed.scales().to(DType.F16, target);
+                Tensor xd = x.to(DType.F16, target);
+                Tensor wd = weight.to(DType.F16, target);
+                x.close();
+                weight.close();
+                x = xd;
+                weight = wd;
+            } else {
+                qweight = packed.qweight();
+                qzeros = packed.qzeros();
+                scales = packed.scales();
             }
         });
     }
@@ -86,9 +113,10 @@ public class PackedLinearBenchmark {
         return engine.call(() -> {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment y = call.allocate(ADDRESS);
-                Native.check(lowbit_h.lb_packed_linear(x.address(), packed.qweight().address(), packed.qzeros().address(),
-                        packed.scales().address(), bits, group, 0, y), "lb_packed_linear");
+                Native.check(lowbit_h.lb_packed_linear(x.address(), qweight.address(), qzeros.address(),
+                        scales.address(), bits, group, 0, y), "lb_packed_linear");
                 try (Tensor out = Tensor.adopt(y.get(ADDRESS, 0))) {
+                    target.synchronize(); // CUDA work is asynchronous: time it to completion
                     return out.address().address();
                 }
             }
@@ -102,6 +130,7 @@ public class PackedLinearBenchmark {
                 MemorySegment y = call.allocate(ADDRESS);
                 Native.check(lowbit_h.lb_linear(x.address(), weight.address(), y), "lb_linear");
                 try (Tensor out = Tensor.adopt(y.get(ADDRESS, 0))) {
+                    target.synchronize();
                     return out.address().address();
                 }
             }
@@ -111,6 +140,11 @@ public class PackedLinearBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         engine.run(() -> {
+            if (target.kind() == Device.Kind.CUDA) {
+                qweight.close();
+                qzeros.close();
+                scales.close();
+            }
             packed.close();
             x.close();
             weight.close();

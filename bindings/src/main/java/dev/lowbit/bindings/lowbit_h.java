@@ -2028,6 +2028,7 @@ public class lowbit_h {
     }
 
     private static class lb_decoder_set_sampling$descriptor {
+    private static class lb_vq_dequantize$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2039,6 +2040,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_set_sampling$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_set_sampling");
+    private static class lb_vq_dequantize {
+        public static final FunctionDescriptor DESC = lb_vq_dequantize$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_dequantize");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2053,6 +2058,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_set_sampling$address() {
         return lb_decoder_set_sampling.ADDR;
+    public static FunctionDescriptor lb_vq_dequantize$descriptor() {
+        return lb_vq_dequantize$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_dequantize$handle() {
+        return lb_vq_dequantize.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_dequantize$address() {
+        return lb_vq_dequantize.ADDR;
     }
 
     /**
@@ -2067,12 +2082,23 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_set_sampling", decoder, options);
             }
             return (int)mh$.invokeExact(decoder, options);
+     * int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight)
+     * }
+     */
+    public static int lb_vq_dequantize(MemorySegment w, MemorySegment weight) {
+        var mh$ = lb_vq_dequantize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_dequantize", w, weight);
+            }
+            return (int)mh$.invokeExact(w, weight);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_decoder_prefill_next$descriptor {
+    private static class lb_vq_linear$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2177,6 +2203,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_get_stats$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_get_stats");
+    private static class lb_vq_linear {
+        public static final FunctionDescriptor DESC = lb_vq_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_linear");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2191,6 +2221,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_get_stats$address() {
         return lb_decoder_get_stats.ADDR;
+    public static FunctionDescriptor lb_vq_linear$descriptor() {
+        return lb_vq_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_linear$handle() {
+        return lb_vq_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_linear$address() {
+        return lb_vq_linear.ADDR;
     }
 
     /**
@@ -2205,6 +2245,16 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_get_stats", decoder, stats);
             }
             return (int)mh$.invokeExact(decoder, stats);
+     * int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y)
+     * }
+     */
+    public static int lb_vq_linear(MemorySegment x, MemorySegment w, MemorySegment y) {
+        var mh$ = lb_vq_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_linear", x, w, y);
+            }
+            return (int)mh$.invokeExact(x, w, y);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

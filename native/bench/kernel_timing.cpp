@@ -1,0 +1,248 @@
+// CUDA-event timings of lowbit's packed int2/3/4 matmul and VQ GEMV kernels, torch-free (links the kernel
+// objects directly). Protocol (specs/kernels.md): median of 50 timed runs after 10 warm-ups, each run on
+// the next of >= 4 weight copies (enough copies that they exceed twice the L2), one event pair per run.
+// Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>".
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/cuda/packed_matmul_cuda.h"
+#include "kernels/cuda/vq_matmul_cuda.h"
+
+namespace {
+
+constexpr int kRuns = 50;
+constexpr int kWarmup = 10;
+
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) {
+    std::fprintf(stderr, "kernel_timing: %s: %s\n", what, cudaGetErrorString(e));
+    std::exit(1);
+  }
+}
+
+// Random words for the weights: generated once (xorshift), copied as needed (copies may share content).
+const std::vector<uint32_t>& random_words(size_t words) {
+  static std::vector<uint32_t> pool;
+  if (pool.size() < words) {
+    pool.resize(words);
+    uint32_t state = 0x9E3779B9u;
+    for (auto& v : pool) {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      v = state;
+    }
+  }
+  return pool;
+}
+
+void* device_random(size_t bytes, uint32_t seed, bool half_values) {
+  const size_t words = (bytes + 3) / 4;
+  void* p = nullptr;
+  check(cudaMalloc(&p, words * 4), "cudaMalloc");
+  if (half_values) {
+    std::vector<uint32_t> host(words);
+    std::mt19937 rng(seed);
+    for (auto& v : host) v = (rng() & 0x83FF83FFu) | 0x30003000u;  // two f16 in [2^-3, 2^-2), random signs
+    check(cudaMemcpy(p, host.data(), words * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
+  } else {
+    check(cudaMemcpy(p, random_words(words).data(), words * 4, cudaMemcpyHostToDevice), "cudaMemcpy");
+  }
+  return p;
+}
+
+int copies_for(size_t bytes_per_copy) {
+  int device = 0, l2 = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "L2 size");
+  size_t copies = (2 * static_cast<size_t>(l2) + bytes_per_copy - 1) / bytes_per_copy;
+  return static_cast<int>(std::clamp<size_t>(copies, 4, 64));
+}
+
+template <class Launch>
+void time_case(const std::string& name, int copies, Launch&& launch) {
+  std::vector<cudaEvent_t> start(kRuns), stop(kRuns);
+  for (int i = 0; i < kRuns; ++i) {
+    check(cudaEventCreate(&start[i]), "event");
+    check(cudaEventCreate(&stop[i]), "event");
+  }
+  for (int i = 0; i < kWarmup; ++i) check(launch(i % copies), "warm-up launch");
+  check(cudaDeviceSynchronize(), "warm-up");
+  for (int i = 0; i < kRuns; ++i) {
+    check(cudaEventRecord(start[i], 0), "record");
+    check(launch((kWarmup + i) % copies), "launch");
+    check(cudaEventRecord(stop[i], 0), "record");
+  }
+  check(cudaDeviceSynchronize(), "runs");
+  std::vector<float> us(kRuns);
+  for (int i = 0; i < kRuns; ++i) {
+    float ms = 0.0f;
+    check(cudaEventElapsedTime(&ms, start[i], stop[i]), "elapsed");
+    us[i] = ms * 1000.0f;
+    cudaEventDestroy(start[i]);
+    cudaEventDestroy(stop[i]);
+  }
+  std::sort(us.begin(), us.end());
+  std::printf("lowbit %s %.2f %.2f\n", name.c_str(), us[kRuns / 2], us[0]);
+  std::fflush(stdout);
+}
+
+void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
+  const int64_t groups = (in + group - 1) / group;
+  const size_t qw = static_cast<size_t>(in * bits / 32 * out) * 4;
+  const size_t qz = static_cast<size_t>(groups * out * bits / 32) * 4;
+  const size_t sc = static_cast<size_t>(groups * out) * 2;
+  const int copies = copies_for(qw + qz + sc);
+  std::vector<void*> qweight(copies), qzeros(copies), scales(copies);
+  for (int c = 0; c < copies; ++c) {
+    qweight[c] = device_random(qw, 11 + c, false);
+    qzeros[c] = device_random(qz, 101 + c, false);
+    scales[c] = device_random(sc, 1001 + c, true);
+  }
+  void* x = device_random(static_cast<size_t>(m * in) * 2, 7, true);
+  float* y = nullptr;
+  void* y16 = nullptr;
+  check(cudaMalloc(reinterpret_cast<void**>(&y), static_cast<size_t>(m * out) * 4), "cudaMalloc");
+  check(cudaMalloc(&y16, static_cast<size_t>(m * out) * 2), "cudaMalloc");
+  const std::string name = "int" + std::to_string(bits) + "_g" + std::to_string(group) + " m" + std::to_string(m) + " " +
+                           std::to_string(out) + "x" + std::to_string(in);
+  for (int out16 : {0, 1}) {
+    time_case(name + (out16 ? " f16out" : ""), copies, [&](int c) {
+      lb::kernels::PackedLinearCudaArgs a{};
+      a.x = x;
+      a.x_dtype = lb::kernels::kPackedF16;
+      a.m = m;
+      a.in = in;
+      a.out = out;
+      a.qweight = static_cast<const int32_t*>(qweight[c]);
+      a.qzeros = static_cast<const int32_t*>(qzeros[c]);
+      a.zero_offset = 0;
+      a.scales = scales[c];
+      a.scales_dtype = lb::kernels::kPackedF16;
+      a.group_size = group;
+      a.bits = bits;
+      a.y = y;
+      a.y_out = out16 ? y16 : nullptr;
+      a.y_out_dtype = lb::kernels::kPackedF16;
+      return lb::kernels::packed_linear_cuda(a, 0);
+    });
+    if (m != 1) break;  // the f16-output variant only matters for decode
+  }
+  for (int c = 0; c < copies; ++c) {
+    cudaFree(qweight[c]);
+    cudaFree(qzeros[c]);
+    cudaFree(scales[c]);
+  }
+  cudaFree(x);
+  cudaFree(y);
+  cudaFree(y16);
+}
+
+void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
+  lb::kernels::VqLayout l{};
+  l.rows = out;
+  l.cols = in;
+  l.v = v;
+  l.k = k;
+  l.k_res = 0;
+  l.v0 = 4;
+  l.k0 = 4096;
+  l.groups = 1;
+  l.outliers = outliers;
+  l.group_size = in - outliers;
+  l.main_bits = 0;
+  while ((1 << l.main_bits) < k) ++l.main_bits;
+  l.index_bits = l.main_bits;
+  l.row_words = (l.group_size * l.index_bits + 31) / 32;
+  l.vector_rows = (out + v - 1) / v;
+  l.outlier_vector_rows = (out + l.v0 - 1) / l.v0;
+  const size_t idx_bytes = static_cast<size_t>(l.vector_rows * l.row_words) * 4;
+  const int copies = copies_for(idx_bytes);
+  std::vector<void*> indices(copies);
+  for (int c = 0; c < copies; ++c) indices[c] = device_random(idx_bytes, 31 + c, false);
+  void* centroids = device_random(static_cast<size_t>(k) * v * 2, 3, true);
+  void* oc = device_random(static_cast<size_t>(l.k0) * l.v0 * 2, 4, true);
+  std::vector<uint16_t> oidx_h(static_cast<size_t>(l.outlier_vector_rows * (outliers > 0 ? outliers : 1)));
+  std::vector<uint16_t> perm_h(static_cast<size_t>(in));
+  std::mt19937 rng(5);
+  for (auto& o : oidx_h) o = static_cast<uint16_t>(rng() % l.k0);
+  for (int64_t i = 0; i < in; ++i) perm_h[static_cast<size_t>(i)] = static_cast<uint16_t>(i);
+  std::shuffle(perm_h.begin(), perm_h.end(), rng);
+  void *oidx = nullptr, *perm = nullptr;
+  check(cudaMalloc(&oidx, oidx_h.size() * 2), "cudaMalloc");
+  check(cudaMemcpy(oidx, oidx_h.data(), oidx_h.size() * 2, cudaMemcpyHostToDevice), "cudaMemcpy");
+  check(cudaMalloc(&perm, perm_h.size() * 2), "cudaMalloc");
+  check(cudaMemcpy(perm, perm_h.data(), perm_h.size() * 2, cudaMemcpyHostToDevice), "cudaMemcpy");
+  void* scale = device_random(static_cast<size_t>(in) * 2, 8, true);
+  void* bias = device_random(static_cast<size_t>(in) * 2, 9, true);
+  void* x = device_random(static_cast<size_t>(in) * 2, 10, true);
+  float *y = nullptr, *ws = nullptr;
+  check(cudaMalloc(reinterpret_cast<void**>(&y), static_cast<size_t>(out) * 4), "cudaMalloc");
+  check(cudaMalloc(reinterpret_cast<void**>(&ws), static_cast<size_t>(in + 1) * 4), "cudaMalloc");
+  int device = 0, max_shared = 0;
+  check(cudaGetDevice(&device), "device");
+  check(cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "smem");
+  if (const char* why = lb::kernels::vq_linear_cuda_unsupported(l, max_shared)) {
+    std::printf("lowbit vq_v%dk%d m1 %ldx%ld unsupported: %s\n", v, k, static_cast<long>(out), static_cast<long>(in), why);
+    return;
+  }
+  const std::string name = "vq_v" + std::to_string(v) + "k" + std::to_string(k) + (outliers > 0 ? "_outl1pct" : "") +
+                           " m1 " + std::to_string(out) + "x" + std::to_string(in);
+  time_case(name, copies, [&](int c) {
+    lb::kernels::VqWeightsCuda w{};
+    w.centroids = centroids;
+    w.indices = static_cast<const uint32_t*>(indices[c]);
+    w.outlier_centroids = outliers > 0 ? oc : nullptr;
+    w.outlier_indices = outliers > 0 ? static_cast<const uint16_t*>(oidx) : nullptr;
+    w.perm = static_cast<const uint16_t*>(perm);
+    w.weight_scale = scale;
+    w.weight_bias = bias;
+    return lb::kernels::vq_linear_cuda(l, w, x, 1, y, ws, 0);
+  });
+  for (void* p : indices) cudaFree(p);
+  for (void* p : {centroids, oc, oidx, perm, scale, bias, x}) cudaFree(p);
+  cudaFree(y);
+  cudaFree(ws);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+    std::printf("kernel_timing: no CUDA device\n");
+    return 0;
+  }
+  cudaDeviceProp prop{};
+  check(cudaGetDeviceProperties(&prop, 0), "properties");
+  std::printf("device %s, %d SMs, L2 %d MB\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int64_t shapes[][2] = {{4096, 4096}, {11008, 4096}, {28672, 8192}};
+  const struct { int bits; int64_t group; } settings[] = {{4, 128}, {3, 128}, {2, 64}, {4, 32}, {4, 8192}};
+  for (const auto& s : shapes) {
+    for (const auto& q : settings) {
+      if (q.group > s[1]) continue;
+      for (int64_t m : {int64_t{1}, int64_t{16}}) {
+        if (quick && (s[0] != 28672 || m != 1)) continue;
+        packed_case(q.bits, q.group, m, s[0], s[1]);
+      }
+    }
+  }
+  for (int64_t m : {int64_t{2}, int64_t{4}, int64_t{8}, int64_t{32}, int64_t{64}}) {
+    if (!quick) packed_case(4, 128, m, 28672, 8192);
+  }
+  for (const auto& s : shapes) {
+    vq_case(8, 4096, s[0], s[1], 0);
+    vq_case(6, 4096, s[0], s[1], 0);
+  }
+  vq_case(8, 4096, 28672, 8192, 8192 / 100);
+  return 0;
+}

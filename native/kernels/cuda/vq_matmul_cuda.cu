@@ -1,0 +1,86 @@
+#include "kernels/cuda/vq_matmul_cuda.h"
+
+#include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
+
+namespace lb::kernels {
+using namespace vq_cuda;
+
+namespace {
+
+template <int V>
+cudaError_t launch_gemv(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, int sms,
+                        cudaStream_t stream) {
+  const int64_t chunk = chunk_for(l, sms);
+  const size_t smem = static_cast<size_t>(shared_bytes(l, chunk, w.res_centroids != nullptr));
+  if (smem > 48 * 1024) {
+    const cudaError_t e = cudaFuncSetAttribute(vq_gemv_kernel<V>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               static_cast<int>(smem));
+    if (e != cudaSuccess) return e;
+  }
+  const dim3 grid(static_cast<unsigned>((l.vector_rows + kThreads - 1) / kThreads), static_cast<unsigned>(l.groups),
+                  static_cast<unsigned>((l.group_size + chunk - 1) / chunk));
+  vq_gemv_kernel<V><<<grid, kThreads, smem, stream>>>(l, w, xs, y, chunk);
+  return cudaGetLastError();
+}
+
+}  // namespace
+
+const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes) {
+  switch (l.v) {
+    case 2: case 4: case 6: case 8: case 12: case 16: break;
+    default: return "vector length not built for the fused CUDA GEMV (built: 2, 4, 6, 8, 12, 16)";
+  }
+  if (l.k < 8 || (l.k_res > 0 && l.k_res < 8)) return "fewer than 8 centroids";
+  if (l.index_bits > 32) return "more than 32 index bits per element";
+  if (l.groups > 65535) return "more than 65535 groups";
+  if (shared_bytes(l, kMaxChunk, l.k_res > 0) > max_shared_bytes) return "codebooks do not fit in shared memory";
+  return nullptr;
+}
+
+cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void* x, int x_dtype, float* y,
+                           float* workspace, cudaStream_t stream) {
+  cudaError_t e = cudaMemsetAsync(y, 0, static_cast<size_t>(l.rows) * sizeof(float), stream);
+  if (e == cudaSuccess) e = cudaMemsetAsync(workspace + l.cols, 0, sizeof(float), stream);
+  if (e != cudaSuccess) return e;
+  if (l.rows == 0) return cudaSuccess;
+  if (l.cols > 0) {
+    vq_prepare_kernel<<<static_cast<unsigned>((l.cols + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
+        l, w, x, x_dtype, workspace);
+    if ((e = cudaGetLastError()) != cudaSuccess) return e;
+  }
+  const bool has_main = l.cols > l.outliers && l.groups > 0;
+  if (has_main) {
+    int device = 0, sms = 0;
+    if (cudaGetDevice(&device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) {
+      sms = 132;
+    }
+    switch (l.v) {
+      case 2: e = launch_gemv<2>(l, w, workspace, y, sms, stream); break;
+      case 4: e = launch_gemv<4>(l, w, workspace, y, sms, stream); break;
+      case 6: e = launch_gemv<6>(l, w, workspace, y, sms, stream); break;
+      case 8: e = launch_gemv<8>(l, w, workspace, y, sms, stream); break;
+      case 12: e = launch_gemv<12>(l, w, workspace, y, sms, stream); break;
+      case 16: e = launch_gemv<16>(l, w, workspace, y, sms, stream); break;
+      default: return cudaErrorInvalidValue;
+    }
+    if (e != cudaSuccess) return e;
+  }
+  if (l.outliers > 0 || !has_main) {
+    vq_outlier_kernel<<<static_cast<unsigned>((l.rows + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
+        l, w, workspace, y, !has_main);
+    e = cudaGetLastError();
+  }
+  return e;
+}
+
+cudaError_t vq_dequantize_cuda(const VqLayout& l, const VqWeightsCuda& w, float* w_out, cudaStream_t stream) {
+  const int64_t total = l.rows * l.cols;
+  if (total == 0) return cudaSuccess;
+  int64_t blocks = (total + kThreads - 1) / kThreads;
+  if (blocks > 65535) blocks = 65535;
+  vq_dequantize_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(l, w, w_out);
+  return cudaGetLastError();
+}
+
+}  // namespace lb::kernels

@@ -1,0 +1,87 @@
+#include "src/packed_linear_cuda.h"
+
+#include <ATen/ops/empty.h>
+
+#include <string>
+
+#include "src/error.h"
+
+#if LOWBIT_WITH_CUDA
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+
+#include "kernels/cuda/packed_matmul_cuda.h"
+#endif
+
+namespace lb {
+
+#if LOWBIT_WITH_CUDA
+namespace {
+
+int code_of(at::ScalarType t) {
+  return t == at::kHalf ? kernels::kPackedF16 : t == at::kBFloat16 ? kernels::kPackedBF16 : kernels::kPackedF32;
+}
+
+// 16-byte aligned and contiguous (the kernel's vector loads need both).
+at::Tensor aligned(const at::Tensor& t) {
+  at::Tensor c = t.contiguous();
+  if (reinterpret_cast<uintptr_t>(c.data_ptr()) % 16 != 0) c = c.clone();
+  return c;
+}
+
+}  // namespace
+
+at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
+                              const at::Tensor& scales, int bits, int64_t rows_per_group, int zero_offset,
+                              at::ScalarType out_dtype) {
+  const c10::cuda::CUDAGuard device_guard(qweight.device());
+  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(qweight.device().index()).stream();
+  const int64_t m = x.size(0);
+  const int64_t in = x.size(1);
+  const int64_t out = qweight.size(1);
+  const at::Tensor xc = aligned(x);
+  const at::Tensor words = aligned(qweight);
+  const at::Tensor zero_words = qzeros.contiguous();
+  const at::Tensor s = scales.contiguous();
+  at::Tensor y = at::empty({m, out}, x.options().dtype(at::kFloat));
+  at::Tensor y16;
+  const bool want16 = out_dtype == at::kHalf || out_dtype == at::kBFloat16;
+  if (want16) y16 = at::empty({m, out}, x.options().dtype(out_dtype));
+
+  kernels::PackedLinearCudaArgs a{};
+  a.x = xc.data_ptr();
+  a.x_dtype = code_of(xc.scalar_type());
+  a.m = m;
+  a.in = in;
+  a.out = out;
+  a.qweight = words.data_ptr<int32_t>();
+  a.qzeros = zero_words.data_ptr<int32_t>();
+  a.zero_offset = zero_offset;
+  a.scales = s.data_ptr();
+  a.scales_dtype = code_of(s.scalar_type());
+  a.group_size = rows_per_group > 0 ? rows_per_group : (in > 0 ? in : 1);
+  a.bits = bits;
+  a.y = y.data_ptr<float>();
+  a.y_out = want16 ? y16.data_ptr() : nullptr;
+  a.y_out_dtype = code_of(out_dtype);
+  if (const char* why = kernels::packed_linear_cuda_unsupported(bits, a.x_dtype, a.scales_dtype)) {
+    throw_unsupported(std::string("packed matmul on CUDA: ") + why);
+  }
+  const cudaError_t status = kernels::packed_linear_cuda(a, stream);
+  if (status != cudaSuccess) {
+    throw Error(LB_ERR_CUDA, std::string("packed matmul CUDA kernel launch failed: ") + cudaGetErrorString(status));
+  }
+  return want16 ? y16 : y;
+}
+
+#else
+
+at::Tensor packed_linear_cuda(const at::Tensor&, const at::Tensor& qweight, const at::Tensor&, const at::Tensor&,
+                              int, int64_t, int, at::ScalarType) {
+  throw_unsupported("qweight: device " + qweight.device().str() +
+                    " (this liblowbit was built without CUDA: the packed matmul runs on CPU tensors only)");
+}
+
+#endif
+
+}  // namespace lb

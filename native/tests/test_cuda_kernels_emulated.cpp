@@ -1,0 +1,322 @@
+// The CUDA packed-matmul and VQ kernels, run on the host through cuda_emulation.h (every CUDA thread a
+// std::thread, barriers and shuffles emulated), against plain references: the kernels' indexing, shared
+// memory layout, split-k, m-tiles, reductions and bit-stream reads are checked in CI without a GPU.
+// Same launch plan as the real launcher (plan_for / chunk_for), with a small SM count to force splits.
+#include "cuda_emulation.h"
+// the kernel bodies, after the emulation layer
+#include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
+#include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "check.h"
+#include "pack_reference.h"
+
+namespace {
+
+using lb::kernels::PackedLinearCudaArgs;
+
+uint16_t half_bits(float v) {
+  const __half h = __float2half_rn(v);
+  uint16_t b;
+  std::memcpy(&b, &h, 2);
+  return b;
+}
+float half_value(uint16_t b) {
+  __half h;
+  std::memcpy(&h, &b, 2);
+  return __half2float(h);
+}
+uint16_t bf16_bits(float v) {
+  const __nv_bfloat16 h = __float2bfloat16_rn(v);
+  uint16_t b;
+  std::memcpy(&b, &h, 2);
+  return b;
+}
+float bf16_value(uint16_t b) {
+  __nv_bfloat16 h;
+  std::memcpy(&h, &b, 2);
+  return __bfloat162float(h);
+}
+
+double rel(const std::vector<float>& got, const std::vector<double>& ref) {
+  double e = 0, r = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    e += (got[i] - ref[i]) * (got[i] - ref[i]);
+    r += ref[i] * ref[i];
+  }
+  return r > 0 ? std::sqrt(e / r) : std::sqrt(e);
+}
+
+int packed_cases = 0;
+
+template <int B, int MT>
+void run_packed_kernel(const PackedLinearCudaArgs& a, const lb::kernels::PackedLinearCudaPlan& plan) {
+  const int64_t per = lb::kernels::packed_cuda::units_per_split_for(plan, a.bits, a.in);
+  const dim3 grid(static_cast<unsigned>((a.out + lb::kernels::packed_cuda::kBlockCols - 1) / lb::kernels::packed_cuda::kBlockCols),
+                  static_cast<unsigned>(plan.splits), static_cast<unsigned>((a.m + MT - 1) / MT));
+  emu::launch(grid, lb::kernels::packed_cuda::kThreads, lb::kernels::packed_cuda::kernel_smem_bytes<B, MT>(),
+              lb::kernels::packed_cuda::packed_linear_kernel<B, MT>, a, per, plan.splits > 1);
+}
+
+template <int B>
+void run_packed_bits(const PackedLinearCudaArgs& a, const lb::kernels::PackedLinearCudaPlan& plan) {
+  switch (plan.m_tile) {
+    case 1: return run_packed_kernel<B, 1>(a, plan);
+    case 2: return run_packed_kernel<B, 2>(a, plan);
+    case 4: return run_packed_kernel<B, 4>(a, plan);
+    case 8: return run_packed_kernel<B, 8>(a, plan);
+    default: return run_packed_kernel<B, 16>(a, plan);
+  }
+}
+
+// one case: random codes/zeros/scales, x in xdtype; the kernel through the real plan vs a double reference
+void packed_case(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int xdtype, int zero_offset, int sms) {
+  std::mt19937 rng(static_cast<uint32_t>(bits * 7919 + out * 31 + in * 7 + group + m * 131 + xdtype));
+  const int levels = 1 << bits;
+  const int64_t rows_per_group = group <= 0 ? in : group;
+  const int64_t groups = (in + rows_per_group - 1) / rows_per_group;
+  std::vector<uint8_t> q(static_cast<size_t>(in * out)), z(static_cast<size_t>(groups * out));
+  for (auto& v : q) v = static_cast<uint8_t>(rng() % levels);
+  for (auto& v : z) v = static_cast<uint8_t>(rng() % levels);
+  std::vector<uint8_t> z_stored(z.size());
+  for (size_t i = 0; i < z.size(); ++i) z_stored[i] = static_cast<uint8_t>((z[i] - zero_offset + levels) % levels);
+  const std::vector<int32_t> qweight = reference_pack(q, in, out, bits, 0);
+  const std::vector<int32_t> qzeros = reference_pack(z_stored, groups, out, bits, 1);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<uint16_t> scales(static_cast<size_t>(groups * out));
+  for (auto& s : scales) s = half_bits(0.01f + 0.05f * std::fabs(normal(rng)));
+  std::vector<float> xf(static_cast<size_t>(m * in));
+  std::vector<uint16_t> x16(xf.size());
+  for (size_t i = 0; i < xf.size(); ++i) {
+    const float v = normal(rng);
+    if (xdtype == 1) {
+      x16[i] = half_bits(v);
+      xf[i] = half_value(x16[i]);
+    } else if (xdtype == 2) {
+      x16[i] = bf16_bits(v);
+      xf[i] = bf16_value(x16[i]);
+    } else {
+      xf[i] = v;
+    }
+  }
+  std::vector<double> ref(static_cast<size_t>(m * out), 0.0);
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t o = 0; o < out; ++o) {
+      double acc = 0;
+      for (int64_t i = 0; i < in; ++i) {
+        const int64_t g = i / rows_per_group;
+        const double w = (static_cast<int>(q[static_cast<size_t>(i * out + o)]) -
+                          static_cast<int>(z[static_cast<size_t>(g * out + o)])) *
+                         static_cast<double>(half_value(scales[static_cast<size_t>(g * out + o)]));
+        acc += xf[static_cast<size_t>(r * in + i)] * w;
+      }
+      ref[static_cast<size_t>(r * out + o)] = acc;
+    }
+  std::vector<float> y(static_cast<size_t>(m * out), 12345.0f);  // garbage unless the plan memsets
+  PackedLinearCudaArgs a{};
+  a.x = xdtype == 0 ? static_cast<const void*>(xf.data()) : static_cast<const void*>(x16.data());
+  a.x_dtype = xdtype;
+  a.m = m;
+  a.in = in;
+  a.out = out;
+  a.qweight = qweight.data();
+  a.qzeros = qzeros.data();
+  a.zero_offset = zero_offset;
+  a.scales = scales.data();
+  a.scales_dtype = 1;
+  a.group_size = rows_per_group;
+  a.bits = bits;
+  a.y = y.data();
+  const lb::kernels::PackedLinearCudaPlan plan = lb::kernels::packed_cuda::plan_for(bits, m, in, out, sms);
+  if (plan.splits > 1) std::fill(y.begin(), y.end(), 0.0f);  // the launcher's cudaMemsetAsync
+  if (bits == 2) run_packed_bits<2>(a, plan);
+  if (bits == 3) run_packed_bits<3>(a, plan);
+  if (bits == 4) run_packed_bits<4>(a, plan);
+  const double e = rel(y, ref);
+  ++packed_cases;
+  if (!(e < 1e-5)) {
+    check::fail(__FILE__, __LINE__,
+                "packed bits=" + std::to_string(bits) + " out=" + std::to_string(out) + " in=" + std::to_string(in) +
+                    " group=" + std::to_string(group) + " m=" + std::to_string(m) + " x dtype=" + std::to_string(xdtype) +
+                    " zero_offset=" + std::to_string(zero_offset) + " m_tile=" + std::to_string(plan.m_tile) +
+                    " splits=" + std::to_string(plan.splits) + ": relative error " + std::to_string(e));
+  }
+}
+
+void test_packed() {
+  const int64_t outs[] = {0, 0, 48, 96, 40};  // column tails: not multiples of the 32-column block
+  for (int bits : {2, 3, 4}) {
+    const int64_t out = outs[bits];
+    for (int64_t group : {int64_t{32}, int64_t{64}, int64_t{128}, int64_t{-1}}) {
+      // every m-tile for group 128; the GEMV, a small tile and the 16-row tile for the others (emulated
+      // barriers are slow: this keeps the test near 20 s on 2 cores)
+      const std::vector<int64_t> ms = group == 128 ? std::vector<int64_t>{1, 2, 3, 7, 16, 33}
+                                                   : std::vector<int64_t>{1, 3, 16};
+      for (int64_t m : ms) packed_case(bits, out, 256, group, m, (m % 3), m == 3 ? 1 : 0, 132);
+    }
+    // split-k (several blocks over `in`, atomics), several stages per block, a short last group
+    packed_case(bits, out, 2048, 128, 1, 1, 0, 8);
+    packed_case(bits, out, 2048, 64, 16, 2, 1, 8);
+    packed_case(bits, out, 4096, -1, 1, 1, 0, 132);
+    packed_case(bits, out, 1280, 256, 5, 1, 0, 4);
+  }
+  packed_case(4, 72, 640, 128, 64, 1, 0, 2);  // m = 64: four 16-row tiles
+  std::printf("packed kernel (emulated): %d cases\n", packed_cases);
+}
+
+// ---- VQ ----
+int vq_cases = 0;
+
+template <int V>
+void run_gemv(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y, int sms) {
+  const int64_t chunk = lb::kernels::vq_cuda::chunk_for(l, sms);
+  const size_t smem = static_cast<size_t>(lb::kernels::vq_cuda::shared_bytes(l, chunk, w.res_centroids != nullptr));
+  const dim3 grid(static_cast<unsigned>((l.vector_rows + lb::kernels::vq_cuda::kThreads - 1) / lb::kernels::vq_cuda::kThreads),
+                  static_cast<unsigned>(l.groups), static_cast<unsigned>((l.group_size + chunk - 1) / chunk));
+  emu::launch(grid, lb::kernels::vq_cuda::kThreads, smem, lb::kernels::vq_cuda::vq_gemv_kernel<V>, l, w, xs, y, chunk);
+}
+
+void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, int k0, int64_t G, int64_t S, bool norm,
+             int sms) {
+  std::mt19937 rng(static_cast<uint32_t>(M * 31 + N * 7 + v * 3 + k + k_res + O));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  lb::kernels::VqLayout l{};
+  l.rows = M;
+  l.cols = N;
+  l.v = v;
+  l.k = k;
+  l.k_res = k_res;
+  l.v0 = O > 0 ? v0 : 1;
+  l.k0 = O > 0 ? k0 : 0;
+  l.groups = G;
+  l.group_size = S;
+  l.outliers = O;
+  while ((1 << l.main_bits) < k) ++l.main_bits;
+  int rb = 0;
+  while (k_res > 0 && (1 << rb) < k_res) ++rb;
+  l.index_bits = l.main_bits + rb;
+  l.row_words = (S * l.index_bits + 31) / 32;
+  l.vector_rows = (M + v - 1) / v;
+  l.outlier_vector_rows = (M + l.v0 - 1) / l.v0;
+  auto halves = [&](size_t n, float sigma) {
+    std::vector<uint16_t> h(n);
+    for (auto& x : h) x = half_bits(sigma * normal(rng));
+    return h;
+  };
+  const std::vector<uint16_t> C = halves(static_cast<size_t>(G * k * v), 1.0f);
+  const std::vector<uint16_t> R = halves(static_cast<size_t>(G * (k_res > 0 ? k_res : 0) * v), 0.1f);
+  const std::vector<uint16_t> OC = halves(static_cast<size_t>(l.k0 * l.v0), 2.0f);
+  std::vector<uint32_t> idx(static_cast<size_t>(G * l.vector_rows * l.row_words));
+  for (auto& w : idx) w = rng();
+  std::vector<uint16_t> oidx(static_cast<size_t>(l.outlier_vector_rows * O));
+  for (auto& o : oidx) o = static_cast<uint16_t>(rng() % static_cast<uint32_t>(l.k0 > 0 ? l.k0 : 1));
+  std::vector<uint16_t> perm(static_cast<size_t>(N));
+  for (int64_t i = 0; i < N; ++i) perm[static_cast<size_t>(i)] = static_cast<uint16_t>(i);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<uint16_t> scale = halves(static_cast<size_t>(N), 1.0f), wbias = halves(static_cast<size_t>(N), 0.2f);
+  for (auto& s : scale) s = half_bits(std::fabs(half_value(s)) + 0.5f);
+  const std::vector<uint16_t> bias = halves(static_cast<size_t>(M), 1.0f);
+  std::vector<uint16_t> x16 = halves(static_cast<size_t>(N), 1.0f);
+
+  // reference: the spec's dequant, then a double matmul
+  std::vector<double> ref(static_cast<size_t>(M), 0.0);
+  for (int64_t r = 0; r < M; ++r) {
+    double acc = half_value(bias[static_cast<size_t>(r)]);
+    for (int64_t j = 0; j < N; ++j) {
+      float q;
+      if (j < O) {
+        q = half_value(OC[static_cast<size_t>(oidx[static_cast<size_t>((r / l.v0) * O + j)] * l.v0 + r % l.v0)]);
+      } else {
+        const int64_t g = (j - O) / S, jj = (j - O) % S;
+        uint64_t code = 0;
+        for (int b = 0; b < l.index_bits; ++b) {
+          const int64_t sb = jj * l.index_bits + b;
+          code |= static_cast<uint64_t>((idx[static_cast<size_t>((g * l.vector_rows + r / v) * l.row_words + sb / 32)] >>
+                                         (sb % 32)) & 1u) << b;
+        }
+        q = half_value(C[static_cast<size_t>(g * k * v + static_cast<int64_t>(code & (k - 1)) * v + r % v)]);
+        if (k_res > 0) q += half_value(R[static_cast<size_t>(g * k_res * v + static_cast<int64_t>(code >> l.main_bits) * v + r % v)]);
+      }
+      const int64_t c = perm[static_cast<size_t>(j)];
+      const double wv = norm ? static_cast<double>(half_value(scale[static_cast<size_t>(c)])) * q +
+                                   half_value(wbias[static_cast<size_t>(c)])
+                             : q;
+      acc += static_cast<double>(half_value(x16[static_cast<size_t>(c)])) * wv;
+    }
+    ref[static_cast<size_t>(r)] = acc;
+  }
+
+  lb::kernels::VqWeightsCuda w{};
+  w.centroids = C.data();
+  w.res_centroids = k_res > 0 ? R.data() : nullptr;
+  w.indices = idx.data();
+  w.outlier_centroids = O > 0 ? OC.data() : nullptr;
+  w.outlier_indices = O > 0 ? oidx.data() : nullptr;
+  w.perm = perm.data();
+  w.weight_scale = norm ? scale.data() : nullptr;
+  w.weight_bias = norm ? wbias.data() : nullptr;
+  w.bias = bias.data();
+  // the launcher's sequence (vq_linear_cuda): zero y and ws[N], prepare, GEMV, outliers
+  std::vector<float> y(static_cast<size_t>(M), 0.0f), ws(static_cast<size_t>(N + 1), 0.0f);
+  emu::launch(dim3(static_cast<unsigned>((N + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_prepare_kernel, l, w,
+              static_cast<const void*>(x16.data()), 1, ws.data());
+  const bool has_main = N > O && G > 0;
+  if (has_main) {
+    switch (v) {
+      case 2: run_gemv<2>(l, w, ws.data(), y.data(), sms); break;
+      case 4: run_gemv<4>(l, w, ws.data(), y.data(), sms); break;
+      case 6: run_gemv<6>(l, w, ws.data(), y.data(), sms); break;
+      case 8: run_gemv<8>(l, w, ws.data(), y.data(), sms); break;
+      case 12: run_gemv<12>(l, w, ws.data(), y.data(), sms); break;
+      default: run_gemv<16>(l, w, ws.data(), y.data(), sms); break;
+    }
+  }
+  if (O > 0 || !has_main) {
+    emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l, w,
+                static_cast<const float*>(ws.data()), y.data(), !has_main);
+  }
+  const double e = rel(y, ref);
+  ++vq_cases;
+  if (!(e < 1e-5)) {
+    check::fail(__FILE__, __LINE__, "vq M=" + std::to_string(M) + " N=" + std::to_string(N) + " v=" + std::to_string(v) +
+                                        " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
+                                        " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+  }
+  // the dequant kernel against the same reference weights (checked through y = W x in double)
+  std::vector<float> W(static_cast<size_t>(M * N), 0.0f);
+  emu::launch(dim3(static_cast<unsigned>(std::min<int64_t>((M * N + 255) / 256, 64)), 1, 1), 256, 0,
+              lb::kernels::vq_cuda::vq_dequantize_kernel, l, w, W.data());
+  std::vector<float> yd(static_cast<size_t>(M));
+  for (int64_t r = 0; r < M; ++r) {
+    double acc = half_value(bias[static_cast<size_t>(r)]);
+    for (int64_t c = 0; c < N; ++c) acc += static_cast<double>(half_value(x16[static_cast<size_t>(c)])) * W[static_cast<size_t>(r * N + c)];
+    yd[static_cast<size_t>(r)] = static_cast<float>(acc);
+  }
+  const double ed = rel(yd, ref);
+  if (!(ed < 1e-6)) check::fail(__FILE__, __LINE__, "vq dequant kernel: relative error " + std::to_string(ed));
+}
+
+void test_vq() {
+  //      M    N    v  k    k_r  O   v0 k0  G  S   norm sms
+  vq_case(37, 75, 6, 64, 16, 5, 4, 16, 2, 35, true, 132);     // residual, outliers, T = 10 straddling, M % v != 0
+  vq_case(300, 200, 8, 256, 0, 0, 4, 0, 1, 200, true, 2);     // 2 row blocks, several column chunks
+  vq_case(600, 96, 4, 4096, 4096, 3, 2, 8, 3, 31, false, 132);  // T = 24, short last group
+  vq_case(50, 64, 12, 32, 0, 0, 4, 0, 1, 64, true, 4);        // T = 5
+  vq_case(33, 40, 16, 16, 0, 0, 4, 0, 1, 40, false, 132);
+  vq_case(33, 40, 2, 8, 0, 0, 4, 0, 1, 40, true, 132);
+  vq_case(20, 12, 8, 16, 0, 12, 4, 8, 0, 1, true, 132);       // outliers only
+  vq_case(520, 3000, 8, 4096, 0, 30, 4, 64, 1, 2970, true, 132);  // chunks of the 2048-column cap
+  std::printf("VQ kernels (emulated): %d cases\n", vq_cases);
+}
+
+}  // namespace
+
+int main() {
+  test_packed();
+  test_vq();
+  return check::finish("test_cuda_kernels_emulated");
+}
