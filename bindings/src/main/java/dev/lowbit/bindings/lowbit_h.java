@@ -1741,6 +1741,12 @@ public class lowbit_h {
     }
 
     // ---- LR-QAT ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_lrqat_model_s *lb_lrqat_model
+     * }
+     */
+    public static final AddressLayout lb_lrqat_model = lowbit_h.C_POINTER;
     private static final int LB_LRQAT_DOWNCAST_Q8 = (int)0L;
     /**
      * {@snippet lang=c :
