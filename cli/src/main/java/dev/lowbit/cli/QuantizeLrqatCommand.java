@@ -54,6 +54,9 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "FILE", description = "Also report the perplexity (fixture protocol) of the p=4 starting point and of the result on this text.")
     Path eval;
 
+    @Option(names = "--eval-tokens", defaultValue = "600000", description = "Tokens of --eval to score (default: ${DEFAULT-VALUE}, the fixture protocol).")
+    int evalTokens;
+
     @Option(names = "--steps", description = "Optimizer steps; 0 exports the p=4 grid-search starting point (default: 200).")
     Integer steps;
 
@@ -117,7 +120,7 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
             }
         };
         try (Engine engine = common.engine()) {
-            LrqatQuantizer.Result r = new LrqatQuantizer(config).quantize(model, calib, eval, out, device, resume, engine,
+            LrqatQuantizer.Result r = new LrqatQuantizer(config).quantize(model, calib, eval, evalTokens, out, device, resume, engine,
                     new ConsoleProgress(System.err), listener);
             Table t = new Table("output", "setting", "rank", "downcast", "steps", "tokens", "p=4 init rel. error",
                     "p=4 init ppl", "final ppl", "first loss", "last loss", "train s", "total s");

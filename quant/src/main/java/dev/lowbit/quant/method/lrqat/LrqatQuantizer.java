@@ -55,6 +55,13 @@ public final class LrqatQuantizer {
      */
     public Result quantize(Path model, Path calib, Path evalFile, Path out, Device device, boolean resume, Engine engine,
                            ProgressListener progress, TrainingListener listener) throws IOException {
+        return quantize(model, calib, evalFile, dev.lowbit.quant.data.EvaluationProtocol.MAX_TOKENS, out, device, resume, engine,
+                progress, listener);
+    }
+
+    /** As above, scoring only the first {@code evalTokens} tokens of {@code evalFile} (the protocol uses 600,000). */
+    public Result quantize(Path model, Path calib, Path evalFile, int evalTokens, Path out, Device device, boolean resume,
+                           Engine engine, ProgressListener progress, TrainingListener listener) throws IOException {
         long start = System.nanoTime();
         ModelConfig mc = ModelConfig.load(model);
         if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
@@ -65,7 +72,8 @@ public final class LrqatQuantizer {
         try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
             long needed = Math.max((long) config.seq() * 4, Math.min(50_000_000L, (long) config.steps() * config.tokensPerStep()));
             stream = TokenStream.fromFile(tokenizer, calib, (int) Math.min(Integer.MAX_VALUE, Math.max(needed, 100_000L)));
-            if (evalFile != null) evalWindows = dev.lowbit.quant.data.EvaluationProtocol.windows(tokenizer, evalFile);
+            if (evalFile != null) evalWindows = dev.lowbit.quant.data.EvaluationProtocol.windows(tokenizer, evalFile, evalTokens,
+                    dev.lowbit.quant.data.EvaluationProtocol.SEQ_LEN);
         }
         if (stream.length() < config.seq()) {
             throw new IllegalArgumentException(calib + " yields " + stream.length() + " tokens, fewer than one window of " + config.seq());

@@ -105,9 +105,9 @@ class LrqatQuantizerTest {
         // straight: header + 4 steps; cut: header + steps 1, 2, 3 (before the crash) + resumed 3, 4
         assertEquals(5, a.size());
         assertEquals(6, b.size());
-        assertEquals(lossOf(a, 3, 0), lossOf(b, 3, 1), "loss of step 3 after resume");
-        assertEquals(lossOf(a, 4, 0), lossOf(b, 4, 0), "loss of step 4 after resume");
-        assertEquals(lossOf(a, 1, 0), lossOf(b, 1, 0));
+        sameLoss(lossOf(a, 3, 0), lossOf(b, 3, 1), "loss of step 3 after resume");
+        sameLoss(lossOf(a, 4, 0), lossOf(b, 4, 0), "loss of step 4 after resume");
+        sameLoss(lossOf(a, 1, 0), lossOf(b, 1, 0), "loss of step 1");
         assertTrue(Files.isRegularFile(cut.resolve("config.json")));
     }
 
@@ -119,6 +119,15 @@ class LrqatQuantizerTest {
         assertEquals(0.5, new LearningRateSchedule(10, 0.2).factor(1), 1e-12);
         assertEquals(1.0, new LearningRateSchedule(10, 0.2).factor(2), 1e-12);
         assertEquals(1.0 / 8, new LearningRateSchedule(10, 0.2).factor(10), 1e-12);
+    }
+
+    /** Bit-identical on the CPU; CUDA kernels (attention backward) need not be deterministic, so a tolerance there. */
+    private static void sameLoss(String expected, String actual, String what) {
+        if (TestDevice.get().kind() == Device.Kind.CPU) {
+            assertEquals(expected, actual, what);
+        } else {
+            assertEquals(Double.parseDouble(expected), Double.parseDouble(actual), 1e-3 * Math.abs(Double.parseDouble(expected)), what);
+        }
     }
 
     /** The loss column of the {@code occurrence}-th log row of {@code step}. */
