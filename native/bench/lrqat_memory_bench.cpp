@@ -3,7 +3,11 @@
 // One mode per process, so the caching allocator of one does not hide the other's peak:
 //   lrqat_memory_bench lrqat|full [hidden layers intermediate heads kv_heads vocab batch seq steps]
 // Prints: "lrqat_mem mode=... params=... static_gib=... peak_gib=... step_ms=... loss=...".
-#include <ATen/ATen.h>
+#include <ATen/TensorOperators.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/randint.h>
+#include <ATen/ops/randn.h>
+#include <ATen/Context.h>
 
 #include <chrono>
 #include <cstdio>

@@ -41,7 +41,8 @@ stage_lrqat() {
 
   step "LR-QAT vs full-model QAT: peak memory of one training step (random ~1B Llama, batch 4 x 1024, bf16)"
   local bench=build/native-cuda/lrqat_memory_bench
-  [[ -x $bench ]] || { echo "lrqat_memory_bench not built"; status=1; return; }
+  cmake --build build/native-cuda -j"$(nproc)" --target lrqat_memory_bench > "$RESULTS/lrqat-bench-build.log" 2>&1 ||
+    { tail -30 "$RESULTS/lrqat-bench-build.log"; status=1; return; }
   local lr fq
   lr=$($bench lrqat 2048 16 5504 16 16 32000 4 1024 3 2>&1 | tail -1); echo "$lr"
   fq=$($bench full 2048 16 5504 16 16 32000 4 1024 3 2>&1 | tail -1); echo "$fq"
