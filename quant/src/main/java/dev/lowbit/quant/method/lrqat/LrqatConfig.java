@@ -25,8 +25,9 @@ import java.util.Objects;
  * @param abDType         dtype of A and B (paper: BF16; F32 for exact CPU tests)
  * @param computeDType    activations and the weight fed to the matmuls (F32 on the CPU, BF16 on CUDA by default)
  * @param seed            init of B and the choice of calibration windows
- * @param timeLimitSeconds stop training (and export) once this much training time has passed, {@code <= 0}: no
- *                        limit; the schedule stays the one of {@code steps}, so a cut run ends before its decay
+ * @param timeLimitSeconds {@code > 0}: the speed of the first steps decides how many of {@code steps} fit into this
+ *                        much training time and the warmup/decay schedule is re-planned for them (a run is then
+ *                        not reproducible step for step); {@code <= 0}: no limit
  */
 public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank, double alpha, Downcast downcast, int steps,
                           int batch, int seq, double lrAb, double lrScales, double warmupFraction, double clip,

@@ -43,6 +43,9 @@ public final class LrqatQuantizer {
                          double initPerplexity, double finalPerplexity, double firstLoss, double lastLoss,
                          double trainSeconds, double seconds) {}
 
+    /** With a time limit, the speed of the first steps decides how many steps fit (the schedule is re-planned). */
+    static final int PROBE_STEPS = 12;
+
     private final LrqatConfig config;
 
     public LrqatQuantizer(LrqatConfig config) {
@@ -98,11 +101,14 @@ public final class LrqatQuantizer {
                 progress.start("LR-QAT " + config.label() + " (" + config.steps() + " steps of " + config.tokensPerStep() + " tokens)",
                         config.steps());
                 try (Writer logWriter = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
-                    for (int step = (int) startStep + 1; step <= config.steps(); step++) {
+                    int totalSteps = config.steps();
+                    long firstStepDone = 0;
+                    for (int step = (int) startStep + 1; step <= totalSteps; step++) {
                         double f = schedule.factor(step);
                         double lrAb = config.lrAb() * f;
                         double lrS = config.lrScales() * f;
-                        boolean read = step % config.logEvery() == 0 || step == config.steps() || step == 1;
+                        boolean probe = config.timeLimitSeconds() > 0 && step == startStep + PROBE_STEPS;
+                        boolean read = step % config.logEvery() == 0 || step == totalSteps || step == startStep + 1 || probe;
                         TokenWindows batch = stream.sample(config.batch(), config.seq(), batchSeed(step));
                         LrqatModel.StepStats stats = engine.call(() -> m.trainStep(batch, lrAb, lrS, config.clip(), read));
                         if (stats != null) {
@@ -112,13 +118,24 @@ public final class LrqatQuantizer {
                                     stats.gradNorm(), lrAb, lrS, step * config.tokensPerStep(), (System.nanoTime() - trainStart) / 1e9));
                             logWriter.flush();
                         }
-                        listener.onStep(step, config.steps(), stats, lrAb, lrS);
+                        if (step == startStep + 1) firstStepDone = System.nanoTime();
+                        if (probe) {
+                            // Fit the run into the time limit: the schedule is re-planned for the steps that fit.
+                            double perStep = (System.nanoTime() - firstStepDone) / 1e9 / (PROBE_STEPS - 1);
+                            double left = config.timeLimitSeconds() - (System.nanoTime() - trainStart) / 1e9;
+                            int fit = step + (int) Math.max(0, Math.floor(left / perStep));
+                            if (fit < totalSteps) {
+                                totalSteps = fit;
+                                schedule = new LearningRateSchedule(totalSteps, config.warmupFraction());
+                            }
+                        }
+                        listener.onStep(step, totalSteps, stats, lrAb, lrS);
                         progress.advance(step);
                         stepsDone = step;
-                        if (config.timeLimitSeconds() > 0 && (System.nanoTime() - trainStart) / 1e9 > config.timeLimitSeconds()) {
-                            break;
+                        if (config.timeLimitSeconds() > 0 && (System.nanoTime() - trainStart) / 1e9 > 1.15 * config.timeLimitSeconds()) {
+                            break;  // the estimate was off by more than 15%: stop, export what was reached
                         }
-                        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && step < config.steps()) {
+                        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && step < totalSteps) {
                             engine.run(() -> {
                                 try {
                                     TrainingCheckpoint.save(m, config, out);
