@@ -69,7 +69,7 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--lr-ab", description = "Peak learning rate of A and B (default: 1e-3).")
     Double lrAb;
 
-    @Option(names = "--lr-s", description = "Peak learning rate of the scales (default: 1e-4 under 100M parameters, else 1e-5).")
+    @Option(names = "--lr-s", description = "Peak learning rate of the scales (default: 1e-5).")
     Double lrS;
 
     @Option(names = "--warmup", description = "Warmup fraction of the steps, then linear decay (default: 0.1).")

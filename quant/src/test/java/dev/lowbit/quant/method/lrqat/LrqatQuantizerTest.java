@@ -112,6 +112,22 @@ class LrqatQuantizerTest {
     }
 
     @Test
+    void timeLimitPlansFewerStepsAndStillExports(@TempDir Path out) throws Exception {
+        LrqatConfig base = config(4, 0, true, 100_000, 0);
+        LrqatConfig c = new LrqatConfig(base.bits(), base.groupSize(), base.symmetric(), base.rank(), base.alpha(), base.downcast(),
+                base.steps(), 1, 32, base.lrAb(), base.lrScales(), base.warmupFraction(), base.clip(), 0, 1000, base.abDType(),
+                base.computeDType(), base.seed(), 1.0);
+        try (Engine engine = new Engine(1, 0)) {
+            LrqatQuantizer.Result r = new LrqatQuantizer(c).quantize(TINY, TestFixtures.validText(), null, out, TestDevice.get(),
+                    false, engine, ProgressListener.NONE, TrainingListener.NONE);
+            assertTrue(r.steps() >= LrqatQuantizer.PROBE_STEPS && r.steps() < 100_000, "steps " + r.steps());
+            assertTrue(r.trainSeconds() < 10.0, "train seconds " + r.trainSeconds());  // the limit plus slack for a loaded machine
+            assertTrue(!Double.isNaN(r.lastLoss()), "the last step's loss is read back");
+        }
+        assertTrue(Files.isRegularFile(out.resolve("quantize_config.json")));
+    }
+
+    @Test
     void badSettingsAreRejectedWithAClearMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(5, 0, true, 1, 0));
         assertTrue(e.getMessage().contains("bits"));
