@@ -30,6 +30,7 @@ stage_lrqat() {
     t0=$(date +%s.%N)
     "${LOWBIT[@]}" quantize lrqat --model "$small" --out "/tmp/lrqat-$name" $opts --calib "$calib" --steps "$steps" \
         --batch 16 --seq 512 --lr-ab "$lrab" --lr-s "$lrs" --log-every 50 --checkpoint-every 0 --time-limit "$limit" \
+        --dtype f32 --ab-dtype f32 \
         --device cuda > "$RESULTS/lrqat-$name.log" 2>&1 || { status=1; tail -8 "$RESULTS/lrqat-$name.log"; }
     t1=$(date +%s.%N)
     cp "/tmp/lrqat-$name/lrqat_loss.tsv" "$RESULTS/lrqat-$name-loss.tsv" 2>/dev/null

@@ -91,6 +91,9 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
             description = "Stop training after this many seconds and export what was reached, 0 = no limit (default: ${DEFAULT-VALUE}).")
     double timeLimit;
 
+    @Option(names = "--ab-dtype", description = "dtype of A and B: bf16|f32 (default: bf16 on cuda as the paper, f32 on cpu).")
+    String abDtype;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
@@ -108,11 +111,16 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
             case "bf16" -> DType.BF16;
             default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--dtype must be f32 or bf16");
         };
+        DType ab = abDtype == null ? d.abDType() : switch (abDtype.toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "bf16" -> DType.BF16;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--ab-dtype must be f32 or bf16");
+        };
         LrqatConfig config = new LrqatConfig(bits, group, !asym, rank == null ? d.rank() : rank, alpha, Downcast.parse(downcast),
                 steps == null ? d.steps() : steps, batch == null ? d.batch() : batch, seq == null ? d.seq() : seq,
                 lrAb == null ? d.lrAb() : lrAb, lrS == null ? d.lrScales() : lrS, warmup == null ? d.warmupFraction() : warmup,
                 clip == null ? d.clip() : clip, checkpointEvery == null ? d.checkpointEvery() : checkpointEvery,
-                logEvery == null ? d.logEvery() : logEvery, d.abDType(), compute, common.seed, timeLimit);
+                logEvery == null ? d.logEvery() : logEvery, ab, compute, common.seed, timeLimit);
         TrainingListener listener = (step, total, stats, a, s) -> {
             if (stats != null) {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f  grad-norm %.3f  lr-ab %.2e  lr-s %.2e%n", step, total,
