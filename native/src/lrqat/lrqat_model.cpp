@@ -216,7 +216,10 @@ at::Tensor Model::checked_ids(const at::Tensor& ids) const {
   if ((ids < 0).any().item<bool>() || (ids >= vocab).any().item<bool>()) {
     throw_invalid("ids contain a token id outside 0.." + std::to_string(vocab - 1) + " (the vocabulary)");
   }
-  return ids.to(device_, at::kLong);
+  const at::Tensor wide = ids.to(at::kLong);
+  // A pinned staging copy lets the host-to-device copy run asynchronously: no host sync per step.
+  if (device_.is_cuda() && wide.is_cpu()) return wide.pin_memory().to(device_, at::kLong, /*non_blocking=*/true);
+  return wide.to(device_);
 }
 
 void Model::require_complete() const {
