@@ -50,7 +50,7 @@ stage_lrqat() {
   fq=$($bench full 2048 16 5504 16 16 32000 4 1024 3 2>&1 | tail -1); echo "$fq"
   python3 - "$lr" "$fq" <<'PY'
 import re,sys
-p=[float(re.search(r'peak_gib=([\d.]+)',s).group(1)) if 'peak_gib=' in s else float('nan') for s in sys.argv[1:]]
+p=[float(re.search(r'peak_gib=(-?[\d.]+)',s).group(1)) if 'peak_gib=' in s else float('nan') for s in sys.argv[1:]]
 print("lrqat_mem ratio=%.3f (target <= 0.40)" % (p[0]/p[1]) if p[1] > 0 else "lrqat_mem ratio=nan")
 PY
 }
