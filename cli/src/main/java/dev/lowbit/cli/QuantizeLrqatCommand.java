@@ -39,7 +39,7 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--asym", description = "Asymmetric grid with a zero point (the paper's 2-bit setting); symmetric by default.")
     boolean asym;
 
-    @Option(names = "--rank", description = "Rank r of A and B (default: 16 below hidden 512, else 32).")
+    @Option(names = "--rank", description = "Rank r of A and B (default: 32).")
     Integer rank;
 
     @Option(names = "--alpha", defaultValue = "1", description = "AB is scaled by alpha/r (default: ${DEFAULT-VALUE}).")

@@ -52,13 +52,12 @@ public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank,
     }
 
     /**
-     * The paper's recipe scaled to the model: rank 32 (16 below hidden 512), alpha 1, Q8, warmup 10%, clip 1,
+     * The paper's recipe scaled to the model: rank 32, alpha 1, Q8, warmup 10%, clip 1,
      * AdamW lrs 1e-3 (A, B) and 1e-5 (scales; 1e-4 was worse on the tiny fixture), batch 8 x 512 tokens,
      * 200 steps (the paper: 10,000 steps of 32 x 1024 for 7B).
      */
     public static LrqatConfig defaults(ModelConfig model, int bits, long groupSize, boolean symmetric, boolean cuda) {
-        int rank = model.hiddenSize() < 512 ? 16 : 32;
-        return new LrqatConfig(bits, groupSize, symmetric, rank, 1.0, Downcast.Q8, 200, 8, 512, 1e-3, 1e-5,
+        return new LrqatConfig(bits, groupSize, symmetric, 32, 1.0, Downcast.Q8, 200, 8, 512, 1e-3, 1e-5,
                 0.1, 1.0, 100, cuda ? 10 : 1, cuda ? DType.BF16 : DType.F32, cuda ? DType.BF16 : DType.F32, 0, 0);
     }
 
