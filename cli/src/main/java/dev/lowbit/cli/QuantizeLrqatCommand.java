@@ -57,13 +57,13 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--eval-tokens", defaultValue = "600000", description = "Tokens of --eval to score (default: ${DEFAULT-VALUE}, the fixture protocol).")
     int evalTokens;
 
-    @Option(names = "--steps", description = "Optimizer steps; 0 exports the p=4 grid-search starting point (default: 200).")
+    @Option(names = "--steps", description = "Optimizer steps; 0 exports the p=4 grid-search starting point (default: the paper's tokens per weight, at least 1M tokens).")
     Integer steps;
 
-    @Option(names = "--batch", description = "Windows per step (default: 8).")
+    @Option(names = "--batch", description = "Windows per step (default: 8; 32 from 1B weights).")
     Integer batch;
 
-    @Option(names = "--seq", description = "Tokens per window (default: 512).")
+    @Option(names = "--seq", description = "Tokens per window (default: 512; 1024 from 1B weights).")
     Integer seq;
 
     @Option(names = "--lr-ab", description = "Peak learning rate of A and B (default: 1e-3).")
@@ -78,7 +78,7 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--clip", description = "Global grad-norm clip, 0 = none (default: 1.0).")
     Double clip;
 
-    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps, 0 = never (default: 100).")
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps, 0 = never (default: a tenth of the steps, at least 100).")
     Integer checkpointEvery;
 
     @Option(names = "--log-every", description = "Read the loss back every N steps (default: 1 on cpu, 10 on cuda).")

@@ -52,13 +52,22 @@ public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank,
     }
 
     /**
-     * The paper's recipe scaled to the model: rank 32, alpha 1, Q8, warmup 10%, clip 1,
-     * AdamW lrs 1e-3 (A, B) and 1e-5 (scales; 1e-4 was worse on the tiny fixture), batch 8 x 512 tokens,
-     * 200 steps (the paper: 10,000 steps of 32 x 1024 for 7B).
+     * The paper's recipe scaled to the model: rank 32, alpha 1, Q8, warmup 10%, clip 1, AdamW lrs 1e-3 (A, B) and
+     * 1e-5 (scales; 1e-4 was worse on the tiny fixture). Tokens as the paper's 328M for 7B (about 0.047 tokens
+     * per decoder-linear weight), at least 1M: batch 8 x 512 below 1B weights (32 x 1024 from 1B, as the paper),
+     * steps = tokens / tokens per step (e.g. about 245 for the 18.9M fixture, 10,000 for 7B).
      */
     public static LrqatConfig defaults(ModelConfig model, int bits, long groupSize, boolean symmetric, boolean cuda) {
-        return new LrqatConfig(bits, groupSize, symmetric, 32, 1.0, Downcast.Q8, 200, 8, 512, 1e-3, 1e-5,
-                0.1, 1.0, 100, cuda ? 10 : 1, cuda ? DType.BF16 : DType.F32, cuda ? DType.BF16 : DType.F32, 0, 0);
+        long h = model.hiddenSize();
+        long weights = model.numHiddenLayers() * (h * (model.queryDim() + 2L * model.keyValueDim()) + (long) model.queryDim() * h
+                + 3L * h * model.intermediateSize());
+        boolean large = weights >= 1_000_000_000L;
+        int batch = large ? 32 : 8;
+        int seq = large ? 1024 : 512;
+        long tokens = Math.max(1_000_000L, (long) (weights * (328e6 / 6.5e9)));
+        int steps = (int) Math.min(100_000, Math.max(1, tokens / ((long) batch * seq)));
+        return new LrqatConfig(bits, groupSize, symmetric, 32, 1.0, Downcast.Q8, steps, batch, seq, 1e-3, 1e-5, 0.1, 1.0,
+                Math.max(100, steps / 10), cuda ? 10 : 1, cuda ? DType.BF16 : DType.F32, cuda ? DType.BF16 : DType.F32, 0, 0);
     }
 
     /** e.g. {@code w4 sym} or {@code w2g128 asym}. */

@@ -137,6 +137,17 @@ class LrqatQuantizerTest {
         assertEquals(1.0 / 8, new LearningRateSchedule(10, 0.2).factor(10), 1e-12);
     }
 
+    @Test
+    void defaultsFollowThePaperScaledToTheModel() throws Exception {
+        LrqatConfig d = LrqatConfig.defaults(ModelConfig.load(TINY), 4, 0, true, false);
+        assertEquals(32, d.rank());
+        assertEquals(1e-3, d.lrAb());
+        assertEquals(1e-5, d.lrScales());
+        assertEquals(1_000_000 / (8 * 512), d.steps(), "at least 1M tokens for a small model");
+        assertEquals(DType.F32, d.abDType());
+        assertEquals(DType.BF16, LrqatConfig.defaults(ModelConfig.load(TINY), 4, 0, true, true).abDType());
+    }
+
     /** Bit-identical on the CPU; CUDA kernels (attention backward) need not be deterministic, so a tolerance there. */
     private static void sameLoss(String expected, String actual, String what) {
         if (TestDevice.get().kind() == Device.Kind.CPU) {
