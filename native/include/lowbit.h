@@ -356,6 +356,76 @@ int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight);
  * otherwise dequantize + matmul).
  * On CUDA, outlier index and perm values are not checked (no device sync): lb_vq_dequantize checks them. */
 int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y);
+/* ---- LR-QAT: low-rank QAT on a down-cast frozen weight (shared/specs/lrqat.md) ----
+ * Grid units: c in [qmin, qmax] = [-2^(b-1), 2^(b-1) - 1]; w_hat = s * (c - (z - 2^(b-1))) where z is the GPTQ
+ * zero point (2^(b-1) for the symmetric grid); the GPTQ code of c is c + 2^(b-1). Scales are rounded to f16
+ * values wherever they are used, so the packed export (f16 scales) is lossless.
+ * Down-cast Phi0 = phi(W0 / s0 + z - 2^(b-1)): Q8 (default): int8 round(2^(8-b) clip(x, qmin, qmax)), read back
+ * as Phi0 / 2^(8-b); INT4: u8 [out, in/2], nibble round(clip(x)) - qmin (even column low); BF16: bf16(x).
+ * Forward: Z = phi^-1(Phi0) + (alpha/r) A B; W_int = clamp(round_ste(Z), qmin, qmax); w_hat = s (W_int - o).
+ * Backward (mask recomputed, nothing stored but the inputs): with G = dL/dw_hat and M = 1[qmin <= round(Z) <= qmax]:
+ * dC = (alpha/r) s (M G), dA = dC B^T, dB = A^T dC, ds = per-group sum of (W_int - o) G. */
+#define LB_LRQAT_DOWNCAST_Q8 0
+#define LB_LRQAT_DOWNCAST_INT4 1
+#define LB_LRQAT_DOWNCAST_BF16 2
+
+typedef struct lb_lrqat_options {
+    int64_t struct_size;
+    int32_t bits;          /* 2, 3 or 4 */
+    int32_t symmetric;     /* 1: symmetric signed grid; 0: asymmetric with a zero point */
+    int64_t group_size;    /* <= 0: per output channel; must divide in otherwise (larger: one group) */
+    int64_t rank;          /* r of A [out, r], B [r, in] */
+    double alpha;          /* A B is scaled by alpha / r */
+    int32_t downcast;      /* LB_LRQAT_DOWNCAST_* */
+    int32_t ab_dtype;      /* dtype of A and B (LB_DTYPE_BF16 default; F32 for tests); of W in full QAT */
+    int32_t full_qat;      /* 1: the baseline: every weight trainable with STE fake quant, no A/B (memory benchmark) */
+    int32_t reserved;
+    uint64_t seed;         /* Kaiming-uniform init of B */
+} lb_lrqat_options;
+
+typedef struct lb_lrqat_model_s *lb_lrqat_model;
+
+/* p = 4 grid search (100 candidates) of scales and zeros f32 [out, groups] for weight [out, in]. */
+int lb_lrqat_scale_init(lb_tensor weight, const lb_lrqat_options *options, lb_tensor *scales, lb_tensor *zeros);
+int lb_lrqat_downcast(lb_tensor weight, lb_tensor scales, lb_tensor zeros, const lb_lrqat_options *options,
+                      lb_tensor *phi0);
+/* phi^-1(Phi0): f32 [out, in] grid values. */
+int lb_lrqat_upcast(lb_tensor phi0, const lb_lrqat_options *options, lb_tensor *grid);
+/* y = x w_hat^T (+ nothing) through the native autograd function; x [m, in]. With grad_y (not NULL) also the
+ * gradients grad_x, grad_a, grad_b, grad_scales. A and B keep their dtypes; y and grad_x have x's dtype. */
+int lb_lrqat_linear(lb_tensor x, lb_tensor phi0, lb_tensor a, lb_tensor b, lb_tensor scales, lb_tensor zeros,
+                    const lb_lrqat_options *options, lb_tensor grad_y, lb_tensor *y, lb_tensor *grad_x,
+                    lb_tensor *grad_a, lb_tensor *grad_b, lb_tensor *grad_scales);
+
+/* The whole model: frozen embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be embed),
+ * then num_layers calls of lb_lrqat_model_add_layer (grid-search init + down-cast; the fp weights are not kept;
+ * sq_error/sq_reference (may be NULL) receive sum (w_hat - w)^2 and sum w^2 over the layer's linears). */
+int lb_lrqat_model_create(const lb_llama_config *config, const lb_lrqat_options *options, int64_t num_layers,
+                          lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, int32_t device_type,
+                          int32_t device_index, lb_lrqat_model *out);
+void lb_lrqat_model_free(lb_lrqat_model model);
+int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights *weights, double *sq_error,
+                             double *sq_reference);
+/* One AdamW step (betas 0.9/0.95, wd 0) on the mean next-token NLL of ids [batch, seq], with per-block
+ * activation checkpointing and a global grad-norm clip (clip <= 0: none). loss and grad_norm may be NULL
+ * (then nothing waits for the device); a non-finite loss is an LB_ERR_INTERNAL naming the step. */
+int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip,
+                              double *loss, double *grad_norm);
+/* f32 [batch, seq-1]: -log p(ids[:, t+1] | ..t) with the current quantized weights. */
+int lb_lrqat_model_nll(lb_lrqat_model model, lb_tensor ids, lb_tensor *nll);
+/* Merge of linear `projection` (0..6: q, k, v, o, gate, up, down) of `layer`: codes u8 [out, in] =
+ * clamp(round(Z)) + 2^(b-1), scales f32 [out, groups] (f16 values), zeros f32 [out, groups]. */
+int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *codes,
+                         lb_tensor *scales, lb_tensor *zeros);
+/* w_hat f32 [out, in] exactly as the training forward computes it (before the cast to the compute dtype). */
+int lb_lrqat_model_dequantized(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *weight);
+/* Checkpoint state: the trainable tensors then their AdamW moments (m, v), in a fixed order. get copies. */
+int lb_lrqat_model_state_count(lb_lrqat_model model, int64_t *count);
+int lb_lrqat_model_state_name(lb_lrqat_model model, int64_t index, char *buf, int64_t capacity);
+int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out);
+int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value);
+int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step);
+int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step);
 
 #ifdef __cplusplus
 }

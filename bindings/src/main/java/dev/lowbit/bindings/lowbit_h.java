@@ -1749,10 +1749,244 @@ public class lowbit_h {
     public static final AddressLayout lb_decoder = lowbit_h.C_POINTER;
 
     private static class lb_decoder_create$descriptor {
+    // ---- LR-QAT ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_lrqat_model_s *lb_lrqat_model
+     * }
+     */
+    public static final AddressLayout lb_lrqat_model = lowbit_h.C_POINTER;
+    private static final int LB_LRQAT_DOWNCAST_Q8 = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define LB_LRQAT_DOWNCAST_Q8 0
+     * }
+     */
+    public static int LB_LRQAT_DOWNCAST_Q8() {
+        return LB_LRQAT_DOWNCAST_Q8;
+    }
+    private static final int LB_LRQAT_DOWNCAST_INT4 = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define LB_LRQAT_DOWNCAST_INT4 1
+     * }
+     */
+    public static int LB_LRQAT_DOWNCAST_INT4() {
+        return LB_LRQAT_DOWNCAST_INT4;
+    }
+    private static final int LB_LRQAT_DOWNCAST_BF16 = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define LB_LRQAT_DOWNCAST_BF16 2
+     * }
+     */
+    public static int LB_LRQAT_DOWNCAST_BF16() {
+        return LB_LRQAT_DOWNCAST_BF16;
+    }
+
+    private static class lb_lrqat_scale_init$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_scale_init {
+        public static final FunctionDescriptor DESC = lb_lrqat_scale_init$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_scale_init");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_scale_init$descriptor() {
+        return lb_lrqat_scale_init$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_scale_init$handle() {
+        return lb_lrqat_scale_init.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_scale_init$address() {
+        return lb_lrqat_scale_init.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_scale_init(lb_tensor weight, const lb_lrqat_options *options, lb_tensor *scales, lb_tensor *zeros)
+     * }
+     */
+    public static int lb_lrqat_scale_init(MemorySegment weight, MemorySegment options, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_lrqat_scale_init.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_scale_init", weight, options, scales, zeros);
+            }
+            return (int)mh$.invokeExact(weight, options, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_downcast$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_downcast {
+        public static final FunctionDescriptor DESC = lb_lrqat_downcast$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_downcast");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_downcast$descriptor() {
+        return lb_lrqat_downcast$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_downcast$handle() {
+        return lb_lrqat_downcast.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_downcast$address() {
+        return lb_lrqat_downcast.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_downcast(lb_tensor weight, lb_tensor scales, lb_tensor zeros, const lb_lrqat_options *options, lb_tensor *phi0)
+     * }
+     */
+    public static int lb_lrqat_downcast(MemorySegment weight, MemorySegment scales, MemorySegment zeros, MemorySegment options, MemorySegment phi0) {
+        var mh$ = lb_lrqat_downcast.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_downcast", weight, scales, zeros, options, phi0);
+            }
+            return (int)mh$.invokeExact(weight, scales, zeros, options, phi0);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_upcast$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_upcast {
+        public static final FunctionDescriptor DESC = lb_lrqat_upcast$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_upcast");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_upcast$descriptor() {
+        return lb_lrqat_upcast$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_upcast$handle() {
+        return lb_lrqat_upcast.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_upcast$address() {
+        return lb_lrqat_upcast.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_upcast(lb_tensor phi0, const lb_lrqat_options *options, lb_tensor *grid)
+     * }
+     */
+    public static int lb_lrqat_upcast(MemorySegment phi0, MemorySegment options, MemorySegment grid) {
+        var mh$ = lb_lrqat_upcast.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_upcast", phi0, options, grid);
+            }
+            return (int)mh$.invokeExact(phi0, options, grid);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_linear {
+        public static final FunctionDescriptor DESC = lb_lrqat_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_linear$descriptor() {
+        return lb_lrqat_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_linear$handle() {
+        return lb_lrqat_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_linear$address() {
+        return lb_lrqat_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_linear(lb_tensor x, lb_tensor phi0, lb_tensor a, lb_tensor b, lb_tensor scales, lb_tensor zeros, const lb_lrqat_options *options, lb_tensor grad_y, lb_tensor *y, lb_tensor *grad_x, lb_tensor *grad_a, lb_tensor *grad_b, lb_tensor *grad_scales)
+     * }
+     */
+    public static int lb_lrqat_linear(MemorySegment x, MemorySegment phi0, MemorySegment a, MemorySegment b, MemorySegment scales, MemorySegment zeros, MemorySegment options, MemorySegment grad_y, MemorySegment y, MemorySegment grad_x, MemorySegment grad_a, MemorySegment grad_b, MemorySegment grad_scales) {
+        var mh$ = lb_lrqat_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_linear", x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
+            }
+            return (int)mh$.invokeExact(x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
@@ -1766,6 +2000,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_create$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_create");
+    private static class lb_lrqat_model_create {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_create");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1780,6 +2018,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_create$address() {
         return lb_decoder_create.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_create$descriptor() {
+        return lb_lrqat_model_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_create$handle() {
+        return lb_lrqat_model_create.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_create$address() {
+        return lb_lrqat_model_create.ADDR;
     }
 
     /**
@@ -1794,6 +2042,16 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_create", config, embed, final_norm, lm_head, options, device_type, device_index, out);
             }
             return (int)mh$.invokeExact(config, embed, final_norm, lm_head, options, device_type, device_index, out);
+     * int lb_lrqat_model_create(const lb_llama_config *config, const lb_lrqat_options *options, int64_t num_layers, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, int32_t device_type, int32_t device_index, lb_lrqat_model *out)
+     * }
+     */
+    public static int lb_lrqat_model_create(MemorySegment config, MemorySegment options, long num_layers, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_lrqat_model_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_create", config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1848,6 +2106,7 @@ public class lowbit_h {
     }
 
     private static class lb_decoder_free$descriptor {
+    private static class lb_lrqat_model_free$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
             lowbit_h.C_POINTER
         );
@@ -1857,6 +2116,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_free$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_free");
+    private static class lb_lrqat_model_free {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_free");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1871,6 +2134,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_free$address() {
         return lb_decoder_free.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_free$descriptor() {
+        return lb_lrqat_model_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_free$handle() {
+        return lb_lrqat_model_free.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_free$address() {
+        return lb_lrqat_model_free.ADDR;
     }
 
     /**
@@ -1885,6 +2158,16 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_free", decoder);
             }
             mh$.invokeExact(decoder);
+     * void lb_lrqat_model_free(lb_lrqat_model model)
+     * }
+     */
+    public static void lb_lrqat_model_free(MemorySegment model) {
+        var mh$ = lb_lrqat_model_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_free", model);
+            }
+            mh$.invokeExact(model);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -1893,6 +2176,12 @@ public class lowbit_h {
     private static class lb_decoder_reset$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
+    private static class lb_lrqat_model_add_layer$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
             lowbit_h.C_POINTER
         );
     }
@@ -1901,6 +2190,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_reset$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_reset");
+    private static class lb_lrqat_model_add_layer {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_add_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_add_layer");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1915,6 +2208,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_reset$address() {
         return lb_decoder_reset.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_add_layer$descriptor() {
+        return lb_lrqat_model_add_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_add_layer$handle() {
+        return lb_lrqat_model_add_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_add_layer$address() {
+        return lb_lrqat_model_add_layer.ADDR;
     }
 
     /**
@@ -1929,17 +2232,127 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_reset", decoder);
             }
             return (int)mh$.invokeExact(decoder);
+     * int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights *weights, double *sq_error, double *sq_reference)
+     * }
+     */
+    public static int lb_lrqat_model_add_layer(MemorySegment model, MemorySegment weights, MemorySegment sq_error, MemorySegment sq_reference) {
+        var mh$ = lb_lrqat_model_add_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_add_layer", model, weights, sq_error, sq_reference);
+            }
+            return (int)mh$.invokeExact(model, weights, sq_error, sq_reference);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_decoder_prefill$descriptor {
+    private static class lb_lrqat_model_train_step$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_LONG,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_train_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_train_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_train_step$descriptor() {
+        return lb_lrqat_model_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_train_step$handle() {
+        return lb_lrqat_model_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_train_step$address() {
+        return lb_lrqat_model_train_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip, double *loss, double *grad_norm)
+     * }
+     */
+    public static int lb_lrqat_model_train_step(MemorySegment model, MemorySegment ids, double lr_ab, double lr_s, double clip, MemorySegment loss, MemorySegment grad_norm) {
+        var mh$ = lb_lrqat_model_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_train_step", model, ids, lr_ab, lr_s, clip, loss, grad_norm);
+            }
+            return (int)mh$.invokeExact(model, ids, lr_ab, lr_s, clip, loss, grad_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_nll$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_nll {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_nll$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_nll");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_nll$descriptor() {
+        return lb_lrqat_model_nll$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_nll$handle() {
+        return lb_lrqat_model_nll.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_nll$address() {
+        return lb_lrqat_model_nll.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_nll(lb_lrqat_model model, lb_tensor ids, lb_tensor *nll)
+     * }
+     */
+    public static int lb_lrqat_model_nll(MemorySegment model, MemorySegment ids, MemorySegment nll) {
+        var mh$ = lb_lrqat_model_nll.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_nll", model, ids, nll);
+            }
+            return (int)mh$.invokeExact(model, ids, nll);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_merge$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
             lowbit_h.C_POINTER
         );
     }
@@ -1948,6 +2361,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_prefill$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill");
+    private static class lb_lrqat_model_merge {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_merge$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_merge");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1962,6 +2379,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_prefill$address() {
         return lb_decoder_prefill.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_merge$descriptor() {
+        return lb_lrqat_model_merge$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_merge$handle() {
+        return lb_lrqat_model_merge.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_merge$address() {
+        return lb_lrqat_model_merge.ADDR;
     }
 
     /**
@@ -1976,12 +2403,162 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_prefill", decoder, ids, n, logits);
             }
             return (int)mh$.invokeExact(decoder, ids, n, logits);
+     * int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *codes, lb_tensor *scales, lb_tensor *zeros)
+     * }
+     */
+    public static int lb_lrqat_model_merge(MemorySegment model, long layer, int projection, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_lrqat_model_merge.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_merge", model, layer, projection, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(model, layer, projection, codes, scales, zeros);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_decoder_decode$descriptor {
+    private static class lb_lrqat_model_dequantized$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_dequantized {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_dequantized$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_dequantized");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_dequantized$descriptor() {
+        return lb_lrqat_model_dequantized$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_dequantized$handle() {
+        return lb_lrqat_model_dequantized.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_dequantized$address() {
+        return lb_lrqat_model_dequantized.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_dequantized(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *weight)
+     * }
+     */
+    public static int lb_lrqat_model_dequantized(MemorySegment model, long layer, int projection, MemorySegment weight) {
+        var mh$ = lb_lrqat_model_dequantized.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_dequantized", model, layer, projection, weight);
+            }
+            return (int)mh$.invokeExact(model, layer, projection, weight);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_count$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_state_count {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_count$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_count");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_count$descriptor() {
+        return lb_lrqat_model_state_count$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_count$handle() {
+        return lb_lrqat_model_state_count.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_count$address() {
+        return lb_lrqat_model_state_count.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_count(lb_lrqat_model model, int64_t *count)
+     * }
+     */
+    public static int lb_lrqat_model_state_count(MemorySegment model, MemorySegment count) {
+        var mh$ = lb_lrqat_model_state_count.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_count", model, count);
+            }
+            return (int)mh$.invokeExact(model, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_name$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG
+        );
+    }
+
+    private static class lb_lrqat_model_state_name {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_name$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_name$descriptor() {
+        return lb_lrqat_model_state_name$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_name$handle() {
+        return lb_lrqat_model_state_name.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_name$address() {
+        return lb_lrqat_model_state_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_name(lb_lrqat_model model, int64_t index, char *buf, int64_t capacity)
+     * }
+     */
+    public static int lb_lrqat_model_state_name(MemorySegment model, long index, MemorySegment buf, long capacity) {
+        var mh$ = lb_lrqat_model_state_name.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_name", model, index, buf, capacity);
+            }
+            return (int)mh$.invokeExact(model, index, buf, capacity);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_get$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1994,6 +2571,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_decode$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode");
+    private static class lb_lrqat_model_state_get {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_get$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_get");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2008,6 +2589,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_decode$address() {
         return lb_decoder_decode.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_state_get$descriptor() {
+        return lb_lrqat_model_state_get$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_get$handle() {
+        return lb_lrqat_model_state_get.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_get$address() {
+        return lb_lrqat_model_state_get.ADDR;
     }
 
     /**
@@ -2022,6 +2613,16 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_decode", decoder, token, logits);
             }
             return (int)mh$.invokeExact(decoder, token, logits);
+     * int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out)
+     * }
+     */
+    public static int lb_lrqat_model_state_get(MemorySegment model, long index, MemorySegment out) {
+        var mh$ = lb_lrqat_model_state_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_get", model, index, out);
+            }
+            return (int)mh$.invokeExact(model, index, out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2146,6 +2747,7 @@ public class lowbit_h {
     }
 
     private static class lb_decoder_decode_next$descriptor {
+    private static class lb_lrqat_model_state_set$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2158,6 +2760,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_decode_next$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode_next");
+    private static class lb_lrqat_model_state_set {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_set$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_set");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2172,6 +2778,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_decode_next$address() {
         return lb_decoder_decode_next.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_state_set$descriptor() {
+        return lb_lrqat_model_state_set$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_set$handle() {
+        return lb_lrqat_model_state_set.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_set$address() {
+        return lb_lrqat_model_state_set.ADDR;
     }
 
     /**
@@ -2186,12 +2802,23 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_decode_next", decoder, token, next_token);
             }
             return (int)mh$.invokeExact(decoder, token, next_token);
+     * int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value)
+     * }
+     */
+    public static int lb_lrqat_model_state_set(MemorySegment model, long index, MemorySegment value) {
+        var mh$ = lb_lrqat_model_state_set.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_set", model, index, value);
+            }
+            return (int)mh$.invokeExact(model, index, value);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_decoder_get_stats$descriptor {
+    private static class lb_lrqat_model_step$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2207,6 +2834,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_vq_linear$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_linear");
+    private static class lb_lrqat_model_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_step");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2231,6 +2862,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_vq_linear$address() {
         return lb_vq_linear.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_step$descriptor() {
+        return lb_lrqat_model_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_step$handle() {
+        return lb_lrqat_model_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_step$address() {
+        return lb_lrqat_model_step.ADDR;
     }
 
     /**
@@ -2255,6 +2896,61 @@ public class lowbit_h {
                 traceDowncall("lb_vq_linear", x, w, y);
             }
             return (int)mh$.invokeExact(x, w, y);
+     * int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step)
+     * }
+     */
+    public static int lb_lrqat_model_step(MemorySegment model, MemorySegment step) {
+        var mh$ = lb_lrqat_model_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_step", model, step);
+            }
+            return (int)mh$.invokeExact(model, step);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_set_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG
+        );
+    }
+
+    private static class lb_lrqat_model_set_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_set_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_set_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_set_step$descriptor() {
+        return lb_lrqat_model_set_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_set_step$handle() {
+        return lb_lrqat_model_set_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_set_step$address() {
+        return lb_lrqat_model_set_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step)
+     * }
+     */
+    public static int lb_lrqat_model_set_step(MemorySegment model, long step) {
+        var mh$ = lb_lrqat_model_set_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_set_step", model, step);
+            }
+            return (int)mh$.invokeExact(model, step);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

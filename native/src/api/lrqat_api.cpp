@@ -1,0 +1,273 @@
+// extern "C": LR-QAT (lb_lrqat_*).
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "lowbit.h"
+#include "src/api/guard.h"
+#include "src/devices.h"
+#include "src/dtypes.h"
+#include "src/error.h"
+#include "src/lrqat/lrqat_model.h"
+#include "src/tensor_handle.h"
+
+struct lb_lrqat_model_s {
+  std::unique_ptr<lb::lrqat::Model> impl;
+};
+
+using lb::api::guard;
+
+namespace {
+
+lb::lrqat::ModelOptions checked_options(const lb_lrqat_options* o) {
+  lb::require_non_null(o, "options");
+  if (o->struct_size < static_cast<int64_t>(sizeof(lb_lrqat_options))) {
+    lb::throw_invalid("options->struct_size=" + std::to_string(o->struct_size) + " is too small (expected >= " +
+                      std::to_string(sizeof(lb_lrqat_options)) + ")");
+  }
+  if (o->bits < 2 || o->bits > 4) lb::throw_invalid("options->bits=" + std::to_string(o->bits) + " (expected 2, 3 or 4)");
+  if (o->downcast < 0 || o->downcast > 2) {
+    lb::throw_invalid("options->downcast=" + std::to_string(o->downcast) + " (expected LB_LRQAT_DOWNCAST_Q8, _INT4 or _BF16)");
+  }
+  lb::lrqat::ModelOptions m;
+  m.spec.bits = o->bits;
+  m.spec.group_size = o->group_size;
+  m.spec.downcast = static_cast<lb::lrqat::Downcast>(o->downcast);
+  m.spec.alpha = o->alpha;
+  m.symmetric = o->symmetric != 0;
+  m.rank = o->rank;
+  m.ab_dtype = lb::scalar_type_from_code(o->ab_dtype, "options->ab_dtype");
+  if (!at::isFloatingType(m.ab_dtype)) lb::throw_invalid("options->ab_dtype must be F32, F16 or BF16");
+  m.full_qat = o->full_qat != 0;
+  m.seed = o->seed;
+  if (!(o->alpha > 0.0)) lb::throw_invalid("options->alpha=" + std::to_string(o->alpha) + " (expected > 0)");
+  if (o->rank < 1) lb::throw_invalid("options->rank=" + std::to_string(o->rank) + " (expected >= 1)");
+  return m;
+}
+
+lb::lrqat::Model& model_of(lb_lrqat_model m) { return *lb::require_non_null(m, "model")->impl; }
+
+}  // namespace
+
+extern "C" {
+
+int lb_lrqat_scale_init(lb_tensor weight, const lb_lrqat_options* options, lb_tensor* scales, lb_tensor* zeros) {
+  return guard("lb_lrqat_scale_init", [&] {
+    lb::require_non_null(scales, "scales");
+    lb::require_non_null(zeros, "zeros");
+    const auto o = checked_options(options);
+    auto r = lb::lrqat::grid_search_init(lb::unwrap(weight, "weight"), o.spec.bits, o.symmetric, o.spec.group_size);
+    auto s = lb::make_handle(r.scales);
+    auto z = lb::make_handle(r.zeros);
+    *scales = s.release();
+    *zeros = z.release();
+  });
+}
+
+int lb_lrqat_downcast(lb_tensor weight, lb_tensor scales, lb_tensor zeros, const lb_lrqat_options* options,
+                      lb_tensor* phi0) {
+  return guard("lb_lrqat_downcast", [&] {
+    lb::require_non_null(phi0, "phi0");
+    const auto o = checked_options(options);
+    const at::Tensor& w = lb::unwrap(weight, "weight");
+    *phi0 = lb::make_handle(lb::lrqat::downcast(w, lb::unwrap(scales, "scales").to(w.device(), at::kFloat),
+                                                lb::unwrap(zeros, "zeros").to(w.device(), at::kFloat), o.spec))
+                .release();
+  });
+}
+
+int lb_lrqat_upcast(lb_tensor phi0, const lb_lrqat_options* options, lb_tensor* grid) {
+  return guard("lb_lrqat_upcast", [&] {
+    lb::require_non_null(grid, "grid");
+    const auto o = checked_options(options);
+    *grid = lb::make_handle(lb::lrqat::upcast(lb::unwrap(phi0, "phi0"), o.spec)).release();
+  });
+}
+
+int lb_lrqat_linear(lb_tensor x, lb_tensor phi0, lb_tensor a, lb_tensor b, lb_tensor scales, lb_tensor zeros,
+                    const lb_lrqat_options* options, lb_tensor grad_y, lb_tensor* y, lb_tensor* grad_x,
+                    lb_tensor* grad_a, lb_tensor* grad_b, lb_tensor* grad_scales) {
+  return guard("lb_lrqat_linear", [&] {
+    lb::require_non_null(y, "y");
+    const auto o = checked_options(options);
+    const at::Tensor& xv = lb::unwrap(x, "x");
+    const at::Tensor& p = lb::unwrap(phi0, "phi0");
+    const at::Tensor& av = lb::unwrap(a, "a");
+    const at::Tensor& bv = lb::unwrap(b, "b");
+    const at::Tensor& sv = lb::unwrap(scales, "scales");
+    const at::Tensor& zv = lb::unwrap(zeros, "zeros");
+    if (xv.dim() != 2 || av.dim() != 2 || bv.dim() != 2 || av.size(1) != bv.size(0) || bv.size(1) != xv.size(1)) {
+      lb::throw_invalid("shapes must be x [m, in], a [out, r], b [r, in]");
+    }
+    at::AutoGradMode grad_mode(true);
+    const at::Tensor xg = xv.detach().clone().requires_grad_(true);
+    const at::Tensor ag = av.detach().clone().requires_grad_(true);
+    const at::Tensor bg = bv.detach().clone().requires_grad_(true);
+    const at::Tensor sg = sv.detach().to(at::kFloat).clone().requires_grad_(true);
+    const at::Tensor w = lb::lrqat::quantized_weight(p, ag, bg, sg, zv.to(at::kFloat), o.spec, xv.scalar_type());
+    const at::Tensor out = at::linear(xg, w);
+    auto y_handle = lb::make_handle(out.detach());
+    if (grad_y != nullptr) {
+      lb::require_non_null(grad_x, "grad_x");
+      lb::require_non_null(grad_a, "grad_a");
+      lb::require_non_null(grad_b, "grad_b");
+      lb::require_non_null(grad_scales, "grad_scales");
+      torch::autograd::backward({out}, {lb::unwrap(grad_y, "grad_y").to(out.scalar_type())});
+      auto gx = lb::make_handle(xg.grad());
+      auto ga = lb::make_handle(ag.grad());
+      auto gb = lb::make_handle(bg.grad());
+      auto gs = lb::make_handle(sg.grad());
+      *grad_x = gx.release();
+      *grad_a = ga.release();
+      *grad_b = gb.release();
+      *grad_scales = gs.release();
+    }
+    *y = y_handle.release();
+  });
+}
+
+int lb_lrqat_model_create(const lb_llama_config* config, const lb_lrqat_options* options, int64_t num_layers,
+                          lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, int32_t device_type,
+                          int32_t device_index, lb_lrqat_model* out) {
+  return guard("lb_lrqat_model_create", [&] {
+    lb::require_non_null(out, "out");
+    const auto c = lb::model::checked_config(config);
+    const auto o = checked_options(options);
+    const c10::Device device = lb::device_from_codes(device_type, device_index);
+    auto m = std::make_unique<lb_lrqat_model_s>();
+    m->impl = std::make_unique<lb::lrqat::Model>(c, o, num_layers, lb::unwrap(embed, "embed"),
+                                                 lb::unwrap(final_norm, "final_norm"), lb::unwrap(lm_head, "lm_head"),
+                                                 device);
+    *out = m.release();
+  });
+}
+
+void lb_lrqat_model_free(lb_lrqat_model model) { delete model; }
+
+int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights* weights, double* sq_error,
+                             double* sq_reference) {
+  return guard("lb_lrqat_model_add_layer", [&] {
+    lb::require_non_null(weights, "weights");
+    if (weights->struct_size < static_cast<int64_t>(sizeof(lb_llama_block_weights))) {
+      lb::throw_invalid("weights->struct_size is too small (expected sizeof(lb_llama_block_weights))");
+    }
+    const auto [err, ref] = model_of(model).add_layer(*weights);
+    if (sq_error != nullptr) *sq_error = err;
+    if (sq_reference != nullptr) *sq_reference = ref;
+  });
+}
+
+int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip,
+                              double* loss, double* grad_norm) {
+  return guard("lb_lrqat_model_train_step", [&] {
+    auto& m = model_of(model);
+    const auto r = m.train_step(lb::unwrap(ids, "ids"), lr_ab, lr_s, clip);
+    if (loss != nullptr) {
+      *loss = r.loss.item<double>();
+      if (!std::isfinite(*loss)) {
+        throw lb::Error(LB_ERR_INTERNAL, "the training loss is " + std::to_string(*loss) + " at step " +
+                                             std::to_string(m.step()) + " (lower the learning rates or the clip)");
+      }
+    }
+    if (grad_norm != nullptr) *grad_norm = r.grad_norm.item<double>();
+  });
+}
+
+int lb_lrqat_model_nll(lb_lrqat_model model, lb_tensor ids, lb_tensor* nll) {
+  return guard("lb_lrqat_model_nll", [&] {
+    lb::require_non_null(nll, "nll");
+    *nll = lb::make_handle(model_of(model).nll(lb::unwrap(ids, "ids"))).release();
+  });
+}
+
+int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor* codes, lb_tensor* scales,
+                         lb_tensor* zeros) {
+  return guard("lb_lrqat_model_merge", [&] {
+    lb::require_non_null(codes, "codes");
+    lb::require_non_null(scales, "scales");
+    lb::require_non_null(zeros, "zeros");
+    auto& m = model_of(model);
+    if (m.options().full_qat) lb::throw_unsupported("merge of the full-QAT baseline model");
+    const auto& l = m.linear(layer, projection);
+    at::NoGradGuard no_grad;
+    auto c = lb::make_handle(lb::lrqat::merged_codes(l.phi0, l.a, l.b, m.options().spec));
+    auto s = lb::make_handle(l.scales.detach().to(at::kHalf).to(at::kFloat));
+    auto z = lb::make_handle(l.zeros.clone());
+    *codes = c.release();
+    *scales = s.release();
+    *zeros = z.release();
+  });
+}
+
+int lb_lrqat_model_dequantized(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor* weight) {
+  return guard("lb_lrqat_model_dequantized", [&] {
+    lb::require_non_null(weight, "weight");
+    *weight = lb::make_handle(model_of(model).dequantized(layer, projection)).release();
+  });
+}
+
+int lb_lrqat_model_state_count(lb_lrqat_model model, int64_t* count) {
+  return guard("lb_lrqat_model_state_count", [&] {
+    lb::require_non_null(count, "count");
+    *count = static_cast<int64_t>(model_of(model).state().size());
+  });
+}
+
+namespace {
+at::Tensor* state_at(lb_lrqat_model model, int64_t index) {
+  auto s = model_of(model).state();
+  if (index < 0 || index >= static_cast<int64_t>(s.size())) {
+    lb::throw_invalid("index=" + std::to_string(index) + " (expected 0.." + std::to_string(s.size()) + "-1)");
+  }
+  return s[index];
+}
+}  // namespace
+
+int lb_lrqat_model_state_name(lb_lrqat_model model, int64_t index, char* buf, int64_t capacity) {
+  return guard("lb_lrqat_model_state_name", [&] {
+    lb::require_non_null(buf, "buf");
+    state_at(model, index);
+    const std::string name = model_of(model).state_names()[index];
+    if (capacity < 1) lb::throw_invalid("capacity must be >= 1");
+    const size_t n = std::min<size_t>(name.size(), static_cast<size_t>(capacity - 1));
+    std::memcpy(buf, name.data(), n);
+    buf[n] = '\0';
+  });
+}
+
+int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor* out) {
+  return guard("lb_lrqat_model_state_get", [&] {
+    lb::require_non_null(out, "out");
+    *out = lb::make_handle(state_at(model, index)->detach().clone()).release();
+  });
+}
+
+int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value) {
+  return guard("lb_lrqat_model_state_set", [&] {
+    at::Tensor* t = state_at(model, index);
+    const at::Tensor& v = lb::unwrap(value, "value");
+    if (v.sizes() != t->sizes()) lb::throw_invalid("value has the wrong shape for state " + std::to_string(index));
+    at::NoGradGuard no_grad;
+    t->copy_(v);
+  });
+}
+
+int lb_lrqat_model_step(lb_lrqat_model model, int64_t* step) {
+  return guard("lb_lrqat_model_step", [&] {
+    lb::require_non_null(step, "step");
+    *step = model_of(model).step();
+  });
+}
+
+int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step) {
+  return guard("lb_lrqat_model_set_step", [&] {
+    if (step < 0) lb::throw_invalid("step must be >= 0");
+    model_of(model).set_step(step);
+  });
+}
+
+}  // extern "C"
