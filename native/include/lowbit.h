@@ -229,6 +229,38 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
                      int64_t group_size, int32_t zero_offset, lb_tensor *y);
 
+/* ---- VPTQ: weighted k-means ----
+ * points [n, d] (f32, f16 or bf16; used as f32), d in 1..32, CPU or CUDA. Nearest centroid by squared
+ * L2 with ties to the lowest index. The CPU path evaluates exact squared differences; the CUDA path
+ * evaluates ||c||^2 - 2 x.c (centroids tiled through shared memory), so near-ties may resolve differently
+ * between devices; each device is deterministic. The n x k distance matrix is never stored. */
+#define LB_KMEANS_INIT_RANDOM 0     /* k distinct points drawn uniformly with the seed */
+#define LB_KMEANS_INIT_PLUSPLUS 1   /* weighted k-means++ (D^2 sampling times the weights) with the seed */
+
+/* labels: new i32 [n]; min_dist (if not NULL): new f32 [n], the squared distance to that centroid.
+ * centroids [k, d], same device as points, k >= 1. */
+int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist);
+
+typedef struct lb_kmeans_options {
+    int64_t struct_size;
+    int64_t k;              /* clusters, >= 1 */
+    int32_t max_iter;       /* Lloyd updates, >= 0 */
+    int32_t init;           /* LB_KMEANS_INIT_* (ignored when initial centroids are given) */
+    double tol;             /* stop when |J_prev - J| <= tol * J (relative change of the objective) */
+    uint64_t seed;
+} lb_kmeans_options;
+
+/* Weighted Lloyd: minimises J = sum_i w_i ||x_i - c_{a(i)}||^2. weights: NULL (all 1) or [n] float,
+ * finite, >= 0, with a positive sum. init_centroids: NULL (seed them by options->init) or [k, d].
+ * Each iteration: assign, J, stop test, update (per-cluster weighted means summed in f64 in a fixed
+ * order: deterministic for a seed). A cluster left without weight is re-seeded by splitting the heaviest
+ * cluster (its centroid +- a small offset, its weight halved). Outputs: centroids new f32 [k, d] and
+ * labels new i32 [n] (consistent with each other), objective (J of the returned pair), iterations
+ * (updates done) and empty_splits (re-seeded clusters); the last three may be NULL. */
+int lb_kmeans_fit(lb_tensor points, lb_tensor weights, lb_tensor init_centroids, const lb_kmeans_options *options,
+                  lb_tensor *centroids, lb_tensor *labels, double *objective, int32_t *iterations,
+                  int64_t *empty_splits);
+
 #ifdef __cplusplus
 }
 #endif

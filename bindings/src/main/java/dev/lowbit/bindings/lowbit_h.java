@@ -1739,4 +1739,117 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- VPTQ: weighted k-means ----
+
+    private static final int LB_KMEANS_INIT_RANDOM = (int)0L;
+
+    public static int LB_KMEANS_INIT_RANDOM() {
+        return LB_KMEANS_INIT_RANDOM;
+    }
+
+    private static final int LB_KMEANS_INIT_PLUSPLUS = (int)1L;
+
+    public static int LB_KMEANS_INIT_PLUSPLUS() {
+        return LB_KMEANS_INIT_PLUSPLUS;
+    }
+
+    private static class lb_kmeans_assign$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_kmeans_assign {
+        public static final FunctionDescriptor DESC = lb_kmeans_assign$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_assign");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_kmeans_assign$descriptor() {
+        return lb_kmeans_assign$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_assign$handle() {
+        return lb_kmeans_assign.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_assign$address() {
+        return lb_kmeans_assign.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist)
+     * }
+     */
+    public static int lb_kmeans_assign(MemorySegment points, MemorySegment centroids, MemorySegment labels, MemorySegment min_dist) {
+        var mh$ = lb_kmeans_assign.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_kmeans_assign", points, centroids, labels, min_dist);
+            }
+            return (int)mh$.invokeExact(points, centroids, labels, min_dist);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_kmeans_fit$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_kmeans_fit {
+        public static final FunctionDescriptor DESC = lb_kmeans_fit$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_fit");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_kmeans_fit$descriptor() {
+        return lb_kmeans_fit$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_fit$handle() {
+        return lb_kmeans_fit.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_fit$address() {
+        return lb_kmeans_fit.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_kmeans_fit(lb_tensor points, lb_tensor weights, lb_tensor init_centroids, const lb_kmeans_options *options, lb_tensor *centroids, lb_tensor *labels, double *objective, int32_t *iterations, int64_t *empty_splits)
+     * }
+     */
+    public static int lb_kmeans_fit(MemorySegment points, MemorySegment weights, MemorySegment init_centroids, MemorySegment options, MemorySegment centroids, MemorySegment labels, MemorySegment objective, MemorySegment iterations, MemorySegment empty_splits) {
+        var mh$ = lb_kmeans_fit.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_kmeans_fit", points, weights, init_centroids, options, centroids, labels, objective, iterations, empty_splits);
+            }
+            return (int)mh$.invokeExact(points, weights, init_centroids, options, centroids, labels, objective, iterations, empty_splits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
