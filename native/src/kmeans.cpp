@@ -153,7 +153,7 @@ at::Tensor seed_plusplus(const at::Tensor& points, const at::Tensor& weights, in
   return points.index_select(0, index).contiguous();
 }
 
-// New centroids from the sums; clusters without weight are split off the heaviest one.
+// New centroids from the sums; a cluster without weight is re-seeded next to the heaviest one.
 at::Tensor update_centroids(const at::Tensor& old_centroids, const at::Tensor& sums, const at::Tensor& weight_sums,
                             int64_t& splits) {
   const int64_t k = old_centroids.size(0);
@@ -178,8 +178,9 @@ at::Tensor update_centroids(const at::Tensor& old_centroids, const at::Tensor& s
     for (int64_t t = 0; t < d; ++t) {
       const float base = c[h * d + t];
       const float offset = (std::fabs(base) > 1e-6f ? std::fabs(base) : 1e-6f) * (1.0f / 1024.0f) * (t % 2 ? -1.0f : 1.0f);
+      // Only the new centroid moves: the heaviest keeps its mean, and the points on the new one's side
+      // of the bisecting plane move over at the next assignment.
       c[j * d + t] = base + offset;
-      c[h * d + t] = base - offset;
     }
     mass[h] *= 0.5;
     mass[j] = mass[h];

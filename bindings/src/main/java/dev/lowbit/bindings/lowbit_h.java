@@ -1852,4 +1852,53 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- VPTQ: one linear layer ----
+
+    private static class lb_vptq_quantize_layer$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vptq_quantize_layer {
+        public static final FunctionDescriptor DESC = lb_vptq_quantize_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vptq_quantize_layer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vptq_quantize_layer$descriptor() {
+        return lb_vptq_quantize_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vptq_quantize_layer$handle() {
+        return lb_vptq_quantize_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_vptq_quantize_layer$address() {
+        return lb_vptq_quantize_layer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vptq_quantize_layer(lb_tensor weight, lb_tensor hessian, const lb_vptq_options *options, lb_vptq_layer *out)
+     * }
+     */
+    public static int lb_vptq_quantize_layer(MemorySegment weight, MemorySegment hessian, MemorySegment options, MemorySegment out) {
+        var mh$ = lb_vptq_quantize_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vptq_quantize_layer", weight, hessian, options, out);
+            }
+            return (int)mh$.invokeExact(weight, hessian, options, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
