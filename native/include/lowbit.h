@@ -312,6 +312,20 @@ typedef struct lb_vptq_layer {
 
 int lb_vptq_quantize_layer(lb_tensor weight, lb_tensor hessian, const lb_vptq_options *options, lb_vptq_layer *out);
 
+/* ---- VPTQ: Hessians of the linear inputs of a Llama block ----
+ * Accumulators of X^T X in f64 over all tokens for the inputs of q/k/v (index 0), o (1), gate/up (2) and
+ * down (3), on the device of the block that feeds them. */
+typedef struct lb_hessians_s *lb_hessians;
+
+int lb_hessians_create(lb_hessians *out);
+void lb_hessians_free(lb_hessians hessians);
+/* Runs the fp block exactly as lb_llama_block_forward (same output) and adds X^T X of each linear's input
+ * to `hessians`. The block must be an fp Llama block from lb_llama_block_create. */
+int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_tensor hidden, lb_tensor *out);
+/* H = (sum of X^T X) / tokens of accumulator `index` (0..3) as a new f32 tensor [in, in] on its device,
+ * and the number of tokens seen (tokens may be NULL). Nothing accumulated yet is an invalid argument. */
+int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens);
+
 #ifdef __cplusplus
 }
 #endif

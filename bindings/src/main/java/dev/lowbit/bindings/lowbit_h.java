@@ -1901,4 +1901,187 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- VPTQ: Hessians of the linear inputs of a Llama block ----
+
+    private static class lb_hessians_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_hessians_create {
+        public static final FunctionDescriptor DESC = lb_hessians_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_hessians_create$descriptor() {
+        return lb_hessians_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_create$handle() {
+        return lb_hessians_create.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_create$address() {
+        return lb_hessians_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_hessians_create(lb_hessians *out)
+     * }
+     */
+    public static int lb_hessians_create(MemorySegment out) {
+        var mh$ = lb_hessians_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_create", out);
+            }
+            return (int)mh$.invokeExact(out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_llama_block_forward_hessians$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_llama_block_forward_hessians {
+        public static final FunctionDescriptor DESC = lb_llama_block_forward_hessians$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_llama_block_forward_hessians");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_llama_block_forward_hessians$descriptor() {
+        return lb_llama_block_forward_hessians$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_llama_block_forward_hessians$handle() {
+        return lb_llama_block_forward_hessians.HANDLE;
+    }
+
+    public static MemorySegment lb_llama_block_forward_hessians$address() {
+        return lb_llama_block_forward_hessians.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_tensor hidden, lb_tensor *out)
+     * }
+     */
+    public static int lb_llama_block_forward_hessians(MemorySegment block, MemorySegment hessians, MemorySegment hidden, MemorySegment out) {
+        var mh$ = lb_llama_block_forward_hessians.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_llama_block_forward_hessians", block, hessians, hidden, out);
+            }
+            return (int)mh$.invokeExact(block, hessians, hidden, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_hessians_get$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_hessians_get {
+        public static final FunctionDescriptor DESC = lb_hessians_get$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_hessians_get$descriptor() {
+        return lb_hessians_get$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_get$handle() {
+        return lb_hessians_get.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_get$address() {
+        return lb_hessians_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens)
+     * }
+     */
+    public static int lb_hessians_get(MemorySegment hessians, int index, MemorySegment hessian, MemorySegment tokens) {
+        var mh$ = lb_hessians_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_get", hessians, index, hessian, tokens);
+            }
+            return (int)mh$.invokeExact(hessians, index, hessian, tokens);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_hessians_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_hessians_free {
+        public static final FunctionDescriptor DESC = lb_hessians_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_hessians_free$descriptor() {
+        return lb_hessians_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_free$handle() {
+        return lb_hessians_free.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_free$address() {
+        return lb_hessians_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_hessians_free(lb_hessians hessians)
+     * }
+     */
+    public static void lb_hessians_free(MemorySegment hessians) {
+        var mh$ = lb_hessians_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_free", hessians);
+            }
+            mh$.invokeExact(hessians);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
