@@ -192,9 +192,40 @@ void test_bad_options() {
   CHECK_FAILS(lb_vptq_quantize_layer(wt.get(), h_wrong.get(), &o, &out), LB_ERR_INVALID_ARGUMENT, "hessian");
 }
 
+// The same layer on CUDA: the second-order loop still wins, and two runs are identical.
+void test_cuda() {
+  if (!runtime_info().cuda_available) {
+    std::printf("test_vptq_layer: no CUDA device, CUDA part skipped\n");
+    return;
+  }
+  const int64_t m = 48, n = 64;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<float> normal;
+  std::vector<float> w(m * n);
+  for (float& x : w) x = normal(rng);
+  Tensor wt = convert(host_tensor(w, LB_DTYPE_F32, {m, n}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+  Tensor ht = convert(host_tensor(hessian(n, 9), LB_DTYPE_F32, {n, n}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+  lb_vptq_options o = options(4, 16);
+  o.res_codebook_size = 4;
+  o.outlier_columns = 3;
+  o.outlier_codebook_size = 8;
+  const Layer a = run(wt.get(), ht.get(), o);
+  const Layer b = run(wt.get(), ht.get(), o);
+  o.error_feedback = 0;
+  const Layer plain = run(wt.get(), ht.get(), o);
+  if (!a.dequant || !b.dequant || !plain.dequant) return;
+  std::printf("test_vptq_layer: CUDA proxy error second-order %.4f vs plain %.4f\n", a.proxy, plain.proxy);
+  CHECK(a.proxy < plain.proxy);
+  CHECK(same_bits(to_vector<float>(convert(a.centroids.get(), LB_DTYPE_F32).get()),
+                  to_vector<float>(convert(b.centroids.get(), LB_DTYPE_F32).get())));
+  CHECK(to_vector<int32_t>(convert(a.indices.get(), LB_DTYPE_I32).get()) ==
+        to_vector<int32_t>(convert(b.indices.get(), LB_DTYPE_I32).get()));
+}
+
 }  // namespace
 
 int main() {
+  test_cuda();
   test_exact();
   test_second_order_and_reconstruction();
   test_bad_options();

@@ -37,7 +37,7 @@ public final class VptqLayerQuantizer {
             lb_vptq_options.block_size(o, VptqConfig.BLOCK_SIZE);
             lb_vptq_options.error_feedback(o, errorFeedback ? 1 : 0);
             lb_vptq_options.kmeans_max_iter(o, c.kmeansIters());
-            lb_vptq_options.kmeans_init(o, c.codebook() <= 4096 ? lowbit_h.LB_KMEANS_INIT_PLUSPLUS() : lowbit_h.LB_KMEANS_INIT_RANDOM());
+            lb_vptq_options.kmeans_init(o, c.codebook() <= 256 ? lowbit_h.LB_KMEANS_INIT_PLUSPLUS() : lowbit_h.LB_KMEANS_INIT_RANDOM());
             lb_vptq_options.kmeans_tol(o, c.kmeansTol());
             lb_vptq_options.damp(o, VptqConfig.DAMP);
             lb_vptq_options.seed(o, c.seed());
