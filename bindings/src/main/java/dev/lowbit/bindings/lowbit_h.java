@@ -1903,6 +1903,12 @@ public class lowbit_h {
     }
 
     // ---- VPTQ: Hessians of the linear inputs of a Llama block ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_hessians_s *lb_hessians
+     * }
+     */
+    public static final AddressLayout lb_hessians = lowbit_h.C_POINTER;
 
     private static class lb_hessians_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
