@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <numeric>
+#include <queue>
+#include <utility>
 #include <random>
 #include <string>
 #include <vector>
@@ -169,12 +171,16 @@ at::Tensor update_centroids(const at::Tensor& old_centroids, const at::Tensor& s
 
   at::Tensor host = means.to(at::kCPU).contiguous();
   float* c = host.data_ptr<float>();
-  std::vector<double> mass(ws, ws + k);
+  // Heaviest first, ties to the lowest index: a max-heap of (mass, -index), so many empty clusters cost
+  // O((k + empty) log k) instead of a scan per empty cluster.
+  std::priority_queue<std::pair<double, int64_t>> heavy;
+  for (int64_t c2 = 0; c2 < k; ++c2) if (ws[c2] > 0.0) heavy.emplace(ws[c2], -c2);
   for (int64_t j = 0; j < k; ++j) {
-    if (mass[j] > 0.0) continue;
-    int64_t h = 0;
-    for (int64_t i = 1; i < k; ++i) if (mass[i] > mass[h]) h = i;
-    if (!(mass[h] > 0.0)) break;
+    if (ws[j] > 0.0) continue;
+    if (heavy.empty()) break;
+    const auto [m, neg] = heavy.top();
+    heavy.pop();
+    const int64_t h = -neg;
     for (int64_t t = 0; t < d; ++t) {
       const float base = c[h * d + t];
       const float offset = (std::fabs(base) > 1e-6f ? std::fabs(base) : 1e-6f) * (1.0f / 1024.0f) * (t % 2 ? -1.0f : 1.0f);
@@ -182,8 +188,8 @@ at::Tensor update_centroids(const at::Tensor& old_centroids, const at::Tensor& s
       // of the bisecting plane move over at the next assignment.
       c[j * d + t] = base + offset;
     }
-    mass[h] *= 0.5;
-    mass[j] = mass[h];
+    heavy.emplace(m * 0.5, -h);
+    heavy.emplace(m * 0.5, -j);
     ++splits;
   }
   return host.to(old_centroids.device());

@@ -7,6 +7,8 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr int kTile = 256;  // centroids per shared-memory tile (one per thread when loading)
+constexpr int kWarpsPerBlock = 8;
+constexpr int64_t kWarpKernelBlocks = 264;  // below ~2 point tiles per SM of an H100/H200, use the warp kernel
 
 // Points per thread: enough registers to reuse each shared-memory centroid read across several points.
 template <int D>
@@ -21,7 +23,8 @@ __global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restric
                                                           int32_t* __restrict__ labels, float* __restrict__ min_dist) {
   constexpr int DM = D > 0 ? D : 32;
   const int d = D > 0 ? D : d_runtime;
-  extern __shared__ float smem[];
+  extern __shared__ float4 smem4[];  // float4 for 16-byte alignment
+  float* smem = reinterpret_cast<float*>(smem4);
   float* tile = smem;                // [kTile, d]
   float* norms = smem + kTile * DM;  // [kTile]
 
@@ -59,8 +62,21 @@ __global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restric
     const int count = (int)((k - base) < kTile ? (k - base) : kTile);
     for (int j = 0; j < count; ++j) {
       float cv[DM];
+      if constexpr (D > 0 && D % 4 == 0) {
+        // 16-byte shared loads (broadcast: every thread reads the same centroid).
+        const float4* row = reinterpret_cast<const float4*>(tile + j * DM);
 #pragma unroll
-      for (int t = 0; t < DM; ++t) cv[t] = t < d ? tile[j * DM + t] : 0.0f;
+        for (int t = 0; t < DM / 4; ++t) {
+          const float4 q = row[t];
+          cv[4 * t] = q.x;
+          cv[4 * t + 1] = q.y;
+          cv[4 * t + 2] = q.z;
+          cv[4 * t + 3] = q.w;
+        }
+      } else {
+#pragma unroll
+        for (int t = 0; t < DM; ++t) cv[t] = t < d ? tile[j * DM + t] : 0.0f;
+      }
       const float cn = norms[j];
       const int32_t cidx = (int32_t)(base + j);
 #pragma unroll
@@ -90,6 +106,61 @@ __global__ void __launch_bounds__(kThreads) assign_kernel(const float* __restric
   }
 }
 
+// Few points (the column loop's M/v vectors, small k-means): one warp per point, lanes stride over the
+// centroids, then a warp argmin (lowest score, then lowest index). Evaluates exactly the same score
+// chain as assign_kernel, so both kernels return identical labels.
+template <int D>
+__global__ void assign_warp_kernel(const float* __restrict__ points, int64_t n, int d_runtime,
+                                   const float* __restrict__ centroids, int64_t k, int32_t* __restrict__ labels,
+                                   float* __restrict__ min_dist) {
+  constexpr int DM = D > 0 ? D : 32;
+  const int d = D > 0 ? D : d_runtime;
+  const int lane = threadIdx.x % 32;
+  const int64_t warp = ((int64_t)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+  const int64_t warps = ((int64_t)gridDim.x * blockDim.x) / 32;
+  for (int64_t i = warp; i < n; i += warps) {
+    float xm2[DM];
+#pragma unroll
+    for (int t = 0; t < DM; ++t) xm2[t] = t < d ? -2.0f * points[i * d + t] : 0.0f;
+    float best = INFINITY;
+    int32_t best_c = 0x7fffffff;
+    for (int64_t c = lane; c < k; c += 32) {
+      float cv[DM];
+      float norm = 0.0f;
+#pragma unroll
+      for (int t = 0; t < DM; ++t) {
+        cv[t] = t < d ? centroids[c * d + t] : 0.0f;
+        if (t < d) norm = __fmaf_rn(cv[t], cv[t], norm);
+      }
+      float acc = norm;
+#pragma unroll
+      for (int t = 0; t < DM; ++t) acc = __fmaf_rn(xm2[t], cv[t], acc);
+      if (acc < best) {
+        best = acc;
+        best_c = (int32_t)c;
+      }
+    }
+#pragma unroll
+    for (int offset = 16; offset > 0; offset /= 2) {
+      const float other = __shfl_xor_sync(0xffffffffu, best, offset);
+      const int32_t other_c = __shfl_xor_sync(0xffffffffu, best_c, offset);
+      if (other < best || (other == best && other_c < best_c)) {
+        best = other;
+        best_c = other_c;
+      }
+    }
+    if (lane == 0) {
+      labels[i] = best_c == 0x7fffffff ? 0 : best_c;
+      if (min_dist != nullptr) {
+        float xx = 0.0f;
+#pragma unroll
+        for (int t = 0; t < DM; ++t) xx = __fmaf_rn(0.5f * xm2[t], 0.5f * xm2[t], xx);
+        min_dist[i] = fmaxf(best + xx, 0.0f);
+      }
+    }
+  }
+}
+
 template <int D>
 cudaError_t launch_assign(const float* points, int64_t n, int d, const float* centroids, int64_t k, int32_t* labels,
                           float* min_dist, cudaStream_t stream) {
@@ -97,6 +168,13 @@ cudaError_t launch_assign(const float* points, int64_t n, int d, const float* ce
   constexpr int DM = D > 0 ? D : 32;
   const int64_t per_block = (int64_t)kThreads * P;
   const int64_t blocks = (n + per_block - 1) / per_block;
+  if (blocks < kWarpKernelBlocks && k >= 64) {
+    // Too few points to fill the GPU with point tiles: spread the centroids over warp lanes instead.
+    const int64_t warp_blocks = (n + kWarpsPerBlock - 1) / kWarpsPerBlock;
+    assign_warp_kernel<D><<<(unsigned)(warp_blocks < 65535 * 16 ? warp_blocks : 65535 * 16), kWarpsPerBlock * 32, 0,
+                            stream>>>(points, n, d, centroids, k, labels, min_dist);
+    return cudaGetLastError();
+  }
   if (blocks > 0x7fffffffLL) return cudaErrorInvalidValue;
   const size_t shared = sizeof(float) * (size_t)kTile * (DM + 1);
   assign_kernel<D, P><<<(unsigned)blocks, kThreads, shared, stream>>>(points, n, d, centroids, k, labels, min_dist);
