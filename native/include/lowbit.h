@@ -291,6 +291,11 @@ typedef struct lb_vptq_options {
     double kmeans_tol;
     double damp;                   /* 0.01 */
     uint64_t seed;
+    int32_t finetune_steps;        /* 0: none; else Adam steps on the codebooks with the indices fixed, minimizing
+                                      tr((W - Q) H (W - Q)^T), i.e. the layer-output MSE over the calibration
+                                      inputs; the best iterate (after f16 rounding) is kept, never worse than none */
+    int32_t reserved;
+    double finetune_lr;            /* Adam learning rate in the normalized domain (1e-3) */
 } lb_vptq_options;
 
 /* Outputs (new tensors on the weight's device; the caller frees each non-NULL one). */

@@ -32,7 +32,7 @@ stage_vptq() {
   vptq_quantize v4k4096 --vector-len 4 --codebook 4096; vptq_eval v4k4096
   vptq_quantize v2k256 --vector-len 2 --codebook 256; vptq_eval v2k256
   vptq_quantize v4k256r256 --vector-len 4 --codebook 256 --residual 256; vptq_eval v4k256r256
-  echo "vptq finetune: layer-wise fine-tuning is not implemented (no measurement)"
+  vptq_quantize v4k256ft100 --vector-len 4 --codebook 256 --finetune-steps 100; vptq_eval v4k256ft100
   step "vptq: determinism, v4k256 with seed 0: the first run above and two more (one hash expected, count 3)"
   vptq_quantize det2 --vector-len 4 --codebook 256 > /dev/null
   vptq_quantize det3 --vector-len 4 --codebook 256 > /dev/null

@@ -1,6 +1,9 @@
 #include "src/vptq/vptq_layer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+
+#include <cmath>
 
 #include <string>
 #include <vector>
@@ -136,6 +139,8 @@ void check_options(const lb_vptq_options& o, int64_t m, int64_t n) {
   if (o.kmeans_init != LB_KMEANS_INIT_RANDOM && o.kmeans_init != LB_KMEANS_INIT_PLUSPLUS) bad("kmeans_init");
   if (!(o.kmeans_tol >= 0)) bad("kmeans_tol (expected >= 0)");
   if (!(o.damp > 0)) bad("damp (expected > 0)");
+  if (o.finetune_steps < 0) bad("finetune_steps (expected >= 0)");
+  if (o.finetune_steps > 0 && !(o.finetune_lr > 0)) bad("finetune_lr (expected > 0 with finetune_steps)");
   if (m < 1 || n < 1) throw_invalid("weight: empty");
 }
 
@@ -201,6 +206,86 @@ at::Tensor fit_codebook(const at::Tensor& points, const at::Tensor& weights, int
   return to_f16_grid(kmeans_fit(points, weights, at::Tensor(), kmeans_options(o, k, salt)).centroids).contiguous();
 }
 
+
+// Q [M, N] (permuted columns, original space) from the codebooks and indices; differentiable in the codebooks.
+at::Tensor gather_weights(const Layer& L, const std::vector<Codebook>& books, const std::vector<at::Tensor>& main,
+                          const std::vector<at::Tensor>& residual) {
+  std::vector<at::Tensor> parts;
+  for (size_t b = 0; b < books.size(); ++b) {
+    const Codebook& cb = books[b];
+    const int64_t v = cb.v, mv = ceil_div(L.m, v), cols = cb.columns;
+    const at::Tensor idx = cb.indices.narrow(1, 0, cols).reshape({-1}).to(at::kLong);
+    at::Tensor q = main[b].index_select(0, idx);
+    if (residual[b].defined()) q = q + residual[b].index_select(0, cb.res_indices.narrow(1, 0, cols).reshape({-1}).to(at::kLong));
+    q = q.view({mv, cols, v}).permute({0, 2, 1}).reshape({mv * v, cols}).narrow(0, 0, L.m);
+    parts.push_back(q * L.scale.narrow(0, cb.first, cols) + L.bias.narrow(0, cb.first, cols));
+  }
+  return at::cat(parts, 1);
+}
+
+double proxy_loss(const Layer& L, const at::Tensor& h32, const at::Tensor& q) {
+  const at::Tensor d = L.w - q;
+  return (d.mm(h32) * d).sum().item<double>();
+}
+
+// Layer-wise fine-tuning of the codebooks (indices fixed): Adam on tr(D H D^T); keeps the best iterate.
+void finetune_codebooks(const Layer& L, std::vector<Codebook>& books, int32_t steps, double lr) {
+  const at::Tensor h32 = L.h.to(at::kFloat);
+  std::vector<at::Tensor> params, main, residual;
+  for (Codebook& cb : books) {
+    main.push_back(cb.main.detach().clone().requires_grad_(true));
+    params.push_back(main.back());
+    residual.push_back(cb.residual.defined() ? cb.residual.detach().clone().requires_grad_(true) : at::Tensor());
+    if (residual.back().defined()) params.push_back(residual.back());
+  }
+  const double initial = proxy_loss(L, h32, gather_weights(L, books, main, residual).detach());
+  const double normalizer = initial > 0 ? initial : 1.0;
+  std::vector<at::Tensor> m1, m2, best;
+  for (const at::Tensor& p : params) {
+    m1.push_back(at::zeros_like(p));
+    m2.push_back(at::zeros_like(p));
+    best.push_back(p.detach().clone());
+  }
+  double best_loss = initial;
+  const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  for (int32_t step = 1; step <= steps; ++step) {
+    for (at::Tensor& p : params) p.mutable_grad() = at::Tensor();
+    const at::Tensor q = gather_weights(L, books, main, residual);
+    const at::Tensor d = L.w - q;
+    const at::Tensor loss = (d.mm(h32) * d).sum() / normalizer;
+    loss.backward();
+    const double value = loss.item<double>() * normalizer;
+    if (step > 1 && value < best_loss) {
+      best_loss = value;
+      for (size_t i = 0; i < params.size(); ++i) best[i] = params[i].detach().clone();
+    }
+    {
+      at::NoGradGuard no_grad;
+      for (size_t i = 0; i < params.size(); ++i) {
+        const at::Tensor g = params[i].grad();
+        if (!g.defined()) continue;
+        m1[i].mul_(beta1).add_(g, 1 - beta1);
+        m2[i].mul_(beta2).addcmul_(g, g, 1 - beta2);
+        const double c1 = 1 - std::pow(beta1, step), c2 = 1 - std::pow(beta2, step);
+        params[i].sub_(m1[i] / c1 / ((m2[i] / c2).sqrt() + eps) * lr);
+      }
+    }
+  }
+  // Round the best to f16 (the stored precision); keep the original codebooks unless that is better.
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> r_main, r_res;
+  size_t at_param = 0;
+  for (size_t b = 0; b < books.size(); ++b) {
+    r_main.push_back(to_f16_grid(best[at_param++]).contiguous());
+    r_res.push_back(books[b].residual.defined() ? to_f16_grid(best[at_param++]).contiguous() : at::Tensor());
+  }
+  if (proxy_loss(L, h32, gather_weights(L, books, r_main, r_res)) < initial) {
+    for (size_t b = 0; b < books.size(); ++b) {
+      books[b].main = r_main[b];
+      if (r_res[b].defined()) books[b].residual = r_res[b];
+    }
+  }
+}
 }  // namespace
 
 void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const lb_vptq_options* options,
@@ -279,6 +364,19 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
     q = column_loop(L, owner_of, /*use_residual=*/true, feedback, o.block_size, nullptr);
   } else {
     q = column_loop(L, owner_of, false, feedback, o.block_size, nullptr);
+  }
+
+  if (o.finetune_steps > 0) {
+    finetune_codebooks(L, books, o.finetune_steps, o.finetune_lr);
+    q = gather_weights(L, books, [&] {
+      std::vector<at::Tensor> m;
+      for (const Codebook& cb : books) m.push_back(cb.main);
+      return m;
+    }(), [&] {
+      std::vector<at::Tensor> r;
+      for (const Codebook& cb : books) r.push_back(cb.residual);
+      return r;
+    }());
   }
 
   // Back to the original column order.

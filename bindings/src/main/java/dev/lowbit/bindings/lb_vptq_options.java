@@ -32,6 +32,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     double kmeans_tol;
  *     double damp;
  *     uint64_t seed;
+ *     int32_t finetune_steps;
+ *     int32_t reserved;
+ *     double finetune_lr;
  * }
  * }
  */
@@ -58,7 +61,10 @@ public class lb_vptq_options {
         lowbit_h.C_INT.withName("kmeans_init"),
         lowbit_h.C_DOUBLE.withName("kmeans_tol"),
         lowbit_h.C_DOUBLE.withName("damp"),
-        lowbit_h.C_LONG.withName("seed")
+        lowbit_h.C_LONG.withName("seed"),
+        lowbit_h.C_INT.withName("finetune_steps"),
+        lowbit_h.C_INT.withName("reserved"),
+        lowbit_h.C_DOUBLE.withName("finetune_lr")
     ).withName("lb_vptq_options");
 
     public static final GroupLayout layout() {
@@ -403,6 +409,66 @@ public class lb_vptq_options {
 
     public static void seed(MemorySegment struct, long fieldValue) {
         struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
+    }
+
+    private static final OfInt finetune_steps$LAYOUT = (OfInt)$LAYOUT.select(groupElement("finetune_steps"));
+
+    public static final OfInt finetune_steps$layout() {
+        return finetune_steps$LAYOUT;
+    }
+
+    private static final long finetune_steps$OFFSET = 88;
+
+    public static final long finetune_steps$offset() {
+        return finetune_steps$OFFSET;
+    }
+
+    public static int finetune_steps(MemorySegment struct) {
+        return struct.get(finetune_steps$LAYOUT, finetune_steps$OFFSET);
+    }
+
+    public static void finetune_steps(MemorySegment struct, int fieldValue) {
+        struct.set(finetune_steps$LAYOUT, finetune_steps$OFFSET, fieldValue);
+    }
+
+    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+
+    public static final OfInt reserved$layout() {
+        return reserved$LAYOUT;
+    }
+
+    private static final long reserved$OFFSET = 92;
+
+    public static final long reserved$offset() {
+        return reserved$OFFSET;
+    }
+
+    public static int reserved(MemorySegment struct) {
+        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    }
+
+    public static void reserved(MemorySegment struct, int fieldValue) {
+        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    }
+
+    private static final OfDouble finetune_lr$LAYOUT = (OfDouble)$LAYOUT.select(groupElement("finetune_lr"));
+
+    public static final OfDouble finetune_lr$layout() {
+        return finetune_lr$LAYOUT;
+    }
+
+    private static final long finetune_lr$OFFSET = 96;
+
+    public static final long finetune_lr$offset() {
+        return finetune_lr$OFFSET;
+    }
+
+    public static double finetune_lr(MemorySegment struct) {
+        return struct.get(finetune_lr$LAYOUT, finetune_lr$OFFSET);
+    }
+
+    public static void finetune_lr(MemorySegment struct, double fieldValue) {
+        struct.set(finetune_lr$LAYOUT, finetune_lr$OFFSET, fieldValue);
     }
 
     /**

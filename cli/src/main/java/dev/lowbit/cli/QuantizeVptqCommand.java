@@ -58,7 +58,7 @@ final class QuantizeVptqCommand implements Callable<Integer> {
     @Option(names = "--no-act-order", description = "No act-order permutation.")
     boolean noActOrder;
 
-    @Option(names = "--finetune-steps", defaultValue = "0", paramLabel = "N", description = "Layer-wise centroid fine-tuning steps (not implemented yet: must be 0).")
+    @Option(names = "--finetune-steps", defaultValue = "0", paramLabel = "N", description = "Layer-wise fine-tuning: Adam steps on the codebooks (indices fixed) minimizing the layer-output MSE over the calibration inputs, tr(dW H dW^T); 0: none.")
     int finetuneSteps;
 
     @Option(names = "--kmeans-iters", defaultValue = "100", description = "k-means iterations (default: ${DEFAULT-VALUE}).")
@@ -87,13 +87,10 @@ final class QuantizeVptqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (finetuneSteps != 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--finetune-steps: layer-wise fine-tuning is not implemented yet (use 0)");
-        }
         VptqConfig config;
         try {
             config = new VptqConfig(vectorLen, codebook, residual, outliers, outlierCodebook, groups, !noNorm, !noActOrder,
-                    kmeansIters, kmeansTol, common.seed);
+                    kmeansIters, kmeansTol, common.seed, finetuneSteps);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }

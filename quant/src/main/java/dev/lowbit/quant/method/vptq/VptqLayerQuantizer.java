@@ -41,6 +41,8 @@ public final class VptqLayerQuantizer {
             lb_vptq_options.kmeans_tol(o, c.kmeansTol());
             lb_vptq_options.damp(o, VptqConfig.DAMP);
             lb_vptq_options.seed(o, c.seed());
+            lb_vptq_options.finetune_steps(o, c.finetuneSteps());
+            lb_vptq_options.finetune_lr(o, VptqConfig.FINETUNE_LR);
             MemorySegment r = lb_vptq_layer.allocate(call);
             r.fill((byte) 0);
             lb_vptq_layer.struct_size(r, lb_vptq_layer.sizeof());
