@@ -426,6 +426,107 @@ int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out
 int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value);
 int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step);
 int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step);
+/* ---- VPTQ: weighted k-means ----
+ * points [n, d] (f32, f16 or bf16; used as f32), d in 1..32, CPU or CUDA. Nearest centroid by squared
+ * L2 with ties to the lowest index. The CPU path evaluates exact squared differences; the CUDA path
+ * evaluates ||c||^2 - 2 x.c (centroids tiled through shared memory), so near-ties may resolve differently
+ * between devices; each device is deterministic. The n x k distance matrix is never stored. */
+#define LB_KMEANS_INIT_RANDOM 0     /* k distinct points drawn uniformly with the seed */
+#define LB_KMEANS_INIT_PLUSPLUS 1   /* weighted k-means++ (D^2 sampling times the weights) with the seed */
+
+/* labels: new i32 [n]; min_dist (if not NULL): new f32 [n], the squared distance to that centroid.
+ * centroids [k, d], same device as points, k >= 1. */
+int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist);
+
+typedef struct lb_kmeans_options {
+    int64_t struct_size;
+    int64_t k;              /* clusters, >= 1 */
+    int32_t max_iter;       /* Lloyd updates, >= 0 */
+    int32_t init;           /* LB_KMEANS_INIT_* (ignored when initial centroids are given) */
+    double tol;             /* stop when |J_prev - J| <= tol * J (relative change of the objective) */
+    uint64_t seed;
+} lb_kmeans_options;
+
+/* Weighted Lloyd: minimises J = sum_i w_i ||x_i - c_{a(i)}||^2. weights: NULL (all 1) or [n] float,
+ * finite, >= 0, with a positive sum. init_centroids: NULL (seed them by options->init) or [k, d].
+ * Each iteration: assign, J, stop test, update (per-cluster weighted means summed in f64 in a fixed
+ * order: deterministic for a seed). A cluster left without weight is re-seeded by splitting the heaviest
+ * cluster (a copy of its centroid plus a small offset; its weight is halved for the next pick). Outputs: centroids new f32 [k, d] and
+ * labels new i32 [n] (consistent with each other), objective (J of the returned pair), iterations
+ * (updates done) and empty_splits (re-seeded clusters); the last three may be NULL. */
+int lb_kmeans_fit(lb_tensor points, lb_tensor weights, lb_tensor init_centroids, const lb_kmeans_options *options,
+                  lb_tensor *centroids, lb_tensor *labels, double *objective, int32_t *iterations,
+                  int64_t *empty_splits);
+
+/* ---- VPTQ: one linear layer, second-order vector quantization ----
+ * weight [M = out, N = in] (float), hessian [N, N] (float, typically f64 X^T X), both CPU or CUDA (the
+ * hessian is moved to the weight's device). Vectors are v consecutive rows of one input column (M padded
+ * to a multiple of v with zeros, normalized space). Steps: dead columns (diag 0) zeroed; H /= mean(diag);
+ * H += damp * I; optional per-column normalization (scale = max - min, bias = min, both rounded to f16);
+ * optional act-order permutation (descending diag H); the first outlier_columns permuted columns use their
+ * own codebook (outlier_vector_len, outlier_codebook_size); the rest form `groups` groups of
+ * S = ceil((N - O) / G) columns, each with a codebook of codebook_size vectors (Hessian-weighted k-means,
+ * w = H[c,c] * scale[c]^2) and, if res_codebook_size > 0, a residual codebook (k-means on the pass-1
+ * residuals, then pass 2 from the original weights). Codebooks are rounded to f16 before use. The column
+ * loop is GPTQ's with U = upper Cholesky of H^-1 in blocks of block_size columns; error_feedback = 0 turns
+ * the error propagation off (plain nearest centroid). Deterministic for a seed on a given device. */
+typedef struct lb_vptq_options {
+    int64_t struct_size;
+    int32_t vector_len;            /* v, 1..32 */
+    int32_t codebook_size;         /* k >= 1 */
+    int32_t res_codebook_size;     /* k_r; 0: no residual codebook */
+    int32_t outlier_vector_len;    /* v0 (4); used when outlier_columns > 0 */
+    int32_t outlier_codebook_size; /* k0 */
+    int32_t groups;                /* G >= 1 */
+    int64_t outlier_columns;       /* O in 0..N-G */
+    int32_t enable_norm;
+    int32_t enable_perm;
+    int32_t block_size;            /* columns per block (128) */
+    int32_t error_feedback;        /* 1: second-order loop; 0: plain nearest centroid */
+    int32_t kmeans_max_iter;
+    int32_t kmeans_init;           /* LB_KMEANS_INIT_* */
+    double kmeans_tol;
+    double damp;                   /* 0.01 */
+    uint64_t seed;
+    int32_t finetune_steps;        /* 0: none; else Adam steps on the codebooks with the indices fixed, minimizing
+                                      tr((W - Q) H (W - Q)^T), i.e. the layer-output MSE over the calibration
+                                      inputs; the best iterate (after f16 rounding) is kept, never worse than none */
+    int32_t reserved;
+    double finetune_lr;            /* Adam learning rate in the normalized domain (1e-3) */
+} lb_vptq_options;
+
+/* Outputs (new tensors on the weight's device; the caller frees each non-NULL one). */
+typedef struct lb_vptq_layer {
+    int64_t struct_size;
+    lb_tensor centroids;          /* f32 [G, k, v] (f16-representable) */
+    lb_tensor res_centroids;      /* f32 [G, k_r, v] or NULL */
+    lb_tensor indices;            /* i32 [G, ceil(M/v), S]: main index of vector r of group column j' */
+    lb_tensor res_indices;        /* i32 [G, ceil(M/v), S] or NULL */
+    lb_tensor outlier_centroids;  /* f32 [k0, v0] or NULL */
+    lb_tensor outlier_indices;    /* i32 [ceil(M/v0), O] or NULL */
+    lb_tensor perm;               /* i64 [N]: permuted column j is original column perm[j] */
+    lb_tensor weight_scale;       /* f32 [N], original column order (1 without normalization) */
+    lb_tensor weight_bias;        /* f32 [N] (0 without normalization) */
+    lb_tensor dequant;            /* f32 [M, N]: the quantized weight, original column order */
+    double proxy_error;           /* tr((W - Q) H (W - Q)^T) with the normalized, damped H */
+    double weight_error;          /* sum((W - Q)^2) */
+} lb_vptq_layer;
+
+int lb_vptq_quantize_layer(lb_tensor weight, lb_tensor hessian, const lb_vptq_options *options, lb_vptq_layer *out);
+
+/* ---- VPTQ: Hessians of the linear inputs of a Llama block ----
+ * Accumulators of X^T X in f64 over all tokens for the inputs of q/k/v (index 0), o (1), gate/up (2) and
+ * down (3), on the device of the block that feeds them. */
+typedef struct lb_hessians_s *lb_hessians;
+
+int lb_hessians_create(lb_hessians *out);
+void lb_hessians_free(lb_hessians hessians);
+/* Runs the fp block exactly as lb_llama_block_forward (same output) and adds X^T X of each linear's input
+ * to `hessians`. The block must be an fp Llama block from lb_llama_block_create. */
+int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_tensor hidden, lb_tensor *out);
+/* H = (sum of X^T X) / tokens of accumulator `index` (0..3) as a new f32 tensor [in, in] on its device,
+ * and the number of tokens seen (tokens may be NULL). Nothing accumulated yet is an invalid argument. */
+int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/linear.h>
+#include <ATen/ops/silu.h>
 #include <ATen/ops/zeros.h>
 
 #include <string>
@@ -97,7 +98,9 @@ at::Tensor LlamaBlock::forward(const at::Tensor& hidden) {
   const int64_t heads = c.num_heads, kv_heads = c.num_kv_heads, dim = c.head_dim;
   const at::Tensor x = hidden.to(device_, c.compute_dtype);
 
-  const at::Tensor qkv = at::linear(rms_norm(x, input_norm_, c.rms_norm_eps), qkv_, qkv_bias_);
+  const at::Tensor normed = rms_norm(x, input_norm_, c.rms_norm_eps);
+  if (observer_) observer_(0, normed);
+  const at::Tensor qkv = at::linear(normed, qkv_, qkv_bias_);
   const auto split = [&](int64_t offset, int64_t count) {
     return qkv.narrow(-1, offset, count * dim).view({batch, seq, count, dim}).transpose(1, 2);
   };
@@ -106,9 +109,17 @@ at::Tensor LlamaBlock::forward(const at::Tensor& hidden) {
   const at::Tensor k = apply_rotary(split(heads * dim, kv_heads), cos, sin);
   const at::Tensor v = split((heads + kv_heads) * dim, kv_heads);
   const at::Tensor attended = causal_attention(q, k, v).transpose(1, 2).reshape({batch, seq, heads * dim});
+  if (observer_) observer_(1, attended);
   const at::Tensor after_attention = x + at::linear(attended, o_proj_, o_bias_);
 
-  return after_attention + swiglu_mlp(rms_norm(after_attention, post_attention_norm_, c.rms_norm_eps), gate_up_, down_);
+  const at::Tensor mlp_in = rms_norm(after_attention, post_attention_norm_, c.rms_norm_eps);
+  if (observer_) {
+    observer_(2, mlp_in);
+    const at::Tensor projected = at::linear(mlp_in, gate_up_);  // as swiglu_mlp computes the down input
+    const int64_t intermediate = gate_up_.size(0) / 2;
+    observer_(3, at::silu(projected.narrow(-1, 0, intermediate)) * projected.narrow(-1, intermediate, intermediate));
+  }
+  return after_attention + swiglu_mlp(mlp_in, gate_up_, down_);
 }
 
 lb_block llama_block_create(const lb_llama_config* config, const lb_llama_block_weights* weights, int32_t device_type,

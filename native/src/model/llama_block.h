@@ -4,6 +4,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <functional>
+#include <utility>
+
 #include "lowbit.h"
 #include "src/model/block.h"
 #include "src/model/llama_config.h"
@@ -20,6 +23,10 @@ class LlamaBlock final : public Block {
 
   at::Tensor forward(const at::Tensor& hidden) override;
 
+  // Sees the input of each linear during forward (0: q/k/v, 1: o, 2: gate/up, 3: down); empty: none.
+  using LinearInputObserver = std::function<void(int, const at::Tensor&)>;
+  void set_linear_input_observer(LinearInputObserver observer) { observer_ = std::move(observer); }
+
  private:
   LlamaConfig config_;
   c10::Device device_;
@@ -32,6 +39,7 @@ class LlamaBlock final : public Block {
   at::Tensor gate_up_;  // [2*intermediate, hidden]
   at::Tensor down_;
   RotaryTable rotary_;
+  LinearInputObserver observer_;
 };
 
 }  // namespace lb::model

@@ -1785,6 +1785,21 @@ public class lowbit_h {
     }
 
     private static class lb_lrqat_scale_init$descriptor {
+    // ---- VPTQ: weighted k-means ----
+
+    private static final int LB_KMEANS_INIT_RANDOM = (int)0L;
+
+    public static int LB_KMEANS_INIT_RANDOM() {
+        return LB_KMEANS_INIT_RANDOM;
+    }
+
+    private static final int LB_KMEANS_INIT_PLUSPLUS = (int)1L;
+
+    public static int LB_KMEANS_INIT_PLUSPLUS() {
+        return LB_KMEANS_INIT_PLUSPLUS;
+    }
+
+    private static class lb_kmeans_assign$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1798,6 +1813,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_scale_init$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_scale_init");
+    private static class lb_kmeans_assign {
+        public static final FunctionDescriptor DESC = lb_kmeans_assign$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_assign");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1812,6 +1831,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_scale_init$address() {
         return lb_lrqat_scale_init.ADDR;
+    public static FunctionDescriptor lb_kmeans_assign$descriptor() {
+        return lb_kmeans_assign$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_assign$handle() {
+        return lb_kmeans_assign.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_assign$address() {
+        return lb_kmeans_assign.ADDR;
     }
 
     /**
@@ -1826,12 +1855,23 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_scale_init", weight, options, scales, zeros);
             }
             return (int)mh$.invokeExact(weight, options, scales, zeros);
+     * int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist)
+     * }
+     */
+    public static int lb_kmeans_assign(MemorySegment points, MemorySegment centroids, MemorySegment labels, MemorySegment min_dist) {
+        var mh$ = lb_kmeans_assign.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_kmeans_assign", points, centroids, labels, min_dist);
+            }
+            return (int)mh$.invokeExact(points, centroids, labels, min_dist);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_lrqat_downcast$descriptor {
+    private static class lb_kmeans_fit$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1948,6 +1988,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_linear$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_linear");
+    private static class lb_kmeans_fit {
+        public static final FunctionDescriptor DESC = lb_kmeans_fit$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_fit");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1962,6 +2006,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_linear$address() {
         return lb_lrqat_linear.ADDR;
+    public static FunctionDescriptor lb_kmeans_fit$descriptor() {
+        return lb_kmeans_fit$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_fit$handle() {
+        return lb_kmeans_fit.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_fit$address() {
+        return lb_kmeans_fit.ADDR;
     }
 
     /**
@@ -1976,12 +2030,25 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_linear", x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
             }
             return (int)mh$.invokeExact(x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
+     * int lb_kmeans_fit(lb_tensor points, lb_tensor weights, lb_tensor init_centroids, const lb_kmeans_options *options, lb_tensor *centroids, lb_tensor *labels, double *objective, int32_t *iterations, int64_t *empty_splits)
+     * }
+     */
+    public static int lb_kmeans_fit(MemorySegment points, MemorySegment weights, MemorySegment init_centroids, MemorySegment options, MemorySegment centroids, MemorySegment labels, MemorySegment objective, MemorySegment iterations, MemorySegment empty_splits) {
+        var mh$ = lb_kmeans_fit.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_kmeans_fit", points, weights, init_centroids, options, centroids, labels, objective, iterations, empty_splits);
+            }
+            return (int)mh$.invokeExact(points, weights, init_centroids, options, centroids, labels, objective, iterations, empty_splits);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_lrqat_model_create$descriptor {
+    // ---- VPTQ: one linear layer ----
+
+    private static class lb_vptq_quantize_layer$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1991,6 +2058,58 @@ public class lowbit_h {
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vptq_quantize_layer {
+        public static final FunctionDescriptor DESC = lb_vptq_quantize_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vptq_quantize_layer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vptq_quantize_layer$descriptor() {
+        return lb_vptq_quantize_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vptq_quantize_layer$handle() {
+        return lb_vptq_quantize_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_vptq_quantize_layer$address() {
+        return lb_vptq_quantize_layer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vptq_quantize_layer(lb_tensor weight, lb_tensor hessian, const lb_vptq_options *options, lb_vptq_layer *out)
+     * }
+     */
+    public static int lb_vptq_quantize_layer(MemorySegment weight, MemorySegment hessian, MemorySegment options, MemorySegment out) {
+        var mh$ = lb_vptq_quantize_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vptq_quantize_layer", weight, hessian, options, out);
+            }
+            return (int)mh$.invokeExact(weight, hessian, options, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- VPTQ: Hessians of the linear inputs of a Llama block ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_hessians_s *lb_hessians
+     * }
+     */
+    public static final AddressLayout lb_hessians = lowbit_h.C_POINTER;
+
+    private static class lb_hessians_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER
         );
@@ -2004,6 +2123,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_create$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_create");
+    private static class lb_hessians_create {
+        public static final FunctionDescriptor DESC = lb_hessians_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_create");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2028,6 +2151,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_create$address() {
         return lb_lrqat_model_create.ADDR;
+    public static FunctionDescriptor lb_hessians_create$descriptor() {
+        return lb_hessians_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_create$handle() {
+        return lb_hessians_create.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_create$address() {
+        return lb_hessians_create.ADDR;
     }
 
     /**
@@ -2052,12 +2185,23 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_model_create", config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
             }
             return (int)mh$.invokeExact(config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
+     * int lb_hessians_create(lb_hessians *out)
+     * }
+     */
+    public static int lb_hessians_create(MemorySegment out) {
+        var mh$ = lb_hessians_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_create", out);
+            }
+            return (int)mh$.invokeExact(out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_decoder_add_layer$descriptor {
+    private static class lb_llama_block_forward_hessians$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2072,6 +2216,14 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_decoder_add_layer$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_add_layer");
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_llama_block_forward_hessians {
+        public static final FunctionDescriptor DESC = lb_llama_block_forward_hessians$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_llama_block_forward_hessians");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2086,6 +2238,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_decoder_add_layer$address() {
         return lb_decoder_add_layer.ADDR;
+    public static FunctionDescriptor lb_llama_block_forward_hessians$descriptor() {
+        return lb_llama_block_forward_hessians$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_llama_block_forward_hessians$handle() {
+        return lb_llama_block_forward_hessians.HANDLE;
+    }
+
+    public static MemorySegment lb_llama_block_forward_hessians$address() {
+        return lb_llama_block_forward_hessians.ADDR;
     }
 
     /**
@@ -2100,6 +2262,16 @@ public class lowbit_h {
                 traceDowncall("lb_decoder_add_layer", decoder, input_norm, post_attention_norm, linears, count);
             }
             return (int)mh$.invokeExact(decoder, input_norm, post_attention_norm, linears, count);
+     * int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_tensor hidden, lb_tensor *out)
+     * }
+     */
+    public static int lb_llama_block_forward_hessians(MemorySegment block, MemorySegment hessians, MemorySegment hidden, MemorySegment out) {
+        var mh$ = lb_llama_block_forward_hessians.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_llama_block_forward_hessians", block, hessians, hidden, out);
+            }
+            return (int)mh$.invokeExact(block, hessians, hidden, out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2107,6 +2279,54 @@ public class lowbit_h {
 
     private static class lb_decoder_free$descriptor {
     private static class lb_lrqat_model_free$descriptor {
+    private static class lb_hessians_get$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_hessians_get {
+        public static final FunctionDescriptor DESC = lb_hessians_get$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_hessians_get$descriptor() {
+        return lb_hessians_get$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_get$handle() {
+        return lb_hessians_get.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_get$address() {
+        return lb_hessians_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens)
+     * }
+     */
+    public static int lb_hessians_get(MemorySegment hessians, int index, MemorySegment hessian, MemorySegment tokens) {
+        var mh$ = lb_hessians_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_get", hessians, index, hessian, tokens);
+            }
+            return (int)mh$.invokeExact(hessians, index, hessian, tokens);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_hessians_free$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
             lowbit_h.C_POINTER
         );
@@ -2120,6 +2340,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_free$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_free");
+    private static class lb_hessians_free {
+        public static final FunctionDescriptor DESC = lb_hessians_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_free");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2144,6 +2368,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_free$address() {
         return lb_lrqat_model_free.ADDR;
+    public static FunctionDescriptor lb_hessians_free$descriptor() {
+        return lb_hessians_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_hessians_free$handle() {
+        return lb_hessians_free.HANDLE;
+    }
+
+    public static MemorySegment lb_hessians_free$address() {
+        return lb_hessians_free.ADDR;
     }
 
     /**
@@ -2951,6 +3185,16 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_model_set_step", model, step);
             }
             return (int)mh$.invokeExact(model, step);
+     * void lb_hessians_free(lb_hessians hessians)
+     * }
+     */
+    public static void lb_hessians_free(MemorySegment hessians) {
+        var mh$ = lb_hessians_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_free", hessians);
+            }
+            mh$.invokeExact(hessians);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

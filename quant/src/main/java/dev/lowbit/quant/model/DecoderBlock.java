@@ -60,6 +60,16 @@ public final class DecoderBlock implements AutoCloseable {
         }
     }
 
+    /** As {@link #forward}, and adds X^T X of each linear's input to {@code hessians} (an {@code lb_hessians} handle). */
+    public Tensor forwardWithHessians(Tensor hidden, MemorySegment hessians) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment out = call.allocate(ADDRESS);
+            Native.check(lowbit_h.lb_llama_block_forward_hessians(handle(), hessians, hidden.address(), out),
+                    "lb_llama_block_forward_hessians");
+            return Tensor.adopt(out.get(ADDRESS, 0));
+        }
+    }
+
     private MemorySegment handle() {
         if (handle == null) throw new IllegalStateException("decoder block was closed");
         return handle;

@@ -1,0 +1,25 @@
+// Weighted k-means building blocks on a CUDA device (torch-free; same contracts as kmeans_cpu.h
+// except for how the distance is evaluated, see kmeans_assign_cuda).
+#pragma once
+
+#include <cuda_runtime_api.h>
+#include <stdint.h>
+
+namespace lb::kernels {
+
+// points [n, d], centroids [k, d] row-major f32 in device memory; labels [n]; min_dist [n] or NULL.
+// Fused distance + argmin: centroids are tiled through shared memory with their squared norms and
+// the score ||c||^2 - 2 x.c is minimised (ties: lowest index); min_dist = max(score + ||x||^2, 0).
+// The n x k matrix is never stored. d in 1..32 (2, 4, 6, 8, 12, 16 are unrolled instances).
+// Asynchronous on `stream`; returns the launch status (cudaErrorInvalidValue for d out of range).
+cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
+                               int32_t* labels, float* min_dist, cudaStream_t stream);
+
+// Fixed-order segmented weighted sums. order [n]: point indices grouped by label (a stable sort by
+// label); offsets [k + 1]: segment c is order[offsets[c] .. offsets[c+1]). One thread per cluster adds
+// its points in segment order in f64: sums [k, d], weight_sums [k] (overwritten). weights may be NULL.
+cudaError_t kmeans_segment_sums_cuda(const float* points, const float* weights, int d, const int64_t* order,
+                                     const int64_t* offsets, int64_t k, double* sums, double* weight_sums,
+                                     cudaStream_t stream);
+
+}  // namespace lb::kernels
