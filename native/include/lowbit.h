@@ -229,6 +229,51 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
                      int64_t group_size, int32_t zero_offset, lb_tensor *y);
 
+/* ---- EfficientQAT Block-AP training ----
+ * A fake-quantized Llama decoder layer in training (specs/efficientqat.md, "Block-AP"): fp32 master
+ * copies of the seven linear weights and both RMSNorm weights, per-group scales s and zeros z
+ * initialised from min/max (s = clamp((max - min) / qmax, 1e-4, 1e4), z = round(-min / s)), AdamW
+ * (betas 0.9/0.999, eps 1e-8, weight decay 0) with two parameter groups: weights + norms at lr_w,
+ * scales + zeros at lr_q. The forward runs in config->compute_dtype (F32, BF16, or F16 with dynamic
+ * loss scaling starting at options->loss_scale); the fake-quantized weights and norms are cast to it.
+ * Linear biases are unsupported. Linear indices: 0 q, 1 k, 2 v, 3 o, 4 gate, 5 up, 6 down.
+ * inputs / targets: [samples, seq, hidden] float tensors on any device; a step uses the rows
+ * [first_row, first_row + rows) (copied to the block's device and compute dtype). */
+typedef struct lb_qat_options {
+    int64_t struct_size;
+    int32_t bits;          /* 2, 3 or 4 */
+    int32_t reserved;
+    int64_t group_size;    /* <= 0: per channel; larger than a row: capped */
+    double loss_scale;     /* initial f16 loss scale; <= 0 means 65536 */
+} lb_qat_options;
+
+typedef struct lb_qat_block_s *lb_qat_block;
+
+int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights,
+                        const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out);
+void lb_qat_block_free(lb_qat_block block);
+/* One AdamW step on mean((block(inputs) - targets)^2). Does not wait for the device (except under f16):
+ * the loss is queued; lb_qat_block_take_losses returns it. */
+int lb_qat_block_train_step(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows,
+                            double lr_w, double lr_q);
+/* Moves the queued losses (in step order) into losses[capacity]; *count receives how many. A non-finite
+ * loss fails with a message naming its step (1-based, counted over the block's life); more queued
+ * losses than capacity is an invalid argument. */
+int lb_qat_block_take_losses(lb_qat_block block, double *losses, int64_t capacity, int64_t *count);
+/* Mean squared error of the fake-quantized block on the rows, without gradients. */
+int lb_qat_block_eval_loss(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows,
+                           double *loss);
+/* The fake-quantized block on the rows, no gradients: a new [rows, seq, hidden] tensor in the compute dtype. */
+int lb_qat_block_forward(lb_qat_block block, lb_tensor inputs, int64_t first_row, int64_t rows, lb_tensor *out);
+/* Integer codes u8 [out, in], scales f32 [out, groups], zeros f32 [out, groups] (round(z) clamped to
+ * [0, qmax]) of one linear, with w_hat = (codes - zeros) * scales exactly the trained block's weight. */
+int lb_qat_block_export_linear(lb_qat_block block, int32_t linear, lb_tensor *codes, lb_tensor *scales,
+                               lb_tensor *zeros);
+/* Replaces one linear's master weight, scales and zeros (float tensors of its shapes). */
+int lb_qat_block_load_linear(lb_qat_block block, int32_t linear, lb_tensor weight, lb_tensor scales, lb_tensor zeros);
+/* The trained RMSNorm weights, f32 [hidden] each. */
+int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *post_attention_norm);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1739,4 +1739,432 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    // ---- EfficientQAT Block-AP training ----
+    private static class lb_qat_block_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_create {
+        public static final FunctionDescriptor DESC = lb_qat_block_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_create$descriptor() {
+        return lb_qat_block_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_create$handle() {
+        return lb_qat_block_create.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_create$address() {
+        return lb_qat_block_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights, const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out)
+     * }
+     */
+    public static int lb_qat_block_create(MemorySegment config, MemorySegment weights, MemorySegment options, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_qat_block_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_create", config, weights, options, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, weights, options, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_free {
+        public static final FunctionDescriptor DESC = lb_qat_block_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_free$descriptor() {
+        return lb_qat_block_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_free$handle() {
+        return lb_qat_block_free.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_free$address() {
+        return lb_qat_block_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_qat_block_free(lb_qat_block block)
+     * }
+     */
+    public static void lb_qat_block_free(MemorySegment block) {
+        var mh$ = lb_qat_block_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_free", block);
+            }
+            mh$.invokeExact(block);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_train_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE
+        );
+    }
+
+    private static class lb_qat_block_train_step {
+        public static final FunctionDescriptor DESC = lb_qat_block_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_train_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_train_step$descriptor() {
+        return lb_qat_block_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_train_step$handle() {
+        return lb_qat_block_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_train_step$address() {
+        return lb_qat_block_train_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_train_step(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows, double lr_w, double lr_q)
+     * }
+     */
+    public static int lb_qat_block_train_step(MemorySegment block, MemorySegment inputs, MemorySegment targets, long first_row, long rows, double lr_w, double lr_q) {
+        var mh$ = lb_qat_block_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_train_step", block, inputs, targets, first_row, rows, lr_w, lr_q);
+            }
+            return (int)mh$.invokeExact(block, inputs, targets, first_row, rows, lr_w, lr_q);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_take_losses$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_take_losses {
+        public static final FunctionDescriptor DESC = lb_qat_block_take_losses$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_take_losses");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_take_losses$descriptor() {
+        return lb_qat_block_take_losses$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_take_losses$handle() {
+        return lb_qat_block_take_losses.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_take_losses$address() {
+        return lb_qat_block_take_losses.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_take_losses(lb_qat_block block, double *losses, int64_t capacity, int64_t *count)
+     * }
+     */
+    public static int lb_qat_block_take_losses(MemorySegment block, MemorySegment losses, long capacity, MemorySegment count) {
+        var mh$ = lb_qat_block_take_losses.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_take_losses", block, losses, capacity, count);
+            }
+            return (int)mh$.invokeExact(block, losses, capacity, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_eval_loss$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_eval_loss {
+        public static final FunctionDescriptor DESC = lb_qat_block_eval_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_eval_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_eval_loss$descriptor() {
+        return lb_qat_block_eval_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_eval_loss$handle() {
+        return lb_qat_block_eval_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_eval_loss$address() {
+        return lb_qat_block_eval_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_eval_loss(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows, double *loss)
+     * }
+     */
+    public static int lb_qat_block_eval_loss(MemorySegment block, MemorySegment inputs, MemorySegment targets, long first_row, long rows, MemorySegment loss) {
+        var mh$ = lb_qat_block_eval_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_eval_loss", block, inputs, targets, first_row, rows, loss);
+            }
+            return (int)mh$.invokeExact(block, inputs, targets, first_row, rows, loss);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_forward$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_forward {
+        public static final FunctionDescriptor DESC = lb_qat_block_forward$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_forward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_forward$descriptor() {
+        return lb_qat_block_forward$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_forward$handle() {
+        return lb_qat_block_forward.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_forward$address() {
+        return lb_qat_block_forward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_forward(lb_qat_block block, lb_tensor inputs, int64_t first_row, int64_t rows, lb_tensor *out)
+     * }
+     */
+    public static int lb_qat_block_forward(MemorySegment block, MemorySegment inputs, long first_row, long rows, MemorySegment out) {
+        var mh$ = lb_qat_block_forward.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_forward", block, inputs, first_row, rows, out);
+            }
+            return (int)mh$.invokeExact(block, inputs, first_row, rows, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_export_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_export_linear {
+        public static final FunctionDescriptor DESC = lb_qat_block_export_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_export_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_export_linear$descriptor() {
+        return lb_qat_block_export_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_export_linear$handle() {
+        return lb_qat_block_export_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_export_linear$address() {
+        return lb_qat_block_export_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_export_linear(lb_qat_block block, int32_t linear, lb_tensor *codes, lb_tensor *scales, lb_tensor *zeros)
+     * }
+     */
+    public static int lb_qat_block_export_linear(MemorySegment block, int linear, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_qat_block_export_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_export_linear", block, linear, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(block, linear, codes, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_load_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_load_linear {
+        public static final FunctionDescriptor DESC = lb_qat_block_load_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_load_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_load_linear$descriptor() {
+        return lb_qat_block_load_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_load_linear$handle() {
+        return lb_qat_block_load_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_load_linear$address() {
+        return lb_qat_block_load_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_load_linear(lb_qat_block block, int32_t linear, lb_tensor weight, lb_tensor scales, lb_tensor zeros)
+     * }
+     */
+    public static int lb_qat_block_load_linear(MemorySegment block, int linear, MemorySegment weight, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_qat_block_load_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_load_linear", block, linear, weight, scales, zeros);
+            }
+            return (int)mh$.invokeExact(block, linear, weight, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_norms$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_norms {
+        public static final FunctionDescriptor DESC = lb_qat_block_norms$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_norms");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_norms$descriptor() {
+        return lb_qat_block_norms$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_norms$handle() {
+        return lb_qat_block_norms.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_norms$address() {
+        return lb_qat_block_norms.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *post_attention_norm)
+     * }
+     */
+    public static int lb_qat_block_norms(MemorySegment block, MemorySegment input_norm, MemorySegment post_attention_norm) {
+        var mh$ = lb_qat_block_norms.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_norms", block, input_norm, post_attention_norm);
+            }
+            return (int)mh$.invokeExact(block, input_norm, post_attention_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
