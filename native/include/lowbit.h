@@ -242,7 +242,7 @@ int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor
 typedef struct lb_qat_options {
     int64_t struct_size;
     int32_t bits;          /* 2, 3 or 4 */
-    int32_t reserved;
+    int32_t plain_ops;     /* 1: fake quant and loss from plain libtorch ops (the benchmark baseline); 0: fused kernels */
     int64_t group_size;    /* <= 0: per channel; larger than a row: capped */
     double loss_scale;     /* initial f16 loss scale; <= 0 means 65536 */
 } lb_qat_options;
@@ -273,6 +273,17 @@ int lb_qat_block_export_linear(lb_qat_block block, int32_t linear, lb_tensor *co
 int lb_qat_block_load_linear(lb_qat_block block, int32_t linear, lb_tensor weight, lb_tensor scales, lb_tensor zeros);
 /* The trained RMSNorm weights, f32 [hidden] each. */
 int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *post_attention_norm);
+
+/* ---- EfficientQAT E2E-QP: scale gradient from packed integers ----
+ * For y = x . W^T with W[o, i] = (q[i, o] - z[g, o]) * s[g, o] (g = i / group_size), the gradient of the
+ * scales without materialising dW:  grad_scales[g, o] = sum_{i in g} (q[i, o] - z[g, o]) * (x^T dy)[i, o]
+ * = sum_t dy[t, o] * sum_{i in g} (q[i, o] - z[g, o]) * x[t, i].
+ * x [m, in] and grad_y [m, out]: float (computed in f32); qweight i32 [in*bits/32, out] in the GPTQ layout
+ * of lb_pack_bits (dim 0; for bits 3 the 96-bit stream); zeros: float [groups, out] (unpacked, integer
+ * valued). group_size must divide in (<= 0: one group). bits 2, 3, 4. All on one device (CPU or CUDA).
+ * grad_scales: a new f32 tensor [groups, out], fp32 accumulation. */
+int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits,
+                         int64_t group_size, lb_tensor *grad_scales);
 
 #ifdef __cplusplus
 }

@@ -58,7 +58,8 @@ int lb_qat_block_create(const lb_llama_config* config, const lb_llama_block_weig
       lb::throw_invalid("options->bits=" + std::to_string(options->bits) + " (expected 2, 3 or 4)");
     }
     const lb::train::QatOptions o{options->bits, options->group_size, c.compute_dtype,
-                                  options->loss_scale > 0 ? options->loss_scale : 65536.0};
+                                  options->loss_scale > 0 ? options->loss_scale : 65536.0,
+                                  options->plain_ops != 0};
     const c10::Device device = lb::device_from_codes(device_type, device_index);
     auto handle = std::make_unique<lb_qat_block_s>();
     handle->impl = std::make_unique<lb::train::QatBlock>(c, *weights, o, device);

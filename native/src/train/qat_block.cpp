@@ -92,11 +92,28 @@ QatBlock::QatBlock(const model::LlamaConfig& c, const lb_llama_block_weights& w,
     m_q_.push_back(at::zeros_like(p));
     v_q_.push_back(at::zeros_like(p));
   }
-  step_tensor_ = at::zeros({1}, at::TensorOptions().dtype(at::kFloat).device(device));
+  step_tensor_ = at::zeros({}, at::TensorOptions().dtype(at::kFloat).device(device));  // 0-dim, as torch.optim keeps it
   loss_scale_ = options.compute_dtype == at::kHalf ? options.loss_scale : 1.0;
 }
 
+namespace {
+
+at::Tensor round_ste(const at::Tensor& x) { return (x.round() - x).detach() + x; }
+
+// The same quantizer from ATen ops with autograd (what a plain PyTorch implementation does).
+at::Tensor plain_fake_quant(const at::Tensor& w, const at::Tensor& s, const at::Tensor& z, int bits, int64_t group) {
+  const double qmax = static_cast<double>((1 << bits) - 1);
+  const int64_t rows = w.size(0), cols = w.size(1);
+  const at::Tensor zq = round_ste(z).clamp(0.0, qmax).unsqueeze(-1);
+  const at::Tensor sg = s.unsqueeze(-1);
+  const at::Tensor q = (round_ste(w.view({rows, cols / group, group}) / sg) + zq).clamp(0.0, qmax);
+  return ((q - zq) * sg).view({rows, cols});
+}
+
+}  // namespace
+
 at::Tensor QatBlock::weight(const Quantized& q, bool grad) const {
+  if (options_.plain_ops && grad) return plain_fake_quant(q.w, q.s, q.z, options_.bits, q.group).to(options_.compute_dtype);
   const at::Tensor w_hat = grad ? fake_quant(q.w, q.s, q.z, options_.bits, q.group)
                                 : fake_quant_no_grad(q.w.detach(), q.s.detach(), q.z.detach(), options_.bits, q.group);
   return w_hat.to(options_.compute_dtype);
@@ -163,7 +180,8 @@ void QatBlock::train_step(const at::Tensor& inputs, const at::Tensor& targets, d
   for (auto* group : {&weights_group_, &quant_group_}) {
     for (auto& p : *group) p.mutable_grad() = at::Tensor();
   }
-  const at::Tensor loss = recon_loss(forward(x), y);
+  const at::Tensor out = forward(x);
+  const at::Tensor loss = options_.plain_ops ? (out.to(at::kFloat) - y.to(at::kFloat)).pow(2).mean() : recon_loss(out, y);
   const at::Tensor scaled = loss_scale_ != 1.0 ? loss * loss_scale_ : loss;
   torch::autograd::backward({scaled});
   if (pending_losses_.empty()) pending_first_step_ = step_ + 1;

@@ -22,6 +22,7 @@ struct QatOptions {
   int64_t group_size;  // as given (<= 0: per channel); each linear caps it to its row length
   c10::ScalarType compute_dtype;
   double loss_scale;   // initial dynamic loss scale (f16 only)
+  bool plain_ops;      // fake quant + loss from plain ATen ops (benchmark baseline) instead of the fused kernels
 };
 
 class QatBlock {
@@ -79,7 +80,7 @@ class QatBlock {
 
   std::vector<at::Tensor> weights_group_, quant_group_;
   std::vector<at::Tensor> m_w_, v_w_, m_q_, v_q_;
-  at::Tensor step_tensor_;  // f32 [1] on the device (fused AdamW)
+  at::Tensor step_tensor_;  // f32 0-dim on the device (fused AdamW)
   int64_t step_ = 0;
   std::vector<at::Tensor> pending_losses_;
   int64_t pending_first_step_ = 1;

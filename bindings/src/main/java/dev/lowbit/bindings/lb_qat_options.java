@@ -17,7 +17,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  * struct lb_qat_options {
  *     int64_t struct_size;
  *     int32_t bits;
- *     int32_t reserved;
+ *     int32_t plain_ops;
  *     int64_t group_size;
  *     double loss_scale;
  * }
@@ -32,7 +32,7 @@ public class lb_qat_options {
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         lowbit_h.C_LONG.withName("struct_size"),
         lowbit_h.C_INT.withName("bits"),
-        lowbit_h.C_INT.withName("reserved"),
+        lowbit_h.C_INT.withName("plain_ops"),
         lowbit_h.C_LONG.withName("group_size"),
         lowbit_h.C_DOUBLE.withName("loss_scale")
     ).withName("lb_qat_options");
@@ -81,24 +81,24 @@ public class lb_qat_options {
         struct.set(bits$LAYOUT, bits$OFFSET, fieldValue);
     }
 
-    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt plain_ops$LAYOUT = (OfInt)$LAYOUT.select(groupElement("plain_ops"));
 
-    public static final OfInt reserved$layout() {
-        return reserved$LAYOUT;
+    public static final OfInt plain_ops$layout() {
+        return plain_ops$LAYOUT;
     }
 
-    private static final long reserved$OFFSET = 12;
+    private static final long plain_ops$OFFSET = 12;
 
-    public static final long reserved$offset() {
-        return reserved$OFFSET;
+    public static final long plain_ops$offset() {
+        return plain_ops$OFFSET;
     }
 
-    public static int reserved(MemorySegment struct) {
-        return struct.get(reserved$LAYOUT, reserved$OFFSET);
+    public static int plain_ops(MemorySegment struct) {
+        return struct.get(plain_ops$LAYOUT, plain_ops$OFFSET);
     }
 
-    public static void reserved(MemorySegment struct, int fieldValue) {
-        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
+    public static void plain_ops(MemorySegment struct, int fieldValue) {
+        struct.set(plain_ops$LAYOUT, plain_ops$OFFSET, fieldValue);
     }
 
     private static final OfLong group_size$LAYOUT = (OfLong)$LAYOUT.select(groupElement("group_size"));

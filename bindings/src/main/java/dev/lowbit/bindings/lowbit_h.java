@@ -2167,4 +2167,54 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    private static class lb_scale_grad_packed$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_scale_grad_packed {
+        public static final FunctionDescriptor DESC = lb_scale_grad_packed$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_scale_grad_packed");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_scale_grad_packed$descriptor() {
+        return lb_scale_grad_packed$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_scale_grad_packed$handle() {
+        return lb_scale_grad_packed.HANDLE;
+    }
+
+    public static MemorySegment lb_scale_grad_packed$address() {
+        return lb_scale_grad_packed.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits, int64_t group_size, lb_tensor *grad_scales)
+     * }
+     */
+    public static int lb_scale_grad_packed(MemorySegment x, MemorySegment grad_y, MemorySegment qweight, MemorySegment zeros, int bits, long group_size, MemorySegment grad_scales) {
+        var mh$ = lb_scale_grad_packed.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_scale_grad_packed", x, grad_y, qweight, zeros, bits, group_size, grad_scales);
+            }
+            return (int)mh$.invokeExact(x, grad_y, qweight, zeros, bits, group_size, grad_scales);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }
