@@ -1740,6 +1740,13 @@ public class lowbit_h {
         }
     }
     // ---- EfficientQAT Block-AP training ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_qat_block_s *lb_qat_block
+     * }
+     */
+    public static final AddressLayout lb_qat_block = lowbit_h.C_POINTER;
+
     private static class lb_qat_block_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
