@@ -285,6 +285,29 @@ int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *pos
 int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits,
                          int64_t group_size, lb_tensor *grad_scales);
 
+/* ---- EfficientQAT E2E-QP: whole-model training of the step sizes ----
+ * The quantized model with frozen integer weights and zero points and trainable f32 scales; embeddings,
+ * norms and the LM head frozen (copied in config->compute_dtype; the head runs in f32). Next-token
+ * cross-entropy; activation checkpointing per block; AdamW (betas 0.9/0.999, eps 1e-8, weight decay 0)
+ * after clipping the global gradient norm to max_grad_norm (<= 0: no clipping); the caller passes the
+ * learning rate of each step (cosine with warmup). Scale gradients come from the packed integers
+ * (as lb_scale_grad_packed), never from a dense dW. Linear order: 0 q, 1 k, 2 v, 3 o, 4 gate, 5 up, 6 down. */
+typedef struct lb_e2e_model_s *lb_e2e_model;
+
+int lb_e2e_model_create(const lb_llama_config *config, lb_tensor embed_tokens, lb_tensor final_norm, lb_tensor lm_head,
+                        int32_t bits, int64_t group_size, int32_t device_type, int32_t device_index, lb_e2e_model *out);
+void lb_e2e_model_free(lb_e2e_model model);
+/* Appends the next decoder layer: norms [hidden]; codes[7] u8 [out, in], scales[7] and zeros[7] float
+ * [out, groups] (as lb_qat_block_export_linear gives them). */
+int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm,
+                           const lb_tensor *codes, const lb_tensor *scales, const lb_tensor *zeros);
+/* One step on ids [rows, seq] (i32 or i64); the loss is queued (lb_e2e_model_take_losses). */
+int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm);
+int lb_e2e_model_take_losses(lb_e2e_model model, double *losses, int64_t capacity, int64_t *count);
+int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss);
+/* The trained scales of one linear: a new f32 tensor [out, groups] on the CPU. */
+int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2224,4 +2224,342 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    // ---- EfficientQAT E2E-QP ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_e2e_model_s *lb_e2e_model
+     * }
+     */
+    public static final AddressLayout lb_e2e_model = lowbit_h.C_POINTER;
+
+    private static class lb_e2e_model_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_create {
+        public static final FunctionDescriptor DESC = lb_e2e_model_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_create$descriptor() {
+        return lb_e2e_model_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_create$handle() {
+        return lb_e2e_model_create.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_create$address() {
+        return lb_e2e_model_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_create(const lb_llama_config *config, lb_tensor embed_tokens, lb_tensor final_norm, lb_tensor lm_head, int32_t bits, int64_t group_size, int32_t device_type, int32_t device_index, lb_e2e_model *out)
+     * }
+     */
+    public static int lb_e2e_model_create(MemorySegment config, MemorySegment embed_tokens, MemorySegment final_norm, MemorySegment lm_head, int bits, long group_size, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_e2e_model_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_create", config, embed_tokens, final_norm, lm_head, bits, group_size, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, embed_tokens, final_norm, lm_head, bits, group_size, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_free {
+        public static final FunctionDescriptor DESC = lb_e2e_model_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_free$descriptor() {
+        return lb_e2e_model_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_free$handle() {
+        return lb_e2e_model_free.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_free$address() {
+        return lb_e2e_model_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_e2e_model_free(lb_e2e_model model)
+     * }
+     */
+    public static void lb_e2e_model_free(MemorySegment model) {
+        var mh$ = lb_e2e_model_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_free", model);
+            }
+            mh$.invokeExact(model);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_add_block$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_add_block {
+        public static final FunctionDescriptor DESC = lb_e2e_model_add_block$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_add_block");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_add_block$descriptor() {
+        return lb_e2e_model_add_block$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_add_block$handle() {
+        return lb_e2e_model_add_block.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_add_block$address() {
+        return lb_e2e_model_add_block.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_tensor *codes, const lb_tensor *scales, const lb_tensor *zeros)
+     * }
+     */
+    public static int lb_e2e_model_add_block(MemorySegment model, MemorySegment input_norm, MemorySegment post_attention_norm, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_e2e_model_add_block.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_add_block", model, input_norm, post_attention_norm, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(model, input_norm, post_attention_norm, codes, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_train_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE
+        );
+    }
+
+    private static class lb_e2e_model_train_step {
+        public static final FunctionDescriptor DESC = lb_e2e_model_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_train_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_train_step$descriptor() {
+        return lb_e2e_model_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_train_step$handle() {
+        return lb_e2e_model_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_train_step$address() {
+        return lb_e2e_model_train_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm)
+     * }
+     */
+    public static int lb_e2e_model_train_step(MemorySegment model, MemorySegment ids, double lr, double max_grad_norm) {
+        var mh$ = lb_e2e_model_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_train_step", model, ids, lr, max_grad_norm);
+            }
+            return (int)mh$.invokeExact(model, ids, lr, max_grad_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_take_losses$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_take_losses {
+        public static final FunctionDescriptor DESC = lb_e2e_model_take_losses$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_take_losses");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_take_losses$descriptor() {
+        return lb_e2e_model_take_losses$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_take_losses$handle() {
+        return lb_e2e_model_take_losses.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_take_losses$address() {
+        return lb_e2e_model_take_losses.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_take_losses(lb_e2e_model model, double *losses, int64_t capacity, int64_t *count)
+     * }
+     */
+    public static int lb_e2e_model_take_losses(MemorySegment model, MemorySegment losses, long capacity, MemorySegment count) {
+        var mh$ = lb_e2e_model_take_losses.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_take_losses", model, losses, capacity, count);
+            }
+            return (int)mh$.invokeExact(model, losses, capacity, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_eval_loss$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_eval_loss {
+        public static final FunctionDescriptor DESC = lb_e2e_model_eval_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_eval_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_eval_loss$descriptor() {
+        return lb_e2e_model_eval_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_eval_loss$handle() {
+        return lb_e2e_model_eval_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_eval_loss$address() {
+        return lb_e2e_model_eval_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss)
+     * }
+     */
+    public static int lb_e2e_model_eval_loss(MemorySegment model, MemorySegment ids, MemorySegment loss) {
+        var mh$ = lb_e2e_model_eval_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_eval_loss", model, ids, loss);
+            }
+            return (int)mh$.invokeExact(model, ids, loss);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_scales$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_scales {
+        public static final FunctionDescriptor DESC = lb_e2e_model_scales$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_scales");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_scales$descriptor() {
+        return lb_e2e_model_scales$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_scales$handle() {
+        return lb_e2e_model_scales.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_scales$address() {
+        return lb_e2e_model_scales.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales)
+     * }
+     */
+    public static int lb_e2e_model_scales(MemorySegment model, long layer, int linear, MemorySegment scales) {
+        var mh$ = lb_e2e_model_scales.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_scales", model, layer, linear, scales);
+            }
+            return (int)mh$.invokeExact(model, layer, linear, scales);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eqat-samples", defaultValue = "64", description = "Block-AP calibration windows (default: ${DEFAULT-VALUE}).")
     int eqatSamples;
 
-    @Option(names = "--eqat-seq", defaultValue = "256", description = "Block-AP window length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eqat-seq", defaultValue = "128", description = "Block-AP window length (default: ${DEFAULT-VALUE}).")
     int eqatSeq;
 
     @Option(names = "--eqat-epochs", defaultValue = "2", description = "Block-AP epochs (default: ${DEFAULT-VALUE}).")
@@ -101,7 +101,6 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (!noEfficientQat) {
                 efficientQat(dir, text, config, work, windows, engine, progress, table, fp);
-                table.row("EfficientQAT Block-AP + E2E-QP w2g64", "", "not implemented yet", "", "", "");
             }
             System.out.println();
             System.out.printf("Validation perplexity, %d windows x %d tokens of %s%s:%n", windows.rows(), windows.seq(), text.getFileName(),
@@ -130,6 +129,16 @@ final class DemoCommand implements Callable<Integer> {
         table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP w2g64 (%d x %d calib, %d epochs)", eqatSamples, eqatSeq, eqatEpochs),
                 bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl),
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r.totalSeconds()));
+        // E2E-QP on top of the same Block-AP blocks (resumed from the saved per-block state: no retraining).
+        var e2e = new dev.lowbit.quant.method.efficientqat.E2eQpConfig(eqatSamples, eqatSeq, 1, 4, 2e-5, 0.03, 0.3);
+        Path q2 = work.resolve("efficientqat-w2g64-e2e");
+        copyTree(q.resolve("blockap"), q2.resolve("blockap"));
+        var r2 = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q2, common.device(), engine,
+                true, -1, e2e, progress);
+        double ppl2 = perplexity(q2, windows, engine, progress, "Block-AP + E2E-QP w2g64");
+        table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP + E2E-QP w2g64 (%d steps)", r2.e2e().steps()),
+                bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl2),
+                String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl2 / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r2.e2e().seconds()));
     }
 
     private void reconstruction(Path dir, ModelConfig config, Engine engine, ConsoleProgress progress) throws IOException {
@@ -178,6 +187,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path p : files.toList()) Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -3,6 +3,7 @@ package dev.lowbit.cli;
 import dev.lowbit.quant.engine.Engine;
 import dev.lowbit.quant.io.ModelConfig;
 import dev.lowbit.quant.method.efficientqat.BlockApQuantizer;
+import dev.lowbit.quant.method.efficientqat.E2eQpConfig;
 import dev.lowbit.quant.method.efficientqat.EfficientQatConfig;
 import dev.lowbit.quant.tensor.DType;
 import dev.lowbit.quant.tensor.Device;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "efficientqat", mixinStandardHelpOptions = true,
-        description = {"EfficientQAT Block-AP: trains every decoder block's weights, norms and per-group scales/zeros "
-                + "against the full-precision block outputs, then writes a GPTQ-packed (v2) checkpoint.",
+        description = {"EfficientQAT: Block-AP trains every decoder block's weights, norms and per-group scales/zeros "
+                + "against the full-precision block outputs; E2E-QP then trains only the step sizes of the whole "
+                + "quantized model on next-token loss; the result is a GPTQ-packed (v2) checkpoint.",
                 "Defaults scale with the model: hidden < 1024: 1024 windows x 512 tokens; < 4096: 2048 x 1024; "
                 + "else the paper's 4096 x 2048. Batch 2, 2 epochs, lr_q 1e-4, lr_w 2e-5 (2-bit) / 1e-5 (3-4 bit), "
                 + "64 validation windows; bf16 on CUDA, f32 on the CPU.",
@@ -71,8 +73,20 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
             description = "Stop after saving this many blocks (for resume tests).")
     int stopAfter;
 
-    @Option(names = "--no-e2e", description = "Skip E2E-QP (accepted; E2E-QP is not implemented yet, so it is always skipped).")
+    @Option(names = "--no-e2e", description = "Skip E2E-QP (Block-AP only).")
     boolean noE2e;
+
+    @Option(names = "--e2e-samples", description = "E2E-QP windows (default: --samples; sampled with seed + 1).")
+    Integer e2eSamples;
+
+    @Option(names = "--e2e-epochs", defaultValue = "1", description = "E2E-QP epochs (default: ${DEFAULT-VALUE}).")
+    int e2eEpochs;
+
+    @Option(names = "--e2e-batch", description = "E2E-QP windows per step (default: 4).")
+    Integer e2eBatch;
+
+    @Option(names = "--e2e-lr", description = "E2E-QP peak learning rate (default: 2e-5 at 2 bits, 1e-5 at 3-4), 3% warmup, cosine.")
+    Double e2eLr;
 
     @Mixin
     CommonOptions common;
@@ -96,8 +110,15 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
         EfficientQatConfig config = new EfficientQatConfig(bits, group, n, seq != null ? seq : d.seq(), val, epochs, batch,
                 lrW != null ? lrW : d.lrW(), lrQ != null ? lrQ : d.lrQ(), compute, common.seed);
         try (Engine engine = common.engine()) {
+            E2eQpConfig e2e = null;
+            if (!noE2e) {
+                E2eQpConfig d2 = E2eQpConfig.defaults(config);
+                int n2 = e2eSamples != null ? e2eSamples : d2.samples();
+                e2e = new E2eQpConfig(n2, config.seq(), e2eEpochs, e2eBatch != null ? e2eBatch : Math.min(d2.batch(), n2),
+                        e2eLr != null ? e2eLr : d2.lr(), d2.warmupFraction(), d2.maxGradNorm());
+            }
             BlockApQuantizer.Result r = new BlockApQuantizer(config).quantize(model, calib, out, device, engine, resume,
-                    stopAfter, new ConsoleProgress(System.err));
+                    stopAfter, e2e, new ConsoleProgress(System.err));
             Table t = new Table("block", "loss first", "loss last", "val mse (per epoch)", "seconds");
             for (BlockApQuantizer.BlockSummary b : r.blocks()) {
                 StringBuilder v = new StringBuilder();
@@ -107,6 +128,11 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", b.seconds()));
             }
             t.print(System.out);
+            if (r.e2e() != null) {
+                System.out.printf(Locale.ROOT, "E2E-QP: %d steps, loss %.4f -> %.4f, held-out loss %.4f -> %.4f, %.1f s%n",
+                        r.e2e().steps(), r.e2e().firstLoss(), r.e2e().lastLoss(), r.e2e().valBefore(), r.e2e().valAfter(),
+                        r.e2e().seconds());
+            }
             System.out.printf(Locale.ROOT, "%s %s: Block-AP train %.1f s, total %.1f s%s -> %s%n", config.label(),
                     config.computeDType(), r.trainSeconds(), r.totalSeconds(),
                     r.stopped() ? " (stopped early, resume with --resume)" : "", r.output());

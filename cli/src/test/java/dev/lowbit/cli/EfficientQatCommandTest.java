@@ -34,9 +34,10 @@ class EfficientQatCommandTest {
         Path out = dir.resolve("eqat");
         Run q = run("quantize", "efficientqat", "--model", FIXTURES.resolve("tiny").toString(), "--out", out.toString(),
                 "--bits", "2", "--group", "64", "--calib", FIXTURES.resolve("valid.txt").toString(), "--samples", "4",
-                "--seq", "32", "--val-samples", "2", "--epochs", "1");
+                "--seq", "32", "--val-samples", "2", "--epochs", "1", "--e2e-samples", "4", "--e2e-batch", "2");
         assertEquals(0, q.code(), q.err());
         assertTrue(q.out().contains("Block-AP train"), q.out());
+        assertTrue(q.out().contains("E2E-QP: 2 steps"), q.out());
         assertTrue(Files.readString(out.resolve("train_log.jsonl")).contains("\"val_mse\""));
         Run e = run("eval", "--model", out.toString(), "--data", FIXTURES.resolve("valid.txt").toString(), "--max-tokens", "2048",
                 "--json");

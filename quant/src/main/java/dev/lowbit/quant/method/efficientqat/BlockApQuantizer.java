@@ -51,7 +51,9 @@ public final class BlockApQuantizer {
     /** Per block: mean loss of the first and last 16 steps, validation MSE after each epoch, seconds. */
     public record BlockSummary(int layer, boolean resumed, double firstLoss, double lastLoss, double[] valMse, double seconds) {}
 
-    public record Result(Path output, List<BlockSummary> blocks, double trainSeconds, double totalSeconds, boolean stopped) {}
+    /** e2e is null when E2E-QP did not run. */
+    public record Result(Path output, List<BlockSummary> blocks, double trainSeconds, double totalSeconds, boolean stopped,
+                         E2eQpResult e2e) {}
 
     /** Largest caches (both, bytes) moved to the GPU for training; larger ones stream from host memory. */
     private static final long DEVICE_CACHE_LIMIT = 16L << 30;
@@ -68,14 +70,22 @@ public final class BlockApQuantizer {
      */
     public Result quantize(Path model, Path calib, Path out, Device device, Engine engine, boolean resume,
                            int stopAfterBlocks, ProgressListener progress) throws IOException {
+        return quantize(model, calib, out, device, engine, resume, stopAfterBlocks, null, progress);
+    }
+
+    /** As above, then E2E-QP with {@code e2e} (null: Block-AP only) before the export. */
+    public Result quantize(Path model, Path calib, Path out, Device device, Engine engine, boolean resume,
+                           int stopAfterBlocks, E2eQpConfig e2e, ProgressListener progress) throws IOException {
         long start = System.nanoTime();
         ModelConfig mc = ModelConfig.load(model);
         if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
         int rowsTotal = config.samples() + config.valSamples();
         TokenWindows windows;
+        TokenWindows e2eWindows = null;
         try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
             TokenStream stream = TokenStream.fromFile(tokenizer, calib, TokenStream.UNLIMITED);
             windows = TokenWindows.sampled(stream, rowsTotal, config.seq(), config.seed());
+            if (e2e != null) e2eWindows = TokenWindows.sampled(stream, e2e.samples(), e2e.seq(), config.seed() + 1);
         }
         Files.createDirectories(out);
         BlockStateStore store = new BlockStateStore(out.resolve("blockap"));
@@ -89,8 +99,23 @@ public final class BlockApQuantizer {
             double[] trainSeconds = {0};
             boolean stopped = engine.call(() -> runBlocks(mc, checkpoint, windows, store, done, device, stopAfterBlocks,
                     log, progress, summaries, trainSeconds));
-            if (!stopped) engine.call(() -> export(model, mc, store, out));
-            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped);
+            E2eQpResult e2eResult = null;
+            if (!stopped) {
+                TokenWindows e2eTrain = e2eWindows;
+                e2eResult = engine.call(() -> {
+                    if (e2e == null) {
+                        export(model, mc, store, out, null);
+                        return null;
+                    }
+                    try (E2eQpTrainer trainer = new E2eQpTrainer(mc, checkpoint, store, config, device)) {
+                        TokenWindows val = heldOut(windows);
+                        E2eQpResult r = trainer.train(e2e, e2eTrain, val, log, progress);
+                        export(model, mc, store, out, trainer);
+                        return r;
+                    }
+                });
+            }
+            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped, e2eResult);
         }
     }
 
@@ -270,7 +295,15 @@ public final class BlockApQuantizer {
         }
     }
 
-    private Void export(Path model, ModelConfig mc, BlockStateStore store, Path out) throws IOException {
+    /** The Block-AP validation windows (the rows after the training ones). */
+    private TokenWindows heldOut(TokenWindows windows) {
+        int rows = config.valSamples(), seq = windows.seq();
+        int[] tokens = new int[rows * seq];
+        System.arraycopy(windows.tokens(), config.samples() * seq, tokens, 0, rows * seq);
+        return new TokenWindows(rows, seq, tokens);
+    }
+
+    private Void export(Path model, ModelConfig mc, BlockStateStore store, Path out, E2eQpTrainer e2e) throws IOException {
         GptqConfig gptq = new GptqConfig(config.bits(), config.groupSize() > 0 ? config.groupSize() : GptqConfig.PER_CHANNEL,
                 false, GptqFormat.V2);
         try (GptqCheckpointWriter writer = new GptqCheckpointWriter(model, gptq)) {
@@ -278,8 +311,14 @@ public final class BlockApQuantizer {
                 Map<String, Tensor> saved = store.load(layer);
                 try {
                     for (Projection p : Projection.values()) {
-                        writer.add(layer, p, saved.get(p.name() + ".codes"), saved.get(p.name() + ".scales"),
-                                saved.get(p.name() + ".zeros"));
+                        if (e2e == null) {
+                            writer.add(layer, p, saved.get(p.name() + ".codes"), saved.get(p.name() + ".scales"),
+                                    saved.get(p.name() + ".zeros"));
+                        } else {
+                            try (Tensor trained = e2e.scales(layer, p)) {
+                                writer.add(layer, p, saved.get(p.name() + ".codes"), trained, saved.get(p.name() + ".zeros"));
+                            }
+                        }
                     }
                     try (Tensor a = saved.get("input_norm").to(DType.BF16, Device.CPU);
                          Tensor b = saved.get("post_attention_norm").to(DType.BF16, Device.CPU)) {
