@@ -21,7 +21,11 @@ lb_tensor wrap(const at::Tensor& t) {
   at::Tensor c = t.contiguous().cpu();
   lb_tensor out = nullptr;
   std::vector<int64_t> shape(c.sizes().begin(), c.sizes().end());
-  const int dtype = c.scalar_type() == at::kBFloat16 ? LB_DTYPE_BF16 : LB_DTYPE_F32;
+  const int dtype = c.scalar_type() == at::kBFloat16 ? LB_DTYPE_BF16
+                    : c.scalar_type() == at::kByte  ? LB_DTYPE_U8
+                    : c.scalar_type() == at::kInt   ? LB_DTYPE_I32
+                                                    : LB_DTYPE_F32;
+  if (dtype == LB_DTYPE_F32 && c.scalar_type() != at::kFloat) c = c.to(at::kFloat);
   if (lb_tensor_from_host(c.data_ptr(), dtype, shape.data(), static_cast<int32_t>(shape.size()), LB_DEVICE_CUDA, 0, &out) != LB_OK) {
     std::fprintf(stderr, "lb_tensor_from_host: %s\n", lb_last_error());
     std::exit(1);
@@ -101,8 +105,51 @@ int main(int argc, char** argv) {
                 peak_gb(), losses[count - 1]);
     lb_qat_block_free(b);
   }
-  for (lb_tensor t : w) lb_tensor_free(t);
   lb_tensor_free(x);
   lb_tensor_free(y);
+
+  // E2E-QP: 2 decoder layers of this shape, random integer codes, vocab 32000, one window of `seq` tokens per step.
+  {
+    const int64_t vocab = 32000, layers = 2, e2e_steps = 10;
+    reset_peak();
+    lb_e2e_model m = nullptr;
+    lb_tensor embed = wrap(randn({vocab, hidden}, 0.02).to(torch::kBFloat16)), norm = wrap(torch::ones({hidden}));
+    lb_tensor head = wrap(randn({vocab, hidden}, 0.02).to(torch::kBFloat16));
+    check(lb_e2e_model_create(&cfg, embed, norm, head, static_cast<int32_t>(bits), group, LB_DEVICE_CUDA, 0, &m), "lb_e2e_model_create");
+    const int64_t shapes[7][2] = {{heads * dim, hidden}, {kv * dim, hidden}, {kv * dim, hidden}, {hidden, heads * dim},
+                                  {inter, hidden}, {inter, hidden}, {hidden, inter}};
+    const int64_t qmax = (1 << bits) - 1;
+    for (int64_t l = 0; l < layers; ++l) {
+      lb_tensor codes[7], scales[7], zeros[7];
+      for (int i = 0; i < 7; ++i) {
+        const int64_t out = shapes[i][0], in = shapes[i][1], groups = in / group;
+        codes[i] = wrap(torch::randint(0, qmax + 1, {out, in}).to(torch::kUInt8));
+        scales[i] = wrap(torch::full({out, groups}, 0.01));
+        zeros[i] = wrap(torch::full({out, groups}, static_cast<double>(qmax / 2)));
+      }
+      check(lb_e2e_model_add_block(m, w[0], w[5], codes, scales, zeros), "lb_e2e_model_add_block");
+      for (int i = 0; i < 7; ++i) {
+        lb_tensor_free(codes[i]);
+        lb_tensor_free(scales[i]);
+        lb_tensor_free(zeros[i]);
+      }
+    }
+    lb_tensor ids = wrap(torch::randint(0, vocab, {1, seq}).to(torch::kInt));
+    std::vector<double> losses(e2e_steps + 2);
+    int64_t count = 0;
+    for (int i = 0; i < 2; ++i) check(lb_e2e_model_train_step(m, ids, 1e-5, 0.3), "e2e warmup");
+    check(lb_e2e_model_take_losses(m, losses.data(), 2, &count), "e2e losses");
+    check(lb_synchronize(LB_DEVICE_CUDA, 0), "sync");
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < e2e_steps; ++i) check(lb_e2e_model_train_step(m, ids, 1e-5, 0.3), "e2e step");
+    check(lb_synchronize(LB_DEVICE_CUDA, 0), "sync");
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    check(lb_e2e_model_take_losses(m, losses.data(), e2e_steps, &count), "e2e losses");
+    std::printf("RESULT e2e_qp layers %lld tokens/step %lld tokens/s %.0f ms/step %.1f peak_alloc_GB %.2f last_loss %.4g\n",
+                (long long)layers, (long long)seq, e2e_steps * seq / s, 1000 * s / e2e_steps, peak_gb(), losses[count - 1]);
+    lb_e2e_model_free(m);
+    for (lb_tensor t : {embed, norm, head, ids}) lb_tensor_free(t);
+  }
+  for (lb_tensor t : w) lb_tensor_free(t);
   return 0;
 }

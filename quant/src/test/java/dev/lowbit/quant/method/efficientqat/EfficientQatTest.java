@@ -113,6 +113,21 @@ class EfficientQatTest {
     }
 
     @Test
+    void e2eQpLowersTheHeldOutLossAndChangesOnlyScales(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
+        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3);
+        try (Engine engine = new Engine(0, 0)) {
+            BlockApQuantizer.Result r = new BlockApQuantizer(config).quantize(TestFixtures.tiny(), TestFixtures.validText(), dir,
+                    DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
+            assertEquals(4, r.e2e().steps());
+            assertTrue(r.e2e().valAfter() < r.e2e().valBefore(), r.e2e().toString());
+        }
+        assertTrue(Files.readString(dir.resolve("train_log.jsonl")).contains("\"phase\":\"e2e_qp\""));
+        assertEquals(2e-3 / 1, e2e.lrAt(0), 1e-12);  // 3% of 4 steps rounds up to one warmup step
+        assertEquals(0, e2e.lrAt(4), 1e-12);
+    }
+
+    @Test
     void cosineGoesFromLrToOneTwentieth() {
         assertEquals(1e-4, BlockApQuantizer.cosine(1e-4, 0, 100), 1e-12);
         assertEquals(5e-6, BlockApQuantizer.cosine(1e-4, 100, 100), 1e-12);
