@@ -527,6 +527,84 @@ int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_ten
 /* H = (sum of X^T X) / tokens of accumulator `index` (0..3) as a new f32 tensor [in, in] on its device,
  * and the number of tokens seen (tokens may be NULL). Nothing accumulated yet is an invalid argument. */
 int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens);
+/* ---- EfficientQAT Block-AP training ----
+ * A fake-quantized Llama decoder layer in training (specs/efficientqat.md, "Block-AP"): fp32 master
+ * copies of the seven linear weights and both RMSNorm weights, per-group scales s and zeros z
+ * initialised from min/max (s = clamp((max - min) / qmax, 1e-4, 1e4), z = round(-min / s)), AdamW
+ * (betas 0.9/0.999, eps 1e-8, weight decay 0) with two parameter groups: weights + norms at lr_w,
+ * scales + zeros at lr_q. The forward runs in config->compute_dtype (F32, BF16, or F16 with dynamic
+ * loss scaling starting at options->loss_scale); the fake-quantized weights and norms are cast to it.
+ * Linear biases are unsupported. Linear indices: 0 q, 1 k, 2 v, 3 o, 4 gate, 5 up, 6 down.
+ * inputs / targets: [samples, seq, hidden] float tensors on any device; a step uses the rows
+ * [first_row, first_row + rows) (copied to the block's device and compute dtype). */
+typedef struct lb_qat_options {
+    int64_t struct_size;
+    int32_t bits;          /* 2, 3 or 4 */
+    int32_t plain_ops;     /* 1: fake quant and loss from plain libtorch ops (the benchmark baseline); 0: fused kernels */
+    int64_t group_size;    /* <= 0: per channel; larger than a row: capped */
+    double loss_scale;     /* initial f16 loss scale; <= 0 means 65536 */
+} lb_qat_options;
+
+typedef struct lb_qat_block_s *lb_qat_block;
+
+int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights,
+                        const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out);
+void lb_qat_block_free(lb_qat_block block);
+/* One AdamW step on mean((block(inputs) - targets)^2). Does not wait for the device (except under f16):
+ * the loss is queued; lb_qat_block_take_losses returns it. */
+int lb_qat_block_train_step(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows,
+                            double lr_w, double lr_q);
+/* Moves the queued losses (in step order) into losses[capacity]; *count receives how many. A non-finite
+ * loss fails with a message naming its step (1-based, counted over the block's life); more queued
+ * losses than capacity is an invalid argument. */
+int lb_qat_block_take_losses(lb_qat_block block, double *losses, int64_t capacity, int64_t *count);
+/* Mean squared error of the fake-quantized block on the rows, without gradients. */
+int lb_qat_block_eval_loss(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows,
+                           double *loss);
+/* The fake-quantized block on the rows, no gradients: a new [rows, seq, hidden] tensor in the compute dtype. */
+int lb_qat_block_forward(lb_qat_block block, lb_tensor inputs, int64_t first_row, int64_t rows, lb_tensor *out);
+/* Integer codes u8 [out, in], scales f32 [out, groups], zeros f32 [out, groups] (round(z) clamped to
+ * [0, qmax]) of one linear, with w_hat = (codes - zeros) * scales exactly the trained block's weight. */
+int lb_qat_block_export_linear(lb_qat_block block, int32_t linear, lb_tensor *codes, lb_tensor *scales,
+                               lb_tensor *zeros);
+/* Replaces one linear's master weight, scales and zeros (float tensors of its shapes). */
+int lb_qat_block_load_linear(lb_qat_block block, int32_t linear, lb_tensor weight, lb_tensor scales, lb_tensor zeros);
+/* The trained RMSNorm weights, f32 [hidden] each. */
+int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *post_attention_norm);
+
+/* ---- EfficientQAT E2E-QP: scale gradient from packed integers ----
+ * For y = x . W^T with W[o, i] = (q[i, o] - z[g, o]) * s[g, o] (g = i / group_size), the gradient of the
+ * scales without materialising dW:  grad_scales[g, o] = sum_{i in g} (q[i, o] - z[g, o]) * (x^T dy)[i, o]
+ * = sum_t dy[t, o] * sum_{i in g} (q[i, o] - z[g, o]) * x[t, i].
+ * x [m, in] and grad_y [m, out]: float (computed in f32); qweight i32 [in*bits/32, out] in the GPTQ layout
+ * of lb_pack_bits (dim 0; for bits 3 the 96-bit stream); zeros: float [groups, out] (unpacked, integer
+ * valued). group_size must divide in (<= 0: one group). bits 2, 3, 4. All on one device (CPU or CUDA).
+ * grad_scales: a new f32 tensor [groups, out], fp32 accumulation. */
+int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits,
+                         int64_t group_size, lb_tensor *grad_scales);
+
+/* ---- EfficientQAT E2E-QP: whole-model training of the step sizes ----
+ * The quantized model with frozen integer weights and zero points and trainable f32 scales; embeddings,
+ * norms and the LM head frozen (copied in config->compute_dtype; the head runs in f32). Next-token
+ * cross-entropy; activation checkpointing per block; AdamW (betas 0.9/0.999, eps 1e-8, weight decay 0)
+ * after clipping the global gradient norm to max_grad_norm (<= 0: no clipping); the caller passes the
+ * learning rate of each step (cosine with warmup). Scale gradients come from the packed integers
+ * (as lb_scale_grad_packed), never from a dense dW. Linear order: 0 q, 1 k, 2 v, 3 o, 4 gate, 5 up, 6 down. */
+typedef struct lb_e2e_model_s *lb_e2e_model;
+
+int lb_e2e_model_create(const lb_llama_config *config, lb_tensor embed_tokens, lb_tensor final_norm, lb_tensor lm_head,
+                        int32_t bits, int64_t group_size, int32_t device_type, int32_t device_index, lb_e2e_model *out);
+void lb_e2e_model_free(lb_e2e_model model);
+/* Appends the next decoder layer: norms [hidden]; codes[7] u8 [out, in], scales[7] and zeros[7] float
+ * [out, groups] (as lb_qat_block_export_linear gives them). */
+int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm,
+                           const lb_tensor *codes, const lb_tensor *scales, const lb_tensor *zeros);
+/* One step on ids [rows, seq] (i32 or i64); the loss is queued (lb_e2e_model_take_losses). */
+int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm);
+int lb_e2e_model_take_losses(lb_e2e_model model, double *losses, int64_t capacity, int64_t *count);
+int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss);
+/* The trained scales of one linear: a new f32 tensor [out, groups] on the CPU. */
+int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales);
 
 #ifdef __cplusplus
 }

@@ -1800,6 +1800,15 @@ public class lowbit_h {
     }
 
     private static class lb_kmeans_assign$descriptor {
+    // ---- EfficientQAT Block-AP training ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_qat_block_s *lb_qat_block
+     * }
+     */
+    public static final AddressLayout lb_qat_block = lowbit_h.C_POINTER;
+
+    private static class lb_qat_block_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2111,6 +2120,7 @@ public class lowbit_h {
     private static class lb_hessians_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
+            lowbit_h.C_INT,
             lowbit_h.C_POINTER
         );
     }
@@ -2127,6 +2137,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_hessians_create$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_create");
+    private static class lb_qat_block_create {
+        public static final FunctionDescriptor DESC = lb_qat_block_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_create");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2161,6 +2175,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_hessians_create$address() {
         return lb_hessians_create.ADDR;
+    public static FunctionDescriptor lb_qat_block_create$descriptor() {
+        return lb_qat_block_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_create$handle() {
+        return lb_qat_block_create.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_create$address() {
+        return lb_qat_block_create.ADDR;
     }
 
     /**
@@ -2195,6 +2219,16 @@ public class lowbit_h {
                 traceDowncall("lb_hessians_create", out);
             }
             return (int)mh$.invokeExact(out);
+     * int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights, const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out)
+     * }
+     */
+    public static int lb_qat_block_create(MemorySegment config, MemorySegment weights, MemorySegment options, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_qat_block_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_create", config, weights, options, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, weights, options, device_type, device_index, out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2327,6 +2361,7 @@ public class lowbit_h {
     }
 
     private static class lb_hessians_free$descriptor {
+    private static class lb_qat_block_free$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
             lowbit_h.C_POINTER
         );
@@ -2344,6 +2379,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_hessians_free$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_free");
+    private static class lb_qat_block_free {
+        public static final FunctionDescriptor DESC = lb_qat_block_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_free");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2378,6 +2417,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_hessians_free$address() {
         return lb_hessians_free.ADDR;
+    public static FunctionDescriptor lb_qat_block_free$descriptor() {
+        return lb_qat_block_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_free$handle() {
+        return lb_qat_block_free.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_free$address() {
+        return lb_qat_block_free.ADDR;
     }
 
     /**
@@ -2400,6 +2449,502 @@ public class lowbit_h {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("lb_lrqat_model_free", model);
+     * void lb_qat_block_free(lb_qat_block block)
+     * }
+     */
+    public static void lb_qat_block_free(MemorySegment block) {
+        var mh$ = lb_qat_block_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_free", block);
+            }
+            mh$.invokeExact(block);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_train_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE
+        );
+    }
+
+    private static class lb_qat_block_train_step {
+        public static final FunctionDescriptor DESC = lb_qat_block_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_train_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_train_step$descriptor() {
+        return lb_qat_block_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_train_step$handle() {
+        return lb_qat_block_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_train_step$address() {
+        return lb_qat_block_train_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_train_step(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows, double lr_w, double lr_q)
+     * }
+     */
+    public static int lb_qat_block_train_step(MemorySegment block, MemorySegment inputs, MemorySegment targets, long first_row, long rows, double lr_w, double lr_q) {
+        var mh$ = lb_qat_block_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_train_step", block, inputs, targets, first_row, rows, lr_w, lr_q);
+            }
+            return (int)mh$.invokeExact(block, inputs, targets, first_row, rows, lr_w, lr_q);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_take_losses$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_take_losses {
+        public static final FunctionDescriptor DESC = lb_qat_block_take_losses$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_take_losses");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_take_losses$descriptor() {
+        return lb_qat_block_take_losses$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_take_losses$handle() {
+        return lb_qat_block_take_losses.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_take_losses$address() {
+        return lb_qat_block_take_losses.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_take_losses(lb_qat_block block, double *losses, int64_t capacity, int64_t *count)
+     * }
+     */
+    public static int lb_qat_block_take_losses(MemorySegment block, MemorySegment losses, long capacity, MemorySegment count) {
+        var mh$ = lb_qat_block_take_losses.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_take_losses", block, losses, capacity, count);
+            }
+            return (int)mh$.invokeExact(block, losses, capacity, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_eval_loss$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_eval_loss {
+        public static final FunctionDescriptor DESC = lb_qat_block_eval_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_eval_loss");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_eval_loss$descriptor() {
+        return lb_qat_block_eval_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_eval_loss$handle() {
+        return lb_qat_block_eval_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_eval_loss$address() {
+        return lb_qat_block_eval_loss.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_eval_loss(lb_qat_block block, lb_tensor inputs, lb_tensor targets, int64_t first_row, int64_t rows, double *loss)
+     * }
+     */
+    public static int lb_qat_block_eval_loss(MemorySegment block, MemorySegment inputs, MemorySegment targets, long first_row, long rows, MemorySegment loss) {
+        var mh$ = lb_qat_block_eval_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_eval_loss", block, inputs, targets, first_row, rows, loss);
+            }
+            return (int)mh$.invokeExact(block, inputs, targets, first_row, rows, loss);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_forward$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_forward {
+        public static final FunctionDescriptor DESC = lb_qat_block_forward$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_forward");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_forward$descriptor() {
+        return lb_qat_block_forward$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_forward$handle() {
+        return lb_qat_block_forward.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_forward$address() {
+        return lb_qat_block_forward.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_forward(lb_qat_block block, lb_tensor inputs, int64_t first_row, int64_t rows, lb_tensor *out)
+     * }
+     */
+    public static int lb_qat_block_forward(MemorySegment block, MemorySegment inputs, long first_row, long rows, MemorySegment out) {
+        var mh$ = lb_qat_block_forward.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_forward", block, inputs, first_row, rows, out);
+            }
+            return (int)mh$.invokeExact(block, inputs, first_row, rows, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_export_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_export_linear {
+        public static final FunctionDescriptor DESC = lb_qat_block_export_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_export_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_export_linear$descriptor() {
+        return lb_qat_block_export_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_export_linear$handle() {
+        return lb_qat_block_export_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_export_linear$address() {
+        return lb_qat_block_export_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_export_linear(lb_qat_block block, int32_t linear, lb_tensor *codes, lb_tensor *scales, lb_tensor *zeros)
+     * }
+     */
+    public static int lb_qat_block_export_linear(MemorySegment block, int linear, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_qat_block_export_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_export_linear", block, linear, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(block, linear, codes, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_load_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_load_linear {
+        public static final FunctionDescriptor DESC = lb_qat_block_load_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_load_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_load_linear$descriptor() {
+        return lb_qat_block_load_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_load_linear$handle() {
+        return lb_qat_block_load_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_load_linear$address() {
+        return lb_qat_block_load_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_load_linear(lb_qat_block block, int32_t linear, lb_tensor weight, lb_tensor scales, lb_tensor zeros)
+     * }
+     */
+    public static int lb_qat_block_load_linear(MemorySegment block, int linear, MemorySegment weight, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_qat_block_load_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_load_linear", block, linear, weight, scales, zeros);
+            }
+            return (int)mh$.invokeExact(block, linear, weight, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_norms$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_norms {
+        public static final FunctionDescriptor DESC = lb_qat_block_norms$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_norms");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_norms$descriptor() {
+        return lb_qat_block_norms$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_norms$handle() {
+        return lb_qat_block_norms.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_norms$address() {
+        return lb_qat_block_norms.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_norms(lb_qat_block block, lb_tensor *input_norm, lb_tensor *post_attention_norm)
+     * }
+     */
+    public static int lb_qat_block_norms(MemorySegment block, MemorySegment input_norm, MemorySegment post_attention_norm) {
+        var mh$ = lb_qat_block_norms.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_norms", block, input_norm, post_attention_norm);
+            }
+            return (int)mh$.invokeExact(block, input_norm, post_attention_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_scale_grad_packed$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_scale_grad_packed {
+        public static final FunctionDescriptor DESC = lb_scale_grad_packed$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_scale_grad_packed");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_scale_grad_packed$descriptor() {
+        return lb_scale_grad_packed$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_scale_grad_packed$handle() {
+        return lb_scale_grad_packed.HANDLE;
+    }
+
+    public static MemorySegment lb_scale_grad_packed$address() {
+        return lb_scale_grad_packed.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits, int64_t group_size, lb_tensor *grad_scales)
+     * }
+     */
+    public static int lb_scale_grad_packed(MemorySegment x, MemorySegment grad_y, MemorySegment qweight, MemorySegment zeros, int bits, long group_size, MemorySegment grad_scales) {
+        var mh$ = lb_scale_grad_packed.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_scale_grad_packed", x, grad_y, qweight, zeros, bits, group_size, grad_scales);
+            }
+            return (int)mh$.invokeExact(x, grad_y, qweight, zeros, bits, group_size, grad_scales);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    // ---- EfficientQAT E2E-QP ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_e2e_model_s *lb_e2e_model
+     * }
+     */
+    public static final AddressLayout lb_e2e_model = lowbit_h.C_POINTER;
+
+    private static class lb_e2e_model_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_create {
+        public static final FunctionDescriptor DESC = lb_e2e_model_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_create$descriptor() {
+        return lb_e2e_model_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_create$handle() {
+        return lb_e2e_model_create.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_create$address() {
+        return lb_e2e_model_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_create(const lb_llama_config *config, lb_tensor embed_tokens, lb_tensor final_norm, lb_tensor lm_head, int32_t bits, int64_t group_size, int32_t device_type, int32_t device_index, lb_e2e_model *out)
+     * }
+     */
+    public static int lb_e2e_model_create(MemorySegment config, MemorySegment embed_tokens, MemorySegment final_norm, MemorySegment lm_head, int bits, long group_size, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_e2e_model_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_create", config, embed_tokens, final_norm, lm_head, bits, group_size, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, embed_tokens, final_norm, lm_head, bits, group_size, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_free {
+        public static final FunctionDescriptor DESC = lb_e2e_model_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_free$descriptor() {
+        return lb_e2e_model_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_free$handle() {
+        return lb_e2e_model_free.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_free$address() {
+        return lb_e2e_model_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_e2e_model_free(lb_e2e_model model)
+     * }
+     */
+    public static void lb_e2e_model_free(MemorySegment model) {
+        var mh$ = lb_e2e_model_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_free", model);
             }
             mh$.invokeExact(model);
         } catch (Throwable ex$) {
@@ -2411,8 +2956,11 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
     private static class lb_lrqat_model_add_layer$descriptor {
+    private static class lb_e2e_model_add_block$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
@@ -2428,6 +2976,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_add_layer$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_add_layer");
+    private static class lb_e2e_model_add_block {
+        public static final FunctionDescriptor DESC = lb_e2e_model_add_block$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_add_block");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2452,6 +3004,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_add_layer$address() {
         return lb_lrqat_model_add_layer.ADDR;
+    public static FunctionDescriptor lb_e2e_model_add_block$descriptor() {
+        return lb_e2e_model_add_block$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_add_block$handle() {
+        return lb_e2e_model_add_block.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_add_block$address() {
+        return lb_e2e_model_add_block.ADDR;
     }
 
     /**
@@ -2476,6 +3038,16 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_model_add_layer", model, weights, sq_error, sq_reference);
             }
             return (int)mh$.invokeExact(model, weights, sq_error, sq_reference);
+     * int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_tensor *codes, const lb_tensor *scales, const lb_tensor *zeros)
+     * }
+     */
+    public static int lb_e2e_model_add_block(MemorySegment model, MemorySegment input_norm, MemorySegment post_attention_norm, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_e2e_model_add_block.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_add_block", model, input_norm, post_attention_norm, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(model, input_norm, post_attention_norm, codes, scales, zeros);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2483,6 +3055,7 @@ public class lowbit_h {
 
     private static class lb_decoder_prefill$descriptor {
     private static class lb_lrqat_model_train_step$descriptor {
+    private static class lb_e2e_model_train_step$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2500,6 +3073,15 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_train_step$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_train_step");
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE
+        );
+    }
+
+    private static class lb_e2e_model_train_step {
+        public static final FunctionDescriptor DESC = lb_e2e_model_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_train_step");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2514,6 +3096,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_train_step$address() {
         return lb_lrqat_model_train_step.ADDR;
+    public static FunctionDescriptor lb_e2e_model_train_step$descriptor() {
+        return lb_e2e_model_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_train_step$handle() {
+        return lb_e2e_model_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_train_step$address() {
+        return lb_e2e_model_train_step.ADDR;
     }
 
     /**
@@ -2528,12 +3120,70 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_model_train_step", model, ids, lr_ab, lr_s, clip, loss, grad_norm);
             }
             return (int)mh$.invokeExact(model, ids, lr_ab, lr_s, clip, loss, grad_norm);
+     * int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm)
+     * }
+     */
+    public static int lb_e2e_model_train_step(MemorySegment model, MemorySegment ids, double lr, double max_grad_norm) {
+        var mh$ = lb_e2e_model_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_train_step", model, ids, lr, max_grad_norm);
+            }
+            return (int)mh$.invokeExact(model, ids, lr, max_grad_norm);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_lrqat_model_nll$descriptor {
+    private static class lb_e2e_model_take_losses$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_take_losses {
+        public static final FunctionDescriptor DESC = lb_e2e_model_take_losses$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_take_losses");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_take_losses$descriptor() {
+        return lb_e2e_model_take_losses$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_take_losses$handle() {
+        return lb_e2e_model_take_losses.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_take_losses$address() {
+        return lb_e2e_model_take_losses.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_take_losses(lb_e2e_model model, double *losses, int64_t capacity, int64_t *count)
+     * }
+     */
+    public static int lb_e2e_model_take_losses(MemorySegment model, MemorySegment losses, long capacity, MemorySegment count) {
+        var mh$ = lb_e2e_model_take_losses.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_take_losses", model, losses, capacity, count);
+            }
+            return (int)mh$.invokeExact(model, losses, capacity, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_eval_loss$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -2546,6 +3196,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_nll$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_nll");
+    private static class lb_e2e_model_eval_loss {
+        public static final FunctionDescriptor DESC = lb_e2e_model_eval_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_eval_loss");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2560,6 +3214,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_nll$address() {
         return lb_lrqat_model_nll.ADDR;
+    public static FunctionDescriptor lb_e2e_model_eval_loss$descriptor() {
+        return lb_e2e_model_eval_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_eval_loss$handle() {
+        return lb_e2e_model_eval_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_eval_loss$address() {
+        return lb_e2e_model_eval_loss.ADDR;
     }
 
     /**
@@ -2574,6 +3238,16 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_model_nll", model, ids, nll);
             }
             return (int)mh$.invokeExact(model, ids, nll);
+     * int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss)
+     * }
+     */
+    public static int lb_e2e_model_eval_loss(MemorySegment model, MemorySegment ids, MemorySegment loss) {
+        var mh$ = lb_e2e_model_eval_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_eval_loss", model, ids, loss);
+            }
+            return (int)mh$.invokeExact(model, ids, loss);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
@@ -2658,6 +3332,11 @@ public class lowbit_h {
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_LONG,
+    private static class lb_e2e_model_scales$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
             lowbit_h.C_INT,
             lowbit_h.C_POINTER
         );
@@ -2667,6 +3346,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_model_dequantized$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_dequantized");
+    private static class lb_e2e_model_scales {
+        public static final FunctionDescriptor DESC = lb_e2e_model_scales$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_scales");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2681,6 +3364,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_model_dequantized$address() {
         return lb_lrqat_model_dequantized.ADDR;
+    public static FunctionDescriptor lb_e2e_model_scales$descriptor() {
+        return lb_e2e_model_scales$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_scales$handle() {
+        return lb_e2e_model_scales.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_scales$address() {
+        return lb_e2e_model_scales.ADDR;
     }
 
     /**
@@ -3195,6 +3888,16 @@ public class lowbit_h {
                 traceDowncall("lb_hessians_free", hessians);
             }
             mh$.invokeExact(hessians);
+     * int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales)
+     * }
+     */
+    public static int lb_e2e_model_scales(MemorySegment model, long layer, int linear, MemorySegment scales) {
+        var mh$ = lb_e2e_model_scales.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_scales", model, layer, linear, scales);
+            }
+            return (int)mh$.invokeExact(model, layer, linear, scales);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

@@ -29,8 +29,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Quantize the bundled demo model (a 2.9M-parameter Llama) with RTN at 2, 3 and 4 bits, write",
-                "each as a GPTQ-packed checkpoint, read it back and compare perplexity with full precision."},
+        description = {"Quantize the bundled demo model (a 2.9M-parameter Llama) with RTN at 2, 3 and 4 bits and with",
+                "EfficientQAT Block-AP at w2g64, write each as a GPTQ-packed checkpoint, read it back and compare",
+                "perplexity with full precision. With EfficientQAT (the default) RTN runs w2g64 only and perplexity",
+                "uses the first 32768 tokens (64 windows) of the validation text, to stay within a few CPU minutes;",
+                "Block-AP calibrates on windows from the second half of that text (disjoint from the evaluated part)."},
         footer = {"", "Examples:", "  lowbit demo", "  lowbit demo --max-tokens 600000      # the full evaluation protocol (slower)",
                 "  lowbit demo --device cuda --out out/demo"})
 final class DemoCommand implements Callable<Integer> {
@@ -40,9 +43,21 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Evaluation text (default: the bundled validation text).")
     Path data;
 
-    @Option(names = "--max-tokens", defaultValue = "131072",
-            description = "Evaluation tokens (default: ${DEFAULT-VALUE}; the reference numbers use 600000).")
-    int maxTokens;
+    @Option(names = "--max-tokens",
+            description = "Evaluation tokens (default: 32768 with EfficientQAT, else 131072; the reference numbers use 600000).")
+    Integer maxTokensOption;
+
+    @Option(names = "--no-efficientqat", description = "Skip EfficientQAT (RTN at all settings, 131072 evaluation tokens).")
+    boolean noEfficientQat;
+
+    @Option(names = "--eqat-samples", defaultValue = "64", description = "Block-AP calibration windows (default: ${DEFAULT-VALUE}).")
+    int eqatSamples;
+
+    @Option(names = "--eqat-seq", defaultValue = "128", description = "Block-AP window length (default: ${DEFAULT-VALUE}).")
+    int eqatSeq;
+
+    @Option(names = "--eqat-epochs", defaultValue = "2", description = "Block-AP epochs (default: ${DEFAULT-VALUE}).")
+    int eqatEpochs;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Keep the quantized checkpoints here (default: a temporary folder).")
     Path out;
@@ -56,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean bundled = model == null;
+        int maxTokens = maxTokensOption != null ? maxTokensOption : noEfficientQat ? 131072 : 32768;
         Path dir = Paths.requireDirectory(bundled ? Paths.demoModel() : model, "model folder");
         Path text = data == null ? Paths.demoText() : data;
         ModelConfig config = ModelConfig.load(dir);
@@ -74,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             Table table = new Table("model", "bits/weight", "perplexity", "vs fp", "reference (HF)", "seconds");
             double fp = perplexity(dir, windows, engine, progress, "fp");
             table.row("fp (" + config.dtype() + ")", 16, fmt(fp), "", referenceText(reference, "fp_valid", fullProtocol), "");
-            for (RtnConfig s : SETTINGS) {
+            for (RtnConfig s : noEfficientQat ? SETTINGS : List.of(RtnConfig.asymmetric(2, 64))) {
                 Path q = work.resolve("rtn-" + s.label().replace(' ', '-'));
                 RtnModelQuantizer.Result r = new RtnModelQuantizer(s, RtnModelQuantizer.Format.GPTQ, GptqFormat.V2)
                         .quantize(dir, q, common.device(), engine, progress);
@@ -82,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
                 table.row("RTN " + s.label() + " (GPTQ packed, read back)", bitsPerWeight(s, config),
                         fmt(ppl), String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)),
                         referenceText(reference, referenceKey(s), fullProtocol), String.format(Locale.ROOT, "%.1f", r.seconds()));
+            }
+            if (!noEfficientQat) {
+                efficientQat(dir, text, config, work, windows, engine, progress, table, fp);
             }
             System.out.println();
             System.out.printf("Validation perplexity, %d windows x %d tokens of %s%s:%n", windows.rows(), windows.seq(), text.getFileName(),
@@ -91,6 +110,35 @@ final class DemoCommand implements Callable<Integer> {
             if (out == null) deleteTree(work);
         }
         return 0;
+    }
+
+    private void efficientQat(Path dir, Path text, ModelConfig config, Path work, TokenWindows windows, Engine engine,
+                              ConsoleProgress progress, Table table, double fp) throws IOException {
+        String all = Files.readString(text);
+        Path calib = work.resolve("calib.txt");
+        Files.writeString(calib, all.substring(all.length() / 2));
+        dev.lowbit.quant.tensor.DType compute = common.device().kind() == dev.lowbit.quant.tensor.Device.Kind.CUDA
+                ? dev.lowbit.quant.tensor.DType.BF16 : dev.lowbit.quant.tensor.DType.F32;
+        var qat = new dev.lowbit.quant.method.efficientqat.EfficientQatConfig(2, 64, eqatSamples, eqatSeq,
+                Math.max(2, eqatSamples / 8), eqatEpochs, 2,
+                2e-5, 1e-4, compute, common.seed);
+        Path q = work.resolve("efficientqat-w2g64");
+        var r = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q, common.device(), engine,
+                false, -1, progress);
+        double ppl = perplexity(q, windows, engine, progress, "Block-AP w2g64");
+        table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP w2g64 (%d x %d calib, %d epochs)", eqatSamples, eqatSeq, eqatEpochs),
+                bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl),
+                String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r.totalSeconds()));
+        // E2E-QP on top of the same Block-AP blocks (resumed from the saved per-block state: no retraining).
+        var e2e = new dev.lowbit.quant.method.efficientqat.E2eQpConfig(eqatSamples, eqatSeq, 1, 4, 2e-5, 0.03, 0.3);
+        Path q2 = work.resolve("efficientqat-w2g64-e2e");
+        copyTree(q.resolve("blockap"), q2.resolve("blockap"));
+        var r2 = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q2, common.device(), engine,
+                true, -1, e2e, progress);
+        double ppl2 = perplexity(q2, windows, engine, progress, "Block-AP + E2E-QP w2g64");
+        table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP + E2E-QP w2g64 (%d steps)", r2.e2e().steps()),
+                bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl2),
+                String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl2 / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r2.e2e().seconds()));
     }
 
     private void reconstruction(Path dir, ModelConfig config, Engine engine, ConsoleProgress progress) throws IOException {
@@ -139,6 +187,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path p : files.toList()) Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Quantize a Hugging Face model folder.",
-        subcommands = {QuantizeRtnCommand.class, QuantizeLrqatCommand.class, QuantizeVptqCommand.class},
+        subcommands = {QuantizeRtnCommand.class, QuantizeEfficientQatCommand.class, QuantizeVptqCommand.class,
+                QuantizeLrqatCommand.class},
         footer = {"", "Examples:", "  lowbit quantize rtn --model fixtures/tiny --out out/tiny-w4g128 --bits 4 --group 128"})
 final class QuantizeCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -30,6 +30,7 @@ public final class GptqCheckpointWriter implements AutoCloseable {
     private final GptqConfig config;
     private final StagedTensors packed = new StagedTensors();
     private final Set<String> modules = new HashSet<>();
+    private final Set<String> replaced = new HashSet<>();
 
     public GptqCheckpointWriter(Path sourceModel, GptqConfig config) throws IOException {
         this.source = sourceModel;
@@ -66,6 +67,12 @@ public final class GptqCheckpointWriter implements AutoCloseable {
         }
     }
 
+    /** Writes {@code t} under {@code name} instead of the source's tensor of that name (e.g. trained norms). */
+    public void replace(String name, Tensor t) {
+        if (!replaced.add(name)) throw new IllegalArgumentException("tensor " + name + " was replaced twice");
+        packed.add(name, t);
+    }
+
     /** Writes the folder; returns the weight files written (as {@link CheckpointWriter#write()}). */
     public List<Path> write(Path outDir) throws IOException {
         requireEveryLinear();
@@ -75,7 +82,7 @@ public final class GptqCheckpointWriter implements AutoCloseable {
         try (Checkpoint src = Checkpoint.open(source)) {
             CheckpointWriter writer = new CheckpointWriter(outDir);
             for (String name : src.names()) {
-                if (!isReplacedWeight(name)) writer.copyFrom(src, name);
+                if (!isReplacedWeight(name) && !replaced.contains(name)) writer.copyFrom(src, name);
             }
             packed.addTo(writer);
             files = writer.write();

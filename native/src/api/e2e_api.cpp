@@ -1,0 +1,99 @@
+// extern "C": EfficientQAT E2E-QP (lb_e2e_model_*).
+#include <ATen/ATen.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "lowbit.h"
+#include "src/api/guard.h"
+#include "src/devices.h"
+#include "src/error.h"
+#include "src/model/llama_config.h"
+#include "src/tensor_handle.h"
+#include "src/train/e2e_model.h"
+
+using lb::api::guard;
+
+struct lb_e2e_model_s {
+  std::unique_ptr<lb::train::E2eModel> impl;
+};
+
+namespace {
+lb::train::E2eModel& model_of(lb_e2e_model m) { return *lb::require_non_null(m, "model")->impl; }
+}  // namespace
+
+extern "C" {
+
+int lb_e2e_model_create(const lb_llama_config* config, lb_tensor embed_tokens, lb_tensor final_norm, lb_tensor lm_head,
+                        int32_t bits, int64_t group_size, int32_t device_type, int32_t device_index, lb_e2e_model* out) {
+  return guard("lb_e2e_model_create", [&] {
+    lb::require_non_null(out, "out");
+    *out = nullptr;
+    const lb::model::LlamaConfig c = lb::model::checked_config(config);
+    if (bits < 2 || bits > 4) lb::throw_invalid("bits=" + std::to_string(bits) + " (expected 2, 3 or 4)");
+    auto handle = std::make_unique<lb_e2e_model_s>();
+    handle->impl = std::make_unique<lb::train::E2eModel>(c, lb::unwrap(embed_tokens, "embed_tokens"),
+                                                         lb::unwrap(final_norm, "final_norm"), lb::unwrap(lm_head, "lm_head"),
+                                                         bits, group_size, lb::device_from_codes(device_type, device_index));
+    *out = handle.release();
+  });
+}
+
+void lb_e2e_model_free(lb_e2e_model model) { delete model; }
+
+int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm,
+                           const lb_tensor* codes, const lb_tensor* scales, const lb_tensor* zeros) {
+  return guard("lb_e2e_model_add_block", [&] {
+    lb::require_non_null(codes, "codes");
+    lb::require_non_null(scales, "scales");
+    lb::require_non_null(zeros, "zeros");
+    std::array<at::Tensor, lb::train::E2eModel::kLinears> c, s, z;
+    for (int i = 0; i < lb::train::E2eModel::kLinears; ++i) {
+      c[i] = lb::unwrap(codes[i], "codes[i]");
+      s[i] = lb::unwrap(scales[i], "scales[i]");
+      z[i] = lb::unwrap(zeros[i], "zeros[i]");
+    }
+    model_of(model).add_block(lb::unwrap(input_norm, "input_norm"), lb::unwrap(post_attention_norm, "post_attention_norm"),
+                              c, s, z);
+  });
+}
+
+int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm) {
+  return guard("lb_e2e_model_train_step", [&] {
+    if (!(lr >= 0)) lb::throw_invalid("lr must be >= 0");
+    model_of(model).train_step(lb::unwrap(ids, "ids"), lr, max_grad_norm);
+  });
+}
+
+int lb_e2e_model_take_losses(lb_e2e_model model, double* losses, int64_t capacity, int64_t* count) {
+  return guard("lb_e2e_model_take_losses", [&] {
+    lb::require_non_null(count, "count");
+    *count = 0;
+    auto& m = model_of(model);
+    if (m.pending_losses() > capacity) {
+      lb::throw_invalid(std::to_string(m.pending_losses()) + " losses queued but capacity=" + std::to_string(capacity));
+    }
+    if (m.pending_losses() > 0) lb::require_non_null(losses, "losses");
+    const auto values = m.take_losses();
+    for (size_t i = 0; i < values.size(); ++i) losses[i] = values[i];
+    *count = static_cast<int64_t>(values.size());
+  });
+}
+
+int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double* loss) {
+  return guard("lb_e2e_model_eval_loss", [&] {
+    lb::require_non_null(loss, "loss");
+    *loss = model_of(model).eval_loss(lb::unwrap(ids, "ids"));
+  });
+}
+
+int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor* scales) {
+  return guard("lb_e2e_model_scales", [&] {
+    lb::require_non_null(scales, "scales");
+    *scales = nullptr;
+    *scales = lb::make_handle(model_of(model).scales(layer, linear)).release();
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,66 @@
+package dev.lowbit.quant.method.efficientqat;
+
+import dev.lowbit.quant.tensor.DType;
+import dev.lowbit.quant.tensor.Device;
+import dev.lowbit.quant.tensor.Tensor;
+import dev.lowbit.quant.tensor.TensorOps;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Hidden states [rows, seq, hidden] in BF16 host memory, readable by native code in place. */
+final class ActivationCache implements AutoCloseable {
+    private final Arena arena = Arena.ofShared();
+    private final long rows;
+    private final long seq;
+    private final long hidden;
+    private final MemorySegment data;
+    private final Tensor whole;
+
+    ActivationCache(long rows, long seq, long hidden) {
+        this.rows = rows;
+        this.seq = seq;
+        this.hidden = hidden;
+        this.data = arena.allocate(Math.multiplyExact(rows * seq * hidden, (long) DType.BF16.byteSize()), 64);
+        this.whole = TensorOps.wrapHost(data, DType.BF16, new long[] {rows, seq, hidden});
+    }
+
+    /** The whole cache as a CPU tensor view (valid until close). */
+    Tensor tensor() {
+        return whole;
+    }
+
+    long byteSize() {
+        return data.byteSize();
+    }
+
+    private long rowBytes() {
+        return seq * hidden * DType.BF16.byteSize();
+    }
+
+    /** A CPU tensor view of rows [first, first + count). The caller closes it (the data stays). */
+    Tensor rows(long first, long count) {
+        return TensorOps.wrapHost(data.asSlice(first * rowBytes(), count * rowBytes()), DType.BF16, new long[] {count, seq, hidden});
+    }
+
+    /** Copies t [count, seq, hidden] (any float dtype and device) into rows [first, first + count). */
+    void write(long first, Tensor t) {
+        try (Tensor host = t.to(DType.BF16, Device.CPU)) {
+            host.copyTo(data.asSlice(first * rowBytes(), host.byteSize()));
+        }
+    }
+
+    /** Copies all rows of other into this cache. */
+    void copyFrom(ActivationCache other) {
+        MemorySegment.copy(other.data, 0, data, 0, data.byteSize());
+    }
+
+    long rowCount() {
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        whole.close();
+        if (arena.scope().isAlive()) arena.close();
+    }
+}

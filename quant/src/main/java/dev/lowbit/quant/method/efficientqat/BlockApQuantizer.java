@@ -1,0 +1,336 @@
+package dev.lowbit.quant.method.efficientqat;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.lowbit.bindings.lowbit_h;
+import dev.lowbit.quant.LowbitException;
+import dev.lowbit.quant.Native;
+import dev.lowbit.quant.data.TextTokenizer;
+import dev.lowbit.quant.data.TokenStream;
+import dev.lowbit.quant.data.TokenWindows;
+import dev.lowbit.quant.engine.Engine;
+import dev.lowbit.quant.export.GptqCheckpointWriter;
+import dev.lowbit.quant.export.GptqConfig;
+import dev.lowbit.quant.export.GptqFormat;
+import dev.lowbit.quant.io.Checkpoint;
+import dev.lowbit.quant.io.LlamaWeights;
+import dev.lowbit.quant.io.ModelConfig;
+import dev.lowbit.quant.io.Projection;
+import dev.lowbit.quant.model.BlockWeightSource;
+import dev.lowbit.quant.model.BlockWeights;
+import dev.lowbit.quant.model.DecoderBlock;
+import dev.lowbit.quant.progress.ProgressListener;
+import dev.lowbit.quant.tensor.CheckpointTensors;
+import dev.lowbit.quant.tensor.DType;
+import dev.lowbit.quant.tensor.Device;
+import dev.lowbit.quant.tensor.Tensor;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * EfficientQAT Block-AP over a whole model (specs/efficientqat.md, "Block-AP"), then a GPTQ-packed export.
+ * For each decoder block in order: targets y = block_fp(fp_in); train the fake-quantized block on
+ * (q_in -> y); save its quantized state (codes, scales, zeros, norms) to {@code <out>/blockap/};
+ * q_in = block_q(q_in); fp_in = y. A resumed run rebuilds the caches by running the saved blocks and
+ * continues with the first block not saved: the same result as an uninterrupted run.
+ */
+public final class BlockApQuantizer {
+    /** Per block: mean loss of the first and last 16 steps, validation MSE after each epoch, seconds. */
+    public record BlockSummary(int layer, boolean resumed, double firstLoss, double lastLoss, double[] valMse, double seconds) {}
+
+    /** e2e is null when E2E-QP did not run. */
+    public record Result(Path output, List<BlockSummary> blocks, double trainSeconds, double totalSeconds, boolean stopped,
+                         E2eQpResult e2e) {}
+
+    /** Largest caches (both, bytes) moved to the GPU for training; larger ones stream from host memory. */
+    private static final long DEVICE_CACHE_LIMIT = 16L << 30;
+    private static final int LOSS_CHUNK = 64;
+
+    private final EfficientQatConfig config;
+
+    public BlockApQuantizer(EfficientQatConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param stopAfterBlocks stop (without export) once this many blocks are saved; < 0 runs to the end
+     */
+    public Result quantize(Path model, Path calib, Path out, Device device, Engine engine, boolean resume,
+                           int stopAfterBlocks, ProgressListener progress) throws IOException {
+        return quantize(model, calib, out, device, engine, resume, stopAfterBlocks, null, progress);
+    }
+
+    /** As above, then E2E-QP with {@code e2e} (null: Block-AP only) before the export. */
+    public Result quantize(Path model, Path calib, Path out, Device device, Engine engine, boolean resume,
+                           int stopAfterBlocks, E2eQpConfig e2e, ProgressListener progress) throws IOException {
+        long start = System.nanoTime();
+        ModelConfig mc = ModelConfig.load(model);
+        if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
+        int rowsTotal = config.samples() + config.valSamples();
+        TokenWindows windows;
+        TokenWindows e2eWindows = null;
+        try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
+            TokenStream stream = TokenStream.fromFile(tokenizer, calib, TokenStream.UNLIMITED);
+            windows = TokenWindows.sampled(stream, rowsTotal, config.seq(), config.seed());
+            if (e2e != null) e2eWindows = TokenWindows.sampled(stream, e2e.samples(), e2e.seq(), config.seed() + 1);
+        }
+        Files.createDirectories(out);
+        BlockStateStore store = new BlockStateStore(out.resolve("blockap"));
+        int done = store.prepare(config.fingerprint(), resume);
+        Path logFile = out.resolve("train_log.jsonl");
+        try (Checkpoint checkpoint = Checkpoint.open(model);
+             BufferedWriter log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                     resume ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            mc.weights().validateAgainst(checkpoint);
+            List<BlockSummary> summaries = new ArrayList<>();
+            double[] trainSeconds = {0};
+            boolean stopped = engine.call(() -> runBlocks(mc, checkpoint, windows, store, done, device, stopAfterBlocks,
+                    log, progress, summaries, trainSeconds));
+            E2eQpResult e2eResult = null;
+            if (!stopped) {
+                TokenWindows e2eTrain = e2eWindows;
+                e2eResult = engine.call(() -> {
+                    if (e2e == null) {
+                        export(model, mc, store, out, null);
+                        return null;
+                    }
+                    try (E2eQpTrainer trainer = new E2eQpTrainer(mc, checkpoint, store, config, device)) {
+                        TokenWindows val = heldOut(windows);
+                        E2eQpResult r = trainer.train(e2e, e2eTrain, val, log, progress);
+                        export(model, mc, store, out, trainer);
+                        return r;
+                    }
+                });
+            }
+            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped, e2eResult);
+        }
+    }
+
+    private boolean runBlocks(ModelConfig mc, Checkpoint checkpoint, TokenWindows windows, BlockStateStore store, int done,
+                              Device device, int stopAfterBlocks, BufferedWriter log, ProgressListener progress,
+                              List<BlockSummary> summaries, double[] trainSeconds) throws IOException {
+        long rows = windows.rows(), seq = windows.seq(), hidden = mc.hiddenSize();
+        int chunk = Math.max(1, (int) Math.min(rows, (1L << 16) / seq));  // rows per inference pass
+        BlockWeightSource source = BlockWeightSource.of(mc, checkpoint);
+        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden);
+             ActivationCache qIn = new ActivationCache(rows, seq, hidden);
+             ActivationCache target = new ActivationCache(rows, seq, hidden)) {
+            embed(checkpoint, windows, fpIn, chunk);
+            qIn.copyFrom(fpIn);
+            ActivationCache fp = fpIn, y = target;
+            for (int layer = 0; layer < mc.numHiddenLayers(); layer++) {
+                if (stopAfterBlocks >= 0 && layer >= stopAfterBlocks) return true;
+                long blockStart = System.nanoTime();
+                try (BlockWeights weights = source.load(layer, device)) {
+                    try (DecoderBlock block = DecoderBlock.create(mc, config.computeDType(), weights, device)) {
+                        for (long r = 0; r < rows; r += chunk) {
+                            long n = Math.min(chunk, rows - r);
+                            try (Tensor x = fp.rows(r, n); Tensor out = block.forward(x)) {
+                                y.write(r, out);
+                            }
+                        }
+                    }
+                    boolean resumed = layer < done;
+                    BlockSummary summary;
+                    try (QatBlock q = resumed ? restore(mc, store, layer, weights, device) : QatBlock.create(mc, weights, config, device)) {
+                        if (resumed) {
+                            summary = new BlockSummary(layer, true, Double.NaN, Double.NaN, new double[0], 0);
+                        } else {
+                            long trainStart = System.nanoTime();
+                            summary = train(layer, q, qIn, y, device, log, progress, mc.numHiddenLayers());
+                            trainSeconds[0] += (System.nanoTime() - trainStart) / 1e9;
+                            store.save(layer, q);
+                        }
+                        for (long r = 0; r < rows; r += chunk) {
+                            long n = Math.min(chunk, rows - r);
+                            try (Tensor out = q.forward(qIn.tensor(), r, n)) {
+                                qIn.write(r, out);
+                            }
+                        }
+                    }
+                    summaries.add(new BlockSummary(summary.layer(), summary.resumed(), summary.firstLoss(), summary.lastLoss(),
+                            summary.valMse(), (System.nanoTime() - blockStart) / 1e9));
+                }
+                ActivationCache swap = fp;
+                fp = y;
+                y = swap;
+            }
+            return false;
+        }
+    }
+
+    private void embed(Checkpoint checkpoint, TokenWindows windows, ActivationCache cache, int chunk) {
+        try (Tensor table = CheckpointTensors.load(checkpoint, LlamaWeights.EMBED_TOKENS, Device.CPU)) {
+            int seq = windows.seq();
+            for (int r = 0; r < windows.rows(); r += chunk) {
+                int n = Math.min(chunk, windows.rows() - r);
+                try (Arena call = Arena.ofConfined()) {
+                    MemorySegment data = call.allocate(JAVA_INT, (long) n * seq);
+                    MemorySegment.copy(windows.tokens(), r * seq, data, JAVA_INT, 0, n * seq);
+                    try (Tensor ids = Tensor.fromHost(data, DType.I32, new long[] {n, seq}, Device.CPU)) {
+                        MemorySegment out = call.allocate(ADDRESS);
+                        Native.check(lowbit_h.lb_embedding(table.address(), ids.address(), DType.BF16.code(),
+                                lowbit_h.LB_DEVICE_CPU(), 0, out), "lb_embedding");
+                        try (Tensor e = Tensor.adopt(out.get(ADDRESS, 0))) {
+                            cache.write(r, e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Cosine from lr down to lr/20 over the block's steps (CosineAnnealingLR, eta_min = lr/20). */
+    static double cosine(double lr, long step, long total) {
+        double min = lr / 20;
+        return min + (lr - min) * (1 + Math.cos(Math.PI * step / Math.max(1, total))) / 2;
+    }
+
+    private BlockSummary train(int layer, QatBlock q, ActivationCache qIn, ActivationCache y, Device device,
+                               BufferedWriter log, ProgressListener progress, int layers) throws IOException {
+        int perEpoch = config.stepsPerEpoch();
+        long total = (long) perEpoch * config.epochs();
+        boolean onDevice = device.kind() == Device.Kind.CUDA && 2 * qIn.byteSize() <= DEVICE_CACHE_LIMIT;
+        Tensor inputs = onDevice ? qIn.tensor().to(DType.BF16, device) : qIn.tensor();
+        Tensor targets = onDevice ? y.tensor().to(DType.BF16, device) : y.tensor();
+        double[] val = new double[config.epochs()];
+        double firstSum = 0, lastSum = 0;
+        int firstCount = 0;
+        double[] recent = new double[16];
+        long seen = 0;
+        try {
+            progress.start(String.format(Locale.ROOT, "block %d/%d: Block-AP %s, %d steps", layer + 1, layers, config.label(), total), total);
+            long step = 0;
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                for (int b = 0; b < perEpoch; b++, step++) {
+                    q.trainStep(inputs, targets, (long) b * config.batch(), config.batch(),
+                            cosine(config.lrW(), step, total), cosine(config.lrQ(), step, total));
+                    if ((step + 1) % LOSS_CHUNK == 0 || b == perEpoch - 1) {
+                        double[] losses = takeLosses(q, layer);
+                        for (double l : losses) {
+                            seen++;
+                            if (firstCount < 16) {
+                                firstSum += l;
+                                firstCount++;
+                            }
+                            recent[(int) ((seen - 1) % 16)] = l;
+                            log.write(String.format(Locale.ROOT, "{\"phase\":\"block_ap\",\"block\":%d,\"epoch\":%d,\"step\":%d,\"loss\":%.8g}%n",
+                                    layer, epoch, seen, l));
+                        }
+                        progress.advance(step + 1);
+                    }
+                }
+                val[epoch] = validation(q, inputs, targets);
+                if (config.valSamples() > 0) {
+                    log.write(String.format(Locale.ROOT, "{\"phase\":\"block_ap\",\"block\":%d,\"epoch\":%d,\"val_mse\":%.8g}%n",
+                            layer, epoch, val[epoch]));
+                }
+            }
+            log.flush();
+            int n = (int) Math.min(16, seen);
+            for (int i = 0; i < n; i++) lastSum += recent[i];
+            double first = firstSum / Math.max(1, firstCount), last = lastSum / Math.max(1, n);
+            progress.finish(String.format(Locale.ROOT, "loss %.3g -> %.3g%s", first, last,
+                    config.valSamples() > 0 ? String.format(Locale.ROOT, ", val mse %.3g", val[val.length - 1]) : ""));
+            return new BlockSummary(layer, false, first, last, config.valSamples() > 0 ? val : new double[0], 0);
+        } finally {
+            if (onDevice) {
+                inputs.close();
+                targets.close();
+            }
+        }
+    }
+
+    private static double[] takeLosses(QatBlock q, int layer) {
+        try {
+            return q.takeLosses(LOSS_CHUNK);
+        } catch (LowbitException e) {
+            throw new LowbitException(e.status(), "Block-AP block " + layer + ": " + e.getMessage());
+        }
+    }
+
+    private double validation(QatBlock q, Tensor inputs, Tensor targets) {
+        if (config.valSamples() == 0) return Double.NaN;
+        double sum = 0;
+        int counted = 0;
+        for (int r = 0; r < config.valSamples(); r += config.batch()) {
+            int n = Math.min(config.batch(), config.valSamples() - r);
+            sum += q.evalLoss(inputs, targets, config.samples() + r, n) * n;
+            counted += n;
+        }
+        return sum / counted;
+    }
+
+    /** A QAT block whose fake-quant forward gives exactly the saved block's weights. */
+    private QatBlock restore(ModelConfig mc, BlockStateStore store, int layer, BlockWeights original, Device device) {
+        Map<String, Tensor> saved = store.load(layer);
+        try {
+            Map<Projection, Tensor> linears = new EnumMap<>(Projection.class);
+            for (Projection p : Projection.values()) {
+                linears.put(p, BlockStateStore.dequantize(saved.get(p.name() + ".codes"), saved.get(p.name() + ".scales"),
+                        saved.get(p.name() + ".zeros")));
+            }
+            BlockWeights weights = new BlockWeights(saved.get("input_norm"), saved.get("post_attention_norm"), linears, Map.of());
+            QatBlock q = QatBlock.create(mc, weights, config, device);
+            for (Projection p : Projection.values()) {
+                q.load(p, linears.get(p), saved.get(p.name() + ".scales"), saved.get(p.name() + ".zeros"));
+            }
+            linears.values().forEach(Tensor::close);
+            return q;
+        } finally {
+            saved.values().forEach(Tensor::close);
+        }
+    }
+
+    /** The Block-AP validation windows (the rows after the training ones). */
+    private TokenWindows heldOut(TokenWindows windows) {
+        int rows = config.valSamples(), seq = windows.seq();
+        int[] tokens = new int[rows * seq];
+        System.arraycopy(windows.tokens(), config.samples() * seq, tokens, 0, rows * seq);
+        return new TokenWindows(rows, seq, tokens);
+    }
+
+    private Void export(Path model, ModelConfig mc, BlockStateStore store, Path out, E2eQpTrainer e2e) throws IOException {
+        GptqConfig gptq = new GptqConfig(config.bits(), config.groupSize() > 0 ? config.groupSize() : GptqConfig.PER_CHANNEL,
+                false, GptqFormat.V2);
+        try (GptqCheckpointWriter writer = new GptqCheckpointWriter(model, gptq)) {
+            for (int layer = 0; layer < mc.numHiddenLayers(); layer++) {
+                Map<String, Tensor> saved = store.load(layer);
+                try {
+                    for (Projection p : Projection.values()) {
+                        if (e2e == null) {
+                            writer.add(layer, p, saved.get(p.name() + ".codes"), saved.get(p.name() + ".scales"),
+                                    saved.get(p.name() + ".zeros"));
+                        } else {
+                            try (Tensor trained = e2e.scales(layer, p)) {
+                                writer.add(layer, p, saved.get(p.name() + ".codes"), trained, saved.get(p.name() + ".zeros"));
+                            }
+                        }
+                    }
+                    try (Tensor a = saved.get("input_norm").to(DType.BF16, Device.CPU);
+                         Tensor b = saved.get("post_attention_norm").to(DType.BF16, Device.CPU)) {
+                        writer.replace(LlamaWeights.inputNorm(layer), a);
+                        writer.replace(LlamaWeights.postAttentionNorm(layer), b);
+                    }
+                } finally {
+                    saved.values().forEach(Tensor::close);
+                }
+            }
+            writer.write(out);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.lowbit.quant.method.efficientqat;
+
+/**
+ * EfficientQAT E2E-QP settings (specs/efficientqat.md, "E2E-QP"): only the step sizes train.
+ *
+ * @param samples        calibration windows (sampled with seed + 1, so they differ from Block-AP's)
+ * @param seq            tokens per window
+ * @param epochs         passes over the windows
+ * @param batch          windows per step
+ * @param lr             peak learning rate (paper: 2e-5 at 2 bits, 1e-5 at 3-4 bits), cosine to 0 after warmup
+ * @param warmupFraction fraction of the steps with a linear warmup (paper: 0.03)
+ * @param maxGradNorm    global gradient-norm clip (paper: 0.3); <= 0 disables it
+ */
+public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm) {
+    public E2eQpConfig {
+        if (samples < 1 || seq < 2 || epochs < 1 || batch < 1 || batch > samples) {
+            throw new IllegalArgumentException("E2E-QP: need samples >= 1, seq >= 2, epochs >= 1, 1 <= batch <= samples; got samples="
+                    + samples + " seq=" + seq + " epochs=" + epochs + " batch=" + batch);
+        }
+        if (!(lr >= 0) || warmupFraction < 0 || warmupFraction >= 1) {
+            throw new IllegalArgumentException("E2E-QP: lr must be >= 0 and warmup fraction in [0, 1)");
+        }
+    }
+
+    public static double defaultLr(int bits) {
+        return bits == 2 ? 2e-5 : 1e-5;
+    }
+
+    /** Default: the Block-AP windows' count and length, 1 epoch, batch 4, 3% warmup, clip 0.3. */
+    public static E2eQpConfig defaults(EfficientQatConfig blockAp) {
+        return new E2eQpConfig(blockAp.samples(), blockAp.seq(), 1, Math.min(4, blockAp.samples()), defaultLr(blockAp.bits()),
+                0.03, 0.3);
+    }
+
+    public long steps() {
+        return (long) (samples / batch) * epochs;
+    }
+
+    /** Linear warmup to lr over the first warmupFraction of the steps, then cosine to 0. */
+    public double lrAt(long step) {
+        long total = steps();
+        long warm = (long) Math.ceil(warmupFraction * total);
+        if (step < warm) return lr * (step + 1) / warm;
+        double progress = (double) (step - warm) / Math.max(1, total - warm);
+        return lr * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+}

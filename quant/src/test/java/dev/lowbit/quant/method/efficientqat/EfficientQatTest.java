@@ -1,0 +1,146 @@
+package dev.lowbit.quant.method.efficientqat;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lowbit.quant.LowbitException;
+import dev.lowbit.quant.TestDevice;
+import dev.lowbit.quant.TestFixtures;
+import dev.lowbit.quant.engine.Engine;
+import dev.lowbit.quant.io.Checkpoint;
+import dev.lowbit.quant.io.ModelConfig;
+import dev.lowbit.quant.io.Projection;
+import dev.lowbit.quant.model.BlockWeightSource;
+import dev.lowbit.quant.model.BlockWeights;
+import dev.lowbit.quant.model.DecoderBlock;
+import dev.lowbit.quant.progress.ProgressListener;
+import dev.lowbit.quant.tensor.DType;
+import dev.lowbit.quant.tensor.Device;
+import dev.lowbit.quant.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EfficientQatTest {
+    private static final Device DEVICE = TestDevice.get();
+
+    private static EfficientQatConfig small(int bits, long group) {
+        return new EfficientQatConfig(bits, group, 6, 48, 2, 1, 2, 1e-4, 1e-3, DType.F32, 7);
+    }
+
+    /** The first 40 kB of the validation text: tokenizing the whole file would dominate these tests. */
+    private static Path calib(Path dir) throws java.io.IOException {
+        Path file = dir.resolve("calib.txt");
+        if (!Files.exists(file)) {
+            String text = Files.readString(TestFixtures.validText());
+            Files.writeString(file, text.substring(0, Math.min(text.length(), 40_000)));
+        }
+        return file;
+    }
+
+    private static Tensor randomHidden(int rows, int seq, int hidden, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[rows * seq * hidden];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextDouble() * 2 - 1);
+        return Tensor.of(v, rows, seq, hidden);
+    }
+
+    @Test
+    void trainingStepsDecreaseTheReconstructionLossOfATinyBlock() throws Exception {
+        ModelConfig mc = ModelConfig.load(TestFixtures.tiny());
+        try (Checkpoint checkpoint = Checkpoint.open(TestFixtures.tiny());
+             BlockWeights weights = BlockWeightSource.of(mc, checkpoint).load(0, DEVICE);
+             Tensor x = randomHidden(4, 32, mc.hiddenSize(), 1);
+             DecoderBlock fp = DecoderBlock.create(mc, DType.F32, weights, DEVICE);
+             Tensor y = fp.forward(x);
+             QatBlock q = QatBlock.create(mc, weights, small(2, 64), DEVICE)) {
+            double before = q.evalLoss(x, y, 0, 4);
+            for (int i = 0; i < 30; i++) q.trainStep(x, y, (i % 2) * 2, 2, 1e-4, 1e-3);
+            double[] losses = q.takeLosses(64);
+            assertEquals(30, losses.length);
+            double after = q.evalLoss(x, y, 0, 4);
+            assertTrue(before > 0 && after < before * 0.9, "loss " + before + " -> " + after);
+            // The exported integers reproduce the trained block's forward exactly.
+            try (QatBlock.Linear l = q.export(Projection.DOWN)) {
+                assertArrayEquals(new long[] {mc.hiddenSize(), mc.intermediateSize()}, l.codes().shape());
+                for (byte b : l.codes().toByteArray()) assertTrue((b & 0xff) <= 3);
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteLossIsReportedWithItsStep() throws Exception {
+        ModelConfig mc = ModelConfig.load(TestFixtures.tiny());
+        try (Checkpoint checkpoint = Checkpoint.open(TestFixtures.tiny());
+             BlockWeights weights = BlockWeightSource.of(mc, checkpoint).load(0, DEVICE);
+             Tensor x = randomHidden(2, 16, mc.hiddenSize(), 2);
+             QatBlock q = QatBlock.create(mc, weights, small(2, 64), DEVICE)) {
+            float[] bad = x.toFloatArray();
+            bad[5] = Float.NaN;
+            try (Tensor nan = Tensor.of(bad, 2, 16, mc.hiddenSize())) {
+                q.trainStep(x, x, 0, 2, 1e-4, 1e-3);
+                q.trainStep(nan, x, 0, 2, 1e-4, 1e-3);
+                LowbitException e = assertThrows(LowbitException.class, () -> q.takeLosses(8));
+                assertTrue(e.getMessage().contains("step 2"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = small(2, 64);
+        Path full = dir.resolve("full"), again = dir.resolve("again"), resumed = dir.resolve("resumed");
+        try (Engine engine = new Engine(0, 0)) {
+            BlockApQuantizer q = new BlockApQuantizer(config);
+            Path model = TestFixtures.tiny(), calib = calib(dir);
+            assertFalse(q.quantize(model, calib, full, DEVICE, engine, false, -1, ProgressListener.NONE).stopped());
+            q.quantize(model, calib, again, DEVICE, engine, false, -1, ProgressListener.NONE);
+            assertTrue(q.quantize(model, calib, resumed, DEVICE, engine, false, 2, ProgressListener.NONE).stopped());
+            assertFalse(Files.exists(resumed.resolve("model.safetensors")));
+            BlockApQuantizer.Result r = q.quantize(model, calib, resumed, DEVICE, engine, true, -1, ProgressListener.NONE);
+            assertTrue(r.blocks().get(0).resumed() && r.blocks().get(1).resumed() && !r.blocks().get(2).resumed());
+        }
+        byte[] a = Files.readAllBytes(full.resolve("model.safetensors"));
+        assertArrayEquals(a, Files.readAllBytes(again.resolve("model.safetensors")), "same seed, same result");
+        assertArrayEquals(a, Files.readAllBytes(resumed.resolve("model.safetensors")), "resume == uninterrupted");
+        assertTrue(Files.readString(full.resolve("quantize_config.json")).contains("\"bits\""));
+    }
+
+    @Test
+    void resumeWithOtherSettingsIsRefused(@TempDir Path dir) throws Exception {
+        try (Engine engine = new Engine(0, 0)) {
+            Path model = TestFixtures.tiny(), calib = calib(dir);
+            new BlockApQuantizer(small(2, 64)).quantize(model, calib, dir, DEVICE, engine, false, 1, ProgressListener.NONE);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockApQuantizer(small(3, 64))
+                    .quantize(model, calib, dir, DEVICE, engine, true, -1, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("different settings"), e.getMessage());
+        }
+    }
+
+    @Test
+    void e2eQpLowersTheHeldOutLossAndChangesOnlyScales(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
+        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3);
+        try (Engine engine = new Engine(0, 0)) {
+            BlockApQuantizer.Result r = new BlockApQuantizer(config).quantize(TestFixtures.tiny(), calib(dir), dir,
+                    DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
+            assertEquals(4, r.e2e().steps());
+            assertTrue(r.e2e().valAfter() < r.e2e().valBefore(), r.e2e().toString());
+        }
+        assertTrue(Files.readString(dir.resolve("train_log.jsonl")).contains("\"phase\":\"e2e_qp\""));
+        assertEquals(2e-3 / 1, e2e.lrAt(0), 1e-12);  // 3% of 4 steps rounds up to one warmup step
+        assertEquals(0, e2e.lrAt(4), 1e-12);
+    }
+
+    @Test
+    void cosineGoesFromLrToOneTwentieth() {
+        assertEquals(1e-4, BlockApQuantizer.cosine(1e-4, 0, 100), 1e-12);
+        assertEquals(5e-6, BlockApQuantizer.cosine(1e-4, 100, 100), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new EfficientQatConfig(5, 64, 8, 64, 0, 1, 2, 1e-5, 1e-4, DType.F32, 0));
+    }
+}
