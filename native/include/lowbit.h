@@ -234,6 +234,54 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,
                      int64_t group_size, int32_t zero_offset, lb_tensor *y);
 
+/* ---- VQ lookup matmul (VPTQ stored format) ----
+ * One VPTQ-quantized linear, W [M = out_features, N = in_features], as the vptq package stores it
+ * (specs/vptq.md "Stored format"): columns in permuted order j = 0..N-1 (column P[j] of W); the first
+ * outlier_size columns use the outlier codebook (vectors of outlier_vector_len rows), the others are split
+ * into group_num groups of group_size columns, each with its own codebooks (vectors of vector_len rows).
+ * Dequant: outlier j < O: Q[r,j] = OC[oidx[0, r/v0, j]][r % v0]; else g = (j-O)/S, j' = (j-O)%S,
+ * code = element j' of indices[g, r/v] (T = log2 k + log2 k_r bits, little-endian bit stream, may straddle
+ * words), Q[r,j] = C[g][code & (k-1)][r % v] + R[g][code >> log2 k][r % v];
+ * W[r, P[j]] = weight_scale[P[j]] * Q[r,j] + weight_bias[P[j]].
+ * Tensors (all on one device): centroids f16 [G, k*v]; res_centroids f16 [G, k_r*v] or NULL;
+ * indices i32 [G, ceil(M/v), ceil(S*T/32)]; outlier_centroids f16 [1, k0*v0] and outlier_indices i16
+ * [1, ceil(M/v0), O] (NULL when O = 0; read as unsigned); perm i16 [N] or NULL (identity; read as
+ * unsigned); weight_scale, weight_bias f16 [N] or NULL (1 / 0); bias f16 [M] or NULL (the layer bias). */
+typedef struct lb_vq_weights {
+    int64_t struct_size;
+    int64_t out_features;          /* M */
+    int64_t in_features;           /* N */
+    int32_t vector_len;            /* v */
+    int32_t num_centroids;         /* k, a power of two */
+    int32_t num_res_centroids;     /* k_r, a power of two, or <= 0: no residual codebook */
+    int32_t outlier_vector_len;    /* v0 (used when outlier_size > 0) */
+    int32_t num_outlier_centroids; /* k0 (used when outlier_size > 0) */
+    int32_t reserved;
+    int64_t group_num;             /* G */
+    int64_t group_size;            /* S; G * S >= N - O */
+    int64_t outlier_size;          /* O */
+    lb_tensor centroids;
+    lb_tensor res_centroids;
+    lb_tensor indices;
+    lb_tensor outlier_centroids;
+    lb_tensor outlier_indices;
+    lb_tensor perm;
+    lb_tensor weight_scale;
+    lb_tensor weight_bias;
+    lb_tensor bias;
+} lb_vq_weights;
+
+/* weight: a new f32 [M, N] tensor on the weights' device (the plain reference; no layer bias). Checks
+ * outlier indices and perm values (a device sync on CUDA). */
+int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight);
+
+/* y = x . W^T (+ bias): x [m, N] f32/f16/bf16 on the weights' device; y a new f32 [m, M] tensor, fp32
+ * accumulation, computed from the indices without forming W (CPU: any m; CUDA: a fused GEMV with the
+ * codebooks in shared memory, row by row for m <= 4, v in {2, 4, 6, 8, 12, 16}, k and k_r >= 8;
+ * otherwise dequantize + matmul).
+ * On CUDA, outlier index and perm values are not checked (no device sync): lb_vq_dequantize checks them. */
+int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y);
+
 /* ---- whole-model inference decoder (generation with a KV cache) ----
  * An lb_decoder holds every layer of a Llama-family model on one device, a KV cache for max_seq
  * positions (batch 1, compute dtype) and a sampler. Build it with lb_decoder_create, then one
@@ -309,53 +357,7 @@ int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *optio
 int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token);
 int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token);
 int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats);
-/* ---- VQ lookup matmul (VPTQ stored format) ----
- * One VPTQ-quantized linear, W [M = out_features, N = in_features], as the vptq package stores it
- * (specs/vptq.md "Stored format"): columns in permuted order j = 0..N-1 (column P[j] of W); the first
- * outlier_size columns use the outlier codebook (vectors of outlier_vector_len rows), the others are split
- * into group_num groups of group_size columns, each with its own codebooks (vectors of vector_len rows).
- * Dequant: outlier j < O: Q[r,j] = OC[oidx[0, r/v0, j]][r % v0]; else g = (j-O)/S, j' = (j-O)%S,
- * code = element j' of indices[g, r/v] (T = log2 k + log2 k_r bits, little-endian bit stream, may straddle
- * words), Q[r,j] = C[g][code & (k-1)][r % v] + R[g][code >> log2 k][r % v];
- * W[r, P[j]] = weight_scale[P[j]] * Q[r,j] + weight_bias[P[j]].
- * Tensors (all on one device): centroids f16 [G, k*v]; res_centroids f16 [G, k_r*v] or NULL;
- * indices i32 [G, ceil(M/v), ceil(S*T/32)]; outlier_centroids f16 [1, k0*v0] and outlier_indices i16
- * [1, ceil(M/v0), O] (NULL when O = 0; read as unsigned); perm i16 [N] or NULL (identity; read as
- * unsigned); weight_scale, weight_bias f16 [N] or NULL (1 / 0); bias f16 [M] or NULL (the layer bias). */
-typedef struct lb_vq_weights {
-    int64_t struct_size;
-    int64_t out_features;          /* M */
-    int64_t in_features;           /* N */
-    int32_t vector_len;            /* v */
-    int32_t num_centroids;         /* k, a power of two */
-    int32_t num_res_centroids;     /* k_r, a power of two, or <= 0: no residual codebook */
-    int32_t outlier_vector_len;    /* v0 (used when outlier_size > 0) */
-    int32_t num_outlier_centroids; /* k0 (used when outlier_size > 0) */
-    int32_t reserved;
-    int64_t group_num;             /* G */
-    int64_t group_size;            /* S; G * S >= N - O */
-    int64_t outlier_size;          /* O */
-    lb_tensor centroids;
-    lb_tensor res_centroids;
-    lb_tensor indices;
-    lb_tensor outlier_centroids;
-    lb_tensor outlier_indices;
-    lb_tensor perm;
-    lb_tensor weight_scale;
-    lb_tensor weight_bias;
-    lb_tensor bias;
-} lb_vq_weights;
 
-/* weight: a new f32 [M, N] tensor on the weights' device (the plain reference; no layer bias). Checks
- * outlier indices and perm values (a device sync on CUDA). */
-int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight);
-
-/* y = x . W^T (+ bias): x [m, N] f32/f16/bf16 on the weights' device; y a new f32 [m, M] tensor, fp32
- * accumulation, computed from the indices without forming W (CPU: any m; CUDA: a fused GEMV with the
- * codebooks in shared memory, row by row for m <= 4, v in {2, 4, 6, 8, 12, 16}, k and k_r >= 8;
- * otherwise dequantize + matmul).
- * On CUDA, outlier index and perm values are not checked (no device sync): lb_vq_dequantize checks them. */
-int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y);
 /* ---- LR-QAT: low-rank QAT on a down-cast frozen weight (shared/specs/lrqat.md) ----
  * Grid units: c in [qmin, qmax] = [-2^(b-1), 2^(b-1) - 1]; w_hat = s * (c - (z - 2^(b-1))) where z is the GPTQ
  * zero point (2^(b-1) for the symmetric grid); the GPTQ code of c is c + 2^(b-1). Scales are rounded to f16
@@ -426,6 +428,7 @@ int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out
 int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value);
 int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step);
 int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step);
+
 /* ---- VPTQ: weighted k-means ----
  * points [n, d] (f32, f16 or bf16; used as f32), d in 1..32, CPU or CUDA. Nearest centroid by squared
  * L2 with ties to the lowest index. The CPU path evaluates exact squared differences; the CUDA path
@@ -527,6 +530,7 @@ int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_ten
 /* H = (sum of X^T X) / tokens of accumulator `index` (0..3) as a new f32 tensor [in, in] on its device,
  * and the number of tokens seen (tokens may be NULL). Nothing accumulated yet is an invalid argument. */
 int lb_hessians_get(lb_hessians hessians, int32_t index, lb_tensor *hessian, int64_t *tokens);
+
 /* ---- EfficientQAT Block-AP training ----
  * A fake-quantized Llama decoder layer in training (specs/efficientqat.md, "Block-AP"): fp32 master
  * copies of the seven linear weights and both RMSNorm weights, per-group scales s and zeros z

@@ -1749,6 +1749,558 @@ public class lowbit_h {
     public static final AddressLayout lb_decoder = lowbit_h.C_POINTER;
 
     private static class lb_decoder_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_create {
+        public static final FunctionDescriptor DESC = lb_decoder_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_create$descriptor() {
+        return lb_decoder_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_create$handle() {
+        return lb_decoder_create.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_create$address() {
+        return lb_decoder_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_create(const lb_llama_config *config, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, const lb_decoder_options *options, int32_t device_type, int32_t device_index, lb_decoder *out)
+     * }
+     */
+    public static int lb_decoder_create(MemorySegment config, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, MemorySegment options, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_decoder_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_create", config, embed, final_norm, lm_head, options, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, embed, final_norm, lm_head, options, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_add_layer$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT
+        );
+    }
+
+    private static class lb_decoder_add_layer {
+        public static final FunctionDescriptor DESC = lb_decoder_add_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_add_layer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_add_layer$descriptor() {
+        return lb_decoder_add_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_add_layer$handle() {
+        return lb_decoder_add_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_add_layer$address() {
+        return lb_decoder_add_layer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_add_layer(lb_decoder decoder, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_decoder_linear *linears, int32_t count)
+     * }
+     */
+    public static int lb_decoder_add_layer(MemorySegment decoder, MemorySegment input_norm, MemorySegment post_attention_norm, MemorySegment linears, int count) {
+        var mh$ = lb_decoder_add_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_add_layer", decoder, input_norm, post_attention_norm, linears, count);
+            }
+            return (int)mh$.invokeExact(decoder, input_norm, post_attention_norm, linears, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_free {
+        public static final FunctionDescriptor DESC = lb_decoder_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_free$descriptor() {
+        return lb_decoder_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_free$handle() {
+        return lb_decoder_free.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_free$address() {
+        return lb_decoder_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_decoder_free(lb_decoder decoder)
+     * }
+     */
+    public static void lb_decoder_free(MemorySegment decoder) {
+        var mh$ = lb_decoder_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_free", decoder);
+            }
+            mh$.invokeExact(decoder);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_reset$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_reset {
+        public static final FunctionDescriptor DESC = lb_decoder_reset$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_reset");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_reset$descriptor() {
+        return lb_decoder_reset$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_reset$handle() {
+        return lb_decoder_reset.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_reset$address() {
+        return lb_decoder_reset.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_reset(lb_decoder decoder)
+     * }
+     */
+    public static int lb_decoder_reset(MemorySegment decoder) {
+        var mh$ = lb_decoder_reset.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_reset", decoder);
+            }
+            return (int)mh$.invokeExact(decoder);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_prefill$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_prefill {
+        public static final FunctionDescriptor DESC = lb_decoder_prefill$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_prefill$descriptor() {
+        return lb_decoder_prefill$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_prefill$handle() {
+        return lb_decoder_prefill.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_prefill$address() {
+        return lb_decoder_prefill.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_prefill(lb_decoder decoder, const int64_t *ids, int64_t n, lb_tensor *logits)
+     * }
+     */
+    public static int lb_decoder_prefill(MemorySegment decoder, MemorySegment ids, long n, MemorySegment logits) {
+        var mh$ = lb_decoder_prefill.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_prefill", decoder, ids, n, logits);
+            }
+            return (int)mh$.invokeExact(decoder, ids, n, logits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_decode$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_decode {
+        public static final FunctionDescriptor DESC = lb_decoder_decode$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_decode$descriptor() {
+        return lb_decoder_decode$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_decode$handle() {
+        return lb_decoder_decode.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_decode$address() {
+        return lb_decoder_decode.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_decode(lb_decoder decoder, int64_t token, lb_tensor *logits)
+     * }
+     */
+    public static int lb_decoder_decode(MemorySegment decoder, long token, MemorySegment logits) {
+        var mh$ = lb_decoder_decode.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_decode", decoder, token, logits);
+            }
+            return (int)mh$.invokeExact(decoder, token, logits);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_set_sampling$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_set_sampling {
+        public static final FunctionDescriptor DESC = lb_decoder_set_sampling$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_set_sampling");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_set_sampling$descriptor() {
+        return lb_decoder_set_sampling$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_set_sampling$handle() {
+        return lb_decoder_set_sampling.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_set_sampling$address() {
+        return lb_decoder_set_sampling.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *options)
+     * }
+     */
+    public static int lb_decoder_set_sampling(MemorySegment decoder, MemorySegment options) {
+        var mh$ = lb_decoder_set_sampling.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_set_sampling", decoder, options);
+            }
+            return (int)mh$.invokeExact(decoder, options);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_prefill_next$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_prefill_next {
+        public static final FunctionDescriptor DESC = lb_decoder_prefill_next$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_prefill_next$descriptor() {
+        return lb_decoder_prefill_next$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_prefill_next$handle() {
+        return lb_decoder_prefill_next.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_prefill_next$address() {
+        return lb_decoder_prefill_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token)
+     * }
+     */
+    public static int lb_decoder_prefill_next(MemorySegment decoder, MemorySegment ids, long n, MemorySegment next_token) {
+        var mh$ = lb_decoder_prefill_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_prefill_next", decoder, ids, n, next_token);
+            }
+            return (int)mh$.invokeExact(decoder, ids, n, next_token);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_decode_next$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_decode_next {
+        public static final FunctionDescriptor DESC = lb_decoder_decode_next$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode_next");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_decode_next$descriptor() {
+        return lb_decoder_decode_next$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_decode_next$handle() {
+        return lb_decoder_decode_next.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_decode_next$address() {
+        return lb_decoder_decode_next.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token)
+     * }
+     */
+    public static int lb_decoder_decode_next(MemorySegment decoder, long token, MemorySegment next_token) {
+        var mh$ = lb_decoder_decode_next.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_decode_next", decoder, token, next_token);
+            }
+            return (int)mh$.invokeExact(decoder, token, next_token);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_decoder_get_stats$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_decoder_get_stats {
+        public static final FunctionDescriptor DESC = lb_decoder_get_stats$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_get_stats");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_decoder_get_stats$descriptor() {
+        return lb_decoder_get_stats$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_decoder_get_stats$handle() {
+        return lb_decoder_get_stats.HANDLE;
+    }
+
+    public static MemorySegment lb_decoder_get_stats$address() {
+        return lb_decoder_get_stats.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats)
+     * }
+     */
+    public static int lb_decoder_get_stats(MemorySegment decoder, MemorySegment stats) {
+        var mh$ = lb_decoder_get_stats.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_decoder_get_stats", decoder, stats);
+            }
+            return (int)mh$.invokeExact(decoder, stats);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_vq_dequantize$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vq_dequantize {
+        public static final FunctionDescriptor DESC = lb_vq_dequantize$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_dequantize");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vq_dequantize$descriptor() {
+        return lb_vq_dequantize$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_dequantize$handle() {
+        return lb_vq_dequantize.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_dequantize$address() {
+        return lb_vq_dequantize.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight)
+     * }
+     */
+    public static int lb_vq_dequantize(MemorySegment w, MemorySegment weight) {
+        var mh$ = lb_vq_dequantize.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_dequantize", w, weight);
+            }
+            return (int)mh$.invokeExact(w, weight);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_vq_linear$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vq_linear {
+        public static final FunctionDescriptor DESC = lb_vq_linear$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_linear");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vq_linear$descriptor() {
+        return lb_vq_linear$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_linear$handle() {
+        return lb_vq_linear.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_linear$address() {
+        return lb_vq_linear.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y)
+     * }
+     */
+    public static int lb_vq_linear(MemorySegment x, MemorySegment w, MemorySegment y) {
+        var mh$ = lb_vq_linear.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_linear", x, w, y);
+            }
+            return (int)mh$.invokeExact(x, w, y);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     // ---- LR-QAT ----
     /**
      * {@snippet lang=c :
@@ -1785,30 +2337,6 @@ public class lowbit_h {
     }
 
     private static class lb_lrqat_scale_init$descriptor {
-    // ---- VPTQ: weighted k-means ----
-
-    private static final int LB_KMEANS_INIT_RANDOM = (int)0L;
-
-    public static int LB_KMEANS_INIT_RANDOM() {
-        return LB_KMEANS_INIT_RANDOM;
-    }
-
-    private static final int LB_KMEANS_INIT_PLUSPLUS = (int)1L;
-
-    public static int LB_KMEANS_INIT_PLUSPLUS() {
-        return LB_KMEANS_INIT_PLUSPLUS;
-    }
-
-    private static class lb_kmeans_assign$descriptor {
-    // ---- EfficientQAT Block-AP training ----
-    /**
-     * {@snippet lang=c :
-     * typedef struct lb_qat_block_s *lb_qat_block
-     * }
-     */
-    public static final AddressLayout lb_qat_block = lowbit_h.C_POINTER;
-
-    private static class lb_qat_block_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1822,10 +2350,6 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_scale_init$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_scale_init");
-    private static class lb_kmeans_assign {
-        public static final FunctionDescriptor DESC = lb_kmeans_assign$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_assign");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1840,16 +2364,6 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_scale_init$address() {
         return lb_lrqat_scale_init.ADDR;
-    public static FunctionDescriptor lb_kmeans_assign$descriptor() {
-        return lb_kmeans_assign$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_kmeans_assign$handle() {
-        return lb_kmeans_assign.HANDLE;
-    }
-
-    public static MemorySegment lb_kmeans_assign$address() {
-        return lb_kmeans_assign.ADDR;
     }
 
     /**
@@ -1864,23 +2378,12 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_scale_init", weight, options, scales, zeros);
             }
             return (int)mh$.invokeExact(weight, options, scales, zeros);
-     * int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist)
-     * }
-     */
-    public static int lb_kmeans_assign(MemorySegment points, MemorySegment centroids, MemorySegment labels, MemorySegment min_dist) {
-        var mh$ = lb_kmeans_assign.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_kmeans_assign", points, centroids, labels, min_dist);
-            }
-            return (int)mh$.invokeExact(points, centroids, labels, min_dist);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_lrqat_downcast$descriptor {
-    private static class lb_kmeans_fit$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -1997,10 +2500,6 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_lrqat_linear$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_linear");
-    private static class lb_kmeans_fit {
-        public static final FunctionDescriptor DESC = lb_kmeans_fit$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_fit");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -2015,16 +2514,6 @@ public class lowbit_h {
 
     public static MemorySegment lb_lrqat_linear$address() {
         return lb_lrqat_linear.ADDR;
-    public static FunctionDescriptor lb_kmeans_fit$descriptor() {
-        return lb_kmeans_fit$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_kmeans_fit$handle() {
-        return lb_kmeans_fit.HANDLE;
-    }
-
-    public static MemorySegment lb_kmeans_fit$address() {
-        return lb_kmeans_fit.ADDR;
     }
 
     /**
@@ -2039,6 +2528,717 @@ public class lowbit_h {
                 traceDowncall("lb_lrqat_linear", x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
             }
             return (int)mh$.invokeExact(x, phi0, a, b, scales, zeros, options, grad_y, y, grad_x, grad_a, grad_b, grad_scales);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_create {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_create$descriptor() {
+        return lb_lrqat_model_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_create$handle() {
+        return lb_lrqat_model_create.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_create$address() {
+        return lb_lrqat_model_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_create(const lb_llama_config *config, const lb_lrqat_options *options, int64_t num_layers, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, int32_t device_type, int32_t device_index, lb_lrqat_model *out)
+     * }
+     */
+    public static int lb_lrqat_model_create(MemorySegment config, MemorySegment options, long num_layers, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_lrqat_model_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_create", config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_free {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_free$descriptor() {
+        return lb_lrqat_model_free$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_free$handle() {
+        return lb_lrqat_model_free.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_free$address() {
+        return lb_lrqat_model_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_lrqat_model_free(lb_lrqat_model model)
+     * }
+     */
+    public static void lb_lrqat_model_free(MemorySegment model) {
+        var mh$ = lb_lrqat_model_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_free", model);
+            }
+            mh$.invokeExact(model);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_add_layer$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_add_layer {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_add_layer$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_add_layer");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_add_layer$descriptor() {
+        return lb_lrqat_model_add_layer$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_add_layer$handle() {
+        return lb_lrqat_model_add_layer.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_add_layer$address() {
+        return lb_lrqat_model_add_layer.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights *weights, double *sq_error, double *sq_reference)
+     * }
+     */
+    public static int lb_lrqat_model_add_layer(MemorySegment model, MemorySegment weights, MemorySegment sq_error, MemorySegment sq_reference) {
+        var mh$ = lb_lrqat_model_add_layer.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_add_layer", model, weights, sq_error, sq_reference);
+            }
+            return (int)mh$.invokeExact(model, weights, sq_error, sq_reference);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_train_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_train_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_train_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_train_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_train_step$descriptor() {
+        return lb_lrqat_model_train_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_train_step$handle() {
+        return lb_lrqat_model_train_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_train_step$address() {
+        return lb_lrqat_model_train_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip, double *loss, double *grad_norm)
+     * }
+     */
+    public static int lb_lrqat_model_train_step(MemorySegment model, MemorySegment ids, double lr_ab, double lr_s, double clip, MemorySegment loss, MemorySegment grad_norm) {
+        var mh$ = lb_lrqat_model_train_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_train_step", model, ids, lr_ab, lr_s, clip, loss, grad_norm);
+            }
+            return (int)mh$.invokeExact(model, ids, lr_ab, lr_s, clip, loss, grad_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_nll$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_nll {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_nll$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_nll");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_nll$descriptor() {
+        return lb_lrqat_model_nll$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_nll$handle() {
+        return lb_lrqat_model_nll.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_nll$address() {
+        return lb_lrqat_model_nll.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_nll(lb_lrqat_model model, lb_tensor ids, lb_tensor *nll)
+     * }
+     */
+    public static int lb_lrqat_model_nll(MemorySegment model, MemorySegment ids, MemorySegment nll) {
+        var mh$ = lb_lrqat_model_nll.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_nll", model, ids, nll);
+            }
+            return (int)mh$.invokeExact(model, ids, nll);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_merge$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_merge {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_merge$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_merge");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_merge$descriptor() {
+        return lb_lrqat_model_merge$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_merge$handle() {
+        return lb_lrqat_model_merge.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_merge$address() {
+        return lb_lrqat_model_merge.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *codes, lb_tensor *scales, lb_tensor *zeros)
+     * }
+     */
+    public static int lb_lrqat_model_merge(MemorySegment model, long layer, int projection, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
+        var mh$ = lb_lrqat_model_merge.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_merge", model, layer, projection, codes, scales, zeros);
+            }
+            return (int)mh$.invokeExact(model, layer, projection, codes, scales, zeros);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_dequantized$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_dequantized {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_dequantized$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_dequantized");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_dequantized$descriptor() {
+        return lb_lrqat_model_dequantized$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_dequantized$handle() {
+        return lb_lrqat_model_dequantized.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_dequantized$address() {
+        return lb_lrqat_model_dequantized.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_dequantized(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *weight)
+     * }
+     */
+    public static int lb_lrqat_model_dequantized(MemorySegment model, long layer, int projection, MemorySegment weight) {
+        var mh$ = lb_lrqat_model_dequantized.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_dequantized", model, layer, projection, weight);
+            }
+            return (int)mh$.invokeExact(model, layer, projection, weight);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_count$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_state_count {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_count$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_count");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_count$descriptor() {
+        return lb_lrqat_model_state_count$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_count$handle() {
+        return lb_lrqat_model_state_count.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_count$address() {
+        return lb_lrqat_model_state_count.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_count(lb_lrqat_model model, int64_t *count)
+     * }
+     */
+    public static int lb_lrqat_model_state_count(MemorySegment model, MemorySegment count) {
+        var mh$ = lb_lrqat_model_state_count.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_count", model, count);
+            }
+            return (int)mh$.invokeExact(model, count);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_name$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG
+        );
+    }
+
+    private static class lb_lrqat_model_state_name {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_name$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_name");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_name$descriptor() {
+        return lb_lrqat_model_state_name$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_name$handle() {
+        return lb_lrqat_model_state_name.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_name$address() {
+        return lb_lrqat_model_state_name.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_name(lb_lrqat_model model, int64_t index, char *buf, int64_t capacity)
+     * }
+     */
+    public static int lb_lrqat_model_state_name(MemorySegment model, long index, MemorySegment buf, long capacity) {
+        var mh$ = lb_lrqat_model_state_name.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_name", model, index, buf, capacity);
+            }
+            return (int)mh$.invokeExact(model, index, buf, capacity);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_get$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_state_get {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_get$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_get");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_get$descriptor() {
+        return lb_lrqat_model_state_get$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_get$handle() {
+        return lb_lrqat_model_state_get.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_get$address() {
+        return lb_lrqat_model_state_get.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out)
+     * }
+     */
+    public static int lb_lrqat_model_state_get(MemorySegment model, long index, MemorySegment out) {
+        var mh$ = lb_lrqat_model_state_get.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_get", model, index, out);
+            }
+            return (int)mh$.invokeExact(model, index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_state_set$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_state_set {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_state_set$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_set");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_state_set$descriptor() {
+        return lb_lrqat_model_state_set$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_state_set$handle() {
+        return lb_lrqat_model_state_set.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_state_set$address() {
+        return lb_lrqat_model_state_set.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value)
+     * }
+     */
+    public static int lb_lrqat_model_state_set(MemorySegment model, long index, MemorySegment value) {
+        var mh$ = lb_lrqat_model_state_set.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_state_set", model, index, value);
+            }
+            return (int)mh$.invokeExact(model, index, value);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_model_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_step$descriptor() {
+        return lb_lrqat_model_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_step$handle() {
+        return lb_lrqat_model_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_step$address() {
+        return lb_lrqat_model_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step)
+     * }
+     */
+    public static int lb_lrqat_model_step(MemorySegment model, MemorySegment step) {
+        var mh$ = lb_lrqat_model_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_step", model, step);
+            }
+            return (int)mh$.invokeExact(model, step);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_set_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG
+        );
+    }
+
+    private static class lb_lrqat_model_set_step {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_set_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_set_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_set_step$descriptor() {
+        return lb_lrqat_model_set_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_set_step$handle() {
+        return lb_lrqat_model_set_step.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_set_step$address() {
+        return lb_lrqat_model_set_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step)
+     * }
+     */
+    public static int lb_lrqat_model_set_step(MemorySegment model, long step) {
+        var mh$ = lb_lrqat_model_set_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_set_step", model, step);
+            }
+            return (int)mh$.invokeExact(model, step);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    // ---- VPTQ: weighted k-means ----
+
+    private static final int LB_KMEANS_INIT_RANDOM = (int)0L;
+
+    public static int LB_KMEANS_INIT_RANDOM() {
+        return LB_KMEANS_INIT_RANDOM;
+    }
+
+    private static final int LB_KMEANS_INIT_PLUSPLUS = (int)1L;
+
+    public static int LB_KMEANS_INIT_PLUSPLUS() {
+        return LB_KMEANS_INIT_PLUSPLUS;
+    }
+
+    private static class lb_kmeans_assign$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_kmeans_assign {
+        public static final FunctionDescriptor DESC = lb_kmeans_assign$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_assign");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_kmeans_assign$descriptor() {
+        return lb_kmeans_assign$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_assign$handle() {
+        return lb_kmeans_assign.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_assign$address() {
+        return lb_kmeans_assign.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_kmeans_assign(lb_tensor points, lb_tensor centroids, lb_tensor *labels, lb_tensor *min_dist)
+     * }
+     */
+    public static int lb_kmeans_assign(MemorySegment points, MemorySegment centroids, MemorySegment labels, MemorySegment min_dist) {
+        var mh$ = lb_kmeans_assign.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_kmeans_assign", points, centroids, labels, min_dist);
+            }
+            return (int)mh$.invokeExact(points, centroids, labels, min_dist);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_kmeans_fit$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_kmeans_fit {
+        public static final FunctionDescriptor DESC = lb_kmeans_fit$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_kmeans_fit");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_kmeans_fit$descriptor() {
+        return lb_kmeans_fit$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_kmeans_fit$handle() {
+        return lb_kmeans_fit.HANDLE;
+    }
+
+    public static MemorySegment lb_kmeans_fit$address() {
+        return lb_kmeans_fit.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
      * int lb_kmeans_fit(lb_tensor points, lb_tensor weights, lb_tensor init_centroids, const lb_kmeans_options *options, lb_tensor *centroids, lb_tensor *labels, double *objective, int32_t *iterations, int64_t *empty_splits)
      * }
      */
@@ -2054,7 +3254,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_lrqat_model_create$descriptor {
     // ---- VPTQ: one linear layer ----
 
     private static class lb_vptq_quantize_layer$descriptor {
@@ -2062,11 +3261,6 @@ public class lowbit_h {
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER
         );
@@ -2120,51 +3314,18 @@ public class lowbit_h {
     private static class lb_hessians_create$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
-            lowbit_h.C_INT,
             lowbit_h.C_POINTER
         );
     }
 
-    private static class lb_decoder_create {
-        public static final FunctionDescriptor DESC = lb_decoder_create$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_create");
-    private static class lb_lrqat_model_create {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_create$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_create");
     private static class lb_hessians_create {
         public static final FunctionDescriptor DESC = lb_hessians_create$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_create");
-    private static class lb_qat_block_create {
-        public static final FunctionDescriptor DESC = lb_qat_block_create$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_create");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_decoder_create$descriptor() {
-        return lb_decoder_create$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_create$handle() {
-        return lb_decoder_create.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_create$address() {
-        return lb_decoder_create.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_create$descriptor() {
-        return lb_lrqat_model_create$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_create$handle() {
-        return lb_lrqat_model_create.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_create$address() {
-        return lb_lrqat_model_create.ADDR;
     public static FunctionDescriptor lb_hessians_create$descriptor() {
         return lb_hessians_create$descriptor.DESC;
     }
@@ -2175,40 +3336,10 @@ public class lowbit_h {
 
     public static MemorySegment lb_hessians_create$address() {
         return lb_hessians_create.ADDR;
-    public static FunctionDescriptor lb_qat_block_create$descriptor() {
-        return lb_qat_block_create$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_qat_block_create$handle() {
-        return lb_qat_block_create.HANDLE;
-    }
-
-    public static MemorySegment lb_qat_block_create$address() {
-        return lb_qat_block_create.ADDR;
     }
 
     /**
      * {@snippet lang=c :
-     * int lb_decoder_create(const lb_llama_config *config, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, const lb_decoder_options *options, int32_t device_type, int32_t device_index, lb_decoder *out)
-     * }
-     */
-    public static int lb_decoder_create(MemorySegment config, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, MemorySegment options, int device_type, int device_index, MemorySegment out) {
-        var mh$ = lb_decoder_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_create", config, embed, final_norm, lm_head, options, device_type, device_index, out);
-            }
-            return (int)mh$.invokeExact(config, embed, final_norm, lm_head, options, device_type, device_index, out);
-     * int lb_lrqat_model_create(const lb_llama_config *config, const lb_lrqat_options *options, int64_t num_layers, lb_tensor embed, lb_tensor final_norm, lb_tensor lm_head, int32_t device_type, int32_t device_index, lb_lrqat_model *out)
-     * }
-     */
-    public static int lb_lrqat_model_create(MemorySegment config, MemorySegment options, long num_layers, MemorySegment embed, MemorySegment final_norm, MemorySegment lm_head, int device_type, int device_index, MemorySegment out) {
-        var mh$ = lb_lrqat_model_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_create", config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
-            }
-            return (int)mh$.invokeExact(config, options, num_layers, embed, final_norm, lm_head, device_type, device_index, out);
      * int lb_hessians_create(lb_hessians *out)
      * }
      */
@@ -2219,37 +3350,17 @@ public class lowbit_h {
                 traceDowncall("lb_hessians_create", out);
             }
             return (int)mh$.invokeExact(out);
-     * int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights, const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out)
-     * }
-     */
-    public static int lb_qat_block_create(MemorySegment config, MemorySegment weights, MemorySegment options, int device_type, int device_index, MemorySegment out) {
-        var mh$ = lb_qat_block_create.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_qat_block_create", config, weights, options, device_type, device_index, out);
-            }
-            return (int)mh$.invokeExact(config, weights, options, device_type, device_index, out);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
-    private static class lb_decoder_add_layer$descriptor {
     private static class lb_llama_block_forward_hessians$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_INT
-        );
-    }
-
-    private static class lb_decoder_add_layer {
-        public static final FunctionDescriptor DESC = lb_decoder_add_layer$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_add_layer");
             lowbit_h.C_POINTER
         );
     }
@@ -2262,16 +3373,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_decoder_add_layer$descriptor() {
-        return lb_decoder_add_layer$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_add_layer$handle() {
-        return lb_decoder_add_layer.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_add_layer$address() {
-        return lb_decoder_add_layer.ADDR;
     public static FunctionDescriptor lb_llama_block_forward_hessians$descriptor() {
         return lb_llama_block_forward_hessians$descriptor.DESC;
     }
@@ -2286,16 +3387,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_decoder_add_layer(lb_decoder decoder, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_decoder_linear *linears, int32_t count)
-     * }
-     */
-    public static int lb_decoder_add_layer(MemorySegment decoder, MemorySegment input_norm, MemorySegment post_attention_norm, MemorySegment linears, int count) {
-        var mh$ = lb_decoder_add_layer.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_add_layer", decoder, input_norm, post_attention_norm, linears, count);
-            }
-            return (int)mh$.invokeExact(decoder, input_norm, post_attention_norm, linears, count);
      * int lb_llama_block_forward_hessians(lb_block block, lb_hessians hessians, lb_tensor hidden, lb_tensor *out)
      * }
      */
@@ -2311,8 +3402,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_decoder_free$descriptor {
-    private static class lb_lrqat_model_free$descriptor {
     private static class lb_hessians_get$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -2361,52 +3450,19 @@ public class lowbit_h {
     }
 
     private static class lb_hessians_free$descriptor {
-    private static class lb_qat_block_free$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
             lowbit_h.C_POINTER
         );
     }
 
-    private static class lb_decoder_free {
-        public static final FunctionDescriptor DESC = lb_decoder_free$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_free");
-    private static class lb_lrqat_model_free {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_free$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_free");
     private static class lb_hessians_free {
         public static final FunctionDescriptor DESC = lb_hessians_free$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_hessians_free");
-    private static class lb_qat_block_free {
-        public static final FunctionDescriptor DESC = lb_qat_block_free$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_free");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_decoder_free$descriptor() {
-        return lb_decoder_free$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_free$handle() {
-        return lb_decoder_free.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_free$address() {
-        return lb_decoder_free.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_free$descriptor() {
-        return lb_lrqat_model_free$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_free$handle() {
-        return lb_lrqat_model_free.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_free$address() {
-        return lb_lrqat_model_free.ADDR;
     public static FunctionDescriptor lb_hessians_free$descriptor() {
         return lb_hessians_free$descriptor.DESC;
     }
@@ -2417,6 +3473,95 @@ public class lowbit_h {
 
     public static MemorySegment lb_hessians_free$address() {
         return lb_hessians_free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * void lb_hessians_free(lb_hessians hessians)
+     * }
+     */
+    public static void lb_hessians_free(MemorySegment hessians) {
+        var mh$ = lb_hessians_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_hessians_free", hessians);
+            }
+            mh$.invokeExact(hessians);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    // ---- EfficientQAT Block-AP training ----
+    /**
+     * {@snippet lang=c :
+     * typedef struct lb_qat_block_s *lb_qat_block
+     * }
+     */
+    public static final AddressLayout lb_qat_block = lowbit_h.C_POINTER;
+
+    private static class lb_qat_block_create$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_create {
+        public static final FunctionDescriptor DESC = lb_qat_block_create$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_qat_block_create$descriptor() {
+        return lb_qat_block_create$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_qat_block_create$handle() {
+        return lb_qat_block_create.HANDLE;
+    }
+
+    public static MemorySegment lb_qat_block_create$address() {
+        return lb_qat_block_create.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_qat_block_create(const lb_llama_config *config, const lb_llama_block_weights *weights, const lb_qat_options *options, int32_t device_type, int32_t device_index, lb_qat_block *out)
+     * }
+     */
+    public static int lb_qat_block_create(MemorySegment config, MemorySegment weights, MemorySegment options, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_qat_block_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_qat_block_create", config, weights, options, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(config, weights, options, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_qat_block_free$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_qat_block_free {
+        public static final FunctionDescriptor DESC = lb_qat_block_free$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_qat_block_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
     public static FunctionDescriptor lb_qat_block_free$descriptor() {
         return lb_qat_block_free$descriptor.DESC;
     }
@@ -2431,24 +3576,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * void lb_decoder_free(lb_decoder decoder)
-     * }
-     */
-    public static void lb_decoder_free(MemorySegment decoder) {
-        var mh$ = lb_decoder_free.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_free", decoder);
-            }
-            mh$.invokeExact(decoder);
-     * void lb_lrqat_model_free(lb_lrqat_model model)
-     * }
-     */
-    public static void lb_lrqat_model_free(MemorySegment model) {
-        var mh$ = lb_lrqat_model_free.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_free", model);
      * void lb_qat_block_free(lb_qat_block block)
      * }
      */
@@ -2952,10 +4079,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_decoder_reset$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-    private static class lb_lrqat_model_add_layer$descriptor {
     private static class lb_e2e_model_add_block$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -2968,14 +4091,6 @@ public class lowbit_h {
         );
     }
 
-    private static class lb_decoder_reset {
-        public static final FunctionDescriptor DESC = lb_decoder_reset$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_reset");
-    private static class lb_lrqat_model_add_layer {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_add_layer$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_add_layer");
     private static class lb_e2e_model_add_block {
         public static final FunctionDescriptor DESC = lb_e2e_model_add_block$descriptor.DESC;
 
@@ -2984,26 +4099,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_decoder_reset$descriptor() {
-        return lb_decoder_reset$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_reset$handle() {
-        return lb_decoder_reset.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_reset$address() {
-        return lb_decoder_reset.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_add_layer$descriptor() {
-        return lb_lrqat_model_add_layer$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_add_layer$handle() {
-        return lb_lrqat_model_add_layer.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_add_layer$address() {
-        return lb_lrqat_model_add_layer.ADDR;
     public static FunctionDescriptor lb_e2e_model_add_block$descriptor() {
         return lb_e2e_model_add_block$descriptor.DESC;
     }
@@ -3018,26 +4113,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_decoder_reset(lb_decoder decoder)
-     * }
-     */
-    public static int lb_decoder_reset(MemorySegment decoder) {
-        var mh$ = lb_decoder_reset.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_reset", decoder);
-            }
-            return (int)mh$.invokeExact(decoder);
-     * int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights *weights, double *sq_error, double *sq_reference)
-     * }
-     */
-    public static int lb_lrqat_model_add_layer(MemorySegment model, MemorySegment weights, MemorySegment sq_error, MemorySegment sq_reference) {
-        var mh$ = lb_lrqat_model_add_layer.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_add_layer", model, weights, sq_error, sq_reference);
-            }
-            return (int)mh$.invokeExact(model, weights, sq_error, sq_reference);
      * int lb_e2e_model_add_block(lb_e2e_model model, lb_tensor input_norm, lb_tensor post_attention_norm, const lb_tensor *codes, const lb_tensor *scales, const lb_tensor *zeros)
      * }
      */
@@ -3053,26 +4128,11 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_decoder_prefill$descriptor {
-    private static class lb_lrqat_model_train_step$descriptor {
     private static class lb_e2e_model_train_step$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_DOUBLE,
-            lowbit_h.C_DOUBLE,
-            lowbit_h.C_DOUBLE,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_lrqat_model_train_step {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_train_step$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_train_step");
             lowbit_h.C_DOUBLE,
             lowbit_h.C_DOUBLE
         );
@@ -3086,16 +4146,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_lrqat_model_train_step$descriptor() {
-        return lb_lrqat_model_train_step$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_train_step$handle() {
-        return lb_lrqat_model_train_step.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_train_step$address() {
-        return lb_lrqat_model_train_step.ADDR;
     public static FunctionDescriptor lb_e2e_model_train_step$descriptor() {
         return lb_e2e_model_train_step$descriptor.DESC;
     }
@@ -3110,16 +4160,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip, double *loss, double *grad_norm)
-     * }
-     */
-    public static int lb_lrqat_model_train_step(MemorySegment model, MemorySegment ids, double lr_ab, double lr_s, double clip, MemorySegment loss, MemorySegment grad_norm) {
-        var mh$ = lb_lrqat_model_train_step.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_train_step", model, ids, lr_ab, lr_s, clip, loss, grad_norm);
-            }
-            return (int)mh$.invokeExact(model, ids, lr_ab, lr_s, clip, loss, grad_norm);
      * int lb_e2e_model_train_step(lb_e2e_model model, lb_tensor ids, double lr, double max_grad_norm)
      * }
      */
@@ -3135,7 +4175,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_lrqat_model_nll$descriptor {
     private static class lb_e2e_model_take_losses$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -3192,10 +4231,6 @@ public class lowbit_h {
         );
     }
 
-    private static class lb_lrqat_model_nll {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_nll$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_nll");
     private static class lb_e2e_model_eval_loss {
         public static final FunctionDescriptor DESC = lb_e2e_model_eval_loss$descriptor.DESC;
 
@@ -3204,16 +4239,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_lrqat_model_nll$descriptor() {
-        return lb_lrqat_model_nll$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_nll$handle() {
-        return lb_lrqat_model_nll.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_nll$address() {
-        return lb_lrqat_model_nll.ADDR;
     public static FunctionDescriptor lb_e2e_model_eval_loss$descriptor() {
         return lb_e2e_model_eval_loss$descriptor.DESC;
     }
@@ -3228,16 +4253,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_lrqat_model_nll(lb_lrqat_model model, lb_tensor ids, lb_tensor *nll)
-     * }
-     */
-    public static int lb_lrqat_model_nll(MemorySegment model, MemorySegment ids, MemorySegment nll) {
-        var mh$ = lb_lrqat_model_nll.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_nll", model, ids, nll);
-            }
-            return (int)mh$.invokeExact(model, ids, nll);
      * int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss)
      * }
      */
@@ -3253,85 +4268,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_lrqat_model_merge$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_prefill {
-        public static final FunctionDescriptor DESC = lb_decoder_prefill$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill");
-    private static class lb_lrqat_model_merge {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_merge$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_merge");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_prefill$descriptor() {
-        return lb_decoder_prefill$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_prefill$handle() {
-        return lb_decoder_prefill.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_prefill$address() {
-        return lb_decoder_prefill.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_merge$descriptor() {
-        return lb_lrqat_model_merge$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_merge$handle() {
-        return lb_lrqat_model_merge.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_merge$address() {
-        return lb_lrqat_model_merge.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_prefill(lb_decoder decoder, const int64_t *ids, int64_t n, lb_tensor *logits)
-     * }
-     */
-    public static int lb_decoder_prefill(MemorySegment decoder, MemorySegment ids, long n, MemorySegment logits) {
-        var mh$ = lb_decoder_prefill.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_prefill", decoder, ids, n, logits);
-            }
-            return (int)mh$.invokeExact(decoder, ids, n, logits);
-     * int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *codes, lb_tensor *scales, lb_tensor *zeros)
-     * }
-     */
-    public static int lb_lrqat_model_merge(MemorySegment model, long layer, int projection, MemorySegment codes, MemorySegment scales, MemorySegment zeros) {
-        var mh$ = lb_lrqat_model_merge.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_merge", model, layer, projection, codes, scales, zeros);
-            }
-            return (int)mh$.invokeExact(model, layer, projection, codes, scales, zeros);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_decoder_decode$descriptor {
-    private static class lb_lrqat_model_dequantized$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
     private static class lb_e2e_model_scales$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -3342,10 +4278,6 @@ public class lowbit_h {
         );
     }
 
-    private static class lb_lrqat_model_dequantized {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_dequantized$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_dequantized");
     private static class lb_e2e_model_scales {
         public static final FunctionDescriptor DESC = lb_e2e_model_scales$descriptor.DESC;
 
@@ -3354,16 +4286,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_lrqat_model_dequantized$descriptor() {
-        return lb_lrqat_model_dequantized$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_dequantized$handle() {
-        return lb_lrqat_model_dequantized.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_dequantized$address() {
-        return lb_lrqat_model_dequantized.ADDR;
     public static FunctionDescriptor lb_e2e_model_scales$descriptor() {
         return lb_e2e_model_scales$descriptor.DESC;
     }
@@ -3378,516 +4300,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_lrqat_model_dequantized(lb_lrqat_model model, int64_t layer, int32_t projection, lb_tensor *weight)
-     * }
-     */
-    public static int lb_lrqat_model_dequantized(MemorySegment model, long layer, int projection, MemorySegment weight) {
-        var mh$ = lb_lrqat_model_dequantized.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_dequantized", model, layer, projection, weight);
-            }
-            return (int)mh$.invokeExact(model, layer, projection, weight);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_lrqat_model_state_count$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_lrqat_model_state_count {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_state_count$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_count");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_lrqat_model_state_count$descriptor() {
-        return lb_lrqat_model_state_count$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_state_count$handle() {
-        return lb_lrqat_model_state_count.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_state_count$address() {
-        return lb_lrqat_model_state_count.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_lrqat_model_state_count(lb_lrqat_model model, int64_t *count)
-     * }
-     */
-    public static int lb_lrqat_model_state_count(MemorySegment model, MemorySegment count) {
-        var mh$ = lb_lrqat_model_state_count.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_state_count", model, count);
-            }
-            return (int)mh$.invokeExact(model, count);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_lrqat_model_state_name$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG
-        );
-    }
-
-    private static class lb_lrqat_model_state_name {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_state_name$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_name");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_lrqat_model_state_name$descriptor() {
-        return lb_lrqat_model_state_name$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_state_name$handle() {
-        return lb_lrqat_model_state_name.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_state_name$address() {
-        return lb_lrqat_model_state_name.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_lrqat_model_state_name(lb_lrqat_model model, int64_t index, char *buf, int64_t capacity)
-     * }
-     */
-    public static int lb_lrqat_model_state_name(MemorySegment model, long index, MemorySegment buf, long capacity) {
-        var mh$ = lb_lrqat_model_state_name.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_state_name", model, index, buf, capacity);
-            }
-            return (int)mh$.invokeExact(model, index, buf, capacity);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_lrqat_model_state_get$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_decode {
-        public static final FunctionDescriptor DESC = lb_decoder_decode$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode");
-    private static class lb_lrqat_model_state_get {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_state_get$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_get");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_decode$descriptor() {
-        return lb_decoder_decode$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_decode$handle() {
-        return lb_decoder_decode.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_decode$address() {
-        return lb_decoder_decode.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_state_get$descriptor() {
-        return lb_lrqat_model_state_get$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_state_get$handle() {
-        return lb_lrqat_model_state_get.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_state_get$address() {
-        return lb_lrqat_model_state_get.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_decode(lb_decoder decoder, int64_t token, lb_tensor *logits)
-     * }
-     */
-    public static int lb_decoder_decode(MemorySegment decoder, long token, MemorySegment logits) {
-        var mh$ = lb_decoder_decode.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_decode", decoder, token, logits);
-            }
-            return (int)mh$.invokeExact(decoder, token, logits);
-     * int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out)
-     * }
-     */
-    public static int lb_lrqat_model_state_get(MemorySegment model, long index, MemorySegment out) {
-        var mh$ = lb_lrqat_model_state_get.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_state_get", model, index, out);
-            }
-            return (int)mh$.invokeExact(model, index, out);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_decoder_set_sampling$descriptor {
-    private static class lb_vq_dequantize$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_set_sampling {
-        public static final FunctionDescriptor DESC = lb_decoder_set_sampling$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_set_sampling");
-    private static class lb_vq_dequantize {
-        public static final FunctionDescriptor DESC = lb_vq_dequantize$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_dequantize");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_set_sampling$descriptor() {
-        return lb_decoder_set_sampling$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_set_sampling$handle() {
-        return lb_decoder_set_sampling.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_set_sampling$address() {
-        return lb_decoder_set_sampling.ADDR;
-    public static FunctionDescriptor lb_vq_dequantize$descriptor() {
-        return lb_vq_dequantize$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_vq_dequantize$handle() {
-        return lb_vq_dequantize.HANDLE;
-    }
-
-    public static MemorySegment lb_vq_dequantize$address() {
-        return lb_vq_dequantize.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *options)
-     * }
-     */
-    public static int lb_decoder_set_sampling(MemorySegment decoder, MemorySegment options) {
-        var mh$ = lb_decoder_set_sampling.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_set_sampling", decoder, options);
-            }
-            return (int)mh$.invokeExact(decoder, options);
-     * int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight)
-     * }
-     */
-    public static int lb_vq_dequantize(MemorySegment w, MemorySegment weight) {
-        var mh$ = lb_vq_dequantize.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_vq_dequantize", w, weight);
-            }
-            return (int)mh$.invokeExact(w, weight);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_decoder_prefill_next$descriptor {
-    private static class lb_vq_linear$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_prefill_next {
-        public static final FunctionDescriptor DESC = lb_decoder_prefill_next$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_prefill_next");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_prefill_next$descriptor() {
-        return lb_decoder_prefill_next$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_prefill_next$handle() {
-        return lb_decoder_prefill_next.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_prefill_next$address() {
-        return lb_decoder_prefill_next.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token)
-     * }
-     */
-    public static int lb_decoder_prefill_next(MemorySegment decoder, MemorySegment ids, long n, MemorySegment next_token) {
-        var mh$ = lb_decoder_prefill_next.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_prefill_next", decoder, ids, n, next_token);
-            }
-            return (int)mh$.invokeExact(decoder, ids, n, next_token);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_decoder_decode_next$descriptor {
-    private static class lb_lrqat_model_state_set$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_decode_next {
-        public static final FunctionDescriptor DESC = lb_decoder_decode_next$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_decode_next");
-    private static class lb_lrqat_model_state_set {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_state_set$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_state_set");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_decode_next$descriptor() {
-        return lb_decoder_decode_next$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_decode_next$handle() {
-        return lb_decoder_decode_next.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_decode_next$address() {
-        return lb_decoder_decode_next.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_state_set$descriptor() {
-        return lb_lrqat_model_state_set$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_state_set$handle() {
-        return lb_lrqat_model_state_set.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_state_set$address() {
-        return lb_lrqat_model_state_set.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token)
-     * }
-     */
-    public static int lb_decoder_decode_next(MemorySegment decoder, long token, MemorySegment next_token) {
-        var mh$ = lb_decoder_decode_next.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_decode_next", decoder, token, next_token);
-            }
-            return (int)mh$.invokeExact(decoder, token, next_token);
-     * int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value)
-     * }
-     */
-    public static int lb_lrqat_model_state_set(MemorySegment model, long index, MemorySegment value) {
-        var mh$ = lb_lrqat_model_state_set.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_state_set", model, index, value);
-            }
-            return (int)mh$.invokeExact(model, index, value);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_decoder_get_stats$descriptor {
-    private static class lb_lrqat_model_step$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_POINTER
-        );
-    }
-
-    private static class lb_decoder_get_stats {
-        public static final FunctionDescriptor DESC = lb_decoder_get_stats$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_decoder_get_stats");
-    private static class lb_vq_linear {
-        public static final FunctionDescriptor DESC = lb_vq_linear$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_linear");
-    private static class lb_lrqat_model_step {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_step$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_step");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_decoder_get_stats$descriptor() {
-        return lb_decoder_get_stats$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_decoder_get_stats$handle() {
-        return lb_decoder_get_stats.HANDLE;
-    }
-
-    public static MemorySegment lb_decoder_get_stats$address() {
-        return lb_decoder_get_stats.ADDR;
-    public static FunctionDescriptor lb_vq_linear$descriptor() {
-        return lb_vq_linear$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_vq_linear$handle() {
-        return lb_vq_linear.HANDLE;
-    }
-
-    public static MemorySegment lb_vq_linear$address() {
-        return lb_vq_linear.ADDR;
-    public static FunctionDescriptor lb_lrqat_model_step$descriptor() {
-        return lb_lrqat_model_step$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_step$handle() {
-        return lb_lrqat_model_step.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_step$address() {
-        return lb_lrqat_model_step.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats)
-     * }
-     */
-    public static int lb_decoder_get_stats(MemorySegment decoder, MemorySegment stats) {
-        var mh$ = lb_decoder_get_stats.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_decoder_get_stats", decoder, stats);
-            }
-            return (int)mh$.invokeExact(decoder, stats);
-     * int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y)
-     * }
-     */
-    public static int lb_vq_linear(MemorySegment x, MemorySegment w, MemorySegment y) {
-        var mh$ = lb_vq_linear.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_vq_linear", x, w, y);
-            }
-            return (int)mh$.invokeExact(x, w, y);
-     * int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step)
-     * }
-     */
-    public static int lb_lrqat_model_step(MemorySegment model, MemorySegment step) {
-        var mh$ = lb_lrqat_model_step.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_step", model, step);
-            }
-            return (int)mh$.invokeExact(model, step);
-        } catch (Throwable ex$) {
-           throw new AssertionError("should not reach here", ex$);
-        }
-    }
-
-    private static class lb_lrqat_model_set_step$descriptor {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
-            lowbit_h.C_INT,
-            lowbit_h.C_POINTER,
-            lowbit_h.C_LONG
-        );
-    }
-
-    private static class lb_lrqat_model_set_step {
-        public static final FunctionDescriptor DESC = lb_lrqat_model_set_step$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_set_step");
-
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
-    }
-
-    public static FunctionDescriptor lb_lrqat_model_set_step$descriptor() {
-        return lb_lrqat_model_set_step$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_lrqat_model_set_step$handle() {
-        return lb_lrqat_model_set_step.HANDLE;
-    }
-
-    public static MemorySegment lb_lrqat_model_set_step$address() {
-        return lb_lrqat_model_set_step.ADDR;
-    }
-
-    /**
-     * {@snippet lang=c :
-     * int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step)
-     * }
-     */
-    public static int lb_lrqat_model_set_step(MemorySegment model, long step) {
-        var mh$ = lb_lrqat_model_set_step.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_lrqat_model_set_step", model, step);
-            }
-            return (int)mh$.invokeExact(model, step);
-     * void lb_hessians_free(lb_hessians hessians)
-     * }
-     */
-    public static void lb_hessians_free(MemorySegment hessians) {
-        var mh$ = lb_hessians_free.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_hessians_free", hessians);
-            }
-            mh$.invokeExact(hessians);
      * int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales)
      * }
      */
