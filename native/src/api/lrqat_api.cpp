@@ -1,4 +1,5 @@
 // extern "C": LR-QAT (lb_lrqat_*).
+#include <c10/core/GradMode.h>
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
 
@@ -103,7 +104,7 @@ int lb_lrqat_linear(lb_tensor x, lb_tensor phi0, lb_tensor a, lb_tensor b, lb_te
     if (xv.dim() != 2 || av.dim() != 2 || bv.dim() != 2 || av.size(1) != bv.size(0) || bv.size(1) != xv.size(1)) {
       lb::throw_invalid("shapes must be x [m, in], a [out, r], b [r, in]");
     }
-    at::AutoGradMode grad_mode(true);
+    c10::AutoGradMode grad_mode(true);
     const at::Tensor xg = xv.detach().clone().requires_grad_(true);
     const at::Tensor ag = av.detach().clone().requires_grad_(true);
     const at::Tensor bg = bv.detach().clone().requires_grad_(true);
@@ -193,7 +194,7 @@ int lb_lrqat_model_merge(lb_lrqat_model model, int64_t layer, int32_t projection
     auto& m = model_of(model);
     if (m.options().full_qat) lb::throw_unsupported("merge of the full-QAT baseline model");
     const auto& l = m.linear(layer, projection);
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     auto c = lb::make_handle(lb::lrqat::merged_codes(l.phi0, l.a, l.b, m.options().spec));
     auto s = lb::make_handle(l.scales.detach().to(at::kHalf).to(at::kFloat));
     auto z = lb::make_handle(l.zeros.clone());
@@ -251,7 +252,7 @@ int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor valu
     at::Tensor* t = state_at(model, index);
     const at::Tensor& v = lb::unwrap(value, "value");
     if (v.sizes() != t->sizes()) lb::throw_invalid("value has the wrong shape for state " + std::to_string(index));
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     t->copy_(v);
   });
 }

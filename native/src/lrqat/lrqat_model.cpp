@@ -1,3 +1,4 @@
+#include <c10/core/GradMode.h>
 #include "src/lrqat/lrqat_model.h"
 
 #include <ATen/ATen.h>
@@ -73,7 +74,7 @@ std::pair<double, double> Model::add_layer(const lb_llama_block_weights& w) {
   layer.input_norm = layer.input_norm.to(device_, dt, false, true);
   layer.post_norm = layer.post_norm.to(device_, dt, false, true);
   double sq_err = 0.0, sq_ref = 0.0;
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   for (int p = 0; p < 7; ++p) {
     const std::string name = std::string("weights->") + kProjectionNames[p];
     const at::Tensor weight = required(handles[p], kProjectionNames[p]);
@@ -174,7 +175,7 @@ const QuantLinear& Model::linear(int64_t layer, int64_t projection) const {
 
 at::Tensor Model::dequantized(int64_t layer, int64_t projection) const {
   const QuantLinear& l = linear(layer, projection);
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   if (options_.full_qat) return weight_of(l).to(at::kFloat);
   return dequantized_weight(l.phi0, l.a, l.b, l.scales, l.zeros, options_.spec);
 }
@@ -232,7 +233,7 @@ void Model::require_complete() const {
 at::Tensor Model::nll(const at::Tensor& ids_in) {
   require_complete();
   const at::Tensor ids = checked_ids(ids_in);
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   at::Tensor h = at::embedding(embed_, ids);
   for (const Layer& layer : layers_) h = block_forward(layer, h);
   return hidden_to_nll(h, ids);
@@ -242,12 +243,12 @@ StepResult Model::train_step(const at::Tensor& ids_in, double lr_ab, double lr_s
   require_complete();
   if (!(lr_ab >= 0.0) || !(lr_s >= 0.0)) throw_invalid("learning rates must be >= 0");
   const at::Tensor ids = checked_ids(ids_in);
-  at::AutoGradMode grad_mode(true);
+  c10::AutoGradMode grad_mode(true);
   std::vector<at::Tensor> inputs;
   inputs.reserve(layers_.size());
   at::Tensor h;
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     h = at::embedding(embed_, ids);
     for (const Layer& layer : layers_) {
       inputs.push_back(h);
@@ -267,7 +268,7 @@ StepResult Model::train_step(const at::Tensor& ids_in, double lr_ab, double lr_s
     grad = x.grad();
   }
 
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   ++step_;
   std::vector<at::Tensor*> params;
   std::vector<bool> is_scale;
