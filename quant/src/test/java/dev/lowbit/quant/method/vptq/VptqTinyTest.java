@@ -143,7 +143,7 @@ class VptqTinyTest {
 
     @Test
     void wholeModelRoundTripsThroughTheVptqLayout(@TempDir Path dir) throws Exception {
-        VptqConfig config = new VptqConfig(4, 16, 4, 2.0, 16, 2, true, true, 8, 1e-5, 7);
+        VptqConfig config = new VptqConfig(4, 16, 4, 2.0, 16, 2, true, true, 4, 1e-5, 7);
         Path a = dir.resolve("a");
         Device device = TestDevice.get();
         try (Engine engine = new Engine()) {
