@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-efficientqat", description = "Skip EfficientQAT (RTN at all settings, 131072 evaluation tokens).")
     boolean noEfficientQat;
 
-    @Option(names = "--eqat-samples", defaultValue = "64", description = "Block-AP calibration windows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eqat-samples", defaultValue = "48", description = "Block-AP calibration windows (default: ${DEFAULT-VALUE}).")
     int eqatSamples;
 
     @Option(names = "--eqat-seq", defaultValue = "128", description = "Block-AP window length (default: ${DEFAULT-VALUE}).")
@@ -130,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
                 bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl),
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r.totalSeconds()));
         // E2E-QP on top of the same Block-AP blocks (resumed from the saved per-block state: no retraining).
-        var e2e = new dev.lowbit.quant.method.efficientqat.E2eQpConfig(eqatSamples, eqatSeq, 1, 4, 2e-5, 0.03, 0.3);
+        var e2e = new dev.lowbit.quant.method.efficientqat.E2eQpConfig(eqatSamples, eqatSeq, 1, 4, 1e-4, 0.03, 0.3);
         Path q2 = work.resolve("efficientqat-w2g64-e2e");
         copyTree(q.resolve("blockap"), q2.resolve("blockap"));
         var r2 = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q2, common.device(), engine,

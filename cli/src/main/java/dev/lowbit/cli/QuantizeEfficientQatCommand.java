@@ -66,6 +66,10 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
     @Option(names = "--dtype", description = "Compute dtype f32|bf16|f16 (default: bf16 on CUDA, f32 on the CPU).")
     String dtype;
 
+    @Option(names = "--spill-dir", paramLabel = "DIR", description = "Keep the activation caches in memory-mapped files here "
+            + "(for caches larger than RAM) instead of in memory.")
+    Path spillDir;
+
     @Option(names = "--resume", description = "Continue a stopped run in --out at the first block not saved.")
     boolean resume;
 
@@ -117,7 +121,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                 e2e = new E2eQpConfig(n2, config.seq(), e2eEpochs, e2eBatch != null ? e2eBatch : Math.min(d2.batch(), n2),
                         e2eLr != null ? e2eLr : d2.lr(), d2.warmupFraction(), d2.maxGradNorm());
             }
-            BlockApQuantizer.Result r = new BlockApQuantizer(config).quantize(model, calib, out, device, engine, resume,
+            BlockApQuantizer.Result r = new BlockApQuantizer(config, spillDir).quantize(model, calib, out, device, engine, resume,
                     stopAfter, e2e, new ConsoleProgress(System.err));
             Table t = new Table("block", "loss first", "loss last", "val mse (per epoch)", "seconds");
             for (BlockApQuantizer.BlockSummary b : r.blocks()) {

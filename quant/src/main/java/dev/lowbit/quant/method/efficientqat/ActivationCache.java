@@ -7,7 +7,10 @@ import dev.lowbit.quant.tensor.TensorOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** Hidden states [rows, seq, hidden] in BF16 host memory, readable by native code in place. */
+/**
+ * Hidden states [rows, seq, hidden] in BF16 host memory, readable by native code in place; with a spill
+ * folder, a memory-mapped temporary file there instead (deleted on close), so the OS pages it to disk.
+ */
 final class ActivationCache implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final long rows;
@@ -16,11 +19,29 @@ final class ActivationCache implements AutoCloseable {
     private final MemorySegment data;
     private final Tensor whole;
 
-    ActivationCache(long rows, long seq, long hidden) {
+    private final java.nio.file.Path file;
+
+    ActivationCache(long rows, long seq, long hidden, java.nio.file.Path spillDir) {
         this.rows = rows;
         this.seq = seq;
         this.hidden = hidden;
-        this.data = arena.allocate(Math.multiplyExact(rows * seq * hidden, (long) DType.BF16.byteSize()), 64);
+        long bytes = Math.multiplyExact(rows * seq * hidden, (long) DType.BF16.byteSize());
+        if (spillDir == null) {
+            this.file = null;
+            this.data = arena.allocate(bytes, 64);
+        } else {
+            try {
+                java.nio.file.Files.createDirectories(spillDir);
+                this.file = java.nio.file.Files.createTempFile(spillDir, "lowbit-cache-", ".bf16");
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    this.data = channel.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
+                }
+            } catch (java.io.IOException e) {
+                arena.close();
+                throw new java.io.UncheckedIOException("cannot create the activation cache file in " + spillDir, e);
+            }
+        }
         this.whole = TensorOps.wrapHost(data, DType.BF16, new long[] {rows, seq, hidden});
     }
 
@@ -62,5 +83,12 @@ final class ActivationCache implements AutoCloseable {
     public void close() {
         whole.close();
         if (arena.scope().isAlive()) arena.close();
+        if (file != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // a temporary file left behind is not worth failing the run for
+            }
+        }
     }
 }

@@ -60,9 +60,16 @@ public final class BlockApQuantizer {
     private static final int LOSS_CHUNK = 64;
 
     private final EfficientQatConfig config;
+    private final Path spillDir;
 
     public BlockApQuantizer(EfficientQatConfig config) {
+        this(config, null);
+    }
+
+    /** spillDir: keep the activation caches in memory-mapped files there (null: in memory). */
+    public BlockApQuantizer(EfficientQatConfig config, Path spillDir) {
         this.config = config;
+        this.spillDir = spillDir;
     }
 
     /**
@@ -125,9 +132,9 @@ public final class BlockApQuantizer {
         long rows = windows.rows(), seq = windows.seq(), hidden = mc.hiddenSize();
         int chunk = Math.max(1, (int) Math.min(rows, (1L << 16) / seq));  // rows per inference pass
         BlockWeightSource source = BlockWeightSource.of(mc, checkpoint);
-        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden);
-             ActivationCache qIn = new ActivationCache(rows, seq, hidden);
-             ActivationCache target = new ActivationCache(rows, seq, hidden)) {
+        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden, spillDir);
+             ActivationCache qIn = new ActivationCache(rows, seq, hidden, spillDir);
+             ActivationCache target = new ActivationCache(rows, seq, hidden, spillDir)) {
             embed(checkpoint, windows, fpIn, chunk);
             qIn.copyFrom(fpIn);
             ActivationCache fp = fpIn, y = target;

@@ -99,14 +99,19 @@ class EfficientQatTest {
             BlockApQuantizer q = new BlockApQuantizer(config);
             Path model = TestFixtures.tiny(), calib = calib(dir);
             assertFalse(q.quantize(model, calib, full, DEVICE, engine, false, -1, ProgressListener.NONE).stopped());
-            q.quantize(model, calib, again, DEVICE, engine, false, -1, ProgressListener.NONE);
+            // the same run with the caches spilled to disk
+            new BlockApQuantizer(config, dir.resolve("spill")).quantize(model, calib, again, DEVICE, engine, false, -1,
+                    ProgressListener.NONE);
             assertTrue(q.quantize(model, calib, resumed, DEVICE, engine, false, 2, ProgressListener.NONE).stopped());
             assertFalse(Files.exists(resumed.resolve("model.safetensors")));
             BlockApQuantizer.Result r = q.quantize(model, calib, resumed, DEVICE, engine, true, -1, ProgressListener.NONE);
             assertTrue(r.blocks().get(0).resumed() && r.blocks().get(1).resumed() && !r.blocks().get(2).resumed());
         }
         byte[] a = Files.readAllBytes(full.resolve("model.safetensors"));
-        assertArrayEquals(a, Files.readAllBytes(again.resolve("model.safetensors")), "same seed, same result");
+        assertArrayEquals(a, Files.readAllBytes(again.resolve("model.safetensors")), "same seed (spilled caches), same result");
+        try (var left = Files.list(dir.resolve("spill"))) {
+            assertEquals(0, left.count(), "spill files are deleted");
+        }
         assertArrayEquals(a, Files.readAllBytes(resumed.resolve("model.safetensors")), "resume == uninterrupted");
         assertTrue(Files.readString(full.resolve("quantize_config.json")).contains("\"bits\""));
     }
