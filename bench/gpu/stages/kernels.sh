@@ -23,7 +23,7 @@ stage_kernels() {
   python3 bench/gpu/kernels_table.py "$RESULTS/kernels-lowbit.txt" "$RESULTS/kernels-torch.txt" | tee "$RESULTS/kernels-table.txt"
 
   step "kernels: JMH through the bindings on cuda (brief)"
-  local left=$(( 340 - (SECONDS - t0) ))
+  local left=$(( ${KERNELS_BUDGET_S:-340} - (SECONDS - t0) ))
   if (( left < 60 )); then
     echo "JMH skipped: ${left}s left of the stage budget"
   else

@@ -17,9 +17,9 @@ stage_lrqat() {
   # setting | options | target | max steps | lr-ab | lr-s | training time limit (s): the first steps' speed
   # decides how many of the max steps fit, and the warmup/decay schedule is planned for those
   local runs=(
-    "w4sym|--bits 4 --group 0|35.0|4000|1e-3|1e-5|50"
-    "w3sym|--bits 3 --group 0|37.0|4000|1e-3|1e-5|50"
-    "w2g128asym|--bits 2 --group 128 --asym|45|4000|1e-3|1e-5|55"
+    "w4sym|--bits 4 --group 0|35.0|4000|1e-3|1e-5|40"
+    "w3sym|--bits 3 --group 0|37.0|4000|1e-3|1e-5|40"
+    "w2g128asym|--bits 2 --group 128 --asym|45|4000|1e-3|1e-5|45"
   )
   local r name opts target steps lrab lrs limit init final t0 t1 summary
   for r in "${runs[@]}"; do
