@@ -610,6 +610,19 @@ int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss);
 /* The trained scales of one linear: a new f32 tensor [out, groups] on the CPU. */
 int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales);
 
+/* ---- EfficientQAT E2E-QP: knowledge distillation from the full-precision model ----
+ * Teacher side: log_softmax of logits (float [..., vocab], f32 math), then its top k: *ids a new i32 tensor
+ * [..., k] and *logprobs a new f32 tensor [..., k], in descending order, on the logits' device. */
+int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor *ids, lb_tensor *logprobs);
+/* As lb_e2e_model_train_step with the distillation loss: per position t (predicting token t + 1) the soft
+ * cross-entropy -sum_k p_t(k) log p_student(teacher_ids[.., t, k]) with the teacher probabilities renormalised
+ * over its top k (softmax of teacher_logprobs), mean over positions; loss = (1 - hard_weight) * that
+ * + hard_weight * next-token cross-entropy (hard_weight in [0, 1]). ids [rows, seq]; teacher_ids integer and
+ * teacher_logprobs float (f32/bf16/f16), both [rows, seq - 1, k] (as lb_logits_topk gives them for the fp
+ * model's logits of positions 0..seq-2). The loss is queued like lb_e2e_model_train_step's. */
+int lb_e2e_model_train_step_kd(lb_e2e_model model, lb_tensor ids, lb_tensor teacher_ids, lb_tensor teacher_logprobs,
+                               double hard_weight, double lr, double max_grad_norm);
+
 #ifdef __cplusplus
 }
 #endif

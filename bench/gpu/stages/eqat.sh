@@ -5,10 +5,13 @@
 #       ppl = `lowbit eval` of the exported GPTQ checkpoint on fixtures/valid.txt (fixture protocol, f32).
 #   RESULT qat_step fused|plain ms/step peak_alloc_GB   - one Block-AP step on a Llama-2-7B-shaped block (random
 #       weights, batch 2 x 2048, w2g64, bf16): lowbit's fused kernels vs the same step from plain libtorch ops.
-#   EQAT e2e <setting> e2e_s <s> ppl <p>   - E2E-QP on top of that Block-AP result (its saved blocks, --resume: no
-#       retraining): 1024 windows x 512 tokens (seed+1), batch 4, 1 epoch, lr 2e-5 (w2) / 1e-5, 3% warmup, clip 0.3.
+#   EQAT e2e <setting> <s> ppl <p>   - E2E-QP on top of that Block-AP result (its saved blocks, --resume: no
+#       retraining): 1024 windows x 512 tokens (seed+1), batch 4, 1 epoch, lr 2e-5 (w2) / 1e-5, 3% warmup, clip 0.3,
+#       loss = the default kd (distillation from the fp model's top-32 per position; <s> includes the teacher pass).
+#   EQAT e2e-ce w2g64 <s> ppl <p>   - the same E2E-QP with --e2e-loss ce (next-token CE on calib text), w2g64 only,
+#       for comparison (it raised the validation perplexity in the 2026-12-02 run: domain adaptation to calib.txt).
 #   RESULT e2e_qp layers 2 tokens/s peak_alloc_GB   - E2E-QP step speed and memory on a 2-layer Llama-2-7B shape.
-eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples
+eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples, $5 "ce" to also run E2E-QP with next-token CE
   local out=/tmp/small-eqat-w$1g$2 t0 t1 line ppl
   t0=$(date +%s.%N)
   timeout 240 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $1 --group $2 \
@@ -24,27 +27,32 @@ eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples
   [[ -n "$ppl" ]] || status=1
   cp "$out/train_log.jsonl" "$RESULTS/eqat-w$1g$2-train_log.jsonl" 2>/dev/null
 
-  # E2E-QP from the saved Block-AP blocks
-  local e2e=$out-e2e
+  eqat_e2e $1 $2 $3 $4 kd "$out"
+  if [[ ${5:-} == ce ]]; then eqat_e2e $1 $2 $3 $4 ce "$out"; fi
+}
+
+eqat_e2e() { # $1 bits, $2 group, $3 lr, $4 samples, $5 kd|ce, $6 Block-AP output folder
+  local out=$6 e2e=$6-e2e-$5 tag=e2e ppl
+  [[ $5 == ce ]] && tag=e2e-ce
   rm -rf "$e2e"; mkdir -p "$e2e" && cp -r "$out/blockap" "$e2e/"
   timeout 200 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$e2e" --bits $1 --group $2 \
       --calib "$(calib_text)" --samples $4 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w $3 --lr-q 1e-4 \
-      --dtype bf16 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs 1 --e2e-lr $3 \
-      2>"$RESULTS/eqat-e2e-w$1g$2.err" > "$RESULTS/eqat-e2e-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-e2e-w$1g$2.err"; return 1; }
-  grep "E2E-QP" "$RESULTS/eqat-e2e-w$1g$2.log"
+      --dtype bf16 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs 1 --e2e-lr $3 --e2e-loss $5 \
+      2>"$RESULTS/eqat-$tag-w$1g$2.err" > "$RESULTS/eqat-$tag-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-$tag-w$1g$2.err"; return 1; }
+  grep "E2E-QP" "$RESULTS/eqat-$tag-w$1g$2.log"
   ppl=$("${LOWBIT[@]}" eval --model "$e2e" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-eqat.jsonl" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["perplexity"])' 2>/dev/null)
-  printf 'EQAT e2e w%sg%s %s ppl %s\n' $1 $2 "$(grep -o 'E2E-QP: [0-9]* steps.*s$' "$RESULTS/eqat-e2e-w$1g$2.log" | grep -o '[0-9.]* s$')" "${ppl:-FAILED}"
+  printf 'EQAT %s w%sg%s %s ppl %s\n' $tag $1 $2 "$(grep -o 'E2E-QP: [0-9]* steps.*s$' "$RESULTS/eqat-$tag-w$1g$2.log" | grep -o '[0-9.]* s$')" "${ppl:-FAILED}"
   [[ -n "$ppl" ]] || status=1
-  cp "$e2e/train_log.jsonl" "$RESULTS/eqat-e2e-w$1g$2-train_log.jsonl" 2>/dev/null
+  cp "$e2e/train_log.jsonl" "$RESULTS/eqat-$tag-w$1g$2-train_log.jsonl" 2>/dev/null
 }
 
 stage_eqat() {
   step "EfficientQAT Block-AP on the small fixture (issue recipe)"
   local start=$(date +%s) samples=1024
-  eqat_blockap 2 64 2e-5 $samples
+  eqat_blockap 2 64 2e-5 $samples ce
   local took=$(( $(date +%s) - start ))
-  if (( took > 180 )); then samples=256; echo "EQAT reduced: w2g64 (Block-AP + E2E-QP) took ${took}s; w3g128/w4g128 run with 256 windows instead of 1024"; fi
+  if (( took > 240 )); then samples=256; echo "EQAT reduced: w2g64 (Block-AP + E2E-QP kd and ce) took ${took}s; w3g128/w4g128 run with 256 windows instead of 1024"; fi
   eqat_blockap 3 128 1e-5 $samples
   eqat_blockap 4 128 1e-5 $samples
 

@@ -12,6 +12,7 @@
 #include "src/model/llama_config.h"
 #include "src/tensor_handle.h"
 #include "src/train/e2e_model.h"
+#include "src/train/kd_loss.h"
 
 using lb::api::guard;
 
@@ -93,6 +94,29 @@ int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_te
     lb::require_non_null(scales, "scales");
     *scales = nullptr;
     *scales = lb::make_handle(model_of(model).scales(layer, linear)).release();
+  });
+}
+
+int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor* ids, lb_tensor* logprobs) {
+  return guard("lb_logits_topk", [&] {
+    lb::require_non_null(ids, "ids");
+    lb::require_non_null(logprobs, "logprobs");
+    *ids = nullptr;
+    *logprobs = nullptr;
+    auto [i, lp] = lb::train::topk_log_probs(lb::unwrap(logits, "logits"), k);
+    auto id_handle = lb::make_handle(std::move(i));
+    auto lp_handle = lb::make_handle(std::move(lp));
+    *ids = id_handle.release();
+    *logprobs = lp_handle.release();
+  });
+}
+
+int lb_e2e_model_train_step_kd(lb_e2e_model model, lb_tensor ids, lb_tensor teacher_ids, lb_tensor teacher_logprobs,
+                               double hard_weight, double lr, double max_grad_norm) {
+  return guard("lb_e2e_model_train_step_kd", [&] {
+    if (!(lr >= 0)) lb::throw_invalid("lr must be >= 0");
+    model_of(model).train_step_kd(lb::unwrap(ids, "ids"), lb::unwrap(teacher_ids, "teacher_ids"),
+                                  lb::unwrap(teacher_logprobs, "teacher_logprobs"), hard_weight, lr, max_grad_norm);
   });
 }
 

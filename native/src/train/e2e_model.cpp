@@ -13,6 +13,7 @@
 #include "src/error.h"
 #include "src/model/argument_checks.h"
 #include "src/pack_bits.h"
+#include "src/train/kd_loss.h"
 
 #if LOWBIT_WITH_CUDA
 #include <c10/cuda/CUDAGuard.h>
@@ -145,10 +146,15 @@ at::Tensor E2eModel::block_forward(const Block& b, const at::Tensor& x) {
   return mid + linear(b.linears[6], at::silu(linear(b.linears[4], h2)) * linear(b.linears[5], h2));
 }
 
-at::Tensor E2eModel::head_loss(const at::Tensor& hidden, const at::Tensor& ids) {
+at::Tensor E2eModel::head_logits(const at::Tensor& hidden) {
   const at::Tensor normed = model::rms_norm(hidden.to(at::kFloat), final_norm_, config_.rms_norm_eps);
   const int64_t seq = hidden.size(1);
-  const at::Tensor logits = at::matmul(normed.narrow(1, 0, seq - 1), lm_head_.to(at::kFloat).t());
+  return at::matmul(normed.narrow(1, 0, seq - 1), lm_head_.to(at::kFloat).t());
+}
+
+at::Tensor E2eModel::head_loss(const at::Tensor& hidden, const at::Tensor& ids) {
+  const int64_t seq = hidden.size(1);
+  const at::Tensor logits = head_logits(hidden);
   const at::Tensor targets = ids.narrow(1, 1, seq - 1).to(at::kLong);
   return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}));
 }
@@ -157,6 +163,39 @@ void E2eModel::train_step(const at::Tensor& ids_in, double lr, double max_grad_n
   if (blocks_.size() == 0) throw_invalid("E2E-QP model has no blocks");
   const at::Tensor ids = ids_in.to(device_, at::kLong);
   if (ids.dim() != 2 || ids.size(1) < 2) throw_invalid("ids: expected [rows, seq >= 2]");
+  step_with(ids, [&](const at::Tensor& top) { return head_loss(top, ids); }, lr, max_grad_norm);
+}
+
+void E2eModel::train_step_kd(const at::Tensor& ids_in, const at::Tensor& teacher_ids, const at::Tensor& teacher_logprobs,
+                             double hard_weight, double lr, double max_grad_norm) {
+  if (blocks_.size() == 0) throw_invalid("E2E-QP model has no blocks");
+  if (!(hard_weight >= 0 && hard_weight <= 1)) throw_invalid("kd hard-label weight must be in [0, 1]");
+  const at::Tensor ids = ids_in.to(device_, at::kLong);
+  if (ids.dim() != 2 || ids.size(1) < 2) throw_invalid("ids: expected [rows, seq >= 2]");
+  const int64_t rows = ids.size(0), seq = ids.size(1);
+  if (teacher_ids.dim() != 3 || teacher_ids.size(0) != rows || teacher_ids.size(1) != seq - 1) {
+    throw_invalid("teacher_ids: expected [" + std::to_string(rows) + ", " + std::to_string(seq - 1) + ", k], got " +
+                  model::shape_text(teacher_ids.sizes()));
+  }
+  const int64_t k = teacher_ids.size(2);
+  const at::Tensor t_ids = teacher_ids.reshape({-1, k}).to(device_, at::kLong, true);
+  const at::Tensor t_lp = teacher_logprobs.sizes() == teacher_ids.sizes()
+                              ? teacher_logprobs.reshape({-1, k}).to(device_, at::kFloat, true)
+                              : teacher_logprobs;  // shape error reported by topk_distillation_loss
+  step_with(ids, [&](const at::Tensor& top) {
+    const at::Tensor logits = head_logits(top);
+    const at::Tensor flat = logits.reshape({-1, logits.size(-1)});
+    at::Tensor loss = topk_distillation_loss(flat, t_ids, t_lp);
+    if (hard_weight > 0) {
+      const at::Tensor ce = at::cross_entropy_loss(flat, ids.narrow(1, 1, seq - 1).reshape({-1}));
+      loss = loss * (1.0 - hard_weight) + ce * hard_weight;
+    }
+    return loss;
+  }, lr, max_grad_norm);
+}
+
+template <class LossOf>
+void E2eModel::step_with(const at::Tensor& ids, const LossOf& loss_of, double lr, double max_grad_norm) {
   for (auto& p : params_) p.mutable_grad() = at::Tensor();
   // Forward without graphs, keeping each block's input (activation checkpointing).
   std::vector<at::Tensor> inputs;
@@ -171,7 +210,7 @@ void E2eModel::train_step(const at::Tensor& ids_in, double lr, double max_grad_n
   }
   // Head: loss and the gradient at the last hidden state.
   at::Tensor top = h.detach().requires_grad_(true);
-  const at::Tensor loss = head_loss(top, ids);
+  const at::Tensor loss = loss_of(top);
   torch::autograd::backward({loss});
   at::Tensor grad = top.grad();
   // Backward block by block, recomputing each block's graph from its saved input.

@@ -31,6 +31,11 @@ class E2eModel {
 
   // ids [rows, seq] (integers, any device): next-token cross-entropy, one AdamW step. The loss is queued.
   void train_step(const at::Tensor& ids, double lr, double max_grad_norm);
+  // As train_step with the distillation loss (kd_loss.h) against the teacher's top-k per position:
+  // teacher_ids integer and teacher_logprobs float, both [rows, seq - 1, k] (position t predicts token t + 1);
+  // loss = (1 - hard_weight) * KD + hard_weight * next-token CE.
+  void train_step_kd(const at::Tensor& ids, const at::Tensor& teacher_ids, const at::Tensor& teacher_logprobs,
+                     double hard_weight, double lr, double max_grad_norm);
   std::vector<double> take_losses();
   int64_t pending_losses() const { return static_cast<int64_t>(pending_.size()); }
   double eval_loss(const at::Tensor& ids);
@@ -53,6 +58,10 @@ class E2eModel {
   at::Tensor block_forward(const Block& b, const at::Tensor& x);
   at::Tensor linear(const Linear& l, const at::Tensor& x) const;
   at::Tensor head_loss(const at::Tensor& hidden, const at::Tensor& ids);
+  at::Tensor head_logits(const at::Tensor& hidden);  // f32 [rows, seq - 1, vocab]
+  // One step whose loss on the last hidden state is given by `loss_of` (hidden -> scalar).
+  template <class LossOf>
+  void step_with(const at::Tensor& ids, const LossOf& loss_of, double lr, double max_grad_norm);
 
   model::LlamaConfig config_;
   int bits_;

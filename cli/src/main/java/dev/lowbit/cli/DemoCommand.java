@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                 "EfficientQAT Block-AP at w2g64, write each as a GPTQ-packed checkpoint, read it back and compare",
                 "perplexity with full precision. With EfficientQAT (the default) RTN runs w2g64 only and perplexity",
                 "uses the first 32768 tokens (64 windows) of the validation text, to stay within a few CPU minutes;",
-                "Block-AP calibrates on windows from the second half of that text (disjoint from the evaluated part)."},
+                "Block-AP and E2E-QP (distillation from the fp model) calibrate on windows from the second half of that",
+                "text (disjoint from the evaluated part; the demo says so when --max-tokens reaches into it)."},
         footer = {"", "Examples:", "  lowbit demo", "  lowbit demo --max-tokens 600000      # the full evaluation protocol (slower)",
                 "  lowbit demo --device cuda --out out/demo"})
 final class DemoCommand implements Callable<Integer> {
@@ -117,6 +118,19 @@ final class DemoCommand implements Callable<Integer> {
         String all = Files.readString(text);
         Path calib = work.resolve("calib.txt");
         Files.writeString(calib, all.substring(all.length() / 2));
+        // The evaluated windows are the first tokens of the text: check they end within its first half.
+        Path firstHalf = work.resolve("first-half.txt");
+        Files.writeString(firstHalf, all.substring(0, all.length() / 2));
+        long evaluated = (long) windows.rows() * windows.seq(), available;
+        try (TextTokenizer tokenizer = TextTokenizer.load(dir)) {
+            available = dev.lowbit.quant.data.TokenStream.fromFile(tokenizer, firstHalf, dev.lowbit.quant.data.TokenStream.UNLIMITED).length();
+        }
+        Files.delete(firstHalf);
+        if (evaluated > available) {
+            System.out.printf(Locale.ROOT, "note: the %d evaluated tokens extend past the first half of %s (%d tokens), into the "
+                    + "EfficientQAT calibration text; use --max-tokens %d or less for disjoint text%n", evaluated,
+                    text.getFileName(), available, available);
+        }
         dev.lowbit.quant.tensor.DType compute = common.device().kind() == dev.lowbit.quant.tensor.Device.Kind.CUDA
                 ? dev.lowbit.quant.tensor.DType.BF16 : dev.lowbit.quant.tensor.DType.F32;
         var qat = new dev.lowbit.quant.method.efficientqat.EfficientQatConfig(2, 64, eqatSamples, eqatSeq,
@@ -136,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
         var r2 = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q2, common.device(), engine,
                 true, -1, e2e, progress);
         double ppl2 = perplexity(q2, windows, engine, progress, "Block-AP + E2E-QP w2g64");
-        table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP + E2E-QP w2g64 (%d steps)", r2.e2e().steps()),
+        table.row(String.format(Locale.ROOT, "EfficientQAT Block-AP + E2E-QP w2g64 (kd from fp, %d steps)", r2.e2e().steps()),
                 bitsPerWeight(RtnConfig.asymmetric(2, 64), config), fmt(ppl2),
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl2 / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r2.e2e().seconds()));
     }

@@ -89,8 +89,20 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
     @Option(names = "--e2e-batch", description = "E2E-QP windows per step (default: 4).")
     Integer e2eBatch;
 
-    @Option(names = "--e2e-lr", description = "E2E-QP peak learning rate (default: 2e-5 at 2 bits, 1e-5 at 3-4), 3% warmup, cosine.")
+    @Option(names = "--e2e-lr", description = "E2E-QP peak learning rate (default: 2e-5 at 2 bits, 1e-5 at 3-4), 3%% warmup, cosine.")
     Double e2eLr;
+
+    @Option(names = "--e2e-loss", defaultValue = "kd", description = "E2E-QP loss: kd = distillation from the full-precision "
+            + "model's top-k next-token distribution (default; keeps the model's behaviour instead of fitting the calibration "
+            + "text), ce = next-token cross-entropy on the calibration text (the paper's).")
+    String e2eLoss;
+
+    @Option(names = "--kd-top-k", defaultValue = "32", description = "Teacher top-k kept per position for kd (default: ${DEFAULT-VALUE}).")
+    int kdTopK;
+
+    @Option(names = "--kd-alpha", defaultValue = "0", description = "Weight of the hard next-token CE mixed into the kd loss, "
+            + "in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double kdAlpha;
 
     @Mixin
     CommonOptions common;
@@ -120,6 +132,17 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                 int n2 = e2eSamples != null ? e2eSamples : d2.samples();
                 e2e = new E2eQpConfig(n2, config.seq(), e2eEpochs, e2eBatch != null ? e2eBatch : Math.min(d2.batch(), n2),
                         e2eLr != null ? e2eLr : d2.lr(), d2.warmupFraction(), d2.maxGradNorm());
+                E2eQpConfig.Loss loss = switch (e2eLoss.toLowerCase(Locale.ROOT)) {
+                    case "kd" -> E2eQpConfig.Loss.KD;
+                    case "ce" -> E2eQpConfig.Loss.CE;
+                    default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--e2e-loss must be kd or ce, got '" + e2eLoss + "'");
+                };
+                if (kdTopK < 1 || !(kdAlpha >= 0 && kdAlpha <= 1)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--kd-top-k must be >= 1 and --kd-alpha in [0, 1]");
+                }
+                e2e = e2e.withLoss(loss, kdTopK, kdAlpha);
             }
             BlockApQuantizer.Result r = new BlockApQuantizer(config, spillDir).quantize(model, calib, out, device, engine, resume,
                     stopAfter, e2e, new ConsoleProgress(System.err));

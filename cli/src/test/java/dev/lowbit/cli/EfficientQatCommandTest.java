@@ -52,4 +52,13 @@ class EfficientQatCommandTest {
         assertTrue(q.code() != 0);
         assertTrue(q.err().contains("bits must be 2, 3 or 4"), q.err());
     }
+
+    @Test
+    void unknownE2eLossFailsWithAClearMessage(@TempDir Path dir) {
+        Run q = run("quantize", "efficientqat", "--model", FIXTURES.resolve("tiny").toString(), "--out", dir.toString(),
+                "--bits", "2", "--calib", FIXTURES.resolve("valid.txt").toString(), "--samples", "4", "--seq", "32",
+                "--e2e-loss", "mse");
+        assertTrue(q.code() != 0);
+        assertTrue(q.err().contains("--e2e-loss must be kd or ce"), q.err());
+    }
 }

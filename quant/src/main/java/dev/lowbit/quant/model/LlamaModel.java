@@ -173,6 +173,21 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
+     * Logits f32 [count, seq, vocab] of windows {@code first..first+count-1} of {@code windows}, as a tensor on the
+     * compute device that the caller closes (for callers that reduce them natively, e.g. a distillation teacher).
+     */
+    public Tensor logitsTensor(TokenWindows windows, int first, int count) {
+        java.util.Objects.checkFromIndexSize(first, count, windows.rows());
+        return engine.call(() -> {
+            requireOpen();
+            List<Tensor> hidden = runBlocks(windows.tokens(), windows.seq(), List.of(new Rows(first, count)));
+            try (Tensor h = hidden.getFirst()) {
+                return head.logits(h);
+            }
+        });
+    }
+
+    /**
      * Per-token negative log-likelihoods of every window: {@code rows * (seq - 1)} values, row-major,
      * value {@code [r, t]} = -log p(token t+1 | tokens 0..t of window r). Windows run {@code batchSize}
      * at a time; {@code listener} counts finished windows.

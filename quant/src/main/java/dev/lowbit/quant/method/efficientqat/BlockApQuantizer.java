@@ -114,9 +114,13 @@ public final class BlockApQuantizer {
                         export(model, mc, store, out, null);
                         return null;
                     }
-                    try (E2eQpTrainer trainer = new E2eQpTrainer(mc, checkpoint, store, config, device)) {
+                    try (TeacherTopK teacher = e2e.loss() == E2eQpConfig.Loss.KD
+                                 ? TeacherTopK.compute(model, e2eTrain, e2e.teacherTopK(), e2e.batch(), device, config.computeDType(),
+                                         engine, spillDir, progress)
+                                 : null;
+                         E2eQpTrainer trainer = new E2eQpTrainer(mc, checkpoint, store, config, device)) {
                         TokenWindows val = heldOut(windows);
-                        E2eQpResult r = trainer.train(e2e, e2eTrain, val, log, progress);
+                        E2eQpResult r = trainer.train(e2e, e2eTrain, teacher, val, log, progress);
                         export(model, mc, store, out, trainer);
                         return r;
                     }

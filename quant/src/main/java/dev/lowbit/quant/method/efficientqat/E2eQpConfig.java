@@ -10,9 +10,30 @@ package dev.lowbit.quant.method.efficientqat;
  * @param lr             peak learning rate (paper: 2e-5 at 2 bits, 1e-5 at 3-4 bits), cosine to 0 after warmup
  * @param warmupFraction fraction of the steps with a linear warmup (paper: 0.03)
  * @param maxGradNorm    global gradient-norm clip (paper: 0.3); <= 0 disables it
+ * @param loss           KD (default): distillation from the full-precision model's top-k next-token distribution;
+ *                       CE: the paper's next-token cross-entropy on the calibration text (adapts the model to the
+ *                       calibration domain, which hurt validation perplexity in our GPU runs)
+ * @param teacherTopK    k of the teacher's top-k kept per position (KD)
+ * @param kdHardWeight   weight of the hard next-token CE mixed into the KD loss, in [0, 1] (0: pure KD)
  */
-public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm) {
+public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm,
+                          Loss loss, int teacherTopK, double kdHardWeight) {
+    /** The E2E-QP training loss. */
+    public enum Loss { CE, KD }
+
+    public static final int DEFAULT_TOP_K = 32;
+
+    /** KD with the default top-k and no hard-label term. */
+    public E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm) {
+        this(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, Loss.KD, DEFAULT_TOP_K, 0);
+    }
+
     public E2eQpConfig {
+        java.util.Objects.requireNonNull(loss, "loss");
+        if (teacherTopK < 1 || !(kdHardWeight >= 0 && kdHardWeight <= 1)) {
+            throw new IllegalArgumentException("E2E-QP: need teacher top-k >= 1 and kd alpha in [0, 1]; got k=" + teacherTopK
+                    + " alpha=" + kdHardWeight);
+        }
         if (samples < 1 || seq < 2 || epochs < 1 || batch < 1 || batch > samples) {
             throw new IllegalArgumentException("E2E-QP: need samples >= 1, seq >= 2, epochs >= 1, 1 <= batch <= samples; got samples="
                     + samples + " seq=" + seq + " epochs=" + epochs + " batch=" + batch);
@@ -30,6 +51,10 @@ public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr
     public static E2eQpConfig defaults(EfficientQatConfig blockAp) {
         return new E2eQpConfig(blockAp.samples(), blockAp.seq(), 1, Math.min(4, blockAp.samples()), defaultLr(blockAp.bits()),
                 0.03, 0.3);
+    }
+
+    public E2eQpConfig withLoss(Loss l, int topK, double hardWeight) {
+        return new E2eQpConfig(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, l, topK, hardWeight);
     }
 
     public long steps() {

@@ -101,13 +101,15 @@ final class E2eQpTrainer implements AutoCloseable {
         return rows == 0 ? Double.NaN : sum / rows;
     }
 
-    E2eQpResult train(E2eQpConfig config, TokenWindows windows, TokenWindows val, BufferedWriter log, ProgressListener progress)
-            throws IOException {
+    /** teacher: the full-precision model's top-k for {@code windows} (KD), or null for next-token CE. */
+    E2eQpResult train(E2eQpConfig config, TokenWindows windows, TeacherTopK teacher, TokenWindows val, BufferedWriter log,
+                      ProgressListener progress) throws IOException {
         long start = System.nanoTime();
         long total = config.steps();
         int perEpoch = config.samples() / config.batch();
         double valBefore = evalLoss(val, config.batch());
-        progress.start(String.format(Locale.ROOT, "E2E-QP: %d steps of %d x %d tokens", total, config.batch(), config.seq()), total);
+        progress.start(String.format(Locale.ROOT, "E2E-QP (%s): %d steps of %d x %d tokens",
+                teacher == null ? "next-token CE" : "KD from top-" + teacher.k(), total, config.batch(), config.seq()), total);
         double firstSum = 0, lastSum = 0;
         int firstCount = 0;
         double[] recent = new double[8];
@@ -116,7 +118,16 @@ final class E2eQpTrainer implements AutoCloseable {
             for (int b = 0; b < perEpoch; b++, step++) {
                 double lr = config.lrAt(step);
                 try (Tensor t = ids(windows, b * config.batch(), config.batch())) {
-                    Native.check(lowbit_h.lb_e2e_model_train_step(handle, t.address(), lr, config.maxGradNorm()), "lb_e2e_model_train_step");
+                    if (teacher == null) {
+                        Native.check(lowbit_h.lb_e2e_model_train_step(handle, t.address(), lr, config.maxGradNorm()),
+                                "lb_e2e_model_train_step");
+                    } else {
+                        Tensor[] top = teacher.batch(b * config.batch(), config.batch());
+                        try (Tensor ids = top[0]; Tensor lp = top[1]) {
+                            Native.check(lowbit_h.lb_e2e_model_train_step_kd(handle, t.address(), ids.address(), lp.address(),
+                                    config.kdHardWeight(), lr, config.maxGradNorm()), "lb_e2e_model_train_step_kd");
+                        }
+                    }
                 }
                 if ((step + 1) % 16 == 0 || step + 1 == total) {
                     for (double l : takeLosses(16)) {

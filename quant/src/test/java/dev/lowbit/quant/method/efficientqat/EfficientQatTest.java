@@ -130,7 +130,7 @@ class EfficientQatTest {
     @Test
     void e2eQpLowersTheHeldOutLossAndChangesOnlyScales(@TempDir Path dir) throws Exception {
         EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
-        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3);
+        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3).withLoss(E2eQpConfig.Loss.CE, 1, 0);
         try (Engine engine = new Engine(0, 0)) {
             BlockApQuantizer.Result r = new BlockApQuantizer(config).quantize(TestFixtures.tiny(), calib(dir), dir,
                     DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
@@ -140,6 +140,18 @@ class EfficientQatTest {
         assertTrue(Files.readString(dir.resolve("train_log.jsonl")).contains("\"phase\":\"e2e_qp\""));
         assertEquals(2e-3 / 1, e2e.lrAt(0), 1e-12);  // 3% of 4 steps rounds up to one warmup step
         assertEquals(0, e2e.lrAt(4), 1e-12);
+    }
+
+    @Test
+    void e2eQpWithKdTrainsAgainstTheTeacher(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
+        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3).withLoss(E2eQpConfig.Loss.KD, 8, 0.25);
+        try (Engine engine = new Engine(0, 0)) {
+            BlockApQuantizer.Result r = new BlockApQuantizer(config, dir.resolve("spill")).quantize(TestFixtures.tiny(), calib(dir),
+                    dir, DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
+            assertEquals(4, r.e2e().steps());
+            assertTrue(Double.isFinite(r.e2e().firstLoss()) && r.e2e().firstLoss() > 0, r.e2e().toString());
+        }
     }
 
     @Test
