@@ -410,7 +410,8 @@ int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights 
                              double *sq_reference);
 /* One AdamW step (betas 0.9/0.95, wd 0) on the mean next-token NLL of ids [batch, seq], with per-block
  * activation checkpointing and a global grad-norm clip (clip <= 0: none). loss and grad_norm may be NULL
- * (then nothing waits for the device); a non-finite loss is an LB_ERR_INTERNAL naming the step. */
+ * (then nothing waits for the device); a non-finite loss or gradient norm (checked when loss is
+ * not NULL) is an LB_ERR_INTERNAL naming the step. */
 int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip,
                               double *loss, double *grad_norm);
 /* f32 [batch, seq-1]: -log p(ids[:, t+1] | ..t) with the current quantized weights. */

@@ -173,6 +173,12 @@ int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab,
         throw lb::Error(LB_ERR_INTERNAL, "the training loss is " + std::to_string(*loss) + " at step " +
                                              std::to_string(m.step()) + " (lower the learning rates or the clip)");
       }
+      // A finite loss with a non-finite gradient (e.g. NaN hidden by an attention kernel) poisons the weights.
+      const double norm = r.grad_norm.item<double>();
+      if (!std::isfinite(norm)) {
+        throw lb::Error(LB_ERR_INTERNAL, "the gradient norm is " + std::to_string(norm) + " at step " +
+                                             std::to_string(m.step()) + " (lower the learning rates or the clip)");
+      }
     }
     if (grad_norm != nullptr) *grad_norm = r.grad_norm.item<double>();
   });
