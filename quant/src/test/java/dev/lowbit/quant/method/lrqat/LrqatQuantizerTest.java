@@ -32,7 +32,7 @@ class LrqatQuantizerTest {
     private static LrqatConfig config(int bits, long group, boolean sym, int steps, int checkpointEvery) {
         boolean cuda = TestDevice.get().kind() == Device.Kind.CUDA;
         return new LrqatConfig(bits, group, sym, 8, 1.0, Downcast.Q8, steps, 2, 64, 5e-3, 1e-4, 0.1, 1.0, checkpointEvery, 1,
-                DType.F32, cuda ? DType.BF16 : DType.F32, 3, 0);
+                DType.F32, cuda ? DType.BF16 : DType.F32, 3, 0, TrainingLoss.KD, 1.0, 16, LrqatConfig.defaultPool(steps, 2));
     }
 
     @Test
@@ -116,7 +116,7 @@ class LrqatQuantizerTest {
         LrqatConfig base = config(4, 0, true, 100_000, 0);
         LrqatConfig c = new LrqatConfig(base.bits(), base.groupSize(), base.symmetric(), base.rank(), base.alpha(), base.downcast(),
                 base.steps(), 1, 32, base.lrAb(), base.lrScales(), base.warmupFraction(), base.clip(), 0, 1000, base.abDType(),
-                base.computeDType(), base.seed(), 1.0);
+                base.computeDType(), base.seed(), 1.0, base.loss(), base.kdWeight(), base.kdTopK(), 64);
         try (Engine engine = new Engine(1, 0)) {
             LrqatQuantizer.Result r = new LrqatQuantizer(c).quantize(TINY, TestFixtures.validText(), null, out, TestDevice.get(),
                     false, engine, ProgressListener.NONE, TrainingListener.NONE);
