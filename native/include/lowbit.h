@@ -410,7 +410,8 @@ int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights 
                              double *sq_reference);
 /* One AdamW step (betas 0.9/0.95, wd 0) on the mean next-token NLL of ids [batch, seq], with per-block
  * activation checkpointing and a global grad-norm clip (clip <= 0: none). loss and grad_norm may be NULL
- * (then nothing waits for the device); a non-finite loss is an LB_ERR_INTERNAL naming the step. */
+ * (then nothing waits for the device); a non-finite loss or gradient norm (checked when loss is
+ * not NULL) is an LB_ERR_INTERNAL naming the step. */
 int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip,
                               double *loss, double *grad_norm);
 /* f32 [batch, seq-1]: -log p(ids[:, t+1] | ..t) with the current quantized weights. */
@@ -428,6 +429,22 @@ int lb_lrqat_model_state_get(lb_lrqat_model model, int64_t index, lb_tensor *out
 int lb_lrqat_model_state_set(lb_lrqat_model model, int64_t index, lb_tensor value);
 int lb_lrqat_model_step(lb_lrqat_model model, int64_t *step);
 int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step);
+/* Knowledge distillation from the full-precision model (the default LR-QAT loss: next-token CE on calibration
+ * text adapts the model to that text's domain; matching the fp model's own distribution does not).
+ * set_teacher: before the first lb_lrqat_model_add_layer, the pool of windows pool_ids [pool, seq] (I32/I64) the
+ * distillation steps draw from; each add_layer then runs the fp block over the pool before its down-cast, and
+ * after the last layer the fp model's top_k next-token ids and log-probs per position are kept in host memory
+ * (pool * (seq-1) * top_k * 8 bytes); the fp activations of the pool (pool * seq * hidden) live on the device
+ * until then. */
+int lb_lrqat_model_set_teacher(lb_lrqat_model model, lb_tensor pool_ids, int64_t top_k);
+/* As lb_lrqat_model_train_step on the pool windows `rows` (I32/I64 [batch], indices into the pool) with the loss
+ * kd_weight * -sum_k p_t(k) log p_s(k) + (1 - kd_weight) * CE (p_t: the teacher's top-k renormalised). */
+int lb_lrqat_model_train_step_kd(lb_lrqat_model model, lb_tensor rows, double kd_weight, double lr_ab, double lr_s,
+                                 double clip, double *loss, double *grad_norm);
+/* The distillation loss alone (for tests): logits F32 [n, vocab], teacher_ids I32/I64 [n, k], teacher_log_probs
+ * [n, k], targets I64 [n]; loss: 0-dim F32; grad_logits (may be NULL): d loss / d logits, F32 [n, vocab]. */
+int lb_lrqat_distillation_loss(lb_tensor logits, lb_tensor teacher_ids, lb_tensor teacher_log_probs, lb_tensor targets,
+                               double kd_weight, lb_tensor *loss, lb_tensor *grad_logits);
 
 /* ---- VPTQ: weighted k-means ----
  * points [n, d] (f32, f16 or bf16; used as f32), d in 1..32, CPU or CUDA. Nearest centroid by squared

@@ -13,6 +13,7 @@
 #include "src/devices.h"
 #include "src/dtypes.h"
 #include "src/error.h"
+#include "src/lrqat/lrqat_distillation.h"
 #include "src/lrqat/lrqat_model.h"
 #include "src/tensor_handle.h"
 
@@ -162,19 +163,67 @@ int lb_lrqat_model_add_layer(lb_lrqat_model model, const lb_llama_block_weights*
   });
 }
 
+namespace {
+void report_step(const lb::lrqat::Model& m, const lb::lrqat::StepResult& r, double* loss, double* grad_norm) {
+  if (loss != nullptr) {
+    *loss = r.loss.item<double>();
+    if (!std::isfinite(*loss)) {
+      throw lb::Error(LB_ERR_INTERNAL, "the training loss is " + std::to_string(*loss) + " at step " +
+                                           std::to_string(m.step()) + " (lower the learning rates or the clip)");
+    }
+    // A finite loss with a non-finite gradient (e.g. NaN hidden by an attention kernel) poisons the weights.
+    const double norm = r.grad_norm.item<double>();
+    if (!std::isfinite(norm)) {
+      throw lb::Error(LB_ERR_INTERNAL, "the gradient norm is " + std::to_string(norm) + " at step " +
+                                           std::to_string(m.step()) + " (lower the learning rates or the clip)");
+    }
+  }
+  if (grad_norm != nullptr) *grad_norm = r.grad_norm.item<double>();
+}
+}  // namespace
+
 int lb_lrqat_model_train_step(lb_lrqat_model model, lb_tensor ids, double lr_ab, double lr_s, double clip,
                               double* loss, double* grad_norm) {
   return guard("lb_lrqat_model_train_step", [&] {
     auto& m = model_of(model);
-    const auto r = m.train_step(lb::unwrap(ids, "ids"), lr_ab, lr_s, clip);
-    if (loss != nullptr) {
-      *loss = r.loss.item<double>();
-      if (!std::isfinite(*loss)) {
-        throw lb::Error(LB_ERR_INTERNAL, "the training loss is " + std::to_string(*loss) + " at step " +
-                                             std::to_string(m.step()) + " (lower the learning rates or the clip)");
-      }
+    report_step(m, m.train_step(lb::unwrap(ids, "ids"), lr_ab, lr_s, clip), loss, grad_norm);
+  });
+}
+
+int lb_lrqat_model_set_teacher(lb_lrqat_model model, lb_tensor pool_ids, int64_t top_k) {
+  return guard("lb_lrqat_model_set_teacher", [&] { model_of(model).set_teacher(lb::unwrap(pool_ids, "pool_ids"), top_k); });
+}
+
+int lb_lrqat_model_train_step_kd(lb_lrqat_model model, lb_tensor rows, double kd_weight, double lr_ab, double lr_s,
+                                 double clip, double* loss, double* grad_norm) {
+  return guard("lb_lrqat_model_train_step_kd", [&] {
+    auto& m = model_of(model);
+    report_step(m, m.train_step_kd(lb::unwrap(rows, "rows"), kd_weight, lr_ab, lr_s, clip), loss, grad_norm);
+  });
+}
+
+int lb_lrqat_distillation_loss(lb_tensor logits, lb_tensor teacher_ids, lb_tensor teacher_log_probs, lb_tensor targets,
+                               double kd_weight, lb_tensor* loss, lb_tensor* grad_logits) {
+  return guard("lb_lrqat_distillation_loss", [&] {
+    lb::require_non_null(loss, "loss");
+    const at::Tensor& lv = lb::unwrap(logits, "logits");
+    if (lv.dim() != 2 || lv.size(0) < 1) lb::throw_invalid("logits must be [n, vocab]");
+    const at::Tensor& tv = lb::unwrap(targets, "targets");
+    if (tv.dim() != 1 || tv.size(0) != lv.size(0)) lb::throw_invalid("targets must be [n]");
+    const at::Tensor& ti = lb::unwrap(teacher_ids, "teacher_ids");
+    const at::Tensor& tl = lb::unwrap(teacher_log_probs, "teacher_log_probs");
+    lb::lrqat::check_teacher(ti, tl, lv.size(0), lv.size(1));
+    if ((tv < 0).any().item<bool>() || (tv >= lv.size(1)).any().item<bool>()) lb::throw_invalid("targets outside the vocabulary");
+    c10::AutoGradMode grad_mode(true);
+    const at::Tensor x = lv.detach().to(at::kFloat).clone().requires_grad_(true);
+    const at::Tensor l = lb::lrqat::distillation_loss(at::log_softmax(x, -1), ti.to(x.device()), tl.to(x.device()),
+                                                      tv.to(x.device()), kd_weight);
+    auto loss_handle = lb::make_handle(l.detach());
+    if (grad_logits != nullptr) {
+      torch::autograd::backward({l});
+      *grad_logits = lb::make_handle(x.grad()).release();
     }
-    if (grad_norm != nullptr) *grad_norm = r.grad_norm.item<double>();
+    *loss = loss_handle.release();
   });
 }
 

@@ -6,11 +6,13 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/variable.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
 
 #include "src/error.h"
+#include "src/lrqat/lrqat_distillation.h"
 #include "src/tensor_handle.h"
 
 namespace lb::lrqat {
@@ -74,6 +76,7 @@ std::pair<double, double> Model::add_layer(const lb_llama_block_weights& w) {
   layer.input_norm = layer.input_norm.to(device_, dt, false, true);
   layer.post_norm = layer.post_norm.to(device_, dt, false, true);
   double sq_err = 0.0, sq_ref = 0.0;
+  at::Tensor fp[7];  // the fp weights, kept for this layer only when the distillation teacher needs them
   c10::NoGradGuard no_grad;
   for (int p = 0; p < 7; ++p) {
     const std::string name = std::string("weights->") + kProjectionNames[p];
@@ -83,6 +86,7 @@ std::pair<double, double> Model::add_layer(const lb_llama_block_weights& w) {
     QuantLinear& l = layer.linears[p];
     l.in = ins[p];
     const at::Tensor w32 = weight.to(device_, at::kFloat);
+    if (teacher_.k > 0) fp[p] = w32.to(dt);
     Scales init = grid_search_init(w32, options_.spec.bits, options_.symmetric, options_.spec.group_size);
     l.scales = init.scales.requires_grad_(true);
     l.zeros = init.zeros;
@@ -107,7 +111,12 @@ std::pair<double, double> Model::add_layer(const lb_llama_block_weights& w) {
     sq_err += (what - w32).pow(2).sum().item<double>();
     sq_ref += w32.pow(2).sum().item<double>();
   }
+  if (teacher_.k > 0) {
+    teacher_layer(layer, fp);
+    for (auto& t : fp) t = at::Tensor();
+  }
   layers_.push_back(std::move(layer));
+  if (teacher_.k > 0 && static_cast<int64_t>(layers_.size()) == num_layers_) teacher_head();
   // Moments for the new layer's parameters (appended in the same order as for_each_param visits them).
   Layer& added = layers_.back();
   for (auto& l : added.linears) {
@@ -181,12 +190,16 @@ at::Tensor Model::dequantized(int64_t layer, int64_t projection) const {
 }
 
 at::Tensor Model::block_forward(const Layer& layer, const at::Tensor& x) {
-  const model::LlamaConfig& c = config_;
-  const int64_t batch = x.size(0), seq = x.size(1), heads = c.num_heads, kv = c.num_kv_heads, dim = c.head_dim;
-  const auto lin = [&](const at::Tensor& in, int p) {
+  return block_forward_with(layer, x, [&](const at::Tensor& in, int p) {
     const QuantLinear& l = layer.linears[p];
     return at::linear(in, weight_of(l), l.bias);
-  };
+  });
+}
+
+at::Tensor Model::block_forward_with(const Layer& layer, const at::Tensor& x,
+                                     const std::function<at::Tensor(const at::Tensor&, int)>& lin) {
+  const model::LlamaConfig& c = config_;
+  const int64_t batch = x.size(0), seq = x.size(1), heads = c.num_heads, kv = c.num_kv_heads, dim = c.head_dim;
   const at::Tensor h = model::rms_norm(x, layer.input_norm, c.rms_norm_eps);
   const auto heads_of = [&](const at::Tensor& t, int64_t n) { return t.view({batch, seq, n, dim}).transpose(1, 2); };
   const auto [cos, sin] = rotary_.get(seq, c.compute_dtype, device_);
@@ -217,10 +230,59 @@ at::Tensor Model::checked_ids(const at::Tensor& ids) const {
   if ((ids < 0).any().item<bool>() || (ids >= vocab).any().item<bool>()) {
     throw_invalid("ids contain a token id outside 0.." + std::to_string(vocab - 1) + " (the vocabulary)");
   }
-  const at::Tensor wide = ids.to(at::kLong);
+  return to_device_async(ids.to(at::kLong));
+}
+
+at::Tensor Model::to_device_async(const at::Tensor& host) const {
   // A pinned staging copy lets the host-to-device copy run asynchronously: no host sync per step.
-  if (device_.is_cuda() && wide.is_cpu()) return wide.pin_memory().to(device_, at::kLong, /*non_blocking=*/true);
-  return wide.to(device_);
+  if (device_.is_cuda() && host.is_cpu()) return host.pin_memory().to(device_, host.scalar_type(), /*non_blocking=*/true);
+  return host.to(device_);
+}
+
+void Model::set_teacher(const at::Tensor& pool_ids, int64_t top_k) {
+  if (!layers_.empty()) throw_invalid("the teacher must be set before the first layer is added");
+  if (options_.full_qat) throw_unsupported("distillation for the full-QAT baseline model");
+  const int64_t vocab = embed_.size(0);
+  if (top_k < 1 || top_k > vocab) {
+    throw_invalid("top_k=" + std::to_string(top_k) + " (expected 1.." + std::to_string(vocab) + ")");
+  }
+  const at::Tensor ids = checked_ids(pool_ids);
+  c10::NoGradGuard no_grad;
+  teacher_ = Teacher{};
+  teacher_.k = top_k;
+  teacher_.ids = pool_ids.to(at::kCPU, at::kLong).contiguous();
+  teacher_.hidden = at::embedding(embed_, ids);
+}
+
+namespace {
+constexpr int64_t kTeacherChunk = 8;  // pool windows per teacher forward (bounds the activation memory)
+}
+
+void Model::teacher_layer(const Layer& layer, const at::Tensor (&fp)[7]) {
+  c10::NoGradGuard no_grad;
+  const auto lin = [&](const at::Tensor& in, int p) { return at::linear(in, fp[p], layer.linears[p].bias); };
+  at::Tensor& hidden = teacher_.hidden;
+  for (int64_t row = 0; row < hidden.size(0); row += kTeacherChunk) {
+    const int64_t n = std::min(kTeacherChunk, hidden.size(0) - row);
+    hidden.narrow(0, row, n).copy_(block_forward_with(layer, hidden.narrow(0, row, n), lin));
+  }
+}
+
+void Model::teacher_head() {
+  c10::NoGradGuard no_grad;
+  const at::Tensor& hidden = teacher_.hidden;
+  const int64_t pool = hidden.size(0), seq = hidden.size(1), k = teacher_.k;
+  teacher_.top_ids = at::empty({pool, seq - 1, k}, at::TensorOptions().dtype(at::kInt));
+  teacher_.top_log_probs = at::empty({pool, seq - 1, k}, at::TensorOptions().dtype(at::kFloat));
+  for (int64_t row = 0; row < pool; row += kTeacherChunk) {
+    const int64_t n = std::min(kTeacherChunk, pool - row);
+    const at::Tensor h = hidden.narrow(0, row, n).narrow(1, 0, seq - 1);
+    const at::Tensor logits = at::linear(model::rms_norm(h, final_norm_, config_.rms_norm_eps), lm_head_).to(at::kFloat);
+    const auto [values, indices] = at::topk(at::log_softmax(logits, -1), k, -1);
+    teacher_.top_log_probs.narrow(0, row, n).copy_(values);
+    teacher_.top_ids.narrow(0, row, n).copy_(indices);
+  }
+  teacher_.hidden = at::Tensor();
 }
 
 void Model::require_complete() const {
@@ -241,8 +303,38 @@ at::Tensor Model::nll(const at::Tensor& ids_in) {
 
 StepResult Model::train_step(const at::Tensor& ids_in, double lr_ab, double lr_s, double clip) {
   require_complete();
-  if (!(lr_ab >= 0.0) || !(lr_s >= 0.0)) throw_invalid("learning rates must be >= 0");
   const at::Tensor ids = checked_ids(ids_in);
+  return step_with(ids, [&](const at::Tensor& h) { return hidden_to_nll(h, ids).mean(); }, lr_ab, lr_s, clip);
+}
+
+StepResult Model::train_step_kd(const at::Tensor& rows, double kd_weight, double lr_ab, double lr_s, double clip) {
+  require_complete();
+  if (!teacher_.top_ids.defined()) throw_invalid("no distillation teacher (set one before adding the layers)");
+  if (!(kd_weight >= 0.0 && kd_weight <= 1.0)) throw_invalid("kd_weight=" + std::to_string(kd_weight) + " (expected 0..1)");
+  if (!rows.defined() || rows.dim() != 1 || rows.size(0) < 1) throw_invalid("rows must be [batch] with batch >= 1");
+  if (rows.scalar_type() != at::kInt && rows.scalar_type() != at::kLong) throw_invalid("rows must be I32 or I64");
+  const int64_t pool = teacher_.ids.size(0);
+  const at::Tensor r = rows.to(at::kCPU, at::kLong);
+  if ((r < 0).any().item<bool>() || (r >= pool).any().item<bool>()) {
+    throw_invalid("rows contain an index outside 0.." + std::to_string(pool - 1) + " (the teacher pool)");
+  }
+  const at::Tensor ids = to_device_async(teacher_.ids.index_select(0, r));
+  const at::Tensor t_ids = to_device_async(teacher_.top_ids.index_select(0, r).to(at::kLong));
+  const at::Tensor t_lp = to_device_async(teacher_.top_log_probs.index_select(0, r));
+  const int64_t k = teacher_.k;
+  return step_with(ids, [&](const at::Tensor& hidden) {
+    const int64_t seq = ids.size(1);
+    const at::Tensor normed = model::rms_norm(hidden.narrow(1, 0, seq - 1), final_norm_, config_.rms_norm_eps);
+    const at::Tensor log_probs = at::log_softmax(at::linear(normed, lm_head_).to(at::kFloat), -1);
+    const int64_t n = log_probs.size(0) * log_probs.size(1);
+    return distillation_loss(log_probs.reshape({n, -1}), t_ids.reshape({n, k}), t_lp.reshape({n, k}),
+                             ids.narrow(1, 1, seq - 1).reshape({n}), kd_weight);
+  }, lr_ab, lr_s, clip);
+}
+
+StepResult Model::step_with(const at::Tensor& ids, const std::function<at::Tensor(const at::Tensor&)>& loss_of,
+                            double lr_ab, double lr_s, double clip) {
+  if (!(lr_ab >= 0.0) || !(lr_s >= 0.0)) throw_invalid("learning rates must be >= 0");
   c10::AutoGradMode grad_mode(true);
   std::vector<at::Tensor> inputs;
   inputs.reserve(layers_.size());
@@ -256,7 +348,7 @@ StepResult Model::train_step(const at::Tensor& ids_in, double lr_ab, double lr_s
     }
   }
   h = h.detach().requires_grad_(true);
-  const at::Tensor loss = hidden_to_nll(h, ids).mean();
+  const at::Tensor loss = loss_of(h);
   torch::autograd::backward({loss});
   at::Tensor grad = h.grad();
   // Activation checkpointing: each block is recomputed with grad from its kept input, one at a time.

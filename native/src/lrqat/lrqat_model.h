@@ -45,6 +45,16 @@ struct Layer {
   QuantLinear linears[7];  // q, k, v, o, gate, up, down (Java's Projection order)
 };
 
+// Knowledge-distillation teacher: the fp model's top-k next-token log-probs over a fixed pool of windows,
+// computed layer by layer while add_layer still holds the fp weights (kept in host memory afterwards).
+struct Teacher {
+  int64_t k = 0;
+  at::Tensor ids;            // long CPU [pool, seq]
+  at::Tensor hidden;         // fp activations of the pool, device, until the last layer is added
+  at::Tensor top_ids;        // int32 CPU [pool, seq-1, k]
+  at::Tensor top_log_probs;  // f32 CPU [pool, seq-1, k]
+};
+
 struct StepResult {
   at::Tensor loss;       // 0-dim f32 on the device
   at::Tensor grad_norm;  // 0-dim f32, before clipping
@@ -60,6 +70,10 @@ class Model {
   std::pair<double, double> add_layer(const lb_llama_block_weights& weights);
 
   StepResult train_step(const at::Tensor& ids, double lr_ab, double lr_s, double clip);
+  // Before the first add_layer: the pool of windows the distillation steps draw from.
+  void set_teacher(const at::Tensor& pool_ids, int64_t top_k);
+  // One step on pool rows `rows` (long [batch]) with distillation_loss(kd_weight) against the teacher.
+  StepResult train_step_kd(const at::Tensor& rows, double kd_weight, double lr_ab, double lr_s, double clip);
   at::Tensor nll(const at::Tensor& ids);  // f32 [batch, seq-1], no grad
 
   const QuantLinear& linear(int64_t layer, int64_t projection) const;
@@ -75,6 +89,13 @@ class Model {
  private:
   at::Tensor weight_of(const QuantLinear& l) const;
   at::Tensor block_forward(const Layer& layer, const at::Tensor& x);
+  at::Tensor block_forward_with(const Layer& layer, const at::Tensor& x,
+                                const std::function<at::Tensor(const at::Tensor&, int)>& lin);
+  StepResult step_with(const at::Tensor& ids, const std::function<at::Tensor(const at::Tensor&)>& loss_of, double lr_ab,
+                       double lr_s, double clip);
+  void teacher_layer(const Layer& layer, const at::Tensor (&fp)[7]);
+  void teacher_head();
+  at::Tensor to_device_async(const at::Tensor& host) const;
   at::Tensor hidden_to_nll(const at::Tensor& hidden, const at::Tensor& ids);
   at::Tensor checked_ids(const at::Tensor& ids) const;
   void require_complete() const;
@@ -89,6 +110,7 @@ class Model {
   model::RotaryTable rotary_;
   std::vector<at::Tensor> moments_;  // m, v per param, f32
   int64_t step_ = 0;
+  Teacher teacher_;
 };
 
 }  // namespace lb::lrqat

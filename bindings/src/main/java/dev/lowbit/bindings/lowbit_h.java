@@ -4323,6 +4323,62 @@ public class lowbit_h {
             lowbit_h.C_POINTER,
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
+    private static class lb_lrqat_model_set_teacher$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG
+        );
+    }
+
+    private static class lb_lrqat_model_set_teacher {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_set_teacher$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_set_teacher");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_lrqat_model_set_teacher$descriptor() {
+        return lb_lrqat_model_set_teacher$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_set_teacher$handle() {
+        return lb_lrqat_model_set_teacher.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_set_teacher$address() {
+        return lb_lrqat_model_set_teacher.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_lrqat_model_set_teacher(lb_lrqat_model model, lb_tensor pool_ids, int64_t top_k)
+     * }
+     */
+    public static int lb_lrqat_model_set_teacher(MemorySegment model, MemorySegment pool_ids, long top_k) {
+        var mh$ = lb_lrqat_model_set_teacher.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_set_teacher", model, pool_ids, top_k);
+            }
+            return (int)mh$.invokeExact(model, pool_ids, top_k);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_lrqat_model_train_step_kd$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_POINTER,
             lowbit_h.C_POINTER
         );
     }
@@ -4331,6 +4387,10 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_logits_topk$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_logits_topk");
+    private static class lb_lrqat_model_train_step_kd {
+        public static final FunctionDescriptor DESC = lb_lrqat_model_train_step_kd$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_model_train_step_kd");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -4345,6 +4405,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_logits_topk$address() {
         return lb_logits_topk.ADDR;
+    public static FunctionDescriptor lb_lrqat_model_train_step_kd$descriptor() {
+        return lb_lrqat_model_train_step_kd$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_model_train_step_kd$handle() {
+        return lb_lrqat_model_train_step_kd.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_model_train_step_kd$address() {
+        return lb_lrqat_model_train_step_kd.ADDR;
     }
 
     /**
@@ -4359,12 +4429,23 @@ public class lowbit_h {
                 traceDowncall("lb_logits_topk", logits, k, ids, logprobs);
             }
             return (int)mh$.invokeExact(logits, k, ids, logprobs);
+     * int lb_lrqat_model_train_step_kd(lb_lrqat_model model, lb_tensor rows, double kd_weight, double lr_ab, double lr_s, double clip, double *loss, double *grad_norm)
+     * }
+     */
+    public static int lb_lrqat_model_train_step_kd(MemorySegment model, MemorySegment rows, double kd_weight, double lr_ab, double lr_s, double clip, MemorySegment loss, MemorySegment grad_norm) {
+        var mh$ = lb_lrqat_model_train_step_kd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_model_train_step_kd", model, rows, kd_weight, lr_ab, lr_s, clip, loss, grad_norm);
+            }
+            return (int)mh$.invokeExact(model, rows, kd_weight, lr_ab, lr_s, clip, loss, grad_norm);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
     }
 
     private static class lb_e2e_model_train_step_kd$descriptor {
+    private static class lb_lrqat_distillation_loss$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
@@ -4381,6 +4462,15 @@ public class lowbit_h {
         public static final FunctionDescriptor DESC = lb_e2e_model_train_step_kd$descriptor.DESC;
 
         public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_train_step_kd");
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_lrqat_distillation_loss {
+        public static final FunctionDescriptor DESC = lb_lrqat_distillation_loss$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_lrqat_distillation_loss");
 
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -4395,6 +4485,16 @@ public class lowbit_h {
 
     public static MemorySegment lb_e2e_model_train_step_kd$address() {
         return lb_e2e_model_train_step_kd.ADDR;
+    public static FunctionDescriptor lb_lrqat_distillation_loss$descriptor() {
+        return lb_lrqat_distillation_loss$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_lrqat_distillation_loss$handle() {
+        return lb_lrqat_distillation_loss.HANDLE;
+    }
+
+    public static MemorySegment lb_lrqat_distillation_loss$address() {
+        return lb_lrqat_distillation_loss.ADDR;
     }
 
     /**
@@ -4409,6 +4509,16 @@ public class lowbit_h {
                 traceDowncall("lb_e2e_model_train_step_kd", model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
             }
             return (int)mh$.invokeExact(model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
+     * int lb_lrqat_distillation_loss(lb_tensor logits, lb_tensor teacher_ids, lb_tensor teacher_log_probs, lb_tensor targets, double kd_weight, lb_tensor *loss, lb_tensor *grad_logits)
+     * }
+     */
+    public static int lb_lrqat_distillation_loss(MemorySegment logits, MemorySegment teacher_ids, MemorySegment teacher_log_probs, MemorySegment targets, double kd_weight, MemorySegment loss, MemorySegment grad_logits) {
+        var mh$ = lb_lrqat_distillation_loss.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_lrqat_distillation_loss", logits, teacher_ids, teacher_log_probs, targets, kd_weight, loss, grad_logits);
+            }
+            return (int)mh$.invokeExact(logits, teacher_ids, teacher_log_probs, targets, kd_weight, loss, grad_logits);
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }

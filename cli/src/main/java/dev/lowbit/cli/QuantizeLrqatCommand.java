@@ -6,6 +6,7 @@ import dev.lowbit.quant.method.lrqat.Downcast;
 import dev.lowbit.quant.method.lrqat.LrqatConfig;
 import dev.lowbit.quant.method.lrqat.LrqatQuantizer;
 import dev.lowbit.quant.method.lrqat.TrainingListener;
+import dev.lowbit.quant.method.lrqat.TrainingLoss;
 import dev.lowbit.quant.tensor.DType;
 import dev.lowbit.quant.tensor.Device;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "lrqat", mixinStandardHelpOptions = true,
         description = {"LR-QAT: low-rank QAT of the whole model on a down-cast frozen weight, merged to plain integers",
                 "and exported GPTQ-packed. Starts from RTN with p=4 grid-searched scales; trains A, B (rank r) and the",
-                "scales on next-token loss over calibration windows; writes lrqat_loss.tsv and resumable checkpoints."},
+                "scales by distillation from the full-precision model (default) or next-token loss over calibration windows;",
+                "writes lrqat_loss.tsv and resumable checkpoints."},
         footer = {"", "Examples:",
                 "  lowbit quantize lrqat --model fixtures/tiny --out out/tiny-lrqat-w4 --bits 4 --calib fixtures/valid.txt --steps 50",
                 "  lowbit quantize lrqat --model small --out out/w2 --bits 2 --group 128 --asym --calib calib.txt --device cuda",
@@ -94,6 +96,22 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--ab-dtype", description = "dtype of A and B: bf16|f32 (default: bf16 on cuda as the paper, f32 on cpu).")
     String abDtype;
 
+    @Option(names = "--loss", defaultValue = "kd", description = {
+            "Training loss: kd = distillation from the full-precision model (its top-k next-token distribution over a fixed",
+            "pool of calibration windows, computed once before the fp weights are dropped), ce = next-token loss on the",
+            "calibration text, which adapts the model to that text's domain and can raise other text's perplexity",
+            "(default: ${DEFAULT-VALUE})."})
+    String loss;
+
+    @Option(names = "--kd-alpha", defaultValue = "1", description = "kd: weight of the distillation term; 1 - it weights next-token CE (default: ${DEFAULT-VALUE}).")
+    double kdAlpha;
+
+    @Option(names = "--kd-top-k", defaultValue = "32", description = "kd: teacher token ids kept per position (default: ${DEFAULT-VALUE}).")
+    int kdTopK;
+
+    @Option(names = "--kd-pool", description = "kd: calibration windows with precomputed teacher targets that batches are drawn from (default: min(1024, steps x batch)).")
+    Integer kdPool;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
@@ -120,7 +138,8 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
                 steps == null ? d.steps() : steps, batch == null ? d.batch() : batch, seq == null ? d.seq() : seq,
                 lrAb == null ? d.lrAb() : lrAb, lrS == null ? d.lrScales() : lrS, warmup == null ? d.warmupFraction() : warmup,
                 clip == null ? d.clip() : clip, checkpointEvery == null ? d.checkpointEvery() : checkpointEvery,
-                logEvery == null ? d.logEvery() : logEvery, ab, compute, common.seed, timeLimit);
+                logEvery == null ? d.logEvery() : logEvery, ab, compute, common.seed, timeLimit, TrainingLoss.parse(loss), kdAlpha,
+                kdTopK, kdPool != null ? kdPool : LrqatConfig.defaultPool(steps == null ? d.steps() : steps, batch == null ? d.batch() : batch));
         TrainingListener listener = (step, total, stats, a, s) -> {
             if (stats != null) {
                 System.err.printf(Locale.ROOT, "\rstep %d/%d  loss %.4f  grad-norm %.3f  lr-ab %.2e  lr-s %.2e%n", step, total,

@@ -28,11 +28,16 @@ import java.util.Objects;
  * @param timeLimitSeconds {@code > 0}: the speed of the first steps decides how many of {@code steps} fit into this
  *                        much training time and the warmup/decay schedule is re-planned for them (a run is then
  *                        not reproducible step for step); {@code <= 0}: no limit
+ * @param loss            training objective (default KD: distillation from the fp model)
+ * @param kdWeight        KD only: loss = kdWeight * distillation + (1 - kdWeight) * next-token CE (default 1)
+ * @param kdTopK          KD only: teacher ids/log-probs kept per position (renormalised over them; default 32)
+ * @param kdPool          KD only: calibration windows whose teacher targets are precomputed; the batches are drawn
+ *                        from this pool (default min(1024, steps * batch))
  */
 public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank, double alpha, Downcast downcast, int steps,
                           int batch, int seq, double lrAb, double lrScales, double warmupFraction, double clip,
                           int checkpointEvery, int logEvery, DType abDType, DType computeDType, long seed,
-                          double timeLimitSeconds) {
+                          double timeLimitSeconds, TrainingLoss loss, double kdWeight, int kdTopK, int kdPool) {
     public LrqatConfig {
         if (bits < 2 || bits > 4) throw new IllegalArgumentException("bits must be 2, 3 or 4, got " + bits);
         if (rank < 1) throw new IllegalArgumentException("rank must be >= 1, got " + rank);
@@ -49,6 +54,15 @@ public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank,
         if (downcast == Downcast.INT4 && bits > 4) throw new IllegalArgumentException("int4 down-cast needs bits <= 4");
         Objects.requireNonNull(abDType, "abDType");
         Objects.requireNonNull(computeDType, "computeDType");
+        Objects.requireNonNull(loss, "loss");
+        if (!(kdWeight >= 0 && kdWeight <= 1)) throw new IllegalArgumentException("kd weight must be in [0, 1], got " + kdWeight);
+        if (kdTopK < 1) throw new IllegalArgumentException("kd top-k must be >= 1, got " + kdTopK);
+        if (kdPool < 1) throw new IllegalArgumentException("kd pool must be >= 1 window, got " + kdPool);
+    }
+
+    /** Windows of the distillation pool for a run of {@code steps} x {@code batch} windows. */
+    public static int defaultPool(int steps, int batch) {
+        return (int) Math.max(batch, Math.min(1024L, (long) steps * batch));
     }
 
     /**
@@ -67,7 +81,8 @@ public record LrqatConfig(int bits, long groupSize, boolean symmetric, int rank,
         long tokens = Math.max(1_000_000L, (long) (weights * (328e6 / 6.5e9)));
         int steps = (int) Math.min(100_000, Math.max(1, tokens / ((long) batch * seq)));
         return new LrqatConfig(bits, groupSize, symmetric, 32, 1.0, Downcast.Q8, steps, batch, seq, 1e-3, 1e-5, 0.1, 1.0,
-                Math.max(100, steps / 10), cuda ? 10 : 1, cuda ? DType.BF16 : DType.F32, cuda ? DType.BF16 : DType.F32, 0, 0);
+                Math.max(100, steps / 10), cuda ? 10 : 1, cuda ? DType.BF16 : DType.F32, cuda ? DType.BF16 : DType.F32, 0, 0,
+                TrainingLoss.KD, 1.0, 32, defaultPool(steps, batch));
     }
 
     /** e.g. {@code w4 sym} or {@code w2g128 asym}. */

@@ -59,6 +59,15 @@ public final class LrqatModel implements AutoCloseable {
     /** Builds the model from an unquantized checkpoint: grid-search init and down-cast, layer by layer. */
     public static LrqatModel create(ModelConfig mc, LrqatConfig c, TensorSource source, Device device, boolean fullQat,
                                     ProgressListener progress) {
+        return create(mc, c, source, device, fullQat, null, progress);
+    }
+
+    /**
+     * As above; with a {@code teacherPool} the fp model's top {@code c.kdTopK()} next-token log-probs over those
+     * windows are computed while each layer's fp weights are still at hand (for {@link #trainStepKd}).
+     */
+    public static LrqatModel create(ModelConfig mc, LrqatConfig c, TensorSource source, Device device, boolean fullQat,
+                                    TokenWindows teacherPool, ProgressListener progress) {
         if (mc.isQuantized()) throw new IllegalArgumentException("the model is already quantized; give the full-precision model");
         if (mc.mlpBias()) throw new UnsupportedOperationException("mlp_bias=true is not supported by LR-QAT");
         mc.weights().validateAgainst(source);
@@ -74,6 +83,12 @@ public final class LrqatModel implements AutoCloseable {
             model = new LrqatModel(out.get(ADDRESS, 0), mc, device);
         }
         try {
+            if (teacherPool != null) {
+                try (Arena call = Arena.ofConfined(); Tensor ids = ids(teacherPool, call)) {
+                    Native.check(lowbit_h.lb_lrqat_model_set_teacher(model.handle, ids.address(), c.kdTopK()),
+                            "lb_lrqat_model_set_teacher");
+                }
+            }
             BlockWeightSource blocks = BlockWeightSource.of(mc, source);
             progress.start("p=4 grid-search init + down-cast of " + mc.numHiddenLayers() + " layers", mc.numHiddenLayers());
             for (int layer = 0; layer < mc.numHiddenLayers(); layer++) {
@@ -116,6 +131,22 @@ public final class LrqatModel implements AutoCloseable {
             MemorySegment norm = readLoss ? stats.asSlice(8) : MemorySegment.NULL;
             Native.check(lowbit_h.lb_lrqat_model_train_step(handle(), ids.address(), lrAb, lrScales, clip, loss, norm),
                     "lb_lrqat_model_train_step");
+            return readLoss ? new StepStats(stats.getAtIndex(JAVA_DOUBLE, 0), stats.getAtIndex(JAVA_DOUBLE, 1)) : null;
+        }
+    }
+
+    /**
+     * One AdamW step on the teacher-pool windows {@code rows} with kdWeight * distillation + (1 - kdWeight) * CE;
+     * with {@code readLoss} the loss is read back (waits for the device), else null.
+     */
+    public StepStats trainStepKd(long[] rows, double kdWeight, double lrAb, double lrScales, double clip, boolean readLoss) {
+        try (Arena call = Arena.ofConfined();
+             Tensor r = Tensor.fromHost(call.allocateFrom(JAVA_LONG, rows), DType.I64, new long[] {rows.length}, Device.CPU)) {
+            MemorySegment stats = call.allocate(JAVA_DOUBLE, 2);
+            MemorySegment loss = readLoss ? stats : MemorySegment.NULL;
+            MemorySegment norm = readLoss ? stats.asSlice(8) : MemorySegment.NULL;
+            Native.check(lowbit_h.lb_lrqat_model_train_step_kd(handle(), r.address(), kdWeight, lrAb, lrScales, clip, loss, norm),
+                    "lb_lrqat_model_train_step_kd");
             return readLoss ? new StepStats(stats.getAtIndex(JAVA_DOUBLE, 0), stats.getAtIndex(JAVA_DOUBLE, 1)) : null;
         }
     }

@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * LR-QAT over a whole model: p=4 grid-search init and down-cast, next-token training on calibration windows
+ * LR-QAT over a whole model: p=4 grid-search init and down-cast, training on calibration windows (by default
+ * distillation from the fp model over a fixed pool of windows, see {@link TrainingLoss}; or next-token loss)
  * (Java computes the learning-rate schedule and passes it each step), resumable checkpoints, then the merge to
  * plain integers exported as a GPTQ-packed checkpoint. The batch of step t is drawn from the calibration
  * tokens with seed (seed, t), so a resumed run sees exactly the data the uninterrupted run would have.
@@ -83,7 +84,10 @@ public final class LrqatQuantizer {
         }
         TokenWindows evalSet = evalWindows;
         try (Checkpoint checkpoint = Checkpoint.open(model)) {
-            LrqatModel m = engine.call(() -> LrqatModel.create(mc, config, checkpoint, device, false, progress));
+            boolean kd = config.loss() == TrainingLoss.KD && config.steps() > 0;
+            // The distillation pool is fixed by the seed, so a resumed run recomputes the same teacher targets.
+            TokenWindows pool = kd ? stream.sample(config.kdPool(), config.seq(), config.seed() * 0x9E3779B97F4A7C15L - 1) : null;
+            LrqatModel m = engine.call(() -> LrqatModel.create(mc, config, checkpoint, device, false, pool, progress));
             try {
                 long startStep = 0;
                 if (resume && TrainingCheckpoint.exists(out)) {
@@ -109,8 +113,14 @@ public final class LrqatQuantizer {
                         double lrS = config.lrScales() * f;
                         boolean probe = config.timeLimitSeconds() > 0 && step == startStep + PROBE_STEPS;
                         boolean read = step % config.logEvery() == 0 || step == totalSteps || step == startStep + 1 || probe;
-                        TokenWindows batch = stream.sample(config.batch(), config.seq(), batchSeed(step));
-                        LrqatModel.StepStats stats = engine.call(() -> m.trainStep(batch, lrAb, lrS, config.clip(), read));
+                        LrqatModel.StepStats stats;
+                        if (kd) {
+                            long[] rows = poolRows(step, pool.rows());
+                            stats = engine.call(() -> m.trainStepKd(rows, config.kdWeight(), lrAb, lrS, config.clip(), read));
+                        } else {
+                            TokenWindows batch = stream.sample(config.batch(), config.seq(), batchSeed(step));
+                            stats = engine.call(() -> m.trainStep(batch, lrAb, lrS, config.clip(), read));
+                        }
                         if (stats != null) {
                             if (Double.isNaN(firstLoss)) firstLoss = stats.loss();
                             lastLoss = stats.loss();
@@ -162,6 +172,37 @@ public final class LrqatQuantizer {
 
     private long batchSeed(int step) {
         return config.seed() * 0x9E3779B97F4A7C15L + step;
+    }
+
+    /** The pool windows of step t: each pass over the pool is a fresh permutation drawn with seed (seed, pass). */
+    long[] poolRows(int step, int poolRows) {
+        long[] rows = new long[config.batch()];
+        for (int i = 0; i < rows.length; i++) {
+            long position = (long) (step - 1) * config.batch() + i;
+            int pass = (int) (position / poolRows);
+            rows[i] = permutation(pass, poolRows)[(int) (position % poolRows)];
+        }
+        return rows;
+    }
+
+    private int[] cachedPermutation;
+    private int cachedPass = -1;
+
+    private int[] permutation(int pass, int n) {
+        if (pass != cachedPass || cachedPermutation == null || cachedPermutation.length != n) {
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) p[i] = i;
+            java.util.SplittableRandom random = new java.util.SplittableRandom(batchSeed(-1 - pass));
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            cachedPermutation = p;
+            cachedPass = pass;
+        }
+        return cachedPermutation;
     }
 
     /** The fixture protocol's perplexity (exp of the mean NLL of every scored token) with the current weights. */

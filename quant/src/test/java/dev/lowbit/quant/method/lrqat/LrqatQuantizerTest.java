@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lowbit.quant.TestDevice;
 import dev.lowbit.quant.TestFixtures;
@@ -32,7 +33,7 @@ class LrqatQuantizerTest {
     private static LrqatConfig config(int bits, long group, boolean sym, int steps, int checkpointEvery) {
         boolean cuda = TestDevice.get().kind() == Device.Kind.CUDA;
         return new LrqatConfig(bits, group, sym, 8, 1.0, Downcast.Q8, steps, 2, 64, 5e-3, 1e-4, 0.1, 1.0, checkpointEvery, 1,
-                DType.F32, cuda ? DType.BF16 : DType.F32, 3, 0);
+                DType.F32, cuda ? DType.BF16 : DType.F32, 3, 0, TrainingLoss.KD, 1.0, 16, LrqatConfig.defaultPool(steps, 2));
     }
 
     @Test
@@ -116,7 +117,7 @@ class LrqatQuantizerTest {
         LrqatConfig base = config(4, 0, true, 100_000, 0);
         LrqatConfig c = new LrqatConfig(base.bits(), base.groupSize(), base.symmetric(), base.rank(), base.alpha(), base.downcast(),
                 base.steps(), 1, 32, base.lrAb(), base.lrScales(), base.warmupFraction(), base.clip(), 0, 1000, base.abDType(),
-                base.computeDType(), base.seed(), 1.0);
+                base.computeDType(), base.seed(), 1.0, base.loss(), base.kdWeight(), base.kdTopK(), 64);
         try (Engine engine = new Engine(1, 0)) {
             LrqatQuantizer.Result r = new LrqatQuantizer(c).quantize(TINY, TestFixtures.validText(), null, out, TestDevice.get(),
                     false, engine, ProgressListener.NONE, TrainingListener.NONE);
@@ -125,6 +126,30 @@ class LrqatQuantizerTest {
             assertTrue(!Double.isNaN(r.lastLoss()), "the last step's loss is read back");
         }
         assertTrue(Files.isRegularFile(out.resolve("quantize_config.json")));
+    }
+
+    /**
+     * Distillation calibrated on text/calib.txt (another domain than valid.txt) must not raise the validation
+     * perplexity of the p=4 start (next-token CE on calib.txt did, on the small fixture). Skips without the shared text.
+     */
+    @Test
+    void distillationOnCalibTextDoesNotRaiseValidationPerplexity(@TempDir Path out) throws Exception {
+        Path calib = TestFixtures.fixtures().toAbsolutePath().getParent().resolveSibling("shared").resolve("fixtures")
+                .resolve("text").resolve("calib.txt");
+        assumeTrue(Files.isRegularFile(calib), "no shared fixtures/text/calib.txt");
+        Path head = out.resolve("calib-head.txt");
+        try (var in = Files.newInputStream(calib)) {
+            Files.write(head, in.readNBytes(400_000));
+        }
+        LrqatConfig base = config(3, 0, true, 8, 0);
+        LrqatConfig c = new LrqatConfig(3, 0, true, 8, 1.0, Downcast.Q8, 8, 2, 128, 2e-3, 1e-5, 0.1, 1.0, 0, 1, base.abDType(),
+                base.computeDType(), 3, 0, TrainingLoss.KD, 1.0, 32, 16);
+        try (Engine engine = new Engine(1, 0)) {
+            LrqatQuantizer.Result r = new LrqatQuantizer(c).quantize(TINY, head, TestFixtures.validText(), 8192, out.resolve("kd"),
+                    TestDevice.get(), false, engine, ProgressListener.NONE, TrainingListener.NONE);
+            assertTrue(r.finalPerplexity() <= r.initPerplexity(),
+                    "kd raised the validation perplexity: " + r.initPerplexity() + " -> " + r.finalPerplexity());
+        }
     }
 
     @Test
