@@ -4323,6 +4323,97 @@ public class lowbit_h {
             lowbit_h.C_POINTER,
             lowbit_h.C_INT,
             lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_logits_topk {
+        public static final FunctionDescriptor DESC = lb_logits_topk$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_logits_topk");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_logits_topk$descriptor() {
+        return lb_logits_topk$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_logits_topk$handle() {
+        return lb_logits_topk.HANDLE;
+    }
+
+    public static MemorySegment lb_logits_topk$address() {
+        return lb_logits_topk.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor *ids, lb_tensor *logprobs)
+     * }
+     */
+    public static int lb_logits_topk(MemorySegment logits, int k, MemorySegment ids, MemorySegment logprobs) {
+        var mh$ = lb_logits_topk.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_logits_topk", logits, k, ids, logprobs);
+            }
+            return (int)mh$.invokeExact(logits, k, ids, logprobs);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_train_step_kd$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE,
+            lowbit_h.C_DOUBLE
+        );
+    }
+
+    private static class lb_e2e_model_train_step_kd {
+        public static final FunctionDescriptor DESC = lb_e2e_model_train_step_kd$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_train_step_kd");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_train_step_kd$descriptor() {
+        return lb_e2e_model_train_step_kd$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_train_step_kd$handle() {
+        return lb_e2e_model_train_step_kd.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_train_step_kd$address() {
+        return lb_e2e_model_train_step_kd.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_train_step_kd(lb_e2e_model model, lb_tensor ids, lb_tensor teacher_ids, lb_tensor teacher_logprobs, double hard_weight, double lr, double max_grad_norm)
+     * }
+     */
+    public static int lb_e2e_model_train_step_kd(MemorySegment model, MemorySegment ids, MemorySegment teacher_ids, MemorySegment teacher_logprobs, double hard_weight, double lr, double max_grad_norm) {
+        var mh$ = lb_e2e_model_train_step_kd.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_train_step_kd", model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
+            }
+            return (int)mh$.invokeExact(model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class lb_lrqat_model_set_teacher$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -4383,10 +4474,6 @@ public class lowbit_h {
         );
     }
 
-    private static class lb_logits_topk {
-        public static final FunctionDescriptor DESC = lb_logits_topk$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_logits_topk");
     private static class lb_lrqat_model_train_step_kd {
         public static final FunctionDescriptor DESC = lb_lrqat_model_train_step_kd$descriptor.DESC;
 
@@ -4395,16 +4482,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_logits_topk$descriptor() {
-        return lb_logits_topk$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_logits_topk$handle() {
-        return lb_logits_topk.HANDLE;
-    }
-
-    public static MemorySegment lb_logits_topk$address() {
-        return lb_logits_topk.ADDR;
     public static FunctionDescriptor lb_lrqat_model_train_step_kd$descriptor() {
         return lb_lrqat_model_train_step_kd$descriptor.DESC;
     }
@@ -4419,16 +4496,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor *ids, lb_tensor *logprobs)
-     * }
-     */
-    public static int lb_logits_topk(MemorySegment logits, int k, MemorySegment ids, MemorySegment logprobs) {
-        var mh$ = lb_logits_topk.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_logits_topk", logits, k, ids, logprobs);
-            }
-            return (int)mh$.invokeExact(logits, k, ids, logprobs);
      * int lb_lrqat_model_train_step_kd(lb_lrqat_model model, lb_tensor rows, double kd_weight, double lr_ab, double lr_s, double clip, double *loss, double *grad_norm)
      * }
      */
@@ -4444,7 +4511,6 @@ public class lowbit_h {
         }
     }
 
-    private static class lb_e2e_model_train_step_kd$descriptor {
     private static class lb_lrqat_distillation_loss$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,
@@ -4453,15 +4519,6 @@ public class lowbit_h {
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER,
             lowbit_h.C_DOUBLE,
-            lowbit_h.C_DOUBLE,
-            lowbit_h.C_DOUBLE
-        );
-    }
-
-    private static class lb_e2e_model_train_step_kd {
-        public static final FunctionDescriptor DESC = lb_e2e_model_train_step_kd$descriptor.DESC;
-
-        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_train_step_kd");
             lowbit_h.C_POINTER,
             lowbit_h.C_POINTER
         );
@@ -4475,16 +4532,6 @@ public class lowbit_h {
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
 
-    public static FunctionDescriptor lb_e2e_model_train_step_kd$descriptor() {
-        return lb_e2e_model_train_step_kd$descriptor.DESC;
-    }
-
-    public static MethodHandle lb_e2e_model_train_step_kd$handle() {
-        return lb_e2e_model_train_step_kd.HANDLE;
-    }
-
-    public static MemorySegment lb_e2e_model_train_step_kd$address() {
-        return lb_e2e_model_train_step_kd.ADDR;
     public static FunctionDescriptor lb_lrqat_distillation_loss$descriptor() {
         return lb_lrqat_distillation_loss$descriptor.DESC;
     }
@@ -4499,16 +4546,6 @@ public class lowbit_h {
 
     /**
      * {@snippet lang=c :
-     * int lb_e2e_model_train_step_kd(lb_e2e_model model, lb_tensor ids, lb_tensor teacher_ids, lb_tensor teacher_logprobs, double hard_weight, double lr, double max_grad_norm)
-     * }
-     */
-    public static int lb_e2e_model_train_step_kd(MemorySegment model, MemorySegment ids, MemorySegment teacher_ids, MemorySegment teacher_logprobs, double hard_weight, double lr, double max_grad_norm) {
-        var mh$ = lb_e2e_model_train_step_kd.HANDLE;
-        try {
-            if (TRACE_DOWNCALLS) {
-                traceDowncall("lb_e2e_model_train_step_kd", model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
-            }
-            return (int)mh$.invokeExact(model, ids, teacher_ids, teacher_logprobs, hard_weight, lr, max_grad_norm);
      * int lb_lrqat_distillation_loss(lb_tensor logits, lb_tensor teacher_ids, lb_tensor teacher_log_probs, lb_tensor targets, double kd_weight, lb_tensor *loss, lb_tensor *grad_logits)
      * }
      */
