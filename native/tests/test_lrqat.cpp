@@ -3,6 +3,7 @@
 // merge equals the training forward's weights bit for bit, checkpoint state resumes identically, NaN is an error.
 // CUDA cases run (against the CPU results) only where a device is visible.
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <cmath>
 #include <cstdint>
