@@ -50,12 +50,13 @@ eqat_e2e() { # $1 bits, $2 group, $3 lr, $4 samples, $5 kd|ce, $6 Block-AP outpu
 stage_eqat() {
   step "EfficientQAT Block-AP on the small fixture (issue recipe)"
   local start=$(date +%s) samples=1024
-  eqat_blockap 2 64 2e-5 $samples ce
+  eqat_blockap 2 64 2e-5 $samples "${EQAT_CE-ce}"  # EQAT_CE= skips the CE comparison
   local took=$(( $(date +%s) - start ))
   if (( took > 240 )); then samples=256; echo "EQAT reduced: w2g64 (Block-AP + E2E-QP kd and ce) took ${took}s; w3g128/w4g128 run with 256 windows instead of 1024"; fi
   eqat_blockap 3 128 1e-5 $samples
   eqat_blockap 4 128 1e-5 $samples
 
+  [[ -n ${EQAT_SKIP_BENCH:-} ]] && return
   step "EfficientQAT: one Block-AP step on a Llama-2-7B-shaped block (fused vs plain libtorch)"
   local bench=build/native-cuda/qat_step_bench
   if [[ -x $bench ]]; then
