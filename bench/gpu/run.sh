@@ -130,5 +130,23 @@ stage_small() {
 # LOWBIT (the CLI command array), JAVA, LIB, DEV, RESULTS, step, small_model, calib_text, and set status=1.
 for f in "$ROOT"/bench/gpu/stages/*.sh; do [[ -f "$f" ]] && source "$f"; done
 
-for s in "${STAGES[@]}"; do "stage_$s"; done
+# "a+b" runs stages a and b at the same time (separate processes sharing the GPU; their outputs are printed
+# one after the other when both are done). Timings taken that way are not solo timings.
+run_parallel() {
+  local names=(${1//+/ }) n pids=()
+  small_model > /dev/null; calib_text > /dev/null  # unpack once, before the stages race for it
+  for n in "${names[@]}"; do
+    ( status=0; "stage_$n"; echo $status > "$RESULTS/stage-$n.status" ) > "$RESULTS/stage-$n.out" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  for n in "${names[@]}"; do
+    cat "$RESULTS/stage-$n.out"
+    [[ $(cat "$RESULTS/stage-$n.status" 2>/dev/null) == 0 ]] || status=1
+  done
+}
+
+for s in "${STAGES[@]}"; do
+  if [[ $s == *+* ]]; then run_parallel "$s"; else "stage_$s"; fi
+done
 exit $status

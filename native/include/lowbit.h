@@ -438,7 +438,8 @@ int lb_lrqat_model_set_step(lb_lrqat_model model, int64_t step);
  * until then. */
 int lb_lrqat_model_set_teacher(lb_lrqat_model model, lb_tensor pool_ids, int64_t top_k);
 /* As lb_lrqat_model_train_step on the pool windows `rows` (I32/I64 [batch], indices into the pool) with the loss
- * kd_weight * -sum_k p_t(k) log p_s(k) + (1 - kd_weight) * CE (p_t: the teacher's top-k renormalised). */
+ * kd_weight * KL + (1 - kd_weight) * CE, KL = the divergence from the teacher on its top-k ids plus one bucket
+ * for the rest of the vocabulary (see lb_e2e_model_train_step_kd). */
 int lb_lrqat_model_train_step_kd(lb_lrqat_model model, lb_tensor rows, double kd_weight, double lr_ab, double lr_s,
                                  double clip, double *loss, double *grad_norm);
 /* The distillation loss alone (for tests): logits F32 [n, vocab], teacher_ids I32/I64 [n, k], teacher_log_probs
@@ -632,8 +633,9 @@ int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_te
  * [..., k] and *logprobs a new f32 tensor [..., k], in descending order, on the logits' device. */
 int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor *ids, lb_tensor *logprobs);
 /* As lb_e2e_model_train_step with the distillation loss: per position t (predicting token t + 1) the soft
- * cross-entropy -sum_k p_t(k) log p_student(teacher_ids[.., t, k]) with the teacher probabilities renormalised
- * over its top k (softmax of teacher_logprobs), mean over positions; loss = (1 - hard_weight) * that
+ * KL divergence from the teacher on k + 1 buckets, its top-k ids and "the rest of the vocabulary":
+ * sum_k q_k log(q_k / p_s(id_k)) + r_t log(r_t / r_s), q_k = exp(teacher_logprobs), r_t = 1 - sum_k q_k,
+ * r_s = the student's mass outside the ids; mean over positions; loss = (1 - hard_weight) * that
  * + hard_weight * next-token cross-entropy (hard_weight in [0, 1]). ids [rows, seq]; teacher_ids integer and
  * teacher_logprobs float (f32/bf16/f16), both [rows, seq - 1, k] (as lb_logits_topk gives them for the fp
  * model's logits of positions 0..seq-2). The loss is queued like lb_e2e_model_train_step's. */

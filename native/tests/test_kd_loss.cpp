@@ -1,5 +1,6 @@
 // Top-k distillation loss (src/train/kd_loss.h) against a plain libtorch autograd reference in f64:
-// loss = mean_n -sum_k softmax(teacher_logprobs)[n, k] * log_softmax(logits)[n, ids[n, k]], value and gradient;
+// the KL on the buckets "each teacher top-k id" and "the rest": mean_n sum_k q_k log(q_k / p(id_k)) + r log(r / p_rest),
+// q = exp(teacher_logprobs), r = 1 - sum q, p = softmax(logits), p_rest = p outside the ids; value and gradient;
 // lb_logits_topk against log_softmax + sort. CPU (CUDA is exercised through E2E-QP on the GPU run).
 #include <torch/torch.h>
 
@@ -24,9 +25,17 @@ void expect_close(const at::Tensor& got, const at::Tensor& want, double tol, con
   }
 }
 
+// Dense f64 formula: log p_rest from the probabilities of the ids that are not picked (a 0/1 mask over the vocabulary).
 at::Tensor reference_loss(const at::Tensor& logits, const at::Tensor& ids, const at::Tensor& lp) {
-  const at::Tensor p = at::softmax(lp.to(at::kDouble), 1);
-  return -(p * at::log_softmax(logits, 1).gather(1, ids.to(at::kLong))).sum(1).mean();
+  const at::Tensor q = lp.to(at::kDouble).exp();
+  const at::Tensor r = (1.0 - q.sum(1)).clamp_min(0.0);
+  const at::Tensor logp = at::log_softmax(logits, 1);
+  const at::Tensor in_ids = at::zeros_like(logp).scatter(1, ids.to(at::kLong), 1.0);
+  const at::Tensor p_rest = (logp.exp() * (1.0 - in_ids)).sum(1);
+  const at::Tensor kl_top = (q * (q.log() - logp.gather(1, ids.to(at::kLong)))).sum(1);
+  if (ids.size(1) == logits.size(1)) return kl_top.mean();  // no rest bucket
+  const at::Tensor kl_rest = at::xlogy(r, r) - r * p_rest.log();
+  return (kl_top + kl_rest).mean();
 }
 
 void run_case(int64_t n, int64_t vocab, int64_t k, at::ScalarType dtype, bool duplicate_ids) {
@@ -85,6 +94,20 @@ void test_topk_api() {
   lb_tensor_free(lps);
 }
 
+// A student equal to the teacher has KL 0 (any k), a different one a positive KL.
+void test_kl_zero_at_teacher() {
+  const at::Tensor logits = at::randn({12, 90}) * 2;
+  for (int64_t k : {1, 8, 90}) {
+    auto [lp, ids] = at::topk(at::log_softmax(logits, 1), k, 1);
+    const double same = lb::train::topk_distillation_loss(logits, ids.to(at::kInt), lp).item<double>();
+    const double other = lb::train::topk_distillation_loss(logits.flip(1), ids.to(at::kInt), lp).item<double>();
+    if (!(std::abs(same) < 1e-5 && other > 1e-2)) {
+      std::printf("FAIL KL at the teacher k=%lld: %.3g (want 0), elsewhere %.3g (want > 0)\n", (long long)k, same, other);
+      ++failures;
+    }
+  }
+}
+
 void test_bad_teacher() {
   const at::Tensor x = at::randn({4, 10});
   try {
@@ -99,6 +122,12 @@ void test_bad_teacher() {
     ++failures;
   } catch (const lb::Error&) {
   }
+  try {
+    lb::train::topk_distillation_loss(x, at::zeros({4, 3}, at::kInt), at::ones({4, 3}));
+    std::printf("FAIL positive teacher log-probabilities accepted\n");
+    ++failures;
+  } catch (const lb::Error&) {
+  }
 }
 
 }  // namespace
@@ -110,6 +139,8 @@ int main() {
   run_case(64, 1000, 64, at::kFloat, false);
   run_case(17, 50, 5, at::kFloat, true);
   run_case(40, 257, 32, at::kBFloat16, false);
+  run_case(9, 6, 6, at::kFloat, false);  // k == vocab: no rest bucket
+  test_kl_zero_at_teacher();
   test_topk_api();
   test_bad_teacher();
   if (failures) {

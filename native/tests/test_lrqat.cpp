@@ -395,9 +395,9 @@ void test_model(int bits, bool sym, int64_t group) {
   CHECK_FAILS(lb_lrqat_model_train_step(h.m, ids.get(), 1e-2, 1e-4, 1.0, &loss, nullptr), LB_ERR_INTERNAL, "at step 34");
 }
 
-// The distillation loss against a dense reference: q = the teacher's top-k renormalised, scattered over the
-// vocabulary; loss = kd * -sum q log_softmax(x) + (1 - kd) * CE, mean over rows; gradient by autograd of that
-// dense formula and by its closed form (softmax(x) - target mixture) / n.
+// The distillation loss against a dense reference: q = exp(teacher log-probs) on the top-k ids, r = 1 - sum q on
+// the rest; loss = kd * KL(q, r || p on the ids, p_rest) + (1 - kd) * CE, mean over rows; gradient by autograd of
+// that dense formula and by its closed form.
 void test_distillation_loss(double kd_weight) {
   at::manual_seed(11);
   const int64_t n = 7, vocab = 50, k = 6;
@@ -412,17 +412,27 @@ void test_distillation_loss(double kd_weight) {
   lb_tensor loss = nullptr, grad = nullptr;
   CHECK_OK(lb_lrqat_distillation_loss(tl.get(), ti.get(), tt.get(), tg.get(), kd_weight, &loss, &grad));
   Tensor tloss(loss), tgrad(grad);
-  const at::Tensor q = at::zeros({n, vocab}).scatter(1, ids.to(at::kLong), at::softmax(tlp, -1));
+  const at::Tensor q = tlp.exp();
+  const at::Tensor r = 1.0 - q.sum(1);
+  const at::Tensor in_ids = at::zeros({n, vocab}).scatter(1, ids.to(at::kLong), 1.0);
   const at::Tensor onehot = at::zeros({n, vocab}).scatter(1, targets.unsqueeze(1), 1.0);
-  const at::Tensor target = q * kd_weight + onehot * (1.0 - kd_weight);
   c10::AutoGradMode grad_mode(true);
   const at::Tensor x = logits.clone().requires_grad_(true);
-  const at::Tensor ref = (target * at::log_softmax(x, -1)).sum(-1).neg().mean();
+  const at::Tensor logp = at::log_softmax(x, -1);
+  const at::Tensor p_rest = (logp.exp() * (1.0 - in_ids)).sum(1);
+  const at::Tensor kl = (q * (q.log() - logp.gather(1, ids.to(at::kLong)))).sum(1) + r * (r.log() - p_rest.log());
+  const at::Tensor ce = -(onehot * logp).sum(-1);
+  const at::Tensor ref = (kl * kd_weight + ce * (1.0 - kd_weight)).mean();
   ref.backward();
+  // closed form: kd * (p - q on the ids - r p / p_rest elsewhere) + (1 - kd) * (p - onehot), over n
+  const at::Tensor p = at::softmax(logits, -1);
+  const at::Tensor q_dense = at::zeros({n, vocab}).scatter(1, ids.to(at::kLong), q);
+  const at::Tensor kd_grad = p - q_dense - (1.0 - in_ids) * p * (r / (p * (1.0 - in_ids)).sum(1)).unsqueeze(1);
+  const at::Tensor closed = (kd_grad * kd_weight + (p - onehot) * (1.0 - kd_weight)) / n;
   const std::string what = "distillation loss kd_weight=" + std::to_string(kd_weight);
   expect_close(to_at(tloss.get()), ref.detach(), 1e-5, 1e-6, what + " value");
   expect_close(to_at(tgrad.get()), x.grad(), 1e-5, 1e-7, what + " grad (autograd)");
-  expect_close(to_at(tgrad.get()), (at::softmax(logits, -1) - target) / n, 1e-4, 1e-6, what + " grad (closed form)");
+  expect_close(to_at(tgrad.get()), closed, 1e-4, 1e-6, what + " grad (closed form)");
   lb_tensor none = nullptr;
   Tensor bad_ids = from_at(at::full({n, k}, vocab, at::TensorOptions().dtype(at::kLong)));
   CHECK_FAILS(lb_lrqat_distillation_loss(tl.get(), bad_ids.get(), tt.get(), tg.get(), kd_weight, &none, nullptr),

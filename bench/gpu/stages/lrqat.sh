@@ -19,12 +19,16 @@ stage_lrqat() {
   small="$(small_model)"; calib="$(calib_text)"
   # setting | options | target | max steps | lr-ab | lr-s | training time limit (s) | loss: the first steps' speed
   # decides how many of the max steps fit, and the warmup/decay schedule is planned for those
+  # LRQAT_STEPS=N: N steps each (time limit 200 s) instead of the time limit; LRQAT_CE= drops the CE run;
+  # LRQAT_SKIP_MEM=1 skips the memory benchmark
+  local max=4000 w4=40 w3=40 w2=45
+  [[ -n ${LRQAT_STEPS:-} ]] && { max=$LRQAT_STEPS; w4=200; w3=200; w2=200; }
   local runs=(
-    "w4sym|--bits 4 --group 0|35.0|4000|1e-3|1e-5|40|kd"
-    "w3sym|--bits 3 --group 0|37.0|4000|1e-3|1e-5|40|kd"
-    "w2g128asym|--bits 2 --group 128 --asym|45|4000|1e-3|1e-5|45|kd"
-    "w3sym-ce|--bits 3 --group 0|37.0|4000|1e-3|1e-5|40|ce"
+    "w4sym|--bits 4 --group 0|35.0|$max|1e-3|1e-5|$w4|kd"
+    "w3sym|--bits 3 --group 0|37.0|$max|1e-3|1e-5|$w3|kd"
+    "w2g128asym|--bits 2 --group 128 --asym|45|$max|1e-3|1e-5|$w2|kd"
   )
+  [[ -n ${LRQAT_CE-ce} ]] && runs+=("w3sym-ce|--bits 3 --group 0|37.0|$max|1e-3|1e-5|$w3|ce")
   local r name opts target steps lrab lrs limit loss init final t0 t1 summary
   for r in "${runs[@]}"; do
     IFS='|' read -r name opts target steps lrab lrs limit loss <<< "$r"
@@ -45,6 +49,7 @@ stage_lrqat() {
     python3 -c "import sys; sys.exit(0 if float('$final') <= float('$target') else 1)" 2>/dev/null || echo "lrqat $name MISSED target $target"
   done
 
+  [[ -n ${LRQAT_SKIP_MEM:-} ]] && return
   step "LR-QAT vs full-model QAT: peak memory of one training step (random ~1B Llama, batch 4 x 1024, bf16)"
   local bench=build/native-cuda/lrqat_memory_bench
   cmake --build build/native-cuda -j"$(nproc)" --target lrqat_memory_bench > "$RESULTS/lrqat-bench-build.log" 2>&1 ||

@@ -5,18 +5,15 @@
 #include <string>
 
 #include "src/error.h"
+#include "src/train/kd_loss.h"
 
 namespace lb::lrqat {
 
 at::Tensor distillation_loss(const at::Tensor& student_log_probs, const at::Tensor& teacher_ids,
                              const at::Tensor& teacher_log_probs, const at::Tensor& targets, double kd_weight) {
   if (!(kd_weight >= 0.0 && kd_weight <= 1.0)) throw_invalid("kd_weight=" + std::to_string(kd_weight) + " (expected 0..1)");
-  const at::Tensor p_teacher = at::softmax(teacher_log_probs.to(at::kFloat), -1);
   at::Tensor loss;
-  if (kd_weight > 0.0) {
-    const at::Tensor picked = student_log_probs.gather(-1, teacher_ids.to(at::kLong));
-    loss = (p_teacher * picked).sum(-1).neg().mean() * kd_weight;
-  }
+  if (kd_weight > 0.0) loss = train::topk_distillation_loss(student_log_probs, teacher_ids, teacher_log_probs) * kd_weight;
   if (kd_weight < 1.0) {
     const at::Tensor ce = student_log_probs.gather(-1, targets.to(at::kLong).unsqueeze(-1)).neg().mean() * (1.0 - kd_weight);
     loss = loss.defined() ? loss + ce : ce;

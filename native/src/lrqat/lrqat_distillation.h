@@ -1,5 +1,5 @@
-// Knowledge distillation from the full-precision model for LR-QAT: the teacher's top-k next-token
-// distribution (renormalised over its k ids) is the target; optionally mixed with hard next-token CE.
+// Knowledge distillation from the full-precision model for LR-QAT: the KL to the teacher's top-k next-token
+// distribution plus its remaining mass (src/train/kd_loss.h); optionally mixed with hard next-token CE.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -8,8 +8,8 @@ namespace lb::lrqat {
 
 // student_log_probs f32 [n, vocab] (log_softmax of the student's logits), teacher_ids long [n, k],
 // teacher_log_probs f32 [n, k], targets long [n]. Returns the 0-dim mean over the n positions of
-//   kd_weight * -sum_k p_t(k) log p_s(k)  +  (1 - kd_weight) * -log p_s(target),
-// p_t = softmax(teacher_log_probs) (the teacher's top-k renormalised). kd_weight in [0, 1].
+//   kd_weight * KL(teacher top-k + rest || student)  +  (1 - kd_weight) * -log p_s(target)
+// (the KL of train::topk_distillation_loss). kd_weight in [0, 1].
 at::Tensor distillation_loss(const at::Tensor& student_log_probs, const at::Tensor& teacher_ids,
                              const at::Tensor& teacher_log_probs, const at::Tensor& targets, double kd_weight);
 

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <limits>
 #include <string>
 
 #include "src/error.h"
@@ -15,24 +16,39 @@ using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
 struct TopkDistillationFn : public torch::autograd::Function<TopkDistillationFn> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& ids, const at::Tensor& probs) {
+  // q: teacher probabilities [n, k]; rest_t: the teacher's remaining mass [n]; entropy: the teacher's bucket
+  // entropy [n] (a constant: it makes the value a KL).
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& ids, const at::Tensor& q,
+                            const at::Tensor& rest_t, const at::Tensor& entropy) {
     const at::Tensor x = logits.to(at::kFloat);
     const at::Tensor lse = at::logsumexp(x, {1}, true);  // [n, 1]
-    // -sum_k p_k (x[id_k] - lse) = lse - sum_k p_k x[id_k]   (sum_k p_k = 1)
     const at::Tensor picked = x.gather(1, ids);
-    const at::Tensor loss = (lse.squeeze(1) - (probs * picked).sum(1)).mean();
-    ctx->save_for_backward({logits, lse, ids, probs});
-    return loss;
+    // log of the student's mass outside the ids, relative to exp(lse): logsumexp of the other logits
+    const bool has_rest = ids.size(1) < x.size(1);
+    at::Tensor lse_rest;
+    at::Tensor ce = lse.squeeze(1) * (q.sum(1) + rest_t) - (q * picked).sum(1);
+    if (has_rest) {
+      lse_rest = at::logsumexp(x.scatter(1, ids, -std::numeric_limits<float>::infinity()), {1}, true);
+      ce = ce - rest_t * lse_rest.squeeze(1);
+    }
+    ctx->save_for_backward({logits, lse, ids, q, rest_t, has_rest ? lse_rest : at::Tensor()});
+    return (ce - entropy).mean();
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &logits = saved[0], &lse = saved[1], &ids = saved[2], &probs = saved[3];
+    const at::Tensor &logits = saved[0], &lse = saved[1], &ids = saved[2], &q = saved[3], &rest_t = saved[4],
+                     &lse_rest = saved[5];
     const double n = static_cast<double>(logits.size(0));
-    at::Tensor g = (logits.to(at::kFloat) - lse).exp_();  // softmax
-    g.scatter_add_(1, ids, -probs);
+    const at::Tensor x = logits.to(at::kFloat);
+    at::Tensor g = (x - lse).exp_().mul_((q.sum(1) + rest_t).unsqueeze(1));  // softmax * total teacher mass
+    if (lse_rest.defined()) {
+      // r_t * p_j / r_s for j outside the ids (exp of -inf at the ids gives 0 there)
+      g.sub_(x.scatter(1, ids, -std::numeric_limits<float>::infinity()).sub_(lse_rest).exp_().mul_(rest_t.unsqueeze(1)));
+    }
+    g.scatter_add_(1, ids, -q);
     g.mul_(grads[0].to(at::kFloat) / n);
-    return {g.to(logits.scalar_type()), at::Tensor(), at::Tensor()};
+    return {g.to(logits.scalar_type()), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -55,9 +71,14 @@ at::Tensor topk_distillation_loss(const at::Tensor& logits, const at::Tensor& te
   if (lo < 0 || hi >= vocab) {
     throw_invalid("teacher_ids out of range [0, " + std::to_string(vocab) + "): " + std::to_string(lo) + ".." + std::to_string(hi));
   }
-  const at::Tensor probs = at::softmax(teacher_logprobs.to(logits.device(), at::kFloat), 1);
-  if (!probs.isfinite().all().item<bool>()) throw_invalid("teacher_logprobs are not finite");
-  return TopkDistillationFn::apply(logits, ids, probs);
+  const at::Tensor lp = teacher_logprobs.to(logits.device(), at::kFloat);
+  if (!(lp <= 1e-4).logical_and(lp.isfinite().logical_or(lp == -std::numeric_limits<float>::infinity())).all().item<bool>()) {
+    throw_invalid("teacher_logprobs must be log-probabilities (finite or -inf, <= 0)");
+  }
+  const at::Tensor q = lp.exp();
+  const at::Tensor rest_t = (1.0 - q.sum(1)).clamp_min(0.0);
+  const at::Tensor entropy = -(at::xlogy(q, q).sum(1) + at::xlogy(rest_t, rest_t));
+  return TopkDistillationFn::apply(logits, ids, q, rest_t, entropy);
 }
 
 std::pair<at::Tensor, at::Tensor> topk_log_probs(const at::Tensor& logits, int64_t k) {

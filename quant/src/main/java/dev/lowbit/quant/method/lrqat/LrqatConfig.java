@@ -30,7 +30,7 @@ import java.util.Objects;
  *                        not reproducible step for step); {@code <= 0}: no limit
  * @param loss            training objective (default KD: distillation from the fp model)
  * @param kdWeight        KD only: loss = kdWeight * distillation + (1 - kdWeight) * next-token CE (default 1)
- * @param kdTopK          KD only: teacher ids/log-probs kept per position (renormalised over them; default 32)
+ * @param kdTopK          KD only: teacher ids/log-probs kept per position (plus one bucket for the rest; default 32)
  * @param kdPool          KD only: calibration windows whose teacher targets are precomputed; the batches are drawn
  *                        from this pool (default min(1024, steps * batch))
  */
