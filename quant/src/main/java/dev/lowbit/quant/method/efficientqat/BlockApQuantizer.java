@@ -86,6 +86,7 @@ public final class BlockApQuantizer {
         long start = System.nanoTime();
         ModelConfig mc = ModelConfig.load(model);
         if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
+        checkGroupDividesInputs(mc);
         int rowsTotal = config.samples() + config.valSamples();
         TokenWindows windows;
         TokenWindows e2eWindows = null;
@@ -127,6 +128,20 @@ public final class BlockApQuantizer {
                 });
             }
             return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped, e2eResult);
+        }
+    }
+
+    /** A group must divide the input width of every linear (hidden, heads x head_dim, intermediate). */
+    private void checkGroupDividesInputs(ModelConfig mc) {
+        long g = config.groupSize();
+        if (g <= 0) return;
+        long[] ins = {mc.hiddenSize(), (long) mc.numAttentionHeads() * mc.headDim(), mc.intermediateSize()};
+        String[] names = {"hidden_size (q/k/v/gate/up inputs)", "num_attention_heads x head_dim (o_proj input)", "intermediate_size (down_proj input)"};
+        for (int i = 0; i < ins.length; i++) {
+            if (g < ins[i] && ins[i] % g != 0) {
+                throw new IllegalArgumentException("--group " + g + " does not divide " + names[i] + " = " + ins[i]
+                        + "; choose a divisor of it, or 0 for per-channel scales");
+            }
         }
     }
 

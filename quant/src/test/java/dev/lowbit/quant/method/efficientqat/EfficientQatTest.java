@@ -117,6 +117,19 @@ class EfficientQatTest {
     }
 
     @Test
+    void aGroupThatDoesNotDivideALinearIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        try (Engine engine = new Engine(0, 0)) {
+            Path model = TestFixtures.tiny(), calib = calib(dir);
+            Path out = dir.resolve("out");
+            // tiny: hidden 128, intermediate 384: 96 divides 384 but not 128
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockApQuantizer(small(2, 96))
+                    .quantize(model, calib, out, DEVICE, engine, false, -1, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("--group 96 does not divide hidden_size"), e.getMessage());
+            assertFalse(Files.exists(out), "nothing written before the check");
+        }
+    }
+
+    @Test
     void resumeWithOtherSettingsIsRefused(@TempDir Path dir) throws Exception {
         try (Engine engine = new Engine(0, 0)) {
             Path model = TestFixtures.tiny(), calib = calib(dir);
