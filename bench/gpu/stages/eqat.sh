@@ -16,7 +16,7 @@ eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples, $5 "ce" to also run E
   t0=$(date +%s.%N)
   timeout 240 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $1 --group $2 \
       --calib "$(calib_text)" --samples $4 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w $3 --lr-q 1e-4 \
-      --dtype bf16 --device cuda --no-e2e 2>"$RESULTS/eqat-w$1g$2.err" > "$RESULTS/eqat-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-w$1g$2.err"; return 1; }
+      --dtype "${EQAT_DTYPE:-bf16}" --device cuda --no-e2e 2>"$RESULTS/eqat-w$1g$2.err" > "$RESULTS/eqat-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-w$1g$2.err"; return 1; }
   t1=$(date +%s.%N)
   cat "$RESULTS/eqat-w$1g$2.log"
   line=$(grep "Block-AP train" "$RESULTS/eqat-w$1g$2.log")
@@ -37,7 +37,7 @@ eqat_e2e() { # $1 bits, $2 group, $3 lr, $4 samples, $5 kd|ce, $6 Block-AP outpu
   rm -rf "$e2e"; mkdir -p "$e2e" && cp -r "$out/blockap" "$e2e/"
   timeout 200 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$e2e" --bits $1 --group $2 \
       --calib "$(calib_text)" --samples $4 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w $3 --lr-q 1e-4 \
-      --dtype bf16 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs 1 --e2e-lr $3 --e2e-loss $5 \
+      --dtype "${EQAT_DTYPE:-bf16}" --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs "${EQAT_E2E_EPOCHS:-1}" --e2e-lr $3 --e2e-loss $5 \
       2>"$RESULTS/eqat-$tag-w$1g$2.err" > "$RESULTS/eqat-$tag-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-$tag-w$1g$2.err"; return 1; }
   grep "E2E-QP" "$RESULTS/eqat-$tag-w$1g$2.log"
   ppl=$("${LOWBIT[@]}" eval --model "$e2e" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-eqat.jsonl" \
@@ -45,6 +45,12 @@ eqat_e2e() { # $1 bits, $2 group, $3 lr, $4 samples, $5 kd|ce, $6 Block-AP outpu
   printf 'EQAT %s w%sg%s %s ppl %s\n' $tag $1 $2 "$(grep -o 'E2E-QP: [0-9]* steps.*s$' "$RESULTS/eqat-$tag-w$1g$2.log" | grep -o '[0-9.]* s$')" "${ppl:-FAILED}"
   [[ -n "$ppl" ]] || status=1
   cp "$e2e/train_log.jsonl" "$RESULTS/eqat-$tag-w$1g$2-train_log.jsonl" 2>/dev/null
+}
+
+# w2g64 only (Block-AP, then E2E-QP kd); EQAT_DTYPE (bf16) and EQAT_E2E_EPOCHS (1) vary the recipe.
+stage_eqatw2() {
+  step "EfficientQAT w2g64 on the small fixture: dtype ${EQAT_DTYPE:-bf16}, E2E-QP epochs ${EQAT_E2E_EPOCHS:-1}"
+  eqat_blockap 2 64 2e-5 1024
 }
 
 stage_eqat() {

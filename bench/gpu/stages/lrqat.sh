@@ -32,6 +32,7 @@ stage_lrqat() {
   local r name opts target steps lrab lrs limit loss init final t0 t1 summary
   for r in "${runs[@]}"; do
     IFS='|' read -r name opts target steps lrab lrs limit loss <<< "$r"
+    [[ -n ${LRQAT_ONLY:-} && $name != "$LRQAT_ONLY" ]] && continue  # LRQAT_ONLY=<setting> runs that one only
     "${LOWBIT[@]}" quantize lrqat --model "$small" --out "/tmp/lrqat-$name-init" $opts --calib "$calib" --steps 0 \
         --device cuda > "$RESULTS/lrqat-$name-init.log" 2>&1 || { status=1; tail -5 "$RESULTS/lrqat-$name-init.log"; }
     init=$(lrqat_ppl "/tmp/lrqat-$name-init")

@@ -121,7 +121,8 @@ class LrqatQuantizerTest {
         try (Engine engine = new Engine(1, 0)) {
             LrqatQuantizer.Result r = new LrqatQuantizer(c).quantize(TINY, TestFixtures.validText(), null, out, TestDevice.get(),
                     false, engine, ProgressListener.NONE, TrainingListener.NONE);
-            assertTrue(r.steps() >= LrqatQuantizer.PROBE_STEPS && r.steps() < 100_000, "steps " + r.steps());
+            // a loaded machine may hit the hard stop (1.15 x the limit) before the speed probe ends
+            assertTrue(r.steps() >= 1 && r.steps() < 100_000, "steps " + r.steps());
             assertTrue(r.trainSeconds() < 10.0, "train seconds " + r.trainSeconds());  // the limit plus slack for a loaded machine
             assertTrue(!Double.isNaN(r.lastLoss()), "the last step's loss is read back");
         }
