@@ -211,16 +211,44 @@ __device__ __forceinline__ uint32_t component(const uint4& v, int j) {
   return j == 0 ? v.x : j == 1 ? v.y : j == 2 ? v.z : v.w;
 }
 
-// Reads 16-bit x bits (f16 / bf16 x) or splits an f32 x into bf16 hi and lo.
-template <int OP>
-__device__ __forceinline__ void x_parts(const void* x, int64_t i, bool valid, uint16_t (&p)[parts<OP>()]) {
+// The R values x[row, k0 .. k0 + R) (one thread's unit of a k-step) as 16-bit words, two per uint32 (value
+// 2i low, 2i + 1 high), in part p (f32 x: p = 0 bf16 hi, p = 1 bf16 lo of x - hi). 16-byte loads: k0 and `in`
+// are multiples of R >= 8 and x is 16-byte aligned.
+template <int OP, int R>
+__device__ __forceinline__ void load_x_unit(const void* x, int64_t offset, bool valid,
+                                            uint32_t (&h)[parts<OP>()][R / 2]) {
   if constexpr (OP == kOpBF16Split) {
-    const float v = valid ? static_cast<const float*>(x)[i] : 0.0f;
-    p[0] = bits16<OP>(v);
-    p[1] = bits16<OP>(v - value16<OP>(p[0]));
+    const float4* src = reinterpret_cast<const float4*>(static_cast<const float*>(x) + offset);
+#pragma unroll
+    for (int i = 0; i < R / 4; ++i) {
+      const float4 v = valid ? src[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+      const float f[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+      for (int q = 0; q < 2; ++q) {
+        const uint16_t h0 = bits16<OP>(f[2 * q]);
+        const uint16_t h1 = bits16<OP>(f[2 * q + 1]);
+        const uint16_t l0 = bits16<OP>(f[2 * q] - value16<OP>(h0));
+        const uint16_t l1 = bits16<OP>(f[2 * q + 1] - value16<OP>(h1));
+        h[0][2 * i + q] = static_cast<uint32_t>(h0) | (static_cast<uint32_t>(h1) << 16);
+        h[1][2 * i + q] = static_cast<uint32_t>(l0) | (static_cast<uint32_t>(l1) << 16);
+      }
+    }
   } else {
-    p[0] = valid ? static_cast<const uint16_t*>(x)[i] : static_cast<uint16_t>(0);
+    const uint4* src = reinterpret_cast<const uint4*>(static_cast<const uint16_t*>(x) + offset);
+#pragma unroll
+    for (int i = 0; i < R / 8; ++i) {
+      const uint4 v = valid ? src[i] : make_uint4(0u, 0u, 0u, 0u);
+      h[0][4 * i] = v.x;
+      h[0][4 * i + 1] = v.y;
+      h[0][4 * i + 2] = v.z;
+      h[0][4 * i + 3] = v.w;
+    }
   }
+}
+
+// 16-bit value s of a (low if s even) | value s of b << 16: the A register half pair (v_s, v_{s + R/2}).
+__device__ __forceinline__ uint32_t pair_of(uint32_t a, uint32_t b, int s) {
+  return (s & 1) ? ((a >> 16) | (b & 0xFFFF0000u)) : ((a & 0xFFFFu) | (b << 16));
 }
 
 template <int B, int OP, int MB, bool FOLD>
@@ -263,9 +291,10 @@ __global__ void __launch_bounds__(kThreads, 3)
 
   uint32_t z2[4] = {0u, 0u, 0u, 0u};  // magic + zero of the B columns, both halves
   uint32_t s2[4] = {0u, 0u, 0u, 0u};  // !FOLD: 16-bit scale of the B columns, both halves
-  int64_t zg = -1;                    // group of z2 / s2
+  int64_t z_end = 0;                  // first row after the group of z2 / s2 (rows only grow: divide on change)
   float cs[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};  // FOLD: scales of columns wcol + 8t + i
   int64_t cg = -1;                                                  // group of cs / part
+  int64_t c_end = 0;                                                // first row after group cg
 
   auto load_ks = [&](uint4 (&dst)[W], int64_t ks) {
     const int64_t u = ks * 4 + t;
@@ -277,34 +306,35 @@ __global__ void __launch_bounds__(kThreads, 3)
     }
   };
 
-  // x of k-steps [first, first + CKS) into shared memory in fragment order (zero beyond m, `in`, the split)
+  // x of k-steps [first, first + CKS) into shared memory in fragment order (zero beyond m, `in`, the split).
+  // One task = the R values of one row and one thread unit t of a k-step (a packing unit is all in or all out
+  // of `in`): R / 2 A registers, value s and s + R/2 in chunk s / 2, B register s % 2.
   auto stage = [&](int64_t first) {
-    const int64_t count = min(static_cast<int64_t>(CKS), kse - first);
-    const int slots = static_cast<int>(count) * NCH * MB * 32 * 4;
+    const int tasks = static_cast<int>(min(static_cast<int64_t>(CKS), kse - first)) * MB * 64;
     uint32_t* xs32 = reinterpret_cast<uint32_t*>(xs);
-    for (int idx = tid; idx < slots; idx += kThreads) {
-      const int ra = idx & 3;
-      const int l = (idx >> 2) & 31;
-      int rest = idx >> 7;
-      const int mt = rest % MB;
-      rest /= MB;
-      const int c = rest % NCH;
-      const int ksr = rest / NCH;
-      const int64_t row = m0 + mt * 16 + a_row(l, ra);
-      const int64_t k0 = (first + ksr) * S::KS;
-      uint32_t word[PARTS];
+    constexpr int kUnroll = 32 / S::R;  // 4 / 2 / 1 tasks (64 bytes of 16-bit x) in flight per thread
+#pragma unroll kUnroll
+    for (int it = 0; it < (CKS * MB * 64 + kThreads - 1) / kThreads; ++it) {
+      const int task = it * kThreads + tid;
+      if (task < tasks) {
+        const int tu = task & 3;
+        const int r16 = (task >> 2) & 15;
+        const int mt = (task >> 6) % MB;
+        const int ksr = (task >> 6) / MB;
+        const int64_t row = m0 + mt * 16 + r16;
+        const int64_t k0 = (first + ksr) * S::KS + S::R * tu;
+        uint32_t h[PARTS][S::R / 2];
+        load_x_unit<OP, S::R>(a.x, row * a.in + k0, row < a.m && k0 < a.in, h);
+        const int l = (r16 & 7) * 4 + tu;
 #pragma unroll
-      for (int p = 0; p < PARTS; ++p) word[p] = 0u;
+        for (int p = 0; p < PARTS; ++p)
 #pragma unroll
-      for (int e = 0; e < 2; ++e) {
-        const int64_t k = k0 + a_k<B>(c, l, ra, e);
-        uint16_t v[PARTS];
-        x_parts<OP>(a.x, row * a.in + k, row < a.m && k < a.in, v);
-#pragma unroll
-        for (int p = 0; p < PARTS; ++p) word[p] |= static_cast<uint32_t>(v[p]) << (16 * e);
+          for (int sv = 0; sv < S::P; ++sv) {
+            const int ra = 2 * (sv & 1) + (r16 >> 3);
+            xs32[((((ksr * NCH + (sv >> 1)) * MB + mt) * PARTS + p) * 32 + l) * 4 + ra] =
+                pair_of(h[p][sv >> 1], h[p][(sv + S::P) >> 1], sv);
+          }
       }
-#pragma unroll
-      for (int p = 0; p < PARTS; ++p) xs32[((((ksr * NCH + c) * MB + mt) * PARTS + p) * 32 + l) * 4 + ra] = word[p];
     }
   };
 
@@ -325,10 +355,10 @@ __global__ void __launch_bounds__(kThreads, 3)
 
   auto compute = [&](const uint4 (&cur)[W], int64_t ks, int ksr) {
     // zero points (and scales when not folding) of this lane's unit, for its 4 B columns
-    const int64_t u = min(ks * 4 + t, units - 1);
-    const int64_t gz = u * S::R / a.group_size;
-    if (gz != zg) {
-      zg = gz;
+    const int64_t row_t = min(ks * 4 + t, units - 1) * S::R;
+    if (row_t >= z_end) {
+      const int64_t gz = row_t / a.group_size;
+      z_end = (gz + 1) * a.group_size;
 #pragma unroll
       for (int j = 0; j < 4; ++j) {
         const int z = b_ok ? packed_cuda::load_zero<B>(a.qzeros, n, gz, bcol + j, a.zero_offset) : 0;
@@ -342,10 +372,12 @@ __global__ void __launch_bounds__(kThreads, 3)
       }
     }
     if constexpr (FOLD) {
-      const int64_t gk = ks * S::KS / a.group_size;  // the whole k-step is in this group
-      if (gk != cg) {
+      const int64_t row0 = ks * S::KS;  // the whole k-step is in one group
+      if (row0 >= c_end) {
         flush();
+        const int64_t gk = row0 / a.group_size;
         cg = gk;
+        c_end = (gk + 1) * a.group_size;
 #pragma unroll
         for (int i = 0; i < 8; ++i) {
           const int64_t col = wcol + 8 * t + i;
@@ -390,12 +422,12 @@ __global__ void __launch_bounds__(kThreads, 3)
   uint4 buf[D][W];
 #pragma unroll
   for (int d = 0; d < D; ++d) load_ks(buf[d], ksb + d);
+  int ksr = 0;  // k-step within the staged x chunk
   for (int64_t ks0 = ksb; ks0 < kse; ks0 += D) {
 #pragma unroll
     for (int d = 0; d < D; ++d) {
       const int64_t ks = ks0 + d;
       if (ks < kse) {  // uniform over the block
-        const int ksr = static_cast<int>((ks - ksb) % CKS);
         if (ksr == 0) {
           __syncthreads();
           stage(ks);
@@ -406,6 +438,7 @@ __global__ void __launch_bounds__(kThreads, 3)
         for (int i = 0; i < W; ++i) cur[i] = buf[d][i];
         load_ks(buf[d], ks + D);
         compute(cur, ks, ksr);
+        if (++ksr == CKS) ksr = 0;
       }
     }
   }
