@@ -2,10 +2,22 @@
 
 #include "kernels/cuda/packed_mma_cuda.cuh"
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 namespace lb::kernels {
 using namespace packed_mma;
 
 namespace {
+
+std::atomic<int>& enabled() {
+  static std::atomic<int> on{[] {
+    const char* v = std::getenv("LOWBIT_PACKED_MMA");
+    return v != nullptr && std::strcmp(v, "0") == 0 ? 0 : 1;
+  }()};
+  return on;
+}
 
 int sm_count() {
   int device = 0;
@@ -48,7 +60,10 @@ cudaError_t launch_op(const PackedLinearCudaArgs& a, const MmaPlan& plan, cudaSt
 
 }  // namespace
 
+void packed_mma_cuda_enable(bool on) { enabled().store(on ? 1 : 0); }
+
 bool packed_mma_cuda_takes(const PackedLinearCudaArgs& a) {
+  if (a.m < kMinM || enabled().load(std::memory_order_relaxed) == 0) return false;
   return mma_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, 132).takes;
 }
 

@@ -312,7 +312,7 @@ __global__ void __launch_bounds__(kThreads, 3)
   auto stage = [&](int64_t first) {
     const int tasks = static_cast<int>(min(static_cast<int64_t>(CKS), kse - first)) * MB * 64;
     uint32_t* xs32 = reinterpret_cast<uint32_t*>(xs);
-    constexpr int kUnroll = 32 / S::R;  // 4 / 2 / 1 tasks (64 bytes of 16-bit x) in flight per thread
+    [[maybe_unused]] constexpr int kUnroll = 32 / S::R;  // 4 / 2 / 1 tasks (64 bytes of 16-bit x) in flight per thread
 #pragma unroll kUnroll
     for (int it = 0; it < (CKS * MB * 64 + kThreads - 1) / kThreads; ++it) {
       const int task = it * kThreads + tid;

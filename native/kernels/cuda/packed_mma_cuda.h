@@ -16,6 +16,10 @@ bool packed_mma_cuda_takes(const PackedLinearCudaArgs& args);
 // Asynchronous on `stream`; returns the memset / launch status.
 cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
 
+// Switches the tensor-core path on or off for the process (benchmarks compare both kernels). The initial
+// state is on unless the environment variable LOWBIT_PACKED_MMA is "0" (a kill switch).
+void packed_mma_cuda_enable(bool on);
+
 // Name of the kernel packed_linear_cuda runs for a call ("mma" or "fma"), for benchmarks and tests.
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& args);
 
