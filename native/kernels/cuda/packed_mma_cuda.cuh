@@ -45,6 +45,7 @@ constexpr int kThreads = kWarps * 32;
 constexpr int kWarpCols = 32;
 constexpr int kBlockCols = kWarps * kWarpCols;
 constexpr int kMinM = 5;  // m below this goes to the GEMV / small m-tile kernel
+constexpr int kTileStride = kWarpCols + 1;  // floats per row of a warp's output tile in shared memory
 
 template <int B>
 struct Shape {
@@ -260,7 +261,8 @@ __global__ void __launch_bounds__(kThreads, 3)
   constexpr int PARTS = parts<OP>();
   constexpr int CKS = chunk_ksteps<B, OP, MB>();
   constexpr int D = prefetch_ksteps<B, MB>();
-  LB_DYNAMIC_SHARED(uint4, xs);  // [CKS][NCH][MB][PARTS][32 lanes] A fragments
+  LB_DYNAMIC_SHARED(uint4, xs);  // [CKS][NCH][MB][PARTS][32 lanes] A fragments; at the end the output tiles
+  static_assert(smem_bytes<B, OP, MB>() >= kWarps * 16 * MB * kTileStride * 4, "output tiles exceed the x chunk");
 
   const int tid = threadIdx.x;
   const int lane = tid & 31;
@@ -444,22 +446,29 @@ __global__ void __launch_bounds__(kThreads, 3)
   }
   flush();
 
+  // y through shared memory (the x chunk is free after the barrier): each warp writes whole 32-column rows,
+  // so the split-k atomics / stores are coalesced (one 128-byte line per row instead of 32 sectors).
+  __syncthreads();
+  float* tile = reinterpret_cast<float*>(xs) + warp * (16 * MB * kTileStride);
 #pragma unroll
   for (int mt = 0; mt < MB; ++mt)
 #pragma unroll
     for (int j = 0; j < 4; ++j)
 #pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        const int64_t row = m0 + mt * 16 + c_row(lane, i);
-        const int64_t col = wcol + c_col(lane, i, j);
-        if (row < a.m && col < n) {
-          if (atomic) {
-            atomicAdd(a.y + row * n + col, acc[mt][j][i]);
-          } else {
-            a.y[row * n + col] = acc[mt][j][i];
-          }
-        }
+      for (int i = 0; i < 4; ++i) tile[(mt * 16 + c_row(lane, i)) * kTileStride + c_col(lane, i, j)] = acc[mt][j][i];
+  __syncthreads();
+  const int64_t col = wcol + lane;
+  for (int r = 0; r < 16 * MB; ++r) {
+    const int64_t row = m0 + r;
+    if (row < a.m && col < n) {
+      const float v = tile[r * kTileStride + lane];
+      if (atomic) {
+        atomicAdd(a.y + row * n + col, v);
+      } else {
+        a.y[row * n + col] = v;
       }
+    }
+  }
 }
 
 // ---- plan ----
@@ -497,14 +506,27 @@ inline MmaPlan mma_plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_
   if (mtiles > 65535) return plan;
   const int64_t base = ((out + kBlockCols - 1) / kBlockCols) * mtiles;
   const int64_t ksteps = (in / r + 3) / 4;
-  const int64_t target = 4 * static_cast<int64_t>(sm_count > 0 ? sm_count : 132);
-  int64_t splits = base >= target ? 1 : (target + base - 1) / base;
-  // at least 2 k-steps per split (atomics grow with the splits), at most 65535 splits
-  if (splits > (ksteps + 1) / 2) splits = (ksteps + 1) / 2;
-  if (splits < 1) splits = 1;
-  if (splits > 65535) splits = 65535;
-  plan.ksteps_per_split = (ksteps + splits - 1) / splits;
-  plan.splits = static_cast<int>((ksteps + plan.ksteps_per_split - 1) / plan.ksteps_per_split);
+  // Split-k: at least one full wave of resident blocks (3 per SM: the register budget of __launch_bounds__),
+  // then, among up to twice that many splits, the one whose last wave is fullest (ties: fewer splits, fewer
+  // atomics). At least 2 k-steps per split, at most 65535 splits.
+  const int64_t resident = 3 * static_cast<int64_t>(sm_count > 0 ? sm_count : 132);
+  const int64_t max_splits = ksteps / 2 < 1 ? 1 : (ksteps / 2 > 65535 ? 65535 : ksteps / 2);
+  int64_t first = base >= resident ? 1 : (resident + base - 1) / base;
+  if (first > max_splits) first = max_splits;
+  int64_t best_per = ksteps;
+  double best_fill = -1.0;
+  for (int64_t cand = first; cand <= 2 * first && cand <= max_splits; ++cand) {
+    const int64_t per = (ksteps + cand - 1) / cand;
+    const int64_t blocks = base * ((ksteps + per - 1) / per);
+    const int64_t waves = (blocks + resident - 1) / resident;
+    const double fill = static_cast<double>(blocks) / static_cast<double>(waves * resident);
+    if (fill > best_fill + 1e-3) {
+      best_fill = fill;
+      best_per = per;
+    }
+  }
+  plan.ksteps_per_split = best_per;
+  plan.splits = static_cast<int>((ksteps + best_per - 1) / best_per);
   plan.blocks = base * plan.splits;
   plan.takes = true;
   return plan;
