@@ -1,7 +1,9 @@
 // CUDA-event timings of lowbit's packed int2/3/4 matmul and VQ GEMV kernels, torch-free (links the kernel
 // objects directly). Protocol (specs/kernels.md): median of 50 timed runs after 10 warm-ups, each run on
 // the next of >= 4 weight copies (enough copies that they exceed twice the L2), one event pair per run.
-// Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>".
+// Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>"; for the packed matmul also
+// "packed-kernel <kernel> m<m> <out>x<in> ran <mma|fma>" and, where the tensor-core kernel ran, the same case
+// on the older FMA kernel as variant "fma" ("lowbit <kernel> m<m> <out>x<in> fma <median> <min>").
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "kernels/cuda/packed_matmul_cuda.h"
+#include "kernels/cuda/packed_mma_cuda.h"
 #include "kernels/cuda/vq_matmul_cuda.h"
 
 namespace {
@@ -114,27 +117,35 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
   check(cudaMalloc(&y16, static_cast<size_t>(m * out) * 2), "cudaMalloc");
   const std::string name = "int" + std::to_string(bits) + "_g" + std::to_string(group) + " m" + std::to_string(m) + " " +
                            std::to_string(out) + "x" + std::to_string(in);
-  for (int out16 : {0, 1}) {
-    time_case(name + (out16 ? " f16out" : ""), copies, [&](int c) {
-      lb::kernels::PackedLinearCudaArgs a{};
-      a.x = x;
-      a.x_dtype = lb::kernels::kPackedF16;
-      a.m = m;
-      a.in = in;
-      a.out = out;
-      a.qweight = static_cast<const int32_t*>(qweight[c]);
-      a.qzeros = static_cast<const int32_t*>(qzeros[c]);
-      a.zero_offset = 0;
-      a.scales = scales[c];
-      a.scales_dtype = lb::kernels::kPackedF16;
-      a.group_size = group;
-      a.bits = bits;
-      a.y = y;
-      a.y_out = out16 ? y16 : nullptr;
-      a.y_out_dtype = lb::kernels::kPackedF16;
-      return lb::kernels::packed_linear_cuda(a, 0);
-    });
-    if (m != 1) break;  // the f16-output variant only matters for decode
+  auto args = [&](int c, bool out16) {
+    lb::kernels::PackedLinearCudaArgs a{};
+    a.x = x;
+    a.x_dtype = lb::kernels::kPackedF16;
+    a.m = m;
+    a.in = in;
+    a.out = out;
+    a.qweight = static_cast<const int32_t*>(qweight[c]);
+    a.qzeros = static_cast<const int32_t*>(qzeros[c]);
+    a.zero_offset = 0;
+    a.scales = scales[c];
+    a.scales_dtype = lb::kernels::kPackedF16;
+    a.group_size = group;
+    a.bits = bits;
+    a.y = y;
+    a.y_out = out16 ? y16 : nullptr;
+    a.y_out_dtype = lb::kernels::kPackedF16;
+    return a;
+  };
+  const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, false));
+  std::printf("packed-kernel %s ran %s\n", name.c_str(), kernel.c_str());
+  time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, false), 0); });
+  if (m == 1) {  // the f16-output variant only matters for decode
+    time_case(name + " f16out", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, true), 0); });
+  }
+  if (kernel == "mma") {  // the same case on the FMA kernel, for the comparison
+    lb::kernels::packed_mma_cuda_enable(false);
+    time_case(name + " fma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, false), 0); });
+    lb::kernels::packed_mma_cuda_enable(true);
   }
   for (int c = 0; c < copies; ++c) {
     cudaFree(qweight[c]);
@@ -236,8 +247,16 @@ int main(int argc, char** argv) {
       }
     }
   }
-  for (int64_t m : {int64_t{2}, int64_t{4}, int64_t{8}, int64_t{32}, int64_t{64}}) {
+  for (int64_t m : {int64_t{2}, int64_t{4}, int64_t{5}, int64_t{8}, int64_t{32}, int64_t{64}}) {
     if (!quick) packed_case(4, 128, m, 28672, 8192);
+  }
+  // the tensor-core range (m >= 5) at 4096 x 4096, and bits 3 / 2 at m = 64
+  for (int64_t m : {int64_t{5}, int64_t{8}, int64_t{32}, int64_t{64}}) {
+    if (!quick) packed_case(4, 128, m, 4096, 4096);
+  }
+  if (!quick) {
+    packed_case(3, 128, 64, 28672, 8192);
+    packed_case(2, 64, 64, 28672, 8192);
   }
   for (const auto& s : shapes) {
     vq_case(8, 4096, s[0], s[1], 0);

@@ -86,6 +86,59 @@ inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
 
 namespace emu {
 
+// mma.sync.aligned.m16n8k16.row.col.f32.{f16,bf16} per the PTX ISA fragment tables ("Matrix Fragments for
+// mma.m16n8k16 with floating point type"), warp-collective: every lane of a warp calls it together (as every
+// thread of the emulated block reaches the same barriers). Products and sums in double, rounded to f32 once.
+struct MmaSlot {
+  uint32_t a[4];
+  uint32_t b[2];
+};
+inline std::vector<MmaSlot> mma_slots(1024);
+
+inline float fragment_value(uint32_t reg, int half, bool bf16) {
+  const uint16_t bits = static_cast<uint16_t>(reg >> (16 * half));
+  if (bf16) {
+    __nv_bfloat16 h;
+    std::memcpy(&h, &bits, 2);
+    return __bfloat162float(h);
+  }
+  __half h;
+  std::memcpy(&h, &bits, 2);
+  return __half2float(h);
+}
+
+inline void mma_m16n8k16(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2], bool bf16) {
+  const unsigned tid = threadIdx.x;
+  const unsigned warp0 = tid & ~31u;
+  MmaSlot& mine = mma_slots[tid];
+  for (int i = 0; i < 4; ++i) mine.a[i] = a[i];
+  for (int i = 0; i < 2; ++i) mine.b[i] = b[i];
+  __syncthreads();
+  double A[16][16], B[16][8];
+  for (int l = 0; l < 32; ++l) {
+    const MmaSlot& s = mma_slots[warp0 + l];
+    const int group = l >> 2, tig = l & 3;
+    for (int i = 0; i < 8; ++i) {  // A elements a0..a7: 2 per register, low half first
+      const int row = (i < 2 || (i >= 4 && i < 6)) ? group : group + 8;
+      const int col = tig * 2 + (i & 1) + (i >= 4 ? 8 : 0);
+      A[row][col] = fragment_value(s.a[i >> 1], i & 1, bf16);
+    }
+    for (int i = 0; i < 4; ++i) {  // B elements b0..b3
+      const int row = tig * 2 + (i & 1) + (i >= 2 ? 8 : 0);
+      B[row][group] = fragment_value(s.b[i >> 1], i & 1, bf16);
+    }
+  }
+  const int lane = static_cast<int>(tid & 31u), group = lane >> 2, tig = lane & 3;
+  for (int i = 0; i < 4; ++i) {  // C / D elements c0..c3
+    const int row = i < 2 ? group : group + 8;
+    const int col = tig * 2 + (i & 1);
+    double sum = d[i];
+    for (int k = 0; k < 16; ++k) sum += A[row][k] * B[k][col];
+    d[i] = static_cast<float>(sum);
+  }
+  __syncthreads();
+}
+
 // kernel<<<grid, threads, shared_bytes>>>(args...) with 1-D blocks.
 template <class Kernel, class... Args>
 void launch(dim3 grid, unsigned threads, size_t shared_bytes, Kernel kernel, Args... args) {

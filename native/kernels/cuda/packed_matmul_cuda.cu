@@ -1,6 +1,7 @@
 #include "kernels/cuda/packed_matmul_cuda.h"
 
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
+#include "kernels/cuda/packed_mma_cuda.h"
 
 namespace lb::kernels {
 using namespace packed_cuda;
@@ -61,6 +62,9 @@ cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t strea
   const int64_t count = a.m * a.out;
   if (a.in == 0) {
     cudaError_t e = cudaMemsetAsync(a.y, 0, count * sizeof(float), stream);
+    if (e != cudaSuccess) return e;
+  } else if (packed_mma_cuda_takes(a)) {  // m >= 5: tensor cores (packed_mma_cuda.cuh)
+    cudaError_t e = packed_mma_cuda(a, stream);
     if (e != cudaSuccess) return e;
   } else {
     int device = 0;
