@@ -1,5 +1,6 @@
 #include "kernels/cuda/packed_matmul_cuda.h"
 
+#include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 
 namespace lb::kernels {
@@ -61,6 +62,9 @@ cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t strea
   const int64_t count = a.m * a.out;
   if (a.in == 0) {
     cudaError_t e = cudaMemsetAsync(a.y, 0, count * sizeof(float), stream);
+    if (e != cudaSuccess) return e;
+  } else if (packed_gemv_cuda_applies(a)) {  // m <= 4: the dp4a GEMV (packed_gemv_cuda.cuh)
+    cudaError_t e = packed_gemv_cuda(a, stream);
     if (e != cudaSuccess) return e;
   } else {
     int device = 0;
