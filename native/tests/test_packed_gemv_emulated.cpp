@@ -15,66 +15,13 @@
 #include <string>
 
 #include "check.h"
-#include "pack_reference.h"
+#include "packed_gemv_reference.h"
 
 namespace {
 
 using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
-
-uint16_t half_bits(float v) {
-  const __half h = __float2half_rn(v);
-  uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
-float half_value(uint16_t b) {
-  __half h;
-  std::memcpy(&h, &b, 2);
-  return __half2float(h);
-}
-uint16_t bf16_bits(float v) {
-  const __nv_bfloat16 h = __float2bfloat16_rn(v);
-  uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
-float bf16_value(uint16_t b) {
-  __nv_bfloat16 h;
-  std::memcpy(&h, &b, 2);
-  return __bfloat162float(h);
-}
-
-// values rounded to dtype (0 f32, 1 f16, 2 bf16): the float values and the stored bits
-struct Stored {
-  std::vector<float> values;
-  std::vector<uint16_t> bits16;
-  const void* data(int dtype) const {
-    return dtype == 0 ? static_cast<const void*>(values.data()) : static_cast<const void*>(bits16.data());
-  }
-};
-Stored store(const std::vector<float>& v, int dtype) {
-  Stored s{v, std::vector<uint16_t>(v.size())};
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (dtype == 1) {
-      s.bits16[i] = half_bits(v[i]);
-      s.values[i] = half_value(s.bits16[i]);
-    } else if (dtype == 2) {
-      s.bits16[i] = bf16_bits(v[i]);
-      s.values[i] = bf16_value(s.bits16[i]);
-    }
-  }
-  return s;
-}
-
-double rel(const std::vector<float>& got, const std::vector<double>& ref) {
-  double e = 0, r = 0;
-  for (size_t i = 0; i < ref.size(); ++i) {
-    e += (got[i] - ref[i]) * (got[i] - ref[i]);
-    r += ref[i] * ref[i];
-  }
-  return r > 0 ? std::sqrt(e / r) : std::sqrt(e);
-}
+using gemv_ref::Case;
 
 template <int B, int MR>
 void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
@@ -97,118 +44,41 @@ void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
 int cases = 0;
 double worst_exact = 0, worst_normal = 0, worst_outlier = 0;
 
-struct Case {
-  int bits;
-  int64_t out, in, group, m;
-  int x_dtype, scales_dtype, zero_offset;
-  int64_t resident_warps;  // the plan's input: small values force long runs that cross tiles
-  bool outlier;            // one element per row 1000x the others
-};
-
-std::string describe(const Case& c, const gv::GemvPlan& p) {
-  return "bits=" + std::to_string(c.bits) + " out=" + std::to_string(c.out) + " in=" + std::to_string(c.in) +
-         " group=" + std::to_string(c.group) + " m=" + std::to_string(c.m) + " x=" + std::to_string(c.x_dtype) +
-         " scales=" + std::to_string(c.scales_dtype) + " zero_offset=" + std::to_string(c.zero_offset) +
-         " per_warp=" + std::to_string(p.per_warp) + " warps=" + std::to_string(p.warps) +
-         (c.outlier ? " outlier" : "");
-}
-
 void gemv_case(const Case& c) {
-  std::mt19937 rng(static_cast<uint32_t>(c.bits * 7919 + c.out * 31 + c.in * 7 + c.group + c.m * 131 + c.x_dtype * 3 +
-                                         c.scales_dtype * 5 + c.zero_offset + c.resident_warps * 17));
-  const int levels = 1 << c.bits;
-  const int64_t groups = (c.in + c.group - 1) / c.group;
-  std::vector<uint8_t> q(static_cast<size_t>(c.in * c.out)), z(static_cast<size_t>(groups * c.out));
-  for (auto& v : q) v = static_cast<uint8_t>(rng() % levels);
-  for (auto& v : z) v = static_cast<uint8_t>(rng() % levels);
-  std::vector<uint8_t> z_stored(z.size());
-  for (size_t i = 0; i < z.size(); ++i) z_stored[i] = static_cast<uint8_t>((z[i] - c.zero_offset + levels) % levels);
-  const std::vector<int32_t> qweight = reference_pack(q, c.in, c.out, c.bits, 0);
-  const std::vector<int32_t> qzeros = reference_pack(z_stored, groups, c.out, c.bits, 1);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> s_raw(static_cast<size_t>(groups * c.out));
-  for (auto& s : s_raw) s = 0.01f + 0.05f * std::fabs(normal(rng));
-  const Stored scales = store(s_raw, c.scales_dtype);
-  std::vector<float> x_raw(static_cast<size_t>(c.m * c.in));
-  for (auto& v : x_raw) v = normal(rng);
-  if (c.outlier) {
-    for (int64_t r = 0; r < c.m; ++r) x_raw[static_cast<size_t>(r * c.in + (r * 37 + 5) % c.in)] *= 1000.0f;
-  }
-  const Stored x = store(x_raw, c.x_dtype);
-  const std::vector<float>& xf = x.values;
-  const std::vector<float>& sf = scales.values;
-
-  // (a) the kernel's arithmetic on the host, summed in double
-  const int64_t kblocks = c.in / 32;
-  std::vector<double> exact(static_cast<size_t>(c.m * c.out), 0.0), real(static_cast<size_t>(c.m * c.out), 0.0);
-  for (int64_t r = 0; r < c.m; ++r) {
-    for (int64_t kb = 0; kb < kblocks; ++kb) {
-      const float* xv = xf.data() + r * c.in + kb * 32;
-      float amax = 0.0f;
-      for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(xv[i]));
-      const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-      int q1[32], q2[32], sum = 0;
-      for (int i = 0; i < 32; ++i) {
-        const float t = xv[i] * inv;
-        q1[i] = std::clamp(static_cast<int>(std::nearbyint(t)), -127, 127);
-        q2[i] = std::clamp(static_cast<int>(std::nearbyint((t - static_cast<float>(q1[i])) * 254.0f)), -127, 127);
-        sum += 254 * q1[i] + q2[i];
-      }
-      const double d = static_cast<double>(amax / 127.0f) / 254.0;
-      const int64_t g = kb * 32 / c.group;
-      for (int64_t o = 0; o < c.out; ++o) {
-        int64_t total = 0;
-        for (int i = 0; i < 32; ++i) {
-          total += static_cast<int64_t>(254 * q1[i] + q2[i]) * q[static_cast<size_t>((kb * 32 + i) * c.out + o)];
-        }
-        total -= static_cast<int64_t>(z[static_cast<size_t>(g * c.out + o)]) * sum;
-        exact[static_cast<size_t>(r * c.out + o)] += sf[static_cast<size_t>(g * c.out + o)] * d * static_cast<double>(total);
-      }
-    }
-  }
-  // (b) dequantize + double matmul on the (dtype-rounded) x
-  for (int64_t r = 0; r < c.m; ++r)
-    for (int64_t o = 0; o < c.out; ++o) {
-      double acc = 0;
-      for (int64_t i = 0; i < c.in; ++i) {
-        const int64_t g = i / c.group;
-        acc += static_cast<double>(xf[static_cast<size_t>(r * c.in + i)]) *
-               (static_cast<int>(q[static_cast<size_t>(i * c.out + o)]) - static_cast<int>(z[static_cast<size_t>(g * c.out + o)])) *
-               sf[static_cast<size_t>(g * c.out + o)];
-      }
-      real[static_cast<size_t>(r * c.out + o)] = acc;
-    }
-
+  const gemv_ref::Problem p = gemv_ref::make_problem(c);
+  const std::vector<double> exact = gemv_ref::exact_reference(c, p);
+  const std::vector<double> real = gemv_ref::dequant_reference(c, p);
   PackedLinearCudaArgs a{};
-  a.x = x.data(c.x_dtype);
+  a.x = p.x.data(c.x_dtype);
   a.x_dtype = c.x_dtype;
   a.m = c.m;
   a.in = c.in;
   a.out = c.out;
-  a.qweight = qweight.data();
-  a.qzeros = qzeros.data();
+  a.qweight = p.qweight.data();
+  a.qzeros = p.qzeros.data();
   a.zero_offset = c.zero_offset;
-  a.scales = scales.data(c.scales_dtype);
+  a.scales = p.scales.data(c.scales_dtype);
   a.scales_dtype = c.scales_dtype;
   a.group_size = c.group;
   a.bits = c.bits;
   std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
   a.y = y.data();
   const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps);
-  const std::string what = describe(c, plan);
+  const std::string what = gemv_ref::describe(c) + " per_warp=" + std::to_string(plan.per_warp) +
+                           " warps=" + std::to_string(plan.warps);
   if (!gv::applies(a)) {
     check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
     return;
   }
   CHECK(plan.per_warp >= 2 * gv::stage_kblocks_for(c.bits));
-  CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * kblocks);
+  CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
   CHECK(plan.blocks * gv::kWarps >= plan.warps);
   if (c.bits == 2) run_bits<2>(a, plan);
   if (c.bits == 3) run_bits<3>(a, plan);
   if (c.bits == 4) run_bits<4>(a, plan);
   ++cases;
-  const double e_exact = rel(y, exact);
-  const double e_real = rel(y, real);
+  const double e_exact = gemv_ref::relative_error(y, exact);
+  const double e_real = gemv_ref::relative_error(y, real);
   worst_exact = std::max(worst_exact, e_exact);
   if (c.outlier) {
     worst_outlier = std::max(worst_outlier, e_real);
