@@ -90,6 +90,18 @@ inline int __dp4a(int a, int b, int c) {
   }
   return c;
 }
+// byte n of the result: byte (s >> 4n) & 7 of y:x (bit 3 of the nibble: that byte's sign replicated)
+inline uint32_t __byte_perm(uint32_t x, uint32_t y, uint32_t s) {
+  const uint64_t v = (static_cast<uint64_t>(y) << 32) | x;
+  uint32_t r = 0;
+  for (int n = 0; n < 4; ++n) {
+    const uint32_t sel = (s >> (4 * n)) & 15u;
+    uint32_t b = static_cast<uint32_t>(v >> (8 * (sel & 7u))) & 0xFFu;
+    if (sel & 8u) b = (b & 0x80u) ? 0xFFu : 0u;
+    r |= b << (8 * n);
+  }
+  return r;
+}
 inline uint32_t __funnelshift_r(uint32_t lo, uint32_t hi, int shift) {
   const uint64_t v = (static_cast<uint64_t>(hi) << 32) | lo;
   return static_cast<uint32_t>(v >> (shift & 31));

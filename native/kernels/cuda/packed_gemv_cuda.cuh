@@ -7,10 +7,10 @@
 //    with d = absmax / 127, then the residual q2 = rint((x / d - q1) * 254), so x = d * (q1 + q2 / 254)
 //    to ~15 bits (relative error ~2e-5 for normal data; one 1000x outlier in a block still leaves its
 //    neighbours ~1% accurate, where a single int8 level would zero them). The weight codes are unpacked
-//    to bytes with one shift + one AND per 4 codes (bits 4: lo/hi nibbles; bits 2: 4 shifts of a 2-bit
-//    mask; bits 3: 24-bit chunks spread to 6-bit pairs per byte, then lo/hi 3 bits), and each byte word
-//    meets x through two __dp4a (q1 and q2). That is ~0.9 (int4), ~0.95 (int2), ~1.6 (int3) integer ops
-//    per weight against ~2 + an FMA before; int2 no longer does more work per byte than int4 can hide.
+//    to bytes with about one shift + one AND per 4 codes (bits 4: lo/hi nibbles; bits 2: 4 shifts of a
+//    2-bit mask; bits 3: byte permutes gather the 4 24-bit chunks' bytes lane-wise, then a shift + mask
+//    per code index), and each byte word meets x through two __dp4a (q1 and q2). That is ~0.9 (int4),
+//    ~0.95 (int2), ~1.3 (int3) integer ops per weight against ~2 + an FMA before.
 //    x is stored per k-block in the byte order the unpacked words have, so no shuffles are needed.
 //    The zero point folds in exactly: sum q (w - z) = sum q w - z * sum q, all in int32 (|.| < 2^24, so
 //    the one I2F per column and k-block is exact); then y += (s * d / 254) * that.
@@ -56,11 +56,13 @@ __host__ __device__ constexpr int stage_kblocks() {
 inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : 4; }
 
 // Byte offset of row i (0..31) of a k-block inside its 8 x words: the order the unpacked weight bytes have.
-// bits 4 and 3: word 2r + h, byte b holds row 8r + 2b + h (r: 8-row part; h: lo/hi nibble or 3-bit half)
+// bits 4: word 2r + h, byte b holds row 8r + 2b + h (r: word; h: lo/hi nibble)
 // bits 2: word 4r + k, byte b holds row 16r + 4b + k (r: word; k: the 2-bit shift)
+// bits 3: word j, byte c holds row 8c + j (c: 24-bit chunk; j: code within the chunk)
 template <int B>
 __host__ __device__ inline int x_byte_offset(int i) {
   if (B == 2) return ((i >> 4) * 4 + (i & 3)) * 4 + ((i >> 2) & 3);
+  if (B == 3) return (i & 7) * 4 + (i >> 3);
   return ((i >> 3) * 2 + (i & 1)) * 4 + ((i >> 1) & 3);
 }
 
@@ -70,10 +72,21 @@ __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   return static_cast<const float*>(p)[i];
 }
 
-// 24-bit chunk of eight 3-bit codes -> byte p holds codes 2p (bits 0-2) and 2p+1 (bits 3-5).
-__device__ __forceinline__ uint32_t spread_3bit_pairs(uint32_t t) {
-  const uint32_t u = (t & 0x00000FFFu) | ((t << 4) & 0x0FFF0000u);
-  return (u & 0x003F003Fu) | ((u << 2) & 0x3F003F00u);
+// The 96 bits of 32 3-bit codes are four 24-bit chunks of 3 bytes (rows 8c .. 8c + 7 in bytes 3c .. 3c + 2).
+// Three byte permutes put byte k of every chunk into byte lane c of one word (t[k]); then code j of all
+// four chunks is one shift + mask of one word (two words for the codes 2 and 5 that straddle a byte).
+__device__ __forceinline__ void unpack_3bit(const uint32_t* w, uint32_t (&code)[8]) {
+  const uint32_t t0 = __byte_perm(__byte_perm(w[0], w[1], 0x0630u), w[2], 0x5210u);  // bytes 0, 3, 6, 9
+  const uint32_t t1 = __byte_perm(__byte_perm(w[0], w[1], 0x0741u), w[2], 0x6210u);  // bytes 1, 4, 7, 10
+  const uint32_t t2 = __byte_perm(__byte_perm(w[0], w[1], 0x0052u), w[2], 0x7410u);  // bytes 2, 5, 8, 11
+  code[0] = t0 & 0x07070707u;
+  code[1] = (t0 >> 3) & 0x07070707u;
+  code[2] = ((t0 >> 6) & 0x03030303u) | ((t1 << 2) & 0x04040404u);
+  code[3] = (t1 >> 1) & 0x07070707u;
+  code[4] = (t1 >> 4) & 0x07070707u;
+  code[5] = ((t1 >> 7) & 0x01010101u) | ((t2 << 1) & 0x06060606u);
+  code[6] = (t2 >> 2) & 0x07070707u;
+  code[7] = (t2 >> 5) & 0x07070707u;
 }
 
 // dot[r] += codes of one column's k-block (B words) . (q1, q2) of row r, as two int32 sums per row.
@@ -112,19 +125,14 @@ __device__ __forceinline__ void kblock_dots(const uint32_t* w, const uint4 (&xq)
       }
     }
   } else {
-    // 96 bits = four 24-bit chunks of 8 codes (rows 8c .. 8c + 7)
-    const uint32_t chunk[4] = {w[0], __funnelshift_r(w[0], w[1], 24), __funnelshift_r(w[1], w[2], 16), w[2] >> 8};
+    uint32_t code[8];
+    unpack_3bit(w, code);
 #pragma unroll
-    for (int c = 0; c < 4; ++c) {
-      const uint32_t p = spread_3bit_pairs(chunk[c]);
-      const int lo = static_cast<int>(p & 0x07070707u);
-      const int hi = static_cast<int>((p >> 3) & 0x07070707u);
+    for (int j = 0; j < 8; ++j) {
 #pragma unroll
       for (int r = 0; r < MR; ++r) {
-        d1[r] = __dp4a(lo, word(r, 0, 2 * c), d1[r]);
-        d1[r] = __dp4a(hi, word(r, 0, 2 * c + 1), d1[r]);
-        d2[r] = __dp4a(lo, word(r, 1, 2 * c), d2[r]);
-        d2[r] = __dp4a(hi, word(r, 1, 2 * c + 1), d2[r]);
+        d1[r] = __dp4a(static_cast<int>(code[j]), word(r, 0, j), d1[r]);
+        d2[r] = __dp4a(static_cast<int>(code[j]), word(r, 1, j), d2[r]);
       }
     }
   }
