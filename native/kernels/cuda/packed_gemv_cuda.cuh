@@ -159,13 +159,14 @@ __device__ __forceinline__ float scale_of(const ScaleRaw<S16>& s, int c, int dty
   }
 }
 
-// One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
-// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
-// Blocks per SM the register allocation must allow (MR = 1: 102 registers, no spills; m = 4 needs more).
+// Blocks per SM the register allocation must allow (MR = 1: <= 102 registers, no spills; m = 4 needs more).
 template <int MR>
 __host__ __device__ constexpr int min_blocks() {
   return MR == 1 ? 5 : MR == 2 ? 4 : 3;
 }
+
+// One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
+// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
 
 template <int B, int MR, bool S16>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp) {
