@@ -1,5 +1,6 @@
 // Runs CUDA kernel bodies on the host, one std::thread per CUDA thread of a block (blocks one after the
-// other), with __syncthreads as a barrier and warp shuffles through a block-wide exchange buffer. Enough
+// other), with __syncthreads as a barrier and warp shuffles through a block-wide exchange buffer
+// (__syncwarp and the warp reductions __reduce_*_sync use a per-warp barrier: warps may diverge). Enough
 // for the kernels in kernels/cuda/*_kernel.cuh, which keep every thread on the same barrier/shuffle path.
 // Checks indexing, shared-memory layout, reductions and the launch plan where no GPU is available; it
 // says nothing about speed, and memory-model races beyond the barriers are not modelled.
