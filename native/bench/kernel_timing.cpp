@@ -1,9 +1,10 @@
 // CUDA-event timings of lowbit's packed int2/3/4 matmul and VQ GEMV kernels, torch-free (links the kernel
 // objects directly). Protocol (specs/kernels.md): median of 50 timed runs after 10 warm-ups, each run on
 // the next of >= 4 weight copies (enough copies that they exceed twice the L2), one event pair per run.
-// Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>"; for the packed matmul also
-// "packed-kernel <kernel> m<m> <out>x<in> ran <mma|fma>" and, where the tensor-core kernel ran, the same case
-// on the older FMA kernel as variant "fma" ("lowbit <kernel> m<m> <out>x<in> fma <median> <min>").
+// Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
+// matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
+// GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
+// <median> <min>", A/B in the same run).
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -13,8 +14,10 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_matmul_cuda.h"
 #include "kernels/cuda/packed_mma_cuda.h"
 #include "kernels/cuda/vq_matmul_cuda.h"
@@ -117,7 +120,7 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
   check(cudaMalloc(&y16, static_cast<size_t>(m * out) * 2), "cudaMalloc");
   const std::string name = "int" + std::to_string(bits) + "_g" + std::to_string(group) + " m" + std::to_string(m) + " " +
                            std::to_string(out) + "x" + std::to_string(in);
-  auto args = [&](int c, bool out16) {
+  auto args = [&](int c, int out16) {
     lb::kernels::PackedLinearCudaArgs a{};
     a.x = x;
     a.x_dtype = lb::kernels::kPackedF16;
@@ -136,16 +139,19 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
     a.y_out_dtype = lb::kernels::kPackedF16;
     return a;
   };
-  const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, false));
-  std::printf("packed-kernel %s ran %s\n", name.c_str(), kernel.c_str());
-  time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, false), 0); });
-  if (m == 1) {  // the f16-output variant only matters for decode
-    time_case(name + " f16out", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, true), 0); });
-  }
-  if (kernel == "mma") {  // the same case on the FMA kernel, for the comparison
+  const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
+  std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
+  if (kernel != "tiled") {  // A/B: the tiled kernel on the same shape
+    lb::kernels::packed_gemv_cuda_set_enabled(false);
     lb::kernels::packed_mma_cuda_enable(false);
-    time_case(name + " fma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, false), 0); });
+    time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    lb::kernels::packed_gemv_cuda_set_enabled(true);
     lb::kernels::packed_mma_cuda_enable(true);
+  }
+  for (int out16 : {0, 1}) {
+    time_case(name + (out16 ? " f16out" : ""), copies,
+              [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0); });
+    if (m != 1) break;  // the f16-output variant only matters for decode
   }
   for (int c = 0; c < copies; ++c) {
     cudaFree(qweight[c]);
@@ -236,6 +242,14 @@ int main(int argc, char** argv) {
   check(cudaGetDeviceProperties(&prop, 0), "properties");
   std::printf("device %s, %d SMs, L2 %d MB\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--gemv") == 0) {  // the m <= 4 GEMV shapes of issue 7 only (A/B inside)
+    packed_case(4, 128, 1, 4096, 4096);
+    for (const auto& q : {std::pair<int, int64_t>{4, 128}, {3, 128}, {2, 64}}) packed_case(q.first, q.second, 1, 28672, 8192);
+    packed_case(4, 128, 1, 4096, 14336);  // Llama-3-8B down_proj: long runs over k, 32 column tiles
+    for (int64_t m : {int64_t{2}, int64_t{3}, int64_t{4}}) packed_case(4, 128, m, 28672, 8192);
+    packed_case(2, 64, 4, 28672, 8192);
+    return 0;
+  }
   const int64_t shapes[][2] = {{4096, 4096}, {11008, 4096}, {28672, 8192}};
   const struct { int bits; int64_t group; } settings[] = {{4, 128}, {3, 128}, {2, 64}, {4, 32}, {4, 8192}};
   for (const auto& s : shapes) {

@@ -227,8 +227,10 @@ int lb_recon_loss(lb_tensor a, lb_tensor b, double *loss, lb_tensor *grad_a);
  * rounding. bits 2, 3, 4. Combinations not built give LB_ERR_UNSUPPORTED: other bits, and a group_size
  * that is not a multiple of 16 (bits 2), 32 (bits 3) or 8 (bits 4).
  * Devices: CPU tensors run the CPU kernel; CUDA tensors (all operands on one device) run the CUDA kernel
- * (GEMV for m = 1, register-tiled GEMM for larger m, split over `in` when the matrix is small), on the
- * current stream; a liblowbit built without CUDA gives LB_ERR_UNSUPPORTED for them. Symmetric weights are
+ * (m <= 4 with `in` and group_size multiples of 32: a GEMV that quantizes x per 32 values to int8 plus an
+ * int8 residual, ~15 bits, relative error ~3e-5; otherwise a register-tiled GEMM, split over `in` when the
+ * matrix is small), on the current stream; a liblowbit built without CUDA gives LB_ERR_UNSUPPORTED for
+ * them; CUDA results may differ in the last bits between runs (atomic partial sums). Symmetric weights are
  * the same layout with every zero point 2^(bits-1). y is f32 on every device (the C++ adapter has an
  * overload that returns y in f16/bf16 instead). */
 int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor scales, int32_t bits,

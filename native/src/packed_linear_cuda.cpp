@@ -22,7 +22,7 @@ int code_of(at::ScalarType t) {
   return t == at::kHalf ? kernels::kPackedF16 : t == at::kBFloat16 ? kernels::kPackedBF16 : kernels::kPackedF32;
 }
 
-// 16-byte aligned and contiguous (the kernel's vector loads need both).
+// 16-byte aligned and contiguous (the kernels' vector loads need both).
 at::Tensor aligned(const at::Tensor& t) {
   at::Tensor c = t.contiguous();
   if (reinterpret_cast<uintptr_t>(c.data_ptr()) % 16 != 0) c = c.clone();
@@ -42,7 +42,7 @@ at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, co
   const at::Tensor xc = aligned(x);
   const at::Tensor words = aligned(qweight);
   const at::Tensor zero_words = qzeros.contiguous();
-  const at::Tensor s = scales.contiguous();
+  const at::Tensor s = aligned(scales);  // the m <= 4 GEMV reads 4 scales per 8/16-byte load
   at::Tensor y = at::empty({m, out}, x.options().dtype(at::kFloat));
   at::Tensor y16;
   const bool want16 = out_dtype == at::kHalf || out_dtype == at::kBFloat16;

@@ -1,5 +1,6 @@
 // Runs CUDA kernel bodies on the host, one std::thread per CUDA thread of a block (blocks one after the
-// other), with __syncthreads as a barrier and warp shuffles through a block-wide exchange buffer. Enough
+// other), with __syncthreads as a barrier and warp shuffles through a block-wide exchange buffer
+// (__syncwarp and the warp reductions __reduce_*_sync use a per-warp barrier: warps may diverge). Enough
 // for the kernels in kernels/cuda/*_kernel.cuh, which keep every thread on the same barrier/shuffle path.
 // Checks indexing, shared-memory layout, reductions and the launch plan where no GPU is available; it
 // says nothing about speed, and memory-model races beyond the barriers are not modelled.
@@ -12,10 +13,12 @@
 #include <cuda_runtime_api.h>
 #include <vector_functions.h>
 
+#include <algorithm>
 #include <barrier>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -35,6 +38,8 @@ namespace emu {
 struct BlockContext {
   std::barrier<>* barrier;
   std::vector<float>* exchange;
+  std::vector<std::unique_ptr<std::barrier<>>>* warp_barriers;  // one per 32 threads: __syncwarp, warp reductions
+  std::vector<uint32_t>* warp_exchange;
   unsigned char* dynamic_shared;
   unsigned char* static_shared;
 };
@@ -55,6 +60,52 @@ inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
   const float other = e[threadIdx.x ^ static_cast<unsigned>(lane_mask)];
   __syncthreads();
   return other;
+}
+
+// warp-level operations: only the 32 threads of the caller's warp take part (a warp's lanes must all call)
+inline void __syncwarp(unsigned = 0xffffffffu) { (*emu::context->warp_barriers)[threadIdx.x / 32]->arrive_and_wait(); }
+
+template <class Op>
+inline uint32_t emu_warp_reduce(uint32_t v, Op op) {
+  std::vector<uint32_t>& e = *emu::context->warp_exchange;
+  e[threadIdx.x] = v;
+  __syncwarp();
+  const unsigned base = threadIdx.x / 32 * 32;
+  uint32_t r = e[base];
+  for (unsigned l = 1; l < 32; ++l) r = op(r, e[base + l]);
+  __syncwarp();
+  return r;
+}
+inline unsigned __reduce_max_sync(unsigned, unsigned v) {
+  return emu_warp_reduce(v, [](uint32_t a, uint32_t b) { return a > b ? a : b; });
+}
+inline int __reduce_add_sync(unsigned, int v) {
+  return static_cast<int>(emu_warp_reduce(static_cast<uint32_t>(v), [](uint32_t a, uint32_t b) { return a + b; }));
+}
+
+// dot of the 4 signed bytes of a and b, plus c
+inline int __dp4a(int a, int b, int c) {
+  for (int i = 0; i < 4; ++i) {
+    c += static_cast<int>(static_cast<int8_t>(static_cast<uint32_t>(a) >> (8 * i))) *
+         static_cast<int>(static_cast<int8_t>(static_cast<uint32_t>(b) >> (8 * i)));
+  }
+  return c;
+}
+// byte n of the result: byte (s >> 4n) & 7 of y:x (bit 3 of the nibble: that byte's sign replicated)
+inline uint32_t __byte_perm(uint32_t x, uint32_t y, uint32_t s) {
+  const uint64_t v = (static_cast<uint64_t>(y) << 32) | x;
+  uint32_t r = 0;
+  for (int n = 0; n < 4; ++n) {
+    const uint32_t sel = (s >> (4 * n)) & 15u;
+    uint32_t b = static_cast<uint32_t>(v >> (8 * (sel & 7u))) & 0xFFu;
+    if (sel & 8u) b = (b & 0x80u) ? 0xFFu : 0u;
+    r |= b << (8 * n);
+  }
+  return r;
+}
+inline uint32_t __funnelshift_r(uint32_t lo, uint32_t hi, int shift) {
+  const uint64_t v = (static_cast<uint64_t>(hi) << 32) | lo;
+  return static_cast<uint32_t>(v >> (shift & 31));
 }
 
 template <class T>
@@ -79,7 +130,17 @@ inline float __uint_as_float(uint32_t u) {
   std::memcpy(&f, &u, 4);
   return f;
 }
+inline uint32_t __float_as_uint(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline int __float2int_rn(float f) { return static_cast<int>(std::nearbyint(f)); }
+inline float __int2float_rn(int i) { return static_cast<float>(i); }
+inline float __fdividef(float a, float b) { return a / b; }
 inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
 
 #define LB_DYNAMIC_SHARED(type, name) type* name = reinterpret_cast<type*>(emu::context->dynamic_shared)
 #define LB_SHARED_ARRAY(type, name, count) type* name = reinterpret_cast<type*>(emu::context->static_shared)
@@ -153,7 +214,13 @@ void launch(dim3 grid, unsigned threads, size_t shared_bytes, Kernel kernel, Arg
   scribble();
   std::barrier<> barrier(static_cast<std::ptrdiff_t>(threads));
   std::vector<float> exchange(threads);
-  BlockContext ctx{&barrier, &exchange, reinterpret_cast<unsigned char*>(dynamic_shared.data()),
+  std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
+  for (unsigned w = 0; w < (threads + 31) / 32; ++w) {
+    warp_barriers.push_back(std::make_unique<std::barrier<>>(static_cast<std::ptrdiff_t>(std::min(32u, threads - w * 32))));
+  }
+  std::vector<uint32_t> warp_exchange(threads);
+  BlockContext ctx{&barrier, &exchange, &warp_barriers, &warp_exchange,
+                   reinterpret_cast<unsigned char*>(dynamic_shared.data()),
                    reinterpret_cast<unsigned char*>(static_shared.data())};
   // one host thread per CUDA thread of a block; they walk the blocks together (a kernel's threads only
   // return early after their last __syncthreads, so the block-end barrier lines up)

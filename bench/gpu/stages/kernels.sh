@@ -4,11 +4,11 @@
 stage_kernels() {
   local t0=$SECONDS
   step "kernels: build the timing binary and the tests"
-  cmake --build build/native-cuda --target lb_kernel_timing test_packed_linear_cuda test_vq_linear test_packed_linear \
+  cmake --build build/native-cuda --target lb_kernel_timing test_packed_linear_cuda test_packed_gemv_cuda test_vq_linear test_packed_linear \
       -j"$(nproc)" > "$RESULTS/kernels-build.log" 2>&1 || { tail -40 "$RESULTS/kernels-build.log"; status=1; return; }
 
   step "kernels: CUDA tests (ctest: packed matmul vs reference/CPU, VQ vs reference)"
-  ctest --test-dir build/native-cuda -R "test_packed_linear|test_vq_linear" --output-on-failure -V \
+  ctest --test-dir build/native-cuda -R "test_packed_linear|test_packed_gemv|test_vq_linear" --output-on-failure -V \
       > "$RESULTS/kernels-ctest.log" 2>&1
   grep -E "cases|worst|relative|SKIP|FAILED|tests passed|tests failed|CUDA vs CPU" "$RESULTS/kernels-ctest.log" | head -40
   grep -q "100% tests passed" "$RESULTS/kernels-ctest.log" || status=1

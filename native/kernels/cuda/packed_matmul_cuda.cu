@@ -1,5 +1,6 @@
 #include "kernels/cuda/packed_matmul_cuda.h"
 
+#include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/packed_mma_cuda.h"
 
@@ -51,6 +52,11 @@ PackedLinearCudaPlan packed_linear_cuda_plan(int bits, int64_t m, int64_t in, in
   return plan_for(bits, m, in, out, sm_count);
 }
 
+const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
+  if (const char* gemv = packed_gemv_cuda_kernel_name(a)) return gemv;
+  return packed_mma_cuda_takes(a) ? "mma" : "tiled";
+}
+
 cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   if (packed_linear_cuda_unsupported(a.bits, a.x_dtype, a.scales_dtype) != nullptr) return cudaErrorInvalidValue;
   if (a.out % 8 != 0 || a.in % unit_rows(a.bits) != 0 || a.group_size <= 0 ||
@@ -62,6 +68,9 @@ cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t strea
   const int64_t count = a.m * a.out;
   if (a.in == 0) {
     cudaError_t e = cudaMemsetAsync(a.y, 0, count * sizeof(float), stream);
+    if (e != cudaSuccess) return e;
+  } else if (packed_gemv_cuda_applies(a)) {  // m <= 4: the dp4a GEMV (packed_gemv_cuda.cuh)
+    cudaError_t e = packed_gemv_cuda(a, stream);
     if (e != cudaSuccess) return e;
   } else if (packed_mma_cuda_takes(a)) {  // m >= 5: tensor cores (packed_mma_cuda.cuh)
     cudaError_t e = packed_mma_cuda(a, stream);

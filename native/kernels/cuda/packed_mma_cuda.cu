@@ -83,8 +83,4 @@ cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) 
   return a.bits == 3 ? launch_op<3, false>(a, plan, stream) : launch_op<2, false>(a, plan, stream);
 }
 
-const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
-  return packed_mma_cuda_takes(a) ? "mma" : "fma";
-}
-
 }  // namespace lb::kernels

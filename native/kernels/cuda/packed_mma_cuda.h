@@ -20,7 +20,4 @@ cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& args, cudaStream_t strea
 // state is on unless the environment variable LOWBIT_PACKED_MMA is "0" (a kill switch).
 void packed_mma_cuda_enable(bool on);
 
-// Name of the kernel packed_linear_cuda runs for a call ("mma" or "fma"), for benchmarks and tests.
-const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& args);
-
 }  // namespace lb::kernels

@@ -1,0 +1,80 @@
+#include "kernels/cuda/packed_gemv_cuda.h"
+
+#include <atomic>
+
+#include "kernels/cuda/packed_gemv_cuda.cuh"
+
+namespace lb::kernels {
+using namespace packed_gemv;
+
+namespace {
+
+std::atomic<bool> gemv_enabled{true};
+
+template <int B, int MR, bool S16>
+cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+  static const int per_sm = [] {
+    int blocks = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16>, kThreads, 0) !=
+        cudaSuccess) {
+      cudaGetLastError();
+      blocks = 0;
+    }
+    return blocks > 0 ? blocks : min_blocks<MR>();
+  }();
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps);
+  if (plan.blocks == 0) return cudaSuccess;
+  if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
+  packed_gemv_kernel<B, MR, S16><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp);
+  return cudaGetLastError();
+}
+
+template <int B, int MR>
+cudaError_t launch_scales(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false>(a, sms, stream) : launch<B, MR, true>(a, sms, stream);
+}
+
+template <int B>
+cudaError_t launch_rows(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+  switch (rows_for(a.m)) {
+    case 1: return launch_scales<B, 1>(a, sms, stream);
+    case 2: return launch_scales<B, 2>(a, sms, stream);
+    default: return launch_scales<B, 4>(a, sms, stream);
+  }
+}
+
+}  // namespace
+
+bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& a) {
+  return gemv_enabled.load(std::memory_order_relaxed) && (a.bits == 2 || a.bits == 3 || a.bits == 4) &&
+         applies(a);
+}
+
+cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+  if (!packed_gemv_cuda_applies(a)) return cudaErrorInvalidValue;
+  if (a.out == 0) return cudaSuccess;
+  cudaError_t e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
+  if (e != cudaSuccess) return e;
+  int device = 0;
+  int sms = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) {
+    sms = 132;
+  }
+  return a.bits == 4   ? launch_rows<4>(a, sms, stream)
+         : a.bits == 3 ? launch_rows<3>(a, sms, stream)
+                       : launch_rows<2>(a, sms, stream);
+}
+
+const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& a) {
+  if (!packed_gemv_cuda_applies(a)) return nullptr;
+  switch (rows_for(a.m)) {
+    case 1: return "gemv_dp4a_r1";
+    case 2: return "gemv_dp4a_r2";
+    default: return "gemv_dp4a_r4";
+  }
+}
+
+void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, std::memory_order_relaxed); }
+
+}  // namespace lb::kernels

@@ -1,0 +1,380 @@
+// The packed int2/3/4 GEMV (m <= 4) of packed_linear_cuda: int8 activations and dp4a. Included by
+// packed_gemv_cuda.cu and by the host emulation test. Contract: packed_matmul_cuda.h.
+//
+// Why this design (issue 7; the tiled kernel took 85-99 us on 28672x8192 for every bit width, so it was
+// bound by its dequant ALU work and its block-wide barriers, not by memory):
+//  * Integer work per weight. x is quantized per 32 rows (one "k-block") to int8 TWICE: q1 = rint(x / d)
+//    with d = absmax / 127, then the residual q2 = rint((x / d - q1) * 254), so x = d * (q1 + q2 / 254)
+//    to ~15 bits (relative error ~2e-5 for normal data; one 1000x outlier in a block still leaves its
+//    neighbours ~1% accurate, where a single int8 level would zero them). The weight codes are unpacked
+//    to bytes with about one shift + one AND per 4 codes (bits 4: lo/hi nibbles; bits 2: 4 shifts of a
+//    2-bit mask; bits 3: byte permutes gather the 4 24-bit chunks' bytes lane-wise, then a shift + mask
+//    per code index), and each byte word meets x through two __dp4a (q1 and q2). That is ~0.9 (int4),
+//    ~0.95 (int2), ~1.3 (int3) integer ops per weight against ~2 + an FMA before.
+//    x is stored per k-block in the byte order the unpacked words have, so no shuffles are needed.
+//    The zero point folds in exactly: sum q (w - z) = sum q w - z * sum q, all in int32 (|.| < 2^24, so
+//    the one I2F per column and k-block is exact); then y += (s * d / 254) * that.
+//    Half2 magic-number dequant was rejected: fp16 partial sums overflow with down_proj activations.
+//  * Memory-level parallelism, no block barriers. A warp owns 128 columns (lane = 4 columns, one 16-byte
+//    load per word row) and a contiguous run of k-blocks; per stage it issues all weight, scale and zero
+//    loads of NB k-blocks (8 x 16 bytes per lane for bits 4 and 2, 6 for bits 3) before it quantizes the
+//    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
+//    per SM (m = 1) that is ~80 KB in flight per SM, 4x what 4.5 TB/s needs at DRAM latency.
+//  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
+//    warps that are resident at once (occupancy API), each gets an equal run of k-blocks (+-1) that may
+//    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
+//    least 2 stages long, so for small layers fewer warps with longer runs keep the atomics < ~3% of the
+//    weight traffic.
+// Limits (packed_gemv_applies): m <= 4, in and group_size multiples of 32, scales 16-byte aligned.
+// Other shapes take the tiled kernel of packed_matmul_cuda_kernel.cuh.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <stdint.h>
+
+#include "kernels/cuda/cuda_shared.cuh"
+#include "kernels/cuda/packed_matmul_cuda.h"
+
+namespace lb::kernels::packed_gemv {
+
+constexpr int kWarpCols = 128;  // 32 lanes x 4 columns
+constexpr int kKBlockRows = 32;  // rows of `in` per k-block: `bits` words per column, one x quantization block
+constexpr int kWarps = 4;        // warps per block (small blocks spread evenly over the SMs)
+constexpr int kThreads = kWarps * 32;
+constexpr int kMaxRows = 4;      // m handled by this kernel
+constexpr int kResidualScale = 254;
+// per (stage slot, row) in shared memory: 8 words of q1, 8 words of q2, d (f32 bits), sum(254 q1 + q2), pad
+constexpr int kSlotWords = 20;
+
+// k-blocks per stage: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for bits 3.
+template <int B>
+__host__ __device__ constexpr int stage_kblocks() {
+  return B == 4 ? 2 : B == 3 ? 2 : 4;
+}
+
+inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : 4; }
+
+// Byte offset of row i (0..31) of a k-block inside its 8 x words: the order the unpacked weight bytes have.
+// bits 4: word 2r + h, byte b holds row 8r + 2b + h (r: word; h: lo/hi nibble)
+// bits 2: word 4r + k, byte b holds row 16r + 4b + k (r: word; k: the 2-bit shift)
+// bits 3: word j, byte c holds row 8c + j (c: 24-bit chunk; j: code within the chunk)
+template <int B>
+__host__ __device__ inline int x_byte_offset(int i) {
+  if (B == 2) return ((i >> 4) * 4 + (i & 3)) * 4 + ((i >> 2) & 3);
+  if (B == 3) return (i & 7) * 4 + (i >> 3);
+  return ((i >> 3) * 2 + (i & 1)) * 4 + ((i >> 1) & 3);
+}
+
+__device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
+  if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
+  if (dtype == kPackedBF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
+  return static_cast<const float*>(p)[i];
+}
+
+// The 96 bits of 32 3-bit codes are four 24-bit chunks of 3 bytes (rows 8c .. 8c + 7 in bytes 3c .. 3c + 2).
+// Three byte permutes put byte k of every chunk into byte lane c of one word (t[k]); then code j of all
+// four chunks is one shift + mask of one word (two words for the codes 2 and 5 that straddle a byte).
+__device__ __forceinline__ void unpack_3bit(const uint32_t* w, uint32_t (&code)[8]) {
+  const uint32_t t0 = __byte_perm(__byte_perm(w[0], w[1], 0x0630u), w[2], 0x5210u);  // bytes 0, 3, 6, 9
+  const uint32_t t1 = __byte_perm(__byte_perm(w[0], w[1], 0x0741u), w[2], 0x6210u);  // bytes 1, 4, 7, 10
+  const uint32_t t2 = __byte_perm(__byte_perm(w[0], w[1], 0x0052u), w[2], 0x7410u);  // bytes 2, 5, 8, 11
+  code[0] = t0 & 0x07070707u;
+  code[1] = (t0 >> 3) & 0x07070707u;
+  code[2] = ((t0 >> 6) & 0x03030303u) | ((t1 << 2) & 0x04040404u);
+  code[3] = (t1 >> 1) & 0x07070707u;
+  code[4] = (t1 >> 4) & 0x07070707u;
+  code[5] = ((t1 >> 7) & 0x01010101u) | ((t2 << 1) & 0x06060606u);
+  code[6] = (t2 >> 2) & 0x07070707u;
+  code[7] = (t2 >> 5) & 0x07070707u;
+}
+
+// dot[r] += codes of one column's k-block (B words) . (q1, q2) of row r, as two int32 sums per row.
+template <int B, int MR>
+__device__ __forceinline__ void kblock_dots(const uint32_t* w, const uint4 (&xq)[MR][4], int (&d1)[MR], int (&d2)[MR]) {
+  // xq[r][0..1]: the 8 q1 words, xq[r][2..3]: the 8 q2 words
+  auto word = [&](int r, int part, int j) -> int {
+    const uint4 v = xq[r][part * 2 + (j >> 2)];
+    const int k = j & 3;
+    return static_cast<int>(k == 0 ? v.x : k == 1 ? v.y : k == 2 ? v.z : v.w);
+  };
+  if constexpr (B == 4) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      const int lo = static_cast<int>(w[q] & 0x0F0F0F0Fu);
+      const int hi = static_cast<int>((w[q] >> 4) & 0x0F0F0F0Fu);
+#pragma unroll
+      for (int r = 0; r < MR; ++r) {
+        d1[r] = __dp4a(lo, word(r, 0, 2 * q), d1[r]);
+        d1[r] = __dp4a(hi, word(r, 0, 2 * q + 1), d1[r]);
+        d2[r] = __dp4a(lo, word(r, 1, 2 * q), d2[r]);
+        d2[r] = __dp4a(hi, word(r, 1, 2 * q + 1), d2[r]);
+      }
+    }
+  } else if constexpr (B == 2) {
+#pragma unroll
+    for (int q = 0; q < 2; ++q) {
+#pragma unroll
+      for (int k = 0; k < 4; ++k) {
+        const int v = static_cast<int>((w[q] >> (2 * k)) & 0x03030303u);
+#pragma unroll
+        for (int r = 0; r < MR; ++r) {
+          d1[r] = __dp4a(v, word(r, 0, 4 * q + k), d1[r]);
+          d2[r] = __dp4a(v, word(r, 1, 4 * q + k), d2[r]);
+        }
+      }
+    }
+  } else {
+    uint32_t code[8];
+    unpack_3bit(w, code);
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+#pragma unroll
+      for (int r = 0; r < MR; ++r) {
+        d1[r] = __dp4a(static_cast<int>(code[j]), word(r, 0, j), d1[r]);
+        d2[r] = __dp4a(static_cast<int>(code[j]), word(r, 1, j), d2[r]);
+      }
+    }
+  }
+}
+
+// Raw scales of a lane's 4 columns: 4 x 16-bit in .x/.y (S16) or 4 x f32.
+template <bool S16>
+struct ScaleRaw {
+  uint4 v;
+};
+
+template <bool S16>
+__device__ __forceinline__ float scale_of(const ScaleRaw<S16>& s, int c, int dtype) {
+  if constexpr (S16) {
+    const uint32_t pair = c < 2 ? s.v.x : s.v.y;
+    const uint32_t bits16 = (c & 1) ? (pair >> 16) : (pair & 0xFFFFu);
+    if (dtype == kPackedBF16) return __uint_as_float(bits16 << 16);
+    __half h;
+    const unsigned short hb = static_cast<unsigned short>(bits16);
+    memcpy(&h, &hb, sizeof(hb));
+    return __half2float(h);
+  } else {
+    return __uint_as_float(c == 0 ? s.v.x : c == 1 ? s.v.y : c == 2 ? s.v.z : s.v.w);
+  }
+}
+
+// Blocks per SM the register allocation must allow (MR = 1: <= 102 registers, no spills; m = 4 needs more).
+template <int MR>
+__host__ __device__ constexpr int min_blocks() {
+  return MR == 1 ? 5 : MR == 2 ? 4 : 3;
+}
+
+// One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
+// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
+
+template <int B, int MR, bool S16>
+__global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp) {
+  constexpr int NB = stage_kblocks<B>();
+  constexpr int kZeroWords = B == 3 ? 2 : 1;
+  constexpr uint32_t kMask = (1u << B) - 1u;
+  LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
+
+  const int lane = static_cast<int>(threadIdx.x) & 31;
+  const int warp = static_cast<int>(threadIdx.x) >> 5;
+  uint32_t* xs = reinterpret_cast<uint32_t*>(smem4) + warp * (NB * MR * kSlotWords);
+  unsigned char* xs_bytes = reinterpret_cast<unsigned char*>(xs);
+  const int64_t n = a.out;
+  const int64_t kblocks = a.in / kKBlockRows;
+  const int64_t units = (n + kWarpCols - 1) / kWarpCols * kblocks;
+  const int64_t gwarp = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
+  int64_t u = gwarp * per_warp;
+  const int64_t u_end = min(units, u + per_warp);
+  const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
+  const int64_t zero_row_words = n * B / 32;
+  const int xbyte = x_byte_offset<B>(lane);
+
+  while (u < u_end) {  // one segment per 128-column tile the run touches
+    const int64_t tile = u / kblocks;
+    const int64_t kb_begin = u - tile * kblocks;
+    const int64_t kb_end = min(kblocks, kb_begin + (u_end - u));
+    const int64_t col0 = tile * kWarpCols + lane * 4;
+    const bool col_ok = col0 < n;  // out is a multiple of 8: all 4 columns or none
+    int64_t group = kb_begin / gkb;
+    int group_kb = static_cast<int>(kb_begin - group * gkb);
+    float acc[MR][4];
+#pragma unroll
+    for (int r = 0; r < MR; ++r)
+#pragma unroll
+      for (int c = 0; c < 4; ++c) acc[r][c] = 0.0f;
+
+    for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
+      const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
+      // 1. every global load of the stage: weights, then the scales and zeros of each k-block's group
+      uint4 wv[NB][B];
+      ScaleRaw<S16> sraw[NB];
+      uint32_t zraw[NB][kZeroWords];
+      int64_t g = group;
+      int gk = group_kb;
+#pragma unroll
+      for (int i = 0; i < NB; ++i) {
+        const bool on = col_ok && i < valid;
+#pragma unroll
+        for (int w = 0; w < B; ++w) {
+          wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(a.qweight + ((kb + i) * B + w) * n + col0))
+                        : make_uint4(0u, 0u, 0u, 0u);
+        }
+        sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+        for (int z = 0; z < kZeroWords; ++z) zraw[i][z] = 0u;
+        if (on) {
+          if constexpr (S16) {
+            const uint2 s = __ldg(reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(a.scales) + g * n + col0));
+            sraw[i].v.x = s.x;
+            sraw[i].v.y = s.y;
+          } else {
+            sraw[i].v = __ldg(reinterpret_cast<const uint4*>(static_cast<const float*>(a.scales) + g * n + col0));
+          }
+          const uint32_t* zrow = reinterpret_cast<const uint32_t*>(a.qzeros) + g * zero_row_words;
+          const int64_t bit = col0 * B;
+          zraw[i][0] = __ldg(zrow + (bit >> 5));
+          if constexpr (B == 3) {
+            if ((bit & 31) + 12 > 32) zraw[i][1] = __ldg(zrow + (bit >> 5) + 1);
+          }
+        }
+        if (++gk == gkb) {
+          gk = 0;
+          ++g;
+        }
+      }
+
+      // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
+      float xv[NB][MR];
+#pragma unroll
+      for (int i = 0; i < NB; ++i)
+#pragma unroll
+        for (int r = 0; r < MR; ++r) {
+          xv[i][r] = (i < valid && r < a.m) ? load_x(a.x, a.x_dtype, r * a.in + (kb + i) * kKBlockRows + lane) : 0.0f;
+        }
+      __syncwarp();  // the previous stage's reads of the slots are done
+#pragma unroll
+      for (int i = 0; i < NB; ++i) {
+        if (i >= valid) continue;  // warp-uniform
+#pragma unroll
+        for (int r = 0; r < MR; ++r) {
+          const float v = xv[i][r];
+          const float amax = __uint_as_float(__reduce_max_sync(0xffffffffu, __float_as_uint(fabsf(v))));
+          const float inv = amax > 0.0f ? __fdividef(127.0f, amax) : 0.0f;
+          const float t = v * inv;
+          const int q1 = max(-127, min(127, __float2int_rn(t)));
+          const int q2 = max(-127, min(127, __float2int_rn((t - static_cast<float>(q1)) * static_cast<float>(kResidualScale))));
+          const int sum = __reduce_add_sync(0xffffffffu, kResidualScale * q1 + q2);
+          const int slot = (i * MR + r) * kSlotWords;
+          xs_bytes[slot * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q1));
+          xs_bytes[(slot + 8) * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q2));
+          if (lane == 0) {
+            xs[slot + 16] = __float_as_uint(amax / 127.0f);
+            xs[slot + 17] = static_cast<uint32_t>(sum);
+          }
+        }
+      }
+      __syncwarp();
+
+      // 3. integer dots per column and row, then one scaled f32 update per column, row and k-block
+#pragma unroll
+      for (int i = 0; i < NB; ++i) {
+        if (i < valid && col_ok) {
+          uint4 xq[MR][4];
+          float dr[MR];
+          int sr[MR];
+#pragma unroll
+          for (int r = 0; r < MR; ++r) {
+            const uint4* sl = reinterpret_cast<const uint4*>(xs + (i * MR + r) * kSlotWords);
+#pragma unroll
+            for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
+            const uint4 tail = sl[4];
+            dr[r] = __uint_as_float(tail.x) * (1.0f / static_cast<float>(kResidualScale));
+            sr[r] = static_cast<int>(tail.y);
+          }
+          uint32_t zbits;
+          if constexpr (B == 3) {
+            zbits = __funnelshift_r(zraw[i][0], zraw[i][1], static_cast<int>((col0 * B) & 31));
+          } else {
+            zbits = zraw[i][0] >> ((col0 * B) & 31);
+          }
+#pragma unroll
+          for (int c = 0; c < 4; ++c) {
+            uint32_t w[B];
+#pragma unroll
+            for (int k = 0; k < B; ++k) {
+              const uint4 v = wv[i][k];
+              w[k] = c == 0 ? v.x : c == 1 ? v.y : c == 2 ? v.z : v.w;
+            }
+            int d1[MR], d2[MR];
+#pragma unroll
+            for (int r = 0; r < MR; ++r) {
+              d1[r] = 0;
+              d2[r] = 0;
+            }
+            kblock_dots<B, MR>(w, xq, d1, d2);
+            const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
+            const float s = scale_of<S16>(sraw[i], c, a.scales_dtype);
+#pragma unroll
+            for (int r = 0; r < MR; ++r) {
+              const int total = kResidualScale * d1[r] + d2[r] - z * sr[r];  // |total| < 2^24: exact in f32
+              acc[r][c] = __fmaf_rn(__fmul_rn(s, dr[r]), __int2float_rn(total), acc[r][c]);
+            }
+          }
+        }
+      }
+      // advance the group position by the stage
+#pragma unroll
+      for (int i = 0; i < NB; ++i) {
+        if (i < valid && ++group_kb == gkb) {
+          group_kb = 0;
+          ++group;
+        }
+      }
+    }
+    if (col_ok) {
+#pragma unroll
+      for (int r = 0; r < MR; ++r) {
+        if (r < a.m) {
+#pragma unroll
+          for (int c = 0; c < 4; ++c) atomicAdd(a.y + r * n + col0 + c, acc[r][c]);
+        }
+      }
+    }
+    u += kb_end - kb_begin;
+  }
+}
+
+// ---- host side: applicability and the launch plan ----
+
+inline int rows_for(int64_t m) { return m <= 1 ? 1 : m == 2 ? 2 : 4; }
+
+// Whether the GEMV takes this call (else the tiled kernel does).
+inline bool applies(const PackedLinearCudaArgs& a) {
+  return a.m >= 1 && a.m <= kMaxRows && a.in > 0 && a.in % kKBlockRows == 0 && a.group_size > 0 &&
+         a.group_size % kKBlockRows == 0 && a.in / kKBlockRows < (int64_t{1} << 30) &&
+         reinterpret_cast<uintptr_t>(a.scales) % 16 == 0 && reinterpret_cast<uintptr_t>(a.qweight) % 16 == 0;
+}
+
+struct GemvPlan {
+  int rows;          // MR: 1, 2 or 4
+  int64_t per_warp;  // k-blocks (units) per warp
+  int64_t warps;     // warps with work
+  int64_t blocks;
+};
+
+// resident_warps: warps of this kernel that fit on the device at once (SMs x blocks per SM x kWarps).
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps) {
+  GemvPlan p{};
+  p.rows = rows_for(m);
+  const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
+  const int64_t min_run = 2 * stage_kblocks_for(bits);
+  const int64_t rw = resident_warps > 0 ? resident_warps : 1;
+  int64_t per = (units + rw - 1) / rw;
+  if (per < min_run) per = min_run;
+  p.per_warp = per;
+  p.warps = units > 0 ? (units + per - 1) / per : 0;
+  p.blocks = (p.warps + kWarps - 1) / kWarps;
+  return p;
+}
+
+}  // namespace lb::kernels::packed_gemv

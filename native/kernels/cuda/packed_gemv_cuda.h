@@ -1,0 +1,25 @@
+// The int8-activation dp4a GEMV behind packed_linear_cuda for m <= 4 (packed_gemv_cuda.cuh says why and
+// how). packed_linear_cuda calls it first; the tiled kernel takes what it declines.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "kernels/cuda/packed_matmul_cuda.h"
+
+namespace lb::kernels {
+
+// Whether the GEMV handles these arguments (m <= 4, in and group_size multiples of 32, aligned scales) and
+// has not been switched off by packed_gemv_cuda_set_enabled(false).
+bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& args);
+
+// Zeroes y, then launches the GEMV on `stream` (y_out is left to the caller). cudaErrorInvalidValue when
+// it does not apply.
+cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+
+// Name of the GEMV variant for these arguments ("gemv_dp4a_r1", "_r2", "_r4"), nullptr when it does not apply.
+const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
+
+// Process-wide switch for A/B timings (kernel_timing); on by default.
+void packed_gemv_cuda_set_enabled(bool enabled);
+
+}  // namespace lb::kernels

@@ -1,0 +1,161 @@
+// The CUDA packed GEMV (m <= 4) on the device through the real launcher (packed_linear_cuda), torch-free:
+// against the host copy of its integer arithmetic (tight), dequantize + a double matmul (activation
+// quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
+// 16-bit y_out copy; which kernel runs for which shape. Skips without a CUDA device.
+#include <cuda_runtime_api.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "kernels/cuda/packed_gemv_cuda.h"
+#include "packed_gemv_reference.h"
+
+namespace {
+
+using gemv_ref::Case;
+using lb::kernels::PackedLinearCudaArgs;
+
+bool ok(cudaError_t e, const char* what) {
+  if (e == cudaSuccess) return true;
+  check::fail(__FILE__, __LINE__, std::string(what) + ": " + cudaGetErrorString(e));
+  return false;
+}
+
+// a device copy of a host buffer, freed at scope end
+struct DeviceBuffer {
+  void* p = nullptr;
+  DeviceBuffer(const void* host, size_t bytes) {
+    if (ok(cudaMalloc(&p, bytes > 0 ? bytes : 16), "cudaMalloc") && host != nullptr && bytes > 0) {
+      ok(cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
+    }
+  }
+  ~DeviceBuffer() { cudaFree(p); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+};
+
+int cases = 0;
+double worst_exact = 0, worst_normal = 0, worst_outlier = 0, worst_tiled = 0;
+
+// runs packed_linear_cuda, returns y (f32) and, if out16 is 1 / 2, checks the f16 / bf16 copy against y
+std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, const std::string& what,
+                       std::string* kernel) {
+  DeviceBuffer x(p.x.data(c.x_dtype), p.x.bytes(c.x_dtype));
+  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
+  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
+  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  const size_t count = static_cast<size_t>(c.m * c.out);
+  std::vector<float> garbage(count, 12345.0f);
+  DeviceBuffer y(garbage.data(), count * 4);  // garbage: the launcher must zero y itself
+  DeviceBuffer y16(nullptr, count * 2);
+  PackedLinearCudaArgs a{};
+  a.x = x.p;
+  a.x_dtype = c.x_dtype;
+  a.m = c.m;
+  a.in = c.in;
+  a.out = c.out;
+  a.qweight = static_cast<const int32_t*>(qw.p);
+  a.qzeros = static_cast<const int32_t*>(qz.p);
+  a.zero_offset = c.zero_offset;
+  a.scales = sc.p;
+  a.scales_dtype = c.scales_dtype;
+  a.group_size = c.group;
+  a.bits = c.bits;
+  a.y = static_cast<float*>(y.p);
+  a.y_out = out16 != 0 ? y16.p : nullptr;
+  a.y_out_dtype = out16 == 2 ? lb::kernels::kPackedBF16 : lb::kernels::kPackedF16;
+  *kernel = lb::kernels::packed_linear_cuda_kernel_name(a);
+  std::vector<float> host(count, 0.0f);
+  if (!ok(lb::kernels::packed_linear_cuda(a, 0), (what + ": launch").c_str())) return host;
+  if (!ok(cudaDeviceSynchronize(), (what + ": kernel").c_str())) return host;
+  ok(cudaMemcpy(host.data(), y.p, count * 4, cudaMemcpyDeviceToHost), "cudaMemcpy y");
+  if (out16 != 0) {
+    std::vector<uint16_t> h16(count);
+    ok(cudaMemcpy(h16.data(), y16.p, count * 2, cudaMemcpyDeviceToHost), "cudaMemcpy y_out");
+    int wrong = 0;
+    for (size_t i = 0; i < count; ++i) {
+      wrong += h16[i] != (out16 == 2 ? gemv_ref::bf16_bits(host[i]) : gemv_ref::half_bits(host[i]));
+    }
+    if (wrong != 0) check::fail(__FILE__, __LINE__, what + ": " + std::to_string(wrong) + " y_out values differ from y");
+  }
+  return host;
+}
+
+void gemv_case(const Case& c, bool gemv_expected = true) {
+  const gemv_ref::Problem p = gemv_ref::make_problem(c);
+  const std::vector<double> real = gemv_ref::dequant_reference(c, p);
+  const std::string what = gemv_ref::describe(c);
+  std::string kernel;
+  const std::vector<float> y = run(c, p, static_cast<int>(cases % 3), what, &kernel);
+  ++cases;
+  const std::string expected = !gemv_expected ? "tiled" : c.m == 1 ? "gemv_dp4a_r1" : c.m == 2 ? "gemv_dp4a_r2" : "gemv_dp4a_r4";
+  if (kernel != expected) check::fail(__FILE__, __LINE__, what + ": kernel " + kernel + ", expected " + expected);
+  const double e_real = gemv_ref::relative_error(y, real);
+  if (!gemv_expected) {
+    if (!(e_real < 1e-4)) check::fail(__FILE__, __LINE__, what + ": tiled kernel, relative error " + std::to_string(e_real));
+    return;
+  }
+  const double e_exact = gemv_ref::relative_error(y, gemv_ref::exact_reference(c, p));
+  worst_exact = std::max(worst_exact, e_exact);
+  (c.outlier ? worst_outlier : worst_normal) = std::max(c.outlier ? worst_outlier : worst_normal, e_real);
+  // the device's reciprocal (__fdividef) may move a rare q2 by one against the host's division: 1e-4, not 1e-6
+  if (!(e_exact < 1e-4)) check::fail(__FILE__, __LINE__, what + ": relative error vs its own arithmetic " + std::to_string(e_exact));
+  if (!(e_real < (c.outlier ? 1e-3 : 2e-4))) {
+    check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
+  }
+  // the tiled kernel on the same data
+  lb::kernels::packed_gemv_cuda_set_enabled(false);
+  std::string tiled_kernel;
+  const std::vector<float> yt = run(c, p, 0, what + " (tiled)", &tiled_kernel);
+  lb::kernels::packed_gemv_cuda_set_enabled(true);
+  CHECK(tiled_kernel == "tiled");
+  const double e_tiled = gemv_ref::relative_error(yt, real);
+  worst_tiled = std::max(worst_tiled, e_tiled);
+  if (!(e_tiled < 1e-4)) check::fail(__FILE__, __LINE__, what + ": tiled kernel, relative error " + std::to_string(e_tiled));
+}
+
+void test_cases() {
+  const int64_t main_out[] = {0, 0, 48, 96, 40};
+  const int64_t small_out[] = {0, 0, 16, 32, 8};
+  const int64_t wide_out[] = {0, 0, 272, 288, 264};
+  for (int bits : {2, 3, 4}) {
+    for (int64_t group : {int64_t{32}, int64_t{64}, int64_t{128}, int64_t{352}}) {
+      for (int64_t m : {1, 2, 3, 4}) {
+        for (int xd : {0, 1, 2}) {
+          gemv_case(Case{bits, main_out[bits], 352, group, m, xd, static_cast<int>((xd + group / 32) % 3),
+                         static_cast<int>(m % 2), 0, false});
+        }
+      }
+    }
+    gemv_case(Case{bits, wide_out[bits], 480, 128, 1, 1, 1, 0, 0, false});
+    gemv_case(Case{bits, small_out[bits], 32, 32, 1, 1, 1, 0, 0, false});
+    gemv_case(Case{bits, small_out[bits] * 3, 96, 96, 3, 2, 1, 1, 0, false});  // out 24 for bits 4
+    gemv_case(Case{bits, main_out[bits], 256, 128, 1, 1, 1, 0, 0, true});
+    gemv_case(Case{bits, main_out[bits], 256, 64, 4, 2, 2, 1, 0, true});
+    // real widths: many tiles, runs over several tiles and groups, large in
+    gemv_case(Case{bits, 4096, 4096, 128, 1, 1, 1, 0, 0, false});
+    gemv_case(Case{bits, 1024, 14336, bits == 2 ? 64 : 128, 2, 2, 1, 0, 0, false});
+    gemv_case(Case{bits, 512, 4096, 4096, 4, 1, 0, 1, 0, false});
+  }
+  // shapes the GEMV leaves to the tiled kernel: in not a multiple of 32 (bits 4 allows 8), group 16 (bits 2)
+  gemv_case(Case{4, 40, 72, 72, 1, 1, 1, 0, 0, false}, false);
+  gemv_case(Case{2, 48, 256, 16, 2, 1, 1, 0, 0, false}, false);
+  gemv_case(Case{4, 40, 256, 128, 5, 1, 1, 0, 0, false}, false);  // m = 5
+  std::printf("test_packed_gemv_cuda: %d cases; worst relative error vs own arithmetic %.3g, vs dequantize + matmul "
+              "%.3g (normal x), %.3g (1000x outlier); tiled kernel on the same data %.3g\n",
+              cases, worst_exact, worst_normal, worst_outlier, worst_tiled);
+}
+
+}  // namespace
+
+int main() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
+    std::printf("test_packed_gemv_cuda: SKIPPED (no CUDA device visible)\n");
+    return check::finish("test_packed_gemv_cuda");
+  }
+  test_cases();
+  return check::finish("test_packed_gemv_cuda");
+}
