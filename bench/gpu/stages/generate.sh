@@ -36,8 +36,10 @@ stage_generate() {
   "${LOWBIT[@]}" quantize rtn --model $m --out $m-w2g64 --bits 2 --group 64 --device cuda 2>/dev/null | tail -1 || status=1
   echo "rtn w2g64: $((SECONDS - t0)) s"
   gen_run fp16 $m --dtype f16
-  gen_run fp16-eager $m --dtype f16 --no-cuda-graph
-  LOWBIT_FUSED_DECODE=0 gen_run fp16-aten-step $m --dtype f16
+  if [[ -z ${GEN_QUICK:-} ]]; then  # GEN_QUICK=1: fp16, int4 and int2 only
+    gen_run fp16-eager $m --dtype f16 --no-cuda-graph
+    LOWBIT_FUSED_DECODE=0 gen_run fp16-aten-step $m --dtype f16
+  fi
   gen_run int4-g128 $m-w4g128 --dtype f16
   gen_run int2-g64 $m-w2g64 --dtype f16
   python3 - "$RESULTS/generate-7b.jsonl" <<'PY'

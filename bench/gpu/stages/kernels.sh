@@ -4,17 +4,17 @@
 stage_kernels() {
   local t0=$SECONDS
   step "kernels: build the timing binary and the tests"
-  cmake --build build/native-cuda --target lb_kernel_timing test_packed_linear_cuda test_packed_gemv_cuda test_vq_linear test_packed_linear \
+  cmake --build build/native-cuda --target lb_kernel_timing test_packed_linear_cuda test_packed_gemv_cuda test_packed_mma_cuda test_vq_linear test_packed_linear \
       -j"$(nproc)" > "$RESULTS/kernels-build.log" 2>&1 || { tail -40 "$RESULTS/kernels-build.log"; status=1; return; }
 
   step "kernels: CUDA tests (ctest: packed matmul vs reference/CPU, VQ vs reference)"
-  ctest --test-dir build/native-cuda -R "test_packed_linear|test_packed_gemv|test_vq_linear" --output-on-failure -V \
+  ctest --test-dir build/native-cuda -R "test_packed_linear|test_packed_gemv|test_packed_mma|test_vq_linear" --output-on-failure -V \
       > "$RESULTS/kernels-ctest.log" 2>&1
   grep -E "cases|worst|relative|SKIP|FAILED|tests passed|tests failed|CUDA vs CPU" "$RESULTS/kernels-ctest.log" | head -40
   grep -q "100% tests passed" "$RESULTS/kernels-ctest.log" || status=1
 
   step "kernels: CUDA-event timings, lowbit kernels then torch baselines (same run, same protocol)"
-  timeout 150 build/native-cuda/lb_kernel_timing > "$RESULTS/kernels-lowbit.txt" 2> "$RESULTS/kernels-lowbit.err" || {
+  timeout 240 build/native-cuda/lb_kernel_timing > "$RESULTS/kernels-lowbit.txt" 2> "$RESULTS/kernels-lowbit.err" || {
     tail -5 "$RESULTS/kernels-lowbit.err"; status=1; }
   timeout 120 python3 bench/gpu/torch_kernel_baselines.py > "$RESULTS/kernels-torch.txt" 2> "$RESULTS/kernels-torch.err" || {
     tail -5 "$RESULTS/kernels-torch.err"; status=1; }
