@@ -6,6 +6,7 @@
 // the kernel bodies, after the emulation layer
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
+#include "kernels/cuda/vq_gemv_fast_kernel.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -180,8 +181,38 @@ void run_gemv(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& 
   emu::launch(grid, lb::kernels::vq_cuda::kThreads, smem, lb::kernels::vq_cuda::vq_gemv_kernel<V>, l, w, xs, y, chunk);
 }
 
+int vq_fast_cases = 0;
+
+template <int V, int SV>
+void run_fast_sv(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+                 const lb::kernels::vq_cuda::VqFastPlan& p) {
+  using namespace lb::kernels::vq_cuda;
+  const dim3 grid(static_cast<unsigned>(p.row_slices), static_cast<unsigned>(p.col_blocks * l.groups), 1);
+  const size_t smem = static_cast<size_t>(p.shared_bytes);
+  switch (l.index_bits) {
+    case 8: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 8>, l, w, xs, y, p); break;
+    case 12: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 12>, l, w, xs, y, p); break;
+    case 16: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 16>, l, w, xs, y, p); break;
+    default: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 24>, l, w, xs, y, p); break;
+  }
+}
+
+// Same dispatch as launch_fast in vq_matmul_cuda.cu.
+void run_fast(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+              const lb::kernels::vq_cuda::VqFastPlan& p) {
+  switch (l.v) {
+    case 2: run_fast_sv<2, 2>(l, w, xs, y, p); break;
+    case 4: run_fast_sv<4, 4>(l, w, xs, y, p); break;
+    case 6: run_fast_sv<6, 6>(l, w, xs, y, p); break;
+    case 8: run_fast_sv<8, 8>(l, w, xs, y, p); break;
+    case 12: p.sv == 16 ? run_fast_sv<12, 16>(l, w, xs, y, p) : run_fast_sv<12, 12>(l, w, xs, y, p); break;
+    default: run_fast_sv<16, 16>(l, w, xs, y, p); break;
+  }
+}
+
+// max_shared: the device's opt-in shared memory per block (227 KB on an H200; smaller forces unpadded rows).
 void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, int k0, int64_t G, int64_t S, bool norm,
-             int sms) {
+             int sms, int max_shared = 227 * 1024) {
   std::mt19937 rng(static_cast<uint32_t>(M * 31 + N * 7 + v * 3 + k + k_res + O));
   std::normal_distribution<float> normal(0.0f, 1.0f);
   lb::kernels::VqLayout l{};
@@ -260,31 +291,42 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
   w.weight_scale = norm ? scale.data() : nullptr;
   w.weight_bias = norm ? wbias.data() : nullptr;
   w.bias = bias.data();
-  // the launcher's sequence (vq_linear_cuda): zero y and ws[N], prepare, GEMV, outliers
-  std::vector<float> y(static_cast<size_t>(M), 0.0f), ws(static_cast<size_t>(N + 1), 0.0f);
-  emu::launch(dim3(static_cast<unsigned>((N + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_prepare_kernel, l, w,
-              static_cast<const void*>(x16.data()), 1, ws.data());
+  // the launcher's sequence (vq_linear_cuda): zero ws[N]; prepare (also zeroes y); GEMV; outliers. Both GEMV
+  // kernels: the general one, and the column-stationary one where its plan accepts the layout.
+  lb::kernels::vq_cuda::VqFastPlan plan{};
   const bool has_main = N > O && G > 0;
-  if (has_main) {
-    switch (v) {
-      case 2: run_gemv<2>(l, w, ws.data(), y.data(), sms); break;
-      case 4: run_gemv<4>(l, w, ws.data(), y.data(), sms); break;
-      case 6: run_gemv<6>(l, w, ws.data(), y.data(), sms); break;
-      case 8: run_gemv<8>(l, w, ws.data(), y.data(), sms); break;
-      case 12: run_gemv<12>(l, w, ws.data(), y.data(), sms); break;
-      default: run_gemv<16>(l, w, ws.data(), y.data(), sms); break;
+  const bool fast = has_main && lb::kernels::vq_cuda::vq_fast_plan(l, k_res > 0, sms, max_shared, &plan);
+  for (int pass = 0; pass < (fast ? 2 : 1); ++pass) {
+    std::vector<float> y(static_cast<size_t>(M), 123.0f), ws(static_cast<size_t>(N + 1), 0.0f);
+    emu::launch(dim3(static_cast<unsigned>((std::max(N, M) + 255) / 256), 1, 1), 256, 0,
+                lb::kernels::vq_cuda::vq_prepare_kernel, l, w, static_cast<const void*>(x16.data()), 1, ws.data(),
+                y.data());
+    if (has_main && pass == 0) {
+      switch (v) {
+        case 2: run_gemv<2>(l, w, ws.data(), y.data(), sms); break;
+        case 4: run_gemv<4>(l, w, ws.data(), y.data(), sms); break;
+        case 6: run_gemv<6>(l, w, ws.data(), y.data(), sms); break;
+        case 8: run_gemv<8>(l, w, ws.data(), y.data(), sms); break;
+        case 12: run_gemv<12>(l, w, ws.data(), y.data(), sms); break;
+        default: run_gemv<16>(l, w, ws.data(), y.data(), sms); break;
+      }
     }
-  }
-  if (O > 0 || !has_main) {
-    emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l, w,
-                static_cast<const float*>(ws.data()), y.data(), !has_main);
-  }
-  const double e = rel(y, ref);
-  ++vq_cases;
-  if (!(e < 1e-5)) {
-    check::fail(__FILE__, __LINE__, "vq M=" + std::to_string(M) + " N=" + std::to_string(N) + " v=" + std::to_string(v) +
-                                        " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
-                                        " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+    if (pass == 1) {
+      run_fast(l, w, ws.data(), y.data(), plan);
+      ++vq_fast_cases;
+    }
+    if (O > 0 || !has_main) {
+      emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l,
+                  w, static_cast<const float*>(ws.data()), y.data(), !has_main);
+    }
+    const double e = rel(y, ref);
+    ++vq_cases;
+    if (!(e < 1e-5)) {
+      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : "") + "vq M=" + std::to_string(M) +
+                                          " N=" + std::to_string(N) + " v=" + std::to_string(v) +
+                                          " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
+                                          " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+    }
   }
   // the dequant kernel against the same reference weights (checked through y = W x in double)
   std::vector<float> W(static_cast<size_t>(M * N), 0.0f);
@@ -310,7 +352,18 @@ void test_vq() {
   vq_case(33, 40, 2, 8, 0, 0, 4, 0, 1, 40, true, 132);
   vq_case(20, 12, 8, 16, 0, 12, 4, 8, 0, 1, true, 132);       // outliers only
   vq_case(520, 3000, 8, 4096, 0, 30, 4, 64, 1, 2970, true, 132);  // chunks of the 2048-column cap
-  std::printf("VQ kernels (emulated): %d cases\n", vq_cases);
+  // the column-stationary kernel (T = 8, 12, 16, 24): every vector length, padded and unpadded rows, short
+  // runs (S % 32 != 0), few run lanes (C < 32), several column blocks per group, 16/8/4-byte index loads
+  vq_case(100, 512, 6, 4096, 0, 0, 4, 0, 1, 512, true, 4);       // v6k4096: 12-byte rows, row_words % 4 == 0
+  vq_case(100, 512, 6, 256, 0, 0, 4, 0, 1, 512, false, 4, 4500);  // v6 k256 (T = 8) in little shared memory
+  vq_case(45, 140, 12, 256, 256, 4, 4, 16, 2, 70, true, 2);      // v12 + residual: T = 16, padded, C = 4
+  vq_case(45, 140, 12, 256, 256, 0, 4, 16, 2, 70, true, 2, 20 * 1024);  // v12 + residual unpadded
+  vq_case(33, 250, 2, 256, 0, 7, 4, 16, 3, 81, true, 3);        // v2, T = 8, row_words % 4 == 1
+  vq_case(70, 200, 4, 64, 64, 0, 4, 0, 1, 200, false, 8);       // v4 + residual: T = 12, row_words = 75
+  vq_case(40, 8300, 8, 256, 0, 0, 4, 0, 1, 8300, true, 2);      // v8: 260 runs, two column blocks of 256
+  vq_case(35, 96, 16, 4096, 0, 0, 4, 0, 1, 96, true, 1);        // v16 k4096: C = 4, one row slice
+  vq_case(61, 44, 8, 4096, 4096, 2, 4, 8, 1, 42, false, 132);    // T = 24, one partial run per group, C = 2
+  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel)\n", vq_cases, vq_fast_cases);
 }
 
 }  // namespace
