@@ -354,7 +354,11 @@ void test_vq() {
   vq_case(520, 3000, 8, 4096, 0, 30, 4, 64, 1, 2970, true, 132);  // chunks of the 2048-column cap
   // the column-stationary kernel (T = 8, 12, 16, 24): every vector length, padded and unpadded rows, short
   // runs (S % 32 != 0), few run lanes (C < 32), several column blocks per group, 16/8/4-byte index loads
-  vq_case(100, 512, 6, 4096, 0, 0, 4, 0, 1, 512, true, 4);       // v6k4096: 12-byte rows, row_words % 4 == 0
+  vq_case(100, 1100, 6, 4096, 0, 0, 4, 0, 1, 1100, true, 4);     // v6k4096: 12-byte rows, C = 64, short last run
+  vq_case(30, 1100, 2, 256, 0, 0, 4, 0, 1, 1100, true, 3);       // warp reduce-scatter (C >= 32) for v2, v4,
+  vq_case(30, 1024, 4, 4096, 0, 0, 4, 0, 1, 1024, false, 3);     // v12 + residual, v16
+  vq_case(40, 1100, 12, 256, 256, 0, 4, 0, 1, 1100, true, 2);
+  vq_case(40, 1100, 16, 4096, 0, 3, 4, 8, 1, 1097, true, 5);
   vq_case(100, 512, 6, 256, 0, 0, 4, 0, 1, 512, false, 4, 4500);  // v6 k256 (T = 8) in little shared memory
   vq_case(45, 140, 12, 256, 256, 4, 4, 16, 2, 70, true, 2);      // v12 + residual: T = 16, padded, C = 4
   vq_case(45, 140, 12, 256, 256, 0, 4, 16, 2, 70, true, 2, 20 * 1024);  // v12 + residual unpadded

@@ -184,6 +184,36 @@ __device__ __forceinline__ void run_accumulate(const uint32_t (&words)[T], const
   }
 }
 
+__host__ __device__ constexpr int pow2_at_least(int v) { return v <= 1 ? 1 : 2 * pow2_at_least((v + 1) / 2); }
+
+// Warp reduce-scatter of VP (a power of two <= 32) partial sums: at each of the first log2(VP) levels a
+// lane keeps half of its values and trades the other half with its partner, so 8 values take 4+2+1+1+1
+// shuffles instead of 8 x 5. Returns the warp total of value *t (t = f(lane)); lane & (32 / VP - 1) == 0
+// marks one lane per t.
+template <int VP>
+__device__ __forceinline__ float warp_reduce_scatter(float (&v)[VP], int lane, int* t) {
+  int base = 0;
+#pragma unroll
+  for (int level = 0, off = 16; off >= 1; ++level, off /= 2) {
+    const int n = VP >> level;  // values still held (>= 1)
+    if (n > 1) {
+      const int half = n / 2;
+      const bool upper = (lane & off) != 0;
+#pragma unroll
+      for (int i = 0; i < half; ++i) {
+        const float send = upper ? v[i] : v[i + half];
+        const float keep = upper ? v[i + half] : v[i];
+        v[i] = keep + __shfl_xor_sync(0xffffffffu, send, off);
+      }
+      if (upper) base += half;
+    } else {
+      v[0] += __shfl_xor_sync(0xffffffffu, v[0], off);
+    }
+  }
+  *t = base;
+  return v[0];
+}
+
 // Pulls the run's words (at most 96 bytes) into L1 ahead of the load; registers stay free for x and the sums.
 template <int T>
 __device__ __forceinline__ void prefetch_run(const uint32_t* src) {
@@ -299,14 +329,25 @@ __global__ void __launch_bounds__(kFastThreads, 1) vq_gemv_fast_kernel(VqLayout 
       run_accumulate<V, SV, T, false>(cur, xr, valid, cb, rcb, residual, l.main_bits, main_mask, acc);
     }
     // sum over the run lanes of this row: inside the warp by shuffles, across warps in shared memory
-    for (int o = reduce_width / 2; o > 0; o /= 2) {
+    if (c_lanes >= 32) {
+      constexpr int VP = pow2_at_least(V);
+      float part[VP];
 #pragma unroll
-      for (int t = 0; t < V; ++t) acc[t] += __shfl_xor_sync(0xffffffffu, acc[t], o);
-    }
-    if (row_ok && lane % reduce_width == 0) {
-      float* dst = ysum + (vr - r_begin) * V;
+      for (int t = 0; t < VP; ++t) part[t] = t < V ? acc[t] : 0.0f;
+      int t = 0;
+      const float total = warp_reduce_scatter<VP>(part, lane, &t);
+      if (row_ok && (lane & (32 / VP - 1)) == 0 && t < V) atomicAdd(ysum + (vr - r_begin) * V + t, total);
+    } else {
+      // a warp holds 32 / C rows: butterfly over the C lanes of each
+      for (int o = reduce_width / 2; o > 0; o /= 2) {
 #pragma unroll
-      for (int t = 0; t < V; ++t) atomicAdd(dst + t, acc[t]);
+        for (int t = 0; t < V; ++t) acc[t] += __shfl_xor_sync(0xffffffffu, acc[t], o);
+      }
+      if (row_ok && lane % reduce_width == 0) {
+        float* dst = ysum + (vr - r_begin) * V;
+#pragma unroll
+        for (int t = 0; t < V; ++t) atomicAdd(dst + t, acc[t]);
+      }
     }
   }
   __syncthreads();
