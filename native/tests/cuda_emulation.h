@@ -79,6 +79,28 @@ inline float __uint_as_float(uint32_t u) {
   std::memcpy(&f, &u, 4);
   return f;
 }
+inline uint32_t __float_as_uint(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float __int_as_float(int32_t i) {
+  float f;
+  std::memcpy(&f, &i, 4);
+  return f;
+}
+inline int32_t __float_as_int(float f) {
+  int32_t i;
+  std::memcpy(&i, &f, 4);
+  return i;
+}
+inline unsigned atomicMax(unsigned* p, unsigned v) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  const unsigned old = *p;
+  if (v > old) *p = v;
+  return old;
+}
 inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
 
 #define LB_DYNAMIC_SHARED(type, name) type* name = reinterpret_cast<type*>(emu::context->dynamic_shared)

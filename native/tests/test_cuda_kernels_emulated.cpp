@@ -7,6 +7,7 @@
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -370,10 +371,100 @@ void test_vq() {
   std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel)\n", vq_cases, vq_fast_cases);
 }
 
+// ---- k-means assignment on (emulated, TF32-truncating) tensor cores with the exact re-check ----
+int kmeans_cases = 0;
+
+// points / centroids: kind 0 random normal, 1 small integers (many exact ties), 2 duplicated centroids,
+// 3 near-duplicated centroids (pairs 2e-3 apart: TF32 rounding reorders their approximate scores)
+void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> small(-2, 2);
+  std::vector<float> p(static_cast<size_t>(n * d)), c(static_cast<size_t>(k * d));
+  for (auto& v : p) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
+  for (auto& v : c) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
+  if (kind == 2 || kind == 3) {
+    for (int64_t i = k / 2; i < k; ++i) {
+      for (int t = 0; t < d; ++t) {
+        c[static_cast<size_t>(i * d + t)] =
+            c[static_cast<size_t>((i - k / 2) * d + t)] + (kind == 3 ? 2e-3f * normal(rng) : 0.0f);
+      }
+    }
+  }
+  if (kind == 2) {
+    for (int64_t i = 0; i < n && i < k; ++i) {  // some points exactly on centroids
+      for (int t = 0; t < d; ++t) p[static_cast<size_t>(i * d + t)] = c[static_cast<size_t>(i * d + t)];
+    }
+  }
+  // reference: the CUDA-core kernel's fp32 chain, lowest index on ties
+  std::vector<int32_t> ref(static_cast<size_t>(n));
+  std::vector<float> ref_d(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    float best = INFINITY;
+    int32_t bc = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      float acc = 0.0f;
+      for (int t = 0; t < d; ++t) acc = std::fma(c[static_cast<size_t>(j * d + t)], c[static_cast<size_t>(j * d + t)], acc);
+      for (int t = 0; t < d; ++t) acc = std::fma(-2.0f * p[static_cast<size_t>(i * d + t)], c[static_cast<size_t>(j * d + t)], acc);
+      if (acc < best) {
+        best = acc;
+        bc = static_cast<int32_t>(j);
+      }
+    }
+    float xx = 0.0f;
+    for (int t = 0; t < d; ++t) {
+      const float xm = 0.5f * (-2.0f * p[static_cast<size_t>(i * d + t)]);
+      xx = std::fma(xm, xm, xx);
+    }
+    ref[static_cast<size_t>(i)] = bc;
+    ref_d[static_cast<size_t>(i)] = std::fmax(best + xx, 0.0f);
+  }
+  using namespace lb::kernels::kmeans_mma;
+  std::vector<unsigned char> ws(static_cast<size_t>(workspace_bytes(k)), 0);
+  float4* prep = reinterpret_cast<float4*>(ws.data());
+  unsigned* max_bits = reinterpret_cast<unsigned*>(ws.data() + (k + 7) / 8 * 32 * 16);
+  const int64_t lanes = (k + 7) / 8 * 32;
+  emu::launch(dim3(static_cast<unsigned>((lanes + 255) / 256), 1, 1), 256, 0, prep_kernel,
+              static_cast<const float*>(c.data()), k, d, prep, max_bits);
+  std::vector<int32_t> labels(static_cast<size_t>(n), -1);
+  std::vector<float> dist(static_cast<size_t>(n), -1.0f);
+  emu::launch(dim3(static_cast<unsigned>((n + kPointsPerBlock - 1) / kPointsPerBlock), 1, 1), kMmaThreads, 0,
+              assign_mma_kernel, static_cast<const float*>(p.data()), n, d, static_cast<const float*>(c.data()), k,
+              static_cast<const float4*>(prep), static_cast<const unsigned*>(max_bits), labels.data(), dist.data());
+  int64_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (labels[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
+    if (std::memcmp(&dist[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
+  }
+  ++kmeans_cases;
+  if (bad != 0) {
+    check::fail(__FILE__, __LINE__, "kmeans mma n=" + std::to_string(n) + " d=" + std::to_string(d) + " k=" +
+                                        std::to_string(k) + " kind=" + std::to_string(kind) + ": " +
+                                        std::to_string(bad) + " labels / distances differ from the exact chain");
+  }
+}
+
+void test_kmeans_mma() {
+  // n not a multiple of the 512-point block or the 16-point m-tile, k not a multiple of the 8-centroid tile
+  kmeans_mma_case(700, 8, 100, 0, 1);
+  kmeans_mma_case(517, 6, 37, 0, 2);
+  kmeans_mma_case(300, 4, 64, 0, 3);
+  kmeans_mma_case(90, 2, 5, 0, 4);    // k < 8: one padded tile
+  kmeans_mma_case(600, 8, 50, 1, 5);  // integer data: exact ties everywhere (lowest index must win)
+  kmeans_mma_case(200, 3, 20, 1, 6);
+  kmeans_mma_case(300, 8, 40, 2, 7);  // duplicated centroids, points on centroids
+  kmeans_mma_case(1000, 8, 16, 3, 10);  // near ties: fails without the margin (checked by hand)
+  kmeans_mma_case(700, 4, 24, 3, 11);
+  kmeans_mma_case(40, 8, 1, 0, 8);    // k = 1
+  kmeans_mma_case(20, 5, 60, 0, 9);   // k > n
+  std::printf("k-means TF32 assignment (emulated): %d cases\n", kmeans_cases);
+}
+
 }  // namespace
 
 int main() {
   test_packed();
   test_vq();
+  test_kmeans_mma();
   return check::finish("test_cuda_kernels_emulated");
 }
