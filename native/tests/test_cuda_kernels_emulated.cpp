@@ -375,7 +375,8 @@ void test_vq() {
 int kmeans_cases = 0;
 
 // points / centroids: kind 0 random normal, 1 small integers (many exact ties), 2 duplicated centroids,
-// 3 near-duplicated centroids (pairs 2e-3 apart: TF32 rounding reorders their approximate scores)
+// 3 near-duplicated centroids (pairs 2e-3 apart: TF32 rounding reorders their approximate scores),
+// 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters)
 void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -383,13 +384,17 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   std::vector<float> p(static_cast<size_t>(n * d)), c(static_cast<size_t>(k * d));
   for (auto& v : p) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
   for (auto& v : c) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
-  if (kind == 2 || kind == 3) {
+  if (kind == 2 || kind == 3 || kind == 4) {
     for (int64_t i = k / 2; i < k; ++i) {
       for (int t = 0; t < d; ++t) {
         c[static_cast<size_t>(i * d + t)] =
-            c[static_cast<size_t>((i - k / 2) * d + t)] + (kind == 3 ? 2e-3f * normal(rng) : 0.0f);
+            c[static_cast<size_t>((i - k / 2) * d + t)] + (kind >= 3 ? 2e-3f * normal(rng) : 0.0f);
       }
     }
+  }
+  if (kind == 4) {
+    for (auto& v : p) v = 6.0f + 0.1f * v;
+    for (auto& v : c) v = 6.0f + 0.1f * v;
   }
   if (kind == 2) {
     for (int64_t i = 0; i < n && i < k; ++i) {  // some points exactly on centroids
@@ -422,15 +427,17 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   using namespace lb::kernels::kmeans_mma;
   std::vector<unsigned char> ws(static_cast<size_t>(workspace_bytes(k)), 0);
   float4* prep = reinterpret_cast<float4*>(ws.data());
-  unsigned* max_bits = reinterpret_cast<unsigned*>(ws.data() + (k + 7) / 8 * 32 * 16);
+  unsigned* header = reinterpret_cast<unsigned*>(ws.data() + header_offset(k));
   const int64_t lanes = (k + 7) / 8 * 32;
+  emu::launch(dim3(1, 1, 1), kMmaThreads, 0, centre_kernel, static_cast<const float*>(c.data()), k, d,
+              reinterpret_cast<float*>(header + kHeaderMu));
   emu::launch(dim3(static_cast<unsigned>((lanes + 255) / 256), 1, 1), 256, 0, prep_kernel,
-              static_cast<const float*>(c.data()), k, d, prep, max_bits);
+              static_cast<const float*>(c.data()), k, d, prep, header);
   std::vector<int32_t> labels(static_cast<size_t>(n), -1);
   std::vector<float> dist(static_cast<size_t>(n), -1.0f);
   emu::launch(dim3(static_cast<unsigned>((n + kPointsPerBlock - 1) / kPointsPerBlock), 1, 1), kMmaThreads, 0,
               assign_mma_kernel, static_cast<const float*>(p.data()), n, d, static_cast<const float*>(c.data()), k,
-              static_cast<const float4*>(prep), static_cast<const unsigned*>(max_bits), labels.data(), dist.data());
+              static_cast<const float4*>(prep), static_cast<const unsigned*>(header), labels.data(), dist.data());
   int64_t bad = 0;
   for (int64_t i = 0; i < n; ++i) {
     if (labels[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
@@ -455,6 +462,7 @@ void test_kmeans_mma() {
   kmeans_mma_case(300, 8, 40, 2, 7);  // duplicated centroids, points on centroids
   kmeans_mma_case(1000, 8, 16, 3, 10);  // near ties: fails without the margin (checked by hand)
   kmeans_mma_case(700, 4, 24, 3, 11);
+  kmeans_mma_case(800, 8, 16, 4, 12);  // far from the origin
   kmeans_mma_case(40, 8, 1, 0, 8);    // k = 1
   kmeans_mma_case(20, 5, 60, 0, 9);   // k > n
   std::printf("k-means TF32 assignment (emulated): %d cases\n", kmeans_cases);

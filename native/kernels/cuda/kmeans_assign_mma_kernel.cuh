@@ -8,14 +8,21 @@
 //   thr = min a(c) seen + E; every centroid with a(c) <= thr gets its exact fp32 score (the same FMA chain
 //   as the CUDA-core kernel: s = ||c||^2, then s = fma(-2 x_t, c_t, s) for t < d) and the best exact
 //   score (ties: lowest index) wins.
-// E bounds twice the gap |a(c) - s(c)|: TF32 keeps 10 of fp32's 23 mantissa bits (relative error < 2^-10
-// per operand, products exact in fp32), so |a - s| <= 2^-9 * 2 |x|.|c| + fp32 rounding << 2^-8 (2 ||x|| C + C^2)
-// with C = max ||c||. The exact winner w satisfies a(w) <= s(w) + E/2 <= s(a-best) + E/2 <= a(a-best) + E,
-// so it is always checked: labels are exactly those of the CUDA-core kernel (and deterministic).
+// The approximate scores are taken on centred coordinates x' = x - mu, c' = c - mu (mu: the middle of the
+// centroids' bounding box; a'(c) = ||c'||^2 - 2 x'.c' = s(c) + const(x) in exact arithmetic), which keeps
+// the TF32 error small for data away from the origin (VPTQ's normalised weights lie in [0, 1]).
+// E bounds the gaps: TF32 keeps 10 of fp32's 23 mantissa bits (relative error < 2^-10 per operand, products
+// exact in fp32), so |a' - s' - const| <= 2^-9 * 2 ||x'|| C' + fp32 rounding, and the exact chain itself is
+// within 9 * 2^-24 (C^2 + 2 ||x|| C) of the true score (C' = max ||c'||, C = max ||c||):
+//   E = 2^-7 (2 ||x'|| C' + C'^2) + 2^-18 (C^2 + 2 ||x|| C)   (a factor 2 to spare on each term).
+// The exact winner w then satisfies a'(w) <= min a' + E, so it is always checked: labels and distances
+// are exactly those of the CUDA-core kernel (and deterministic).
 #pragma once
 
 #include <math.h>
 #include <stdint.h>
+
+#include "kernels/cuda/cuda_shared.cuh"
 
 namespace lb::kernels::kmeans_mma {
 
@@ -25,9 +32,58 @@ constexpr int kMmaTilesM = 4;                     // 16-point m-tiles per warp
 constexpr int kPointsPerWarp = 16 * kMmaTilesM;   // 64
 constexpr int kPointsPerBlock = kPointsPerWarp * kMmaWarps;
 
-// Workspace: ceil(k / 8) * 32 float4 (B fragments and C init per lane of each 8-centroid n-tile), then one
-// uint32 (max ||c||^2 as float bits; zeroed before the prep kernel).
-inline int64_t workspace_bytes(int64_t k) { return (k + 7) / 8 * 32 * 16 + 16; }
+// Workspace: ceil(k / 8) * 32 float4 (B fragments and C init per lane of each 8-centroid n-tile), then a
+// 64-byte header: max ||c'||^2 and max ||c||^2 as float bits (uint32, zeroed before prep_kernel), mu[8].
+constexpr int kHeaderMaxCentred = 0, kHeaderMax = 1, kHeaderMu = 2;
+inline int64_t workspace_bytes(int64_t k) { return (k + 7) / 8 * 32 * 16 + 64; }
+inline int64_t header_offset(int64_t k) { return (k + 7) / 8 * 32 * 16; }
+
+// One block of kMmaThreads: mu[t] = (min_c c_t + max_c c_t) / 2 for t < d, 0 beyond (order-free: deterministic).
+static __global__ void centre_kernel(const float* __restrict__ centroids, int64_t k, int d, float* __restrict__ mu) {
+  LB_SHARED_ARRAY(float, red, 16 * (kMmaThreads / 32));
+  float lo[8], hi[8];
+#pragma unroll
+  for (int t = 0; t < 8; ++t) {
+    lo[t] = INFINITY;
+    hi[t] = -INFINITY;
+  }
+  for (int64_t c = threadIdx.x; c < k; c += kMmaThreads) {
+#pragma unroll
+    for (int t = 0; t < 8; ++t) {
+      if (t < d) {
+        const float v = centroids[c * d + t];
+        lo[t] = fminf(lo[t], v);
+        hi[t] = fmaxf(hi[t], v);
+      }
+    }
+  }
+#pragma unroll
+  for (int off = 16; off > 0; off /= 2) {
+#pragma unroll
+    for (int t = 0; t < 8; ++t) {
+      lo[t] = fminf(lo[t], __shfl_xor_sync(0xffffffffu, lo[t], off));
+      hi[t] = fmaxf(hi[t], __shfl_xor_sync(0xffffffffu, hi[t], off));
+    }
+  }
+  const int warp = static_cast<int>(threadIdx.x / 32);
+  if (threadIdx.x % 32 == 0) {
+    for (int t = 0; t < 8; ++t) {
+      red[warp * 16 + t] = lo[t];
+      red[warp * 16 + 8 + t] = hi[t];
+    }
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    for (int t = 0; t < 8; ++t) {
+      float a = INFINITY, b = -INFINITY;
+      for (int w = 0; w < kMmaThreads / 32; ++w) {
+        a = fminf(a, red[w * 16 + t]);
+        b = fmaxf(b, red[w * 16 + 8 + t]);
+      }
+      mu[t] = t < d ? 0.5f * a + 0.5f * b : 0.0f;  // halves first: no overflow near FLT_MAX
+    }
+  }
+}
 
 __device__ __forceinline__ float exact_norm(const float* c, int d) {
   float norm = 0.0f;
@@ -36,28 +92,48 @@ __device__ __forceinline__ float exact_norm(const float* c, int d) {
 }
 
 // One thread per (n-tile, lane): the mma operands of centroid tile j for lane (g = lane / 4, t = lane % 4):
-// x = c[8j + g][t], y = c[8j + g][t + 4] (B, zero past d), z / w = ||c||^2 of centroids 8j + 2t and 8j + 2t + 1
-// (C init; +inf past k, so padding never wins). Also max ||c||^2 into *max_norm_bits.
+// x = c'[8j + g][t], y = c'[8j + g][t + 4] (B, centred, zero past d), z / w = ||c'||^2 of centroids 8j + 2t
+// and 8j + 2t + 1 (C init; +inf past k, so padding never wins). Also max ||c'||^2 and max ||c||^2 into the
+// header (uint atomicMax on non-negative float bits: order-free).
 static __global__ void prep_kernel(const float* __restrict__ centroids, int64_t k, int d, float4* __restrict__ prep,
-                                   unsigned* __restrict__ max_norm_bits) {
+                                   unsigned* __restrict__ header) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   const int64_t tiles = (k + 7) / 8;
   if (i >= tiles * 32) return;
+  const float* mu = reinterpret_cast<const float*>(header + kHeaderMu);
   const int64_t j = i / 32;
   const int lane = static_cast<int>(i % 32);
   const int g = lane / 4, t = lane % 4;
   const int64_t cb = 8 * j + g;
   float4 q;
-  q.x = (cb < k && t < d) ? centroids[cb * d + t] : 0.0f;
-  q.y = (cb < k && t + 4 < d) ? centroids[cb * d + t + 4] : 0.0f;
-  const int64_t c0 = 8 * j + 2 * t, c1 = c0 + 1;
-  q.z = c0 < k ? exact_norm(centroids + c0 * d, d) : INFINITY;
-  q.w = c1 < k ? exact_norm(centroids + c1 * d, d) : INFINITY;
+  q.x = (cb < k && t < d) ? centroids[cb * d + t] - mu[t] : 0.0f;
+  q.y = (cb < k && t + 4 < d) ? centroids[cb * d + t + 4] - mu[t + 4] : 0.0f;
+  float cn[2], on[2];
+  for (int h = 0; h < 2; ++h) {
+    const int64_t c = 8 * j + 2 * t + h;
+    cn[h] = INFINITY;
+    on[h] = 0.0f;
+    if (c < k) {
+      float a = 0.0f;
+      for (int u = 0; u < d; ++u) {
+        const float v = centroids[c * d + u] - mu[u];
+        a = __fmaf_rn(v, v, a);
+      }
+      cn[h] = a;
+      on[h] = exact_norm(centroids + c * d, d);
+    }
+  }
+  q.z = cn[0];
+  q.w = cn[1];
   prep[i] = q;
   if (g == 0) {
-    // one thread per centroid 8j + 2t (+ 1): lanes 0..3 cover the tile's 8 centroids
-    if (c0 < k) atomicMax(max_norm_bits, __float_as_uint(q.z));
-    if (c1 < k) atomicMax(max_norm_bits, __float_as_uint(q.w));
+    // lanes 0..3 of a tile: centroids 8j + 2t, 8j + 2t + 1 cover the tile's 8
+    for (int h = 0; h < 2; ++h) {
+      if (8 * j + 2 * t + h < k) {
+        atomicMax(header + kHeaderMaxCentred, __float_as_uint(cn[h]));
+        atomicMax(header + kHeaderMax, __float_as_uint(on[h]));
+      }
+    }
   }
 }
 
@@ -71,34 +147,37 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const uint32_t (&a)[4], 
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 #else
-// Host emulation of the warp-wide mma (fragments gathered through per-lane shuffles), with TF32 truncation.
-inline float emu_lane_value(float v, int lane, int src) { return __shfl_xor_sync(0xffffffffu, v, lane ^ src); }
+// Host emulation of the warp-wide mma: every lane posts its fragments, one barrier, every lane reads the
+// ones it needs (TF32 truncation of the inputs), one barrier.
 inline float emu_tf32(uint32_t bits) { return __uint_as_float(bits & 0xFFFFE000u); }
 inline void mma_tf32(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  const int lane = static_cast<int>(threadIdx.x % 32);
+  static std::vector<uint32_t> post;
+  const int me = static_cast<int>(threadIdx.x);
+  if (me == 0) post.assign(static_cast<size_t>(blockDim.x) * 6, 0u);
+  __syncthreads();
+  uint32_t* mine = post.data() + static_cast<size_t>(me) * 6;
+  for (int i = 0; i < 4; ++i) mine[i] = a[i];
+  mine[4] = b0;
+  mine[5] = b1;
+  __syncthreads();
+  const int warp0 = me - me % 32, lane = me % 32;
   const int g = lane / 4, t = lane % 4;
-  float arow[2][8], bcol[2][8];
-  for (int kk = 0; kk < 4; ++kk) {
-    // A[g][kk], A[g + 8][kk], A[g][kk + 4], A[g + 8][kk + 4] live in lane g * 4 + kk
-    const int la = g * 4 + kk;
-    arow[0][kk] = emu_lane_value(emu_tf32(a[0]), lane, la);
-    arow[1][kk] = emu_lane_value(emu_tf32(a[1]), lane, la);
-    arow[0][kk + 4] = emu_lane_value(emu_tf32(a[2]), lane, la);
-    arow[1][kk + 4] = emu_lane_value(emu_tf32(a[3]), lane, la);
-    // B[kk][n], B[kk + 4][n] live in lane n * 4 + kk
-    for (int c = 0; c < 2; ++c) {
-      const int lb = (2 * t + c) * 4 + kk;
-      bcol[c][kk] = emu_lane_value(emu_tf32(b0), lane, lb);
-      bcol[c][kk + 4] = emu_lane_value(emu_tf32(b1), lane, lb);
-    }
-  }
+  auto at = [&](int l, int slot) { return emu_tf32(post[static_cast<size_t>(warp0 + l) * 6 + static_cast<size_t>(slot)]); };
+  float acc[4];
   for (int r = 0; r < 2; ++r) {
     for (int c = 0; c < 2; ++c) {
-      float acc = 0.0f;
-      for (int kk = 0; kk < 8; ++kk) acc = std::fma(arow[r][kk], bcol[c][kk], acc);
-      d[2 * r + c] += acc;
+      float s = 0.0f;
+      for (int kk = 0; kk < 8; ++kk) {
+        // A[g + 8r][kk]: lane g * 4 + kk % 4, slot r (kk < 4) or r + 2; B[kk][n]: lane n * 4 + kk % 4, slot 4 / 5
+        const float av = at(g * 4 + kk % 4, kk < 4 ? r : r + 2);
+        const float bv = at((2 * t + c) * 4 + kk % 4, kk < 4 ? 4 : 5);
+        s = std::fma(av, bv, s);
+      }
+      acc[2 * r + c] = s;
     }
   }
+  __syncthreads();  // everyone has read before the next post
+  for (int i = 0; i < 4; ++i) d[i] += acc[i];
 }
 #endif
 
@@ -139,17 +218,20 @@ __device__ __forceinline__ void check_row(float s0, float s1, float& thr, float 
   }
 }
 
-// Grid: ceil(n / kPointsPerBlock) blocks of kMmaThreads. prep / max_norm_bits from prep_kernel.
+// Grid: ceil(n / kPointsPerBlock) blocks of kMmaThreads. prep / header from centre_kernel and prep_kernel.
 static __global__ void __launch_bounds__(kMmaThreads, 1) assign_mma_kernel(
     const float* __restrict__ points, int64_t n, int d, const float* __restrict__ centroids, int64_t k,
-    const float4* __restrict__ prep, const unsigned* __restrict__ max_norm_bits, int32_t* __restrict__ labels,
+    const float4* __restrict__ prep, const unsigned* __restrict__ header, int32_t* __restrict__ labels,
     float* __restrict__ min_dist) {
   const int lane = static_cast<int>(threadIdx.x % 32);
   const int warp = static_cast<int>(threadIdx.x / 32);
   const int g = lane / 4, t = lane % 4;
   const int64_t base = static_cast<int64_t>(blockIdx.x) * kPointsPerBlock + static_cast<int64_t>(warp) * kPointsPerWarp;
-  const float cmax2 = __uint_as_float(*max_norm_bits);
+  const float ccmax2 = __uint_as_float(header[kHeaderMaxCentred]);  // centred
+  const float ccmax = sqrtf(ccmax2);
+  const float cmax2 = __uint_as_float(header[kHeaderMax]);
   const float cmax = sqrtf(cmax2);
+  const float* mu = reinterpret_cast<const float*>(header + kHeaderMu);
 
   uint32_t a[kMmaTilesM][4];
   float thr[kMmaTilesM][2], margin[kMmaTilesM][2], best[kMmaTilesM][2];
@@ -161,12 +243,16 @@ static __global__ void __launch_bounds__(kMmaThreads, 1) assign_mma_kernel(
       const int64_t i = base + m * 16 + g + 8 * r;
       const float x0 = (i < n && t < d) ? points[i * d + t] : 0.0f;
       const float x1 = (i < n && t + 4 < d) ? points[i * d + t + 4] : 0.0f;
-      a[m][r] = __float_as_uint(-2.0f * x0);
-      a[m][r + 2] = __float_as_uint(-2.0f * x1);
-      float x2 = x0 * x0 + x1 * x1;  // ||x||^2 over the four lanes of the row
+      const float y0 = (i < n && t < d) ? x0 - mu[t] : 0.0f;  // centred
+      const float y1 = (i < n && t + 4 < d) ? x1 - mu[t + 4] : 0.0f;
+      a[m][r] = __float_as_uint(-2.0f * y0);
+      a[m][r + 2] = __float_as_uint(-2.0f * y1);
+      float x2 = x0 * x0 + x1 * x1, y2 = y0 * y0 + y1 * y1;  // squared norms over the four lanes of the row
       x2 += __shfl_xor_sync(0xffffffffu, x2, 1);
       x2 += __shfl_xor_sync(0xffffffffu, x2, 2);
-      margin[m][r] = ldexpf(2.0f * sqrtf(x2) * cmax + cmax2, -7);
+      y2 += __shfl_xor_sync(0xffffffffu, y2, 1);
+      y2 += __shfl_xor_sync(0xffffffffu, y2, 2);
+      margin[m][r] = ldexpf(2.0f * sqrtf(y2) * ccmax + ccmax2, -7) + ldexpf(2.0f * sqrtf(x2) * cmax + cmax2, -18);
       thr[m][r] = INFINITY;
       best[m][r] = INFINITY;
       best_c[m][r] = 0x7fffffff;

@@ -237,15 +237,17 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
   using namespace kmeans_mma;
   const int64_t tiles = (k + 7) / 8;
   float4* prep = static_cast<float4*>(workspace);
-  unsigned* max_norm_bits = reinterpret_cast<unsigned*>(static_cast<char*>(workspace) + tiles * 32 * 16);
-  cudaError_t e = cudaMemsetAsync(max_norm_bits, 0, sizeof(unsigned), stream);
+  unsigned* header = reinterpret_cast<unsigned*>(static_cast<char*>(workspace) + header_offset(k));
+  cudaError_t e = cudaMemsetAsync(header, 0, 2 * sizeof(unsigned), stream);
   if (e != cudaSuccess) return e;
-  prep_kernel<<<(unsigned)((tiles * 32 + 255) / 256), 256, 0, stream>>>(centroids, k, d, prep, max_norm_bits);
+  centre_kernel<<<1, kMmaThreads, 0, stream>>>(centroids, k, d, reinterpret_cast<float*>(header + kHeaderMu));
+  if ((e = cudaGetLastError()) != cudaSuccess) return e;
+  prep_kernel<<<(unsigned)((tiles * 32 + 255) / 256), 256, 0, stream>>>(centroids, k, d, prep, header);
   if ((e = cudaGetLastError()) != cudaSuccess) return e;
   const int64_t blocks = (n + kPointsPerBlock - 1) / kPointsPerBlock;
   if (blocks > 0x7fffffffLL) return cudaErrorInvalidValue;
-  assign_mma_kernel<<<(unsigned)blocks, kMmaThreads, 0, stream>>>(points, n, d, centroids, k, prep, max_norm_bits,
-                                                                  labels, min_dist);
+  assign_mma_kernel<<<(unsigned)blocks, kMmaThreads, 0, stream>>>(points, n, d, centroids, k, prep, header, labels,
+                                                                  min_dist);
   return cudaGetLastError();
 }
 
