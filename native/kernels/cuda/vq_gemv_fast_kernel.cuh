@@ -214,6 +214,29 @@ __device__ __forceinline__ float warp_reduce_scatter(float (&v)[VP], int lane, i
   return v[0];
 }
 
+// dst[(i / kWords) * kStride + i % kWords] = src[i] for i < count, by the block's kFastThreads threads, eight
+// loads in flight per thread before the stores (one L2 round trip per batch instead of one per element).
+template <class W, int kWords, int kStride>
+__device__ __forceinline__ void copy_batched(const W* __restrict__ src, W* dst, int count, int tid) {
+  constexpr int kBatch = 8;
+  for (int i0 = tid; i0 < count; i0 += kFastThreads * kBatch) {
+    W tmp[kBatch];
+#pragma unroll
+    for (int u = 0; u < kBatch; ++u) {
+      const int i = i0 + u * kFastThreads;
+      if (i < count) tmp[u] = __ldg(src + i);
+    }
+#pragma unroll
+    for (int u = 0; u < kBatch; ++u) {
+      const int i = i0 + u * kFastThreads;
+      if (i < count) {
+        const int e = i / kWords;
+        dst[e * kStride + (i - e * kWords)] = tmp[u];
+      }
+    }
+  }
+}
+
 // Pulls the run's words (at most 96 bytes) into L1 ahead of the load; registers stay free for x and the sums.
 template <int T>
 __device__ __forceinline__ void prefetch_run(const uint32_t* src) {
@@ -261,45 +284,37 @@ __global__ void __launch_bounds__(kFastThreads, 1) vq_gemv_fast_kernel(VqLayout 
   const int iters = static_cast<int>((plan.rows_per_block + row_lanes - 1) / row_lanes);
   const uint32_t* row0 = w.indices + g * l.vector_rows * l.row_words + q * T;
 
-  // the first rows' words and x are requested before the codebook copy, so they arrive while it runs
+  // the first rows' words are requested before the codebook copy, so they arrive while it runs
   if (valid > 0) {
     if (r_begin + row_lane < r_end) prefetch_run<T>(row0 + (r_begin + row_lane) * l.row_words);
     if (r_begin + row_lane + row_lanes < r_end) prefetch_run<T>(row0 + (r_begin + row_lane + row_lanes) * l.row_words);
   }
+
+  // codebooks into shared memory (padded rows when SV > V), row sums zeroed
+  if constexpr (SV == V && (V * 2) % 16 == 0) {
+    copy_batched<uint4, 1, 1>(reinterpret_cast<const uint4*>(static_cast<const __half*>(w.centroids) + g * l.k * V),
+                              reinterpret_cast<uint4*>(cb), static_cast<int>(main_halves / 8), tid);
+    if (residual) {
+      copy_batched<uint4, 1, 1>(
+          reinterpret_cast<const uint4*>(static_cast<const __half*>(w.res_centroids) + g * l.k_res * V),
+          reinterpret_cast<uint4*>(rcb), static_cast<int>(res_halves / 8), tid);
+    }
+  } else {
+    copy_batched<uint32_t, V / 2, SV / 2>(
+        reinterpret_cast<const uint32_t*>(static_cast<const __half*>(w.centroids) + g * l.k * V),
+        reinterpret_cast<uint32_t*>(cb), l.k * (V / 2), tid);
+    if (residual) {
+      copy_batched<uint32_t, V / 2, SV / 2>(
+          reinterpret_cast<const uint32_t*>(static_cast<const __half*>(w.res_centroids) + g * l.k_res * V),
+          reinterpret_cast<uint32_t*>(rcb), l.k_res * (V / 2), tid);
+    }
+  }
+  // x after the copy: its 32 registers are not live across the copy's batches (no spills)
   float xr[kRun];
   {
     const float* xg = xs + l.outliers + g * l.group_size + q * kRun;
 #pragma unroll
     for (int e = 0; e < kRun; ++e) xr[e] = e < valid ? __ldg(xg + e) : 0.0f;
-  }
-
-  // codebooks into shared memory (padded rows when SV > V), row sums zeroed
-  if constexpr (SV == V && (V * 2) % 16 == 0) {
-    const uint4* src = reinterpret_cast<const uint4*>(static_cast<const __half*>(w.centroids) + g * l.k * V);
-    uint4* dst = reinterpret_cast<uint4*>(cb);
-    for (int64_t i = tid; i < main_halves / 8; i += kFastThreads) dst[i] = __ldg(src + i);
-    if (residual) {
-      const uint4* rsrc = reinterpret_cast<const uint4*>(static_cast<const __half*>(w.res_centroids) + g * l.k_res * V);
-      uint4* rdst = reinterpret_cast<uint4*>(rcb);
-      for (int64_t i = tid; i < res_halves / 8; i += kFastThreads) rdst[i] = __ldg(rsrc + i);
-    }
-  } else {
-    constexpr int kWords = V / 2, kStride = SV / 2;
-    const uint32_t* src = reinterpret_cast<const uint32_t*>(static_cast<const __half*>(w.centroids) + g * l.k * V);
-    uint32_t* dst = reinterpret_cast<uint32_t*>(cb);
-    for (int i = tid; i < l.k * kWords; i += kFastThreads) {  // 32-bit indices: k <= 2^16 fits in shared memory
-      const int e = i / kWords;
-      dst[e * kStride + (i - e * kWords)] = __ldg(src + i);
-    }
-    if (residual) {
-      const uint32_t* rsrc =
-          reinterpret_cast<const uint32_t*>(static_cast<const __half*>(w.res_centroids) + g * l.k_res * V);
-      uint32_t* rdst = reinterpret_cast<uint32_t*>(rcb);
-      for (int i = tid; i < l.k_res * kWords; i += kFastThreads) {
-        const int e = i / kWords;
-        rdst[e * kStride + (i - e * kWords)] = __ldg(rsrc + i);
-      }
-    }
   }
   for (int64_t i = tid; i < plan.rows_per_block * V; i += kFastThreads) ysum[i] = 0.0f;
   __syncthreads();
