@@ -213,8 +213,12 @@ at::Tensor kmeans_assign_labels(const at::Tensor& points, const at::Tensor& cent
 #if LOWBIT_WITH_CUDA
   if (points.is_cuda()) {
     const c10::cuda::CUDAGuard device_guard(points.device());
+    // tensor-core scoring with an exact re-check (same labels) where the kernel takes it (d <= 8, many points)
+    const int64_t ws_bytes = kernels::kmeans_assign_workspace_bytes(n, d, k);
+    const at::Tensor ws = at::empty({ws_bytes > 0 ? ws_bytes : 1}, points.options().dtype(at::kByte));
     check_launch(kernels::kmeans_assign_cuda(points.data_ptr<float>(), n, d, centroids.data_ptr<float>(), k,
-                                             labels.data_ptr<int32_t>(), dist_ptr, stream_of(points)),
+                                             labels.data_ptr<int32_t>(), dist_ptr, ws.data_ptr(), ws_bytes,
+                                             stream_of(points)),
                  "kmeans_assign");
     if (min_dist != nullptr) *min_dist = dist;
     return labels;

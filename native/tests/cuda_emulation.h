@@ -138,6 +138,23 @@ inline uint32_t __float_as_uint(float f) {
 inline int __float2int_rn(float f) { return static_cast<int>(std::nearbyint(f)); }
 inline float __int2float_rn(int i) { return static_cast<float>(i); }
 inline float __fdividef(float a, float b) { return a / b; }
+inline float __int_as_float(int32_t i) {
+  float f;
+  std::memcpy(&f, &i, 4);
+  return f;
+}
+inline int32_t __float_as_int(float f) {
+  int32_t i;
+  std::memcpy(&i, &f, 4);
+  return i;
+}
+inline unsigned atomicMax(unsigned* p, unsigned v) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  const unsigned old = *p;
+  if (v > old) *p = v;
+  return old;
+}
 inline int64_t min(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }

@@ -6,6 +6,8 @@
 // the kernel bodies, after the emulation layer
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
+#include "kernels/cuda/vq_gemv_fast_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -180,8 +182,38 @@ void run_gemv(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& 
   emu::launch(grid, lb::kernels::vq_cuda::kThreads, smem, lb::kernels::vq_cuda::vq_gemv_kernel<V>, l, w, xs, y, chunk);
 }
 
+int vq_fast_cases = 0;
+
+template <int V, int SV>
+void run_fast_sv(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+                 const lb::kernels::vq_cuda::VqFastPlan& p) {
+  using namespace lb::kernels::vq_cuda;
+  const dim3 grid(static_cast<unsigned>(p.row_slices), static_cast<unsigned>(p.col_blocks * l.groups), 1);
+  const size_t smem = static_cast<size_t>(p.shared_bytes);
+  switch (l.index_bits) {
+    case 8: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 8>, l, w, xs, y, p); break;
+    case 12: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 12>, l, w, xs, y, p); break;
+    case 16: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 16>, l, w, xs, y, p); break;
+    default: emu::launch(grid, kFastThreads, smem, vq_gemv_fast_kernel<V, SV, 24>, l, w, xs, y, p); break;
+  }
+}
+
+// Same dispatch as launch_fast in vq_matmul_cuda.cu.
+void run_fast(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+              const lb::kernels::vq_cuda::VqFastPlan& p) {
+  switch (l.v) {
+    case 2: run_fast_sv<2, 2>(l, w, xs, y, p); break;
+    case 4: run_fast_sv<4, 4>(l, w, xs, y, p); break;
+    case 6: run_fast_sv<6, 6>(l, w, xs, y, p); break;
+    case 8: run_fast_sv<8, 8>(l, w, xs, y, p); break;
+    case 12: p.sv == 16 ? run_fast_sv<12, 16>(l, w, xs, y, p) : run_fast_sv<12, 12>(l, w, xs, y, p); break;
+    default: run_fast_sv<16, 16>(l, w, xs, y, p); break;
+  }
+}
+
+// max_shared: the device's opt-in shared memory per block (227 KB on an H200; smaller forces unpadded rows).
 void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, int k0, int64_t G, int64_t S, bool norm,
-             int sms) {
+             int sms, int max_shared = 227 * 1024) {
   std::mt19937 rng(static_cast<uint32_t>(M * 31 + N * 7 + v * 3 + k + k_res + O));
   std::normal_distribution<float> normal(0.0f, 1.0f);
   lb::kernels::VqLayout l{};
@@ -260,31 +292,42 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
   w.weight_scale = norm ? scale.data() : nullptr;
   w.weight_bias = norm ? wbias.data() : nullptr;
   w.bias = bias.data();
-  // the launcher's sequence (vq_linear_cuda): zero y and ws[N], prepare, GEMV, outliers
-  std::vector<float> y(static_cast<size_t>(M), 0.0f), ws(static_cast<size_t>(N + 1), 0.0f);
-  emu::launch(dim3(static_cast<unsigned>((N + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_prepare_kernel, l, w,
-              static_cast<const void*>(x16.data()), 1, ws.data());
+  // the launcher's sequence (vq_linear_cuda): zero ws[N]; prepare (also zeroes y); GEMV; outliers. Both GEMV
+  // kernels: the general one, and the column-stationary one where its plan accepts the layout.
+  lb::kernels::vq_cuda::VqFastPlan plan{};
   const bool has_main = N > O && G > 0;
-  if (has_main) {
-    switch (v) {
-      case 2: run_gemv<2>(l, w, ws.data(), y.data(), sms); break;
-      case 4: run_gemv<4>(l, w, ws.data(), y.data(), sms); break;
-      case 6: run_gemv<6>(l, w, ws.data(), y.data(), sms); break;
-      case 8: run_gemv<8>(l, w, ws.data(), y.data(), sms); break;
-      case 12: run_gemv<12>(l, w, ws.data(), y.data(), sms); break;
-      default: run_gemv<16>(l, w, ws.data(), y.data(), sms); break;
+  const bool fast = has_main && lb::kernels::vq_cuda::vq_fast_plan(l, k_res > 0, sms, max_shared, &plan);
+  for (int pass = 0; pass < (fast ? 2 : 1); ++pass) {
+    std::vector<float> y(static_cast<size_t>(M), 123.0f), ws(static_cast<size_t>(N + 1), 0.0f);
+    emu::launch(dim3(static_cast<unsigned>((std::max(N, M) + 255) / 256), 1, 1), 256, 0,
+                lb::kernels::vq_cuda::vq_prepare_kernel, l, w, static_cast<const void*>(x16.data()), 1, ws.data(),
+                y.data());
+    if (has_main && pass == 0) {
+      switch (v) {
+        case 2: run_gemv<2>(l, w, ws.data(), y.data(), sms); break;
+        case 4: run_gemv<4>(l, w, ws.data(), y.data(), sms); break;
+        case 6: run_gemv<6>(l, w, ws.data(), y.data(), sms); break;
+        case 8: run_gemv<8>(l, w, ws.data(), y.data(), sms); break;
+        case 12: run_gemv<12>(l, w, ws.data(), y.data(), sms); break;
+        default: run_gemv<16>(l, w, ws.data(), y.data(), sms); break;
+      }
     }
-  }
-  if (O > 0 || !has_main) {
-    emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l, w,
-                static_cast<const float*>(ws.data()), y.data(), !has_main);
-  }
-  const double e = rel(y, ref);
-  ++vq_cases;
-  if (!(e < 1e-5)) {
-    check::fail(__FILE__, __LINE__, "vq M=" + std::to_string(M) + " N=" + std::to_string(N) + " v=" + std::to_string(v) +
-                                        " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
-                                        " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+    if (pass == 1) {
+      run_fast(l, w, ws.data(), y.data(), plan);
+      ++vq_fast_cases;
+    }
+    if (O > 0 || !has_main) {
+      emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l,
+                  w, static_cast<const float*>(ws.data()), y.data(), !has_main);
+    }
+    const double e = rel(y, ref);
+    ++vq_cases;
+    if (!(e < 1e-5)) {
+      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : "") + "vq M=" + std::to_string(M) +
+                                          " N=" + std::to_string(N) + " v=" + std::to_string(v) +
+                                          " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
+                                          " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+    }
   }
   // the dequant kernel against the same reference weights (checked through y = W x in double)
   std::vector<float> W(static_cast<size_t>(M * N), 0.0f);
@@ -310,7 +353,119 @@ void test_vq() {
   vq_case(33, 40, 2, 8, 0, 0, 4, 0, 1, 40, true, 132);
   vq_case(20, 12, 8, 16, 0, 12, 4, 8, 0, 1, true, 132);       // outliers only
   vq_case(520, 3000, 8, 4096, 0, 30, 4, 64, 1, 2970, true, 132);  // chunks of the 2048-column cap
-  std::printf("VQ kernels (emulated): %d cases\n", vq_cases);
+  // the column-stationary kernel (T = 8, 12, 16, 24): every vector length, padded and unpadded rows, short
+  // runs (S % 32 != 0), few run lanes (C < 32), several column blocks per group, 16/8/4-byte index loads
+  vq_case(100, 1100, 6, 4096, 0, 0, 4, 0, 1, 1100, true, 4);     // v6k4096: 12-byte rows, C = 64, short last run
+  vq_case(30, 1100, 2, 256, 0, 0, 4, 0, 1, 1100, true, 3);       // warp reduce-scatter (C >= 32) for v2, v4,
+  vq_case(30, 1024, 4, 4096, 0, 0, 4, 0, 1, 1024, false, 3);     // v12 + residual, v16
+  vq_case(40, 1100, 12, 256, 256, 0, 4, 0, 1, 1100, true, 2);
+  vq_case(40, 1100, 16, 4096, 0, 3, 4, 8, 1, 1097, true, 5);
+  vq_case(100, 512, 6, 256, 0, 0, 4, 0, 1, 512, false, 4, 4500);  // v6 k256 (T = 8) in little shared memory
+  vq_case(45, 140, 12, 256, 256, 4, 4, 16, 2, 70, true, 2);      // v12 + residual: T = 16, padded, C = 4
+  vq_case(45, 140, 12, 256, 256, 0, 4, 16, 2, 70, true, 2, 20 * 1024);  // v12 + residual unpadded
+  vq_case(33, 250, 2, 256, 0, 7, 4, 16, 3, 81, true, 3);        // v2, T = 8, row_words % 4 == 1
+  vq_case(70, 200, 4, 64, 64, 0, 4, 0, 1, 200, false, 8);       // v4 + residual: T = 12, row_words = 75
+  vq_case(40, 8300, 8, 256, 0, 0, 4, 0, 1, 8300, true, 2);      // v8: 260 runs, two column blocks of 256
+  vq_case(35, 96, 16, 4096, 0, 0, 4, 0, 1, 96, true, 1);        // v16 k4096: C = 4, one row slice
+  vq_case(61, 44, 8, 4096, 4096, 2, 4, 8, 1, 42, false, 132);    // T = 24, one partial run per group, C = 2
+  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel)\n", vq_cases, vq_fast_cases);
+}
+
+// ---- k-means assignment on (emulated, TF32-truncating) tensor cores with the exact re-check ----
+int kmeans_cases = 0;
+
+// points / centroids: kind 0 random normal, 1 small integers (many exact ties), 2 duplicated centroids,
+// 3 near-duplicated centroids (pairs 2e-3 apart: TF32 rounding reorders their approximate scores),
+// 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters)
+void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> small(-2, 2);
+  std::vector<float> p(static_cast<size_t>(n * d)), c(static_cast<size_t>(k * d));
+  for (auto& v : p) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
+  for (auto& v : c) v = kind == 1 ? static_cast<float>(small(rng)) : normal(rng);
+  if (kind == 2 || kind == 3 || kind == 4) {
+    for (int64_t i = k / 2; i < k; ++i) {
+      for (int t = 0; t < d; ++t) {
+        c[static_cast<size_t>(i * d + t)] =
+            c[static_cast<size_t>((i - k / 2) * d + t)] + (kind >= 3 ? 2e-3f * normal(rng) : 0.0f);
+      }
+    }
+  }
+  if (kind == 4) {
+    for (auto& v : p) v = 6.0f + 0.1f * v;
+    for (auto& v : c) v = 6.0f + 0.1f * v;
+  }
+  if (kind == 2) {
+    for (int64_t i = 0; i < n && i < k; ++i) {  // some points exactly on centroids
+      for (int t = 0; t < d; ++t) p[static_cast<size_t>(i * d + t)] = c[static_cast<size_t>(i * d + t)];
+    }
+  }
+  // reference: the CUDA-core kernel's fp32 chain, lowest index on ties
+  std::vector<int32_t> ref(static_cast<size_t>(n));
+  std::vector<float> ref_d(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    float best = INFINITY;
+    int32_t bc = 0;
+    for (int64_t j = 0; j < k; ++j) {
+      float acc = 0.0f;
+      for (int t = 0; t < d; ++t) acc = std::fma(c[static_cast<size_t>(j * d + t)], c[static_cast<size_t>(j * d + t)], acc);
+      for (int t = 0; t < d; ++t) acc = std::fma(-2.0f * p[static_cast<size_t>(i * d + t)], c[static_cast<size_t>(j * d + t)], acc);
+      if (acc < best) {
+        best = acc;
+        bc = static_cast<int32_t>(j);
+      }
+    }
+    float xx = 0.0f;
+    for (int t = 0; t < d; ++t) {
+      const float xm = 0.5f * (-2.0f * p[static_cast<size_t>(i * d + t)]);
+      xx = std::fma(xm, xm, xx);
+    }
+    ref[static_cast<size_t>(i)] = bc;
+    ref_d[static_cast<size_t>(i)] = std::fmax(best + xx, 0.0f);
+  }
+  using namespace lb::kernels::kmeans_mma;
+  std::vector<unsigned char> ws(static_cast<size_t>(workspace_bytes(k)), 0);
+  float4* prep = reinterpret_cast<float4*>(ws.data());
+  unsigned* header = reinterpret_cast<unsigned*>(ws.data() + header_offset(k));
+  const int64_t lanes = (k + 7) / 8 * 32;
+  emu::launch(dim3(1, 1, 1), kMmaThreads, 0, centre_kernel, static_cast<const float*>(c.data()), k, d,
+              reinterpret_cast<float*>(header + kHeaderMu));
+  emu::launch(dim3(static_cast<unsigned>((lanes + 255) / 256), 1, 1), 256, 0, prep_kernel,
+              static_cast<const float*>(c.data()), k, d, prep, header);
+  std::vector<int32_t> labels(static_cast<size_t>(n), -1);
+  std::vector<float> dist(static_cast<size_t>(n), -1.0f);
+  emu::launch(dim3(static_cast<unsigned>((n + kPointsPerBlock - 1) / kPointsPerBlock), 1, 1), kMmaThreads, 0,
+              assign_mma_kernel, static_cast<const float*>(p.data()), n, d, static_cast<const float*>(c.data()), k,
+              static_cast<const float4*>(prep), static_cast<const unsigned*>(header), labels.data(), dist.data());
+  int64_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (labels[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
+    if (std::memcmp(&dist[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
+  }
+  ++kmeans_cases;
+  if (bad != 0) {
+    check::fail(__FILE__, __LINE__, "kmeans mma n=" + std::to_string(n) + " d=" + std::to_string(d) + " k=" +
+                                        std::to_string(k) + " kind=" + std::to_string(kind) + ": " +
+                                        std::to_string(bad) + " labels / distances differ from the exact chain");
+  }
+}
+
+void test_kmeans_mma() {
+  // n not a multiple of the 512-point block or the 16-point m-tile, k not a multiple of the 8-centroid tile
+  kmeans_mma_case(700, 8, 100, 0, 1);
+  kmeans_mma_case(517, 6, 37, 0, 2);
+  kmeans_mma_case(300, 4, 64, 0, 3);
+  kmeans_mma_case(90, 2, 5, 0, 4);    // k < 8: one padded tile
+  kmeans_mma_case(600, 8, 50, 1, 5);  // integer data: exact ties everywhere (lowest index must win)
+  kmeans_mma_case(200, 3, 20, 1, 6);
+  kmeans_mma_case(300, 8, 40, 2, 7);  // duplicated centroids, points on centroids
+  kmeans_mma_case(1000, 8, 16, 3, 10);  // near ties: fails without the margin (checked by hand)
+  kmeans_mma_case(700, 4, 24, 3, 11);
+  kmeans_mma_case(800, 8, 16, 4, 12);  // far from the origin
+  kmeans_mma_case(40, 8, 1, 0, 8);    // k = 1
+  kmeans_mma_case(20, 5, 60, 0, 9);   // k > n
+  std::printf("k-means TF32 assignment (emulated): %d cases\n", kmeans_cases);
 }
 
 }  // namespace
@@ -318,5 +473,6 @@ void test_vq() {
 int main() {
   test_packed();
   test_vq();
+  test_kmeans_mma();
   return check::finish("test_cuda_kernels_emulated");
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -287,6 +288,73 @@ void test_cuda() {
   }
 }
 
+// The tensor-core assignment (d <= 8, many points) against the CUDA-core kernel's exact fp32 chain,
+// bit for bit, on near-duplicate centroids (TF32 rounding reorders their approximate scores) and integer
+// data (exact ties: lowest index); a weighted fit twice with one seed gives the same bits.
+void test_cuda_tensor_core_assign() {
+  if (!runtime_info().cuda_available) return;
+  for (int d : {8, 6, 3}) {
+    const int64_t n = 600037, k = 300;
+    std::vector<float> p = random_points(n, d, 70 + d), c = random_points(k, d, 80 + d);
+    std::mt19937 rng(static_cast<uint32_t>(d));
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (int64_t i = k / 2; i < k; ++i) {
+      for (int t = 0; t < d; ++t) {
+        c[static_cast<size_t>(i * d + t)] = c[static_cast<size_t>((i - k / 2) * d + t)] + 2e-3f * normal(rng);
+      }
+    }
+    if (d == 3) {  // integers: exact ties
+      for (auto& v : p) v = std::round(2.0f * v);
+      for (auto& v : c) v = std::round(2.0f * v);
+    }
+    Tensor pg = convert(host_tensor(p, LB_DTYPE_F32, {n, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    Tensor cg = convert(host_tensor(c, LB_DTYPE_F32, {k, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    lb_tensor l = nullptr, dist = nullptr, l2 = nullptr;
+    CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l, &dist));
+    CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l2, nullptr));
+    Tensor lt(l), dt(dist), lt2(l2);
+    const auto labels = to_vector<int32_t>(Tensor(convert(l, LB_DTYPE_I32)).get());
+    const auto labels2 = to_vector<int32_t>(Tensor(convert(l2, LB_DTYPE_I32)).get());
+    const auto dists = to_vector<float>(Tensor(convert(dist, LB_DTYPE_F32)).get());
+    CHECK(labels == labels2);
+    std::vector<float> norms(static_cast<size_t>(k));
+    for (int64_t j = 0; j < k; ++j) {
+      float a = 0.0f;
+      for (int t = 0; t < d; ++t) a = std::fma(c[static_cast<size_t>(j * d + t)], c[static_cast<size_t>(j * d + t)], a);
+      norms[static_cast<size_t>(j)] = a;
+    }
+    int64_t bad = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      float best = INFINITY;
+      int32_t bc = 0;
+      for (int64_t j = 0; j < k; ++j) {
+        float acc = norms[static_cast<size_t>(j)];
+        for (int t = 0; t < d; ++t) {
+          acc = std::fma(-2.0f * p[static_cast<size_t>(i * d + t)], c[static_cast<size_t>(j * d + t)], acc);
+        }
+        if (acc < best) {
+          best = acc;
+          bc = static_cast<int32_t>(j);
+        }
+      }
+      float xx = 0.0f;
+      for (int t = 0; t < d; ++t) xx = std::fma(p[static_cast<size_t>(i * d + t)], p[static_cast<size_t>(i * d + t)], xx);
+      const float want = std::fmax(best + xx, 0.0f);
+      if (labels[static_cast<size_t>(i)] != bc || std::memcmp(&dists[static_cast<size_t>(i)], &want, 4) != 0) ++bad;
+    }
+    std::printf("test_kmeans: tensor-core assignment d=%d n=%lld k=%lld: %lld differences from the fp32 chain\n", d,
+                static_cast<long long>(n), static_cast<long long>(k), static_cast<long long>(bad));
+    CHECK_EQ(bad, int64_t{0});
+    std::vector<float> wv(static_cast<size_t>(n));
+    for (size_t i = 0; i < wv.size(); ++i) wv[i] = i % 7 == 0 ? 0.0f : 0.5f + static_cast<float>(i % 5);  // zero weights too
+    Tensor wg = convert(host_tensor(wv, LB_DTYPE_F32, {n}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    const Fit a = fit(pg.get(), wg.get(), nullptr, 256, 4, 0.0, 9);
+    const Fit b = fit(pg.get(), wg.get(), nullptr, 256, 4, 0.0, 9);
+    CHECK(same_bits(a.centroids, b.centroids));
+    CHECK(a.labels == b.labels);
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -299,5 +367,6 @@ int main() {
   test_determinism(LB_KMEANS_INIT_RANDOM);
   test_bad_input();
   test_cuda();
+  test_cuda_tensor_core_assign();
   return check::finish("test_kmeans");
 }

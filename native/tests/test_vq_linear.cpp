@@ -263,6 +263,12 @@ void test_layouts() {
   check_config("v8 k4096 (T=12), 2 groups", {40, 96, 8, 4096, 0, 0, 4, 0, 2, 48, true, true, false}, 7);
   check_config("v16 k16 v2 k8", {33, 40, 16, 16, 0, 0, 4, 0, 1, 40, false, false, false}, 8);
   check_config("v2 k8", {33, 40, 2, 8, 0, 0, 4, 0, 1, 40, false, false, false}, 9);
+  // the column-stationary CUDA GEMV (T = 8, 12, 16, 24): short runs, padded v12 rows, two column blocks
+  check_config("v6 k4096 (T=12), M % 6 != 0, S % 32 != 0, outliers",
+               {100, 300, 6, 4096, 0, 4, 4, 16, 1, 296, true, true, true}, 10);
+  check_config("v12 k256 + residual 256 (T=16), 2 groups", {45, 140, 12, 256, 256, 0, 4, 0, 2, 70, true, true, true}, 11);
+  check_config("v2 k4096 (T=12), 8300 columns", {24, 8300, 2, 4096, 0, 0, 4, 0, 1, 8300, false, true, false}, 12);
+  check_config("v16 k256 (T=8)", {40, 200, 16, 256, 0, 0, 4, 0, 1, 200, true, false, true}, 13);
 }
 
 // A real width on CUDA: fused GEMV vs the CPU kernel (v8 / k4096, 4096 x 4096, perm + norm + outliers).

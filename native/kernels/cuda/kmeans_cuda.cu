@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
+
 namespace lb::kernels {
 namespace {
 
@@ -215,6 +217,38 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
     case 16: return launch_assign<16>(points, n, d, centroids, k, labels, min_dist, stream);
     default: return launch_assign<0>(points, n, d, centroids, k, labels, min_dist, stream);
   }
+}
+
+int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k) {
+  // tensor cores when the CUDA-core tile kernel would run (enough points to fill the GPU) and d <= 8
+  const int64_t per_block = (int64_t)kThreads * 8;
+  const int64_t blocks = (n + per_block - 1) / per_block;
+  if (d < 1 || d > 8 || k < 1 || (blocks < kWarpKernelBlocks && k >= 64)) return 0;
+  return kmeans_mma::workspace_bytes(k);
+}
+
+cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
+                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
+                               cudaStream_t stream) {
+  const int64_t need = kmeans_assign_workspace_bytes(n, d, k);
+  if (need == 0 || workspace == nullptr || workspace_bytes < need || n == 0) {
+    return kmeans_assign_cuda(points, n, d, centroids, k, labels, min_dist, stream);
+  }
+  using namespace kmeans_mma;
+  const int64_t tiles = (k + 7) / 8;
+  float4* prep = static_cast<float4*>(workspace);
+  unsigned* header = reinterpret_cast<unsigned*>(static_cast<char*>(workspace) + header_offset(k));
+  cudaError_t e = cudaMemsetAsync(header, 0, 2 * sizeof(unsigned), stream);
+  if (e != cudaSuccess) return e;
+  centre_kernel<<<1, kMmaThreads, 0, stream>>>(centroids, k, d, reinterpret_cast<float*>(header + kHeaderMu));
+  if ((e = cudaGetLastError()) != cudaSuccess) return e;
+  prep_kernel<<<(unsigned)((tiles * 32 + 255) / 256), 256, 0, stream>>>(centroids, k, d, prep, header);
+  if ((e = cudaGetLastError()) != cudaSuccess) return e;
+  const int64_t blocks = (n + kPointsPerBlock - 1) / kPointsPerBlock;
+  if (blocks > 0x7fffffffLL) return cudaErrorInvalidValue;
+  assign_mma_kernel<<<(unsigned)blocks, kMmaThreads, 0, stream>>>(points, n, d, centroids, k, prep, header, labels,
+                                                                  min_dist);
+  return cudaGetLastError();
 }
 
 cudaError_t kmeans_segment_sums_cuda(const float* points, const float* weights, int d, const int64_t* order,

@@ -15,6 +15,16 @@ namespace lb::kernels {
 cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
                                int32_t* labels, float* min_dist, cudaStream_t stream);
 
+// Bytes of device workspace that let kmeans_assign_cuda use tensor cores (d <= 8; 0: none needed).
+int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k);
+
+// Same results as above (the same labels and min_dist, bit for bit): with a workspace of
+// kmeans_assign_workspace_bytes (16-byte aligned) and d <= 8, many points are scored on tensor cores with
+// an exact fp32 re-check of every centroid that could win (kmeans_assign_mma_kernel.cuh).
+cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
+                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
+                               cudaStream_t stream);
+
 // Fixed-order segmented weighted sums. order [n]: point indices grouped by label (a stable sort by
 // label); offsets [k + 1]: segment c is order[offsets[c] .. offsets[c+1]). One thread per cluster adds
 // its points in segment order in f64: sums [k, d], weight_sums [k] (overwritten). weights may be NULL.

@@ -1,5 +1,6 @@
 #include "kernels/cuda/vq_matmul_cuda.h"
 
+#include "kernels/cuda/vq_gemv_fast_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 
 namespace lb::kernels {
@@ -23,6 +24,64 @@ cudaError_t launch_gemv(const VqLayout& l, const VqWeightsCuda& w, const float* 
   return cudaGetLastError();
 }
 
+template <int V, int SV, int T>
+cudaError_t launch_fast_t(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                          cudaStream_t stream) {
+  if (plan.shared_bytes > 48 * 1024) {
+    const cudaError_t e = cudaFuncSetAttribute(vq_gemv_fast_kernel<V, SV, T>,
+                                               cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               static_cast<int>(plan.shared_bytes));
+    if (e != cudaSuccess) return e;
+  }
+  const dim3 grid(static_cast<unsigned>(plan.row_slices), static_cast<unsigned>(plan.col_blocks * l.groups), 1);
+  vq_gemv_fast_kernel<V, SV, T><<<grid, kFastThreads, static_cast<size_t>(plan.shared_bytes), stream>>>(l, w, xs, y,
+                                                                                                       plan);
+  return cudaGetLastError();
+}
+
+template <int V, int SV>
+cudaError_t launch_fast_sv(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y,
+                           const VqFastPlan& plan, cudaStream_t stream) {
+  switch (l.index_bits) {
+    case 8: return launch_fast_t<V, SV, 8>(l, w, xs, y, plan, stream);
+    case 12: return launch_fast_t<V, SV, 12>(l, w, xs, y, plan, stream);
+    case 16: return launch_fast_t<V, SV, 16>(l, w, xs, y, plan, stream);
+    case 24: return launch_fast_t<V, SV, 24>(l, w, xs, y, plan, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+// The one dispatch site of the column-stationary GEMV (vq_gemv_fast_kernel.cuh) by (v, padded stride).
+cudaError_t launch_fast(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                        cudaStream_t stream) {
+  switch (l.v) {
+    case 2: return launch_fast_sv<2, 2>(l, w, xs, y, plan, stream);
+    case 4: return launch_fast_sv<4, 4>(l, w, xs, y, plan, stream);
+    case 6: return launch_fast_sv<6, 6>(l, w, xs, y, plan, stream);
+    case 8: return launch_fast_sv<8, 8>(l, w, xs, y, plan, stream);
+    case 12: return plan.sv == 16 ? launch_fast_sv<12, 16>(l, w, xs, y, plan, stream)
+                                  : launch_fast_sv<12, 12>(l, w, xs, y, plan, stream);
+    case 16: return launch_fast_sv<16, 16>(l, w, xs, y, plan, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+// The general kernel (any index width) by vector length.
+cudaError_t launch_general(const VqLayout& l, const VqWeightsCuda& w, const float* workspace, float* y, int sms,
+                           cudaStream_t stream) {
+  cudaError_t e = cudaSuccess;
+  switch (l.v) {
+    case 2: e = launch_gemv<2>(l, w, workspace, y, sms, stream); break;
+    case 4: e = launch_gemv<4>(l, w, workspace, y, sms, stream); break;
+    case 6: e = launch_gemv<6>(l, w, workspace, y, sms, stream); break;
+    case 8: e = launch_gemv<8>(l, w, workspace, y, sms, stream); break;
+    case 12: e = launch_gemv<12>(l, w, workspace, y, sms, stream); break;
+    case 16: e = launch_gemv<16>(l, w, workspace, y, sms, stream); break;
+    default: return cudaErrorInvalidValue;
+  }
+  return e;
+}
+
 }  // namespace
 
 const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes) {
@@ -39,30 +98,31 @@ const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes) 
 
 cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void* x, int x_dtype, float* y,
                            float* workspace, cudaStream_t stream) {
-  cudaError_t e = cudaMemsetAsync(y, 0, static_cast<size_t>(l.rows) * sizeof(float), stream);
-  if (e == cudaSuccess) e = cudaMemsetAsync(workspace + l.cols, 0, sizeof(float), stream);
-  if (e != cudaSuccess) return e;
   if (l.rows == 0) return cudaSuccess;
-  if (l.cols > 0) {
-    vq_prepare_kernel<<<static_cast<unsigned>((l.cols + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
-        l, w, x, x_dtype, workspace);
+  cudaError_t e = cudaMemsetAsync(workspace + l.cols, 0, sizeof(float), stream);
+  if (e != cudaSuccess) return e;
+  {
+    // also zeroes y (one launch less than a memset)
+    const int64_t span = l.cols > l.rows ? l.cols : l.rows;
+    vq_prepare_kernel<<<static_cast<unsigned>((span + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
+        l, w, x, x_dtype, workspace, y);
     if ((e = cudaGetLastError()) != cudaSuccess) return e;
   }
   const bool has_main = l.cols > l.outliers && l.groups > 0;
   if (has_main) {
-    int device = 0, sms = 0;
+    int device = 0, sms = 0, max_shared = 0;
     if (cudaGetDevice(&device) != cudaSuccess ||
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) {
       sms = 132;
     }
-    switch (l.v) {
-      case 2: e = launch_gemv<2>(l, w, workspace, y, sms, stream); break;
-      case 4: e = launch_gemv<4>(l, w, workspace, y, sms, stream); break;
-      case 6: e = launch_gemv<6>(l, w, workspace, y, sms, stream); break;
-      case 8: e = launch_gemv<8>(l, w, workspace, y, sms, stream); break;
-      case 12: e = launch_gemv<12>(l, w, workspace, y, sms, stream); break;
-      case 16: e = launch_gemv<16>(l, w, workspace, y, sms, stream); break;
-      default: return cudaErrorInvalidValue;
+    if (cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, device) != cudaSuccess) {
+      max_shared = 48 * 1024;
+    }
+    VqFastPlan plan{};
+    if (vq_fast_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
+      e = launch_fast(l, w, workspace, y, plan, stream);
+    } else {
+      e = launch_general(l, w, workspace, y, sms, stream);
     }
     if (e != cudaSuccess) return e;
   }

@@ -27,10 +27,12 @@ __device__ __forceinline__ int64_t column_of(const uint16_t* perm, int64_t j) {
   return perm == nullptr ? j : static_cast<int64_t>(perm[j]);
 }
 
-// xs[j] = x[P[j]] * scale[P[j]]; xs[N] += sum_c x[c] * bias[c] (pre-zeroed).
-static __global__ void vq_prepare_kernel(VqLayout l, VqWeightsCuda w, const void* x, int x_dtype, float* xs) {
+// xs[j] = x[P[j]] * scale[P[j]]; xs[N] += sum_c x[c] * bias[c] (pre-zeroed); y[0 .. M) = 0.
+// Grid: max(N, M) threads.
+static __global__ void vq_prepare_kernel(VqLayout l, VqWeightsCuda w, const void* x, int x_dtype, float* xs, float* y) {
   LB_SHARED_ARRAY(float, partial, kThreads / 32);
   const int64_t j = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  if (j < l.rows) y[j] = 0.0f;
   float xb = 0.0f;
   if (j < l.cols) {
     const int64_t c = column_of(w.perm, j);
