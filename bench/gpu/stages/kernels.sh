@@ -5,12 +5,13 @@ stage_kernels() {
   local t0=$SECONDS
   step "kernels: build the timing binary and the tests"
   cmake --build build/native-cuda --target lb_kernel_timing test_packed_linear_cuda test_packed_gemv_cuda test_packed_mma_cuda test_vq_linear test_packed_linear \
+      kmeans_bench test_kmeans \
       -j"$(nproc)" > "$RESULTS/kernels-build.log" 2>&1 || { tail -40 "$RESULTS/kernels-build.log"; status=1; return; }
 
   step "kernels: CUDA tests (ctest: packed matmul vs reference/CPU, VQ vs reference)"
-  ctest --test-dir build/native-cuda -R "test_packed_linear|test_packed_gemv|test_packed_mma|test_vq_linear" --output-on-failure -V \
+  ctest --test-dir build/native-cuda -R "test_packed_linear|test_packed_gemv|test_packed_mma|test_vq_linear|test_kmeans" --output-on-failure -V \
       > "$RESULTS/kernels-ctest.log" 2>&1
-  grep -E "cases|worst|relative|SKIP|FAILED|tests passed|tests failed|CUDA vs CPU" "$RESULTS/kernels-ctest.log" | head -40
+  grep -E "cases|worst|relative|tensor-core|SKIP|FAILED|tests passed|tests failed|CUDA vs CPU" "$RESULTS/kernels-ctest.log" | head -50
   grep -q "100% tests passed" "$RESULTS/kernels-ctest.log" || status=1
 
   step "kernels: CUDA-event timings, lowbit kernels then torch baselines (same run, same protocol)"
@@ -21,6 +22,10 @@ stage_kernels() {
   grep -h "^device" "$RESULTS/kernels-lowbit.txt" "$RESULTS/kernels-torch.txt"
   grep -h "unavailable\|unsupported" "$RESULTS/kernels-lowbit.txt" "$RESULTS/kernels-torch.err" 2>/dev/null | head -5
   python3 bench/gpu/kernels_table.py "$RESULTS/kernels-lowbit.txt" "$RESULTS/kernels-torch.txt" | tee "$RESULTS/kernels-table.txt"
+
+  step "kernels: one weighted Lloyd iteration at N = 7.34M, d = 8, k = 65536: lowbit (CUDA) vs plain torch"
+  timeout 120 build/native-cuda/kmeans_bench cuda 7340032 8 65536 3 || status=1
+  timeout 60 python3 bench/gpu/kmeans_torch.py 7340032 8 65536 3 || status=1
 
   step "kernels: JMH through the bindings on cuda (brief)"
   local left=$(( ${KERNELS_BUDGET_S:-340} - (SECONDS - t0) ))
