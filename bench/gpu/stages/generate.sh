@@ -23,10 +23,11 @@ gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7
       "$(gen_json_field "$line" load_seconds)"
 }
 
-stage_generate() {
+# genprep writes and quantizes the random model (CPU and disk bound: may run beside other stages, "a+genprep");
+# genrun times the decode (run it alone); generate = both, then the small-fixture texts.
+stage_genprep() {
   local layers=${GEN_LAYERS:-16} m=/tmp/gen-llama7b
-  step "generate: Llama-2-7B-shaped random model ($layers of 32 layers), batch 1, 128 new tokens, decode tokens/s"
-  rm -f "$RESULTS/generate-7b.jsonl"
+  step "generate: write a Llama-2-7B-shaped random model ($layers of 32 layers) and its RTN int4 / int2 checkpoints"
   local t0=$SECONDS
   [[ -f $m/model.safetensors ]] || python3 bench/gpu/random_llama.py $m --layers "$layers" || { status=1; return; }
   echo "random model written: $((SECONDS - t0)) s"
@@ -35,6 +36,12 @@ stage_generate() {
   echo "rtn w4g128: $((SECONDS - t0)) s"; t0=$SECONDS
   "${LOWBIT[@]}" quantize rtn --model $m --out $m-w2g64 --bits 2 --group 64 --device cuda 2>/dev/null | tail -1 || status=1
   echo "rtn w2g64: $((SECONDS - t0)) s"
+}
+
+stage_genrun() {
+  local m=/tmp/gen-llama7b
+  step "generate: batch 1, 128 new tokens, decode tokens/s (the model of genprep)"
+  rm -f "$RESULTS/generate-7b.jsonl"
   gen_run fp16 $m --dtype f16
   if [[ -z ${GEN_QUICK:-} ]]; then  # GEN_QUICK=1: fp16, int4 and int2 only
     gen_run fp16-eager $m --dtype f16 --no-cuda-graph
@@ -55,6 +62,11 @@ for label, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
               f"  packed linears {rows[label]['packed_linears']}, dequantized {rows[label]['dequantized_linears']}")
 PY
   rm -rf $m $m-w4g128 $m-w2g64
+}
+
+stage_generate() {
+  stage_genprep
+  stage_genrun
 
   step "generate: small fixture, greedy, fp and RTN int4 (texts for docs/)"
   local small; small=$(small_model)
