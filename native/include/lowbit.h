@@ -629,6 +629,14 @@ int lb_e2e_model_take_losses(lb_e2e_model model, double *losses, int64_t capacit
 int lb_e2e_model_eval_loss(lb_e2e_model model, lb_tensor ids, double *loss);
 /* The trained scales of one linear: a new f32 tensor [out, groups] on the CPU. */
 int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_tensor *scales);
+/* Training state, for checkpoints. Parameter `index` (0 .. *count - 1; layer-major, q k v o gate up down per
+ * layer) is one linear's step sizes and AdamW's two moments, each f32 [groups, out]. state_size: the count and
+ * the optimizer steps taken so far; get_state: three new CPU tensors; set_state: copies them in (shapes must
+ * match, values finite); set_step: the optimizer step count a resumed run continues from (no losses pending). */
+int lb_e2e_model_state_size(lb_e2e_model model, int64_t *count, int64_t *step);
+int lb_e2e_model_get_state(lb_e2e_model model, int64_t index, lb_tensor *scales, lb_tensor *exp_avg, lb_tensor *exp_avg_sq);
+int lb_e2e_model_set_state(lb_e2e_model model, int64_t index, lb_tensor scales, lb_tensor exp_avg, lb_tensor exp_avg_sq);
+int lb_e2e_model_set_step(lb_e2e_model model, int64_t step);
 
 /* ---- EfficientQAT E2E-QP: knowledge distillation from the full-precision model ----
  * Teacher side: log_softmax of logits (float [..., vocab], f32 math), then its top k: *ids a new i32 tensor

@@ -97,6 +97,44 @@ int lb_e2e_model_scales(lb_e2e_model model, int64_t layer, int32_t linear, lb_te
   });
 }
 
+int lb_e2e_model_state_size(lb_e2e_model model, int64_t* count, int64_t* step) {
+  return guard("lb_e2e_model_state_size", [&] {
+    lb::require_non_null(count, "count");
+    lb::require_non_null(step, "step");
+    *count = model_of(model).state_size();
+    *step = model_of(model).step();
+  });
+}
+
+int lb_e2e_model_get_state(lb_e2e_model model, int64_t index, lb_tensor* scales, lb_tensor* exp_avg, lb_tensor* exp_avg_sq) {
+  return guard("lb_e2e_model_get_state", [&] {
+    lb::require_non_null(scales, "scales");
+    lb::require_non_null(exp_avg, "exp_avg");
+    lb::require_non_null(exp_avg_sq, "exp_avg_sq");
+    *scales = nullptr;
+    *exp_avg = nullptr;
+    *exp_avg_sq = nullptr;
+    auto parts = model_of(model).state(index);
+    auto s = lb::make_handle(std::move(parts[0]));
+    auto m = lb::make_handle(std::move(parts[1]));
+    auto v = lb::make_handle(std::move(parts[2]));
+    *scales = s.release();
+    *exp_avg = m.release();
+    *exp_avg_sq = v.release();
+  });
+}
+
+int lb_e2e_model_set_state(lb_e2e_model model, int64_t index, lb_tensor scales, lb_tensor exp_avg, lb_tensor exp_avg_sq) {
+  return guard("lb_e2e_model_set_state", [&] {
+    model_of(model).set_state(index, lb::unwrap(scales, "scales"), lb::unwrap(exp_avg, "exp_avg"),
+                              lb::unwrap(exp_avg_sq, "exp_avg_sq"));
+  });
+}
+
+int lb_e2e_model_set_step(lb_e2e_model model, int64_t step) {
+  return guard("lb_e2e_model_set_step", [&] { model_of(model).set_step(step); });
+}
+
 int lb_logits_topk(lb_tensor logits, int32_t k, lb_tensor* ids, lb_tensor* logprobs) {
   return guard("lb_logits_topk", [&] {
     lb::require_non_null(ids, "ids");

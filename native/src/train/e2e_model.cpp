@@ -283,4 +283,42 @@ at::Tensor E2eModel::scales(int64_t layer, int linear) const {
   return blocks_[layer].linears[linear].s.detach().t().contiguous().cpu();
 }
 
+std::array<at::Tensor, 3> E2eModel::state(int64_t index) const {
+  if (index < 0 || index >= state_size()) {
+    throw_invalid("state index " + std::to_string(index) + " out of range 0.." + std::to_string(state_size() - 1));
+  }
+  const size_t i = static_cast<size_t>(index);
+  return {params_[i].detach().cpu().clone(), m_[i].cpu().clone(), v_[i].cpu().clone()};
+}
+
+void E2eModel::set_state(int64_t index, const at::Tensor& scales, const at::Tensor& exp_avg, const at::Tensor& exp_avg_sq) {
+  if (index < 0 || index >= state_size()) {
+    throw_invalid("state index " + std::to_string(index) + " out of range 0.." + std::to_string(state_size() - 1));
+  }
+  const size_t i = static_cast<size_t>(index);
+  const at::Tensor* parts[3] = {&scales, &exp_avg, &exp_avg_sq};
+  const char* names[3] = {"scales", "exp_avg", "exp_avg_sq"};
+  for (int k = 0; k < 3; ++k) {
+    if (!parts[k]->defined() || parts[k]->sizes() != params_[i].sizes() || !at::isFloatingType(parts[k]->scalar_type())) {
+      throw_invalid(std::string(names[k]) + " of parameter " + std::to_string(index) + ": expected float " +
+                    model::shape_text(params_[i].sizes()) + ", got " +
+                    (parts[k]->defined() ? model::shape_text(parts[k]->sizes()) : std::string("none")));
+    }
+    if (!parts[k]->isfinite().all().item<bool>()) {
+      throw_invalid(std::string(names[k]) + " of parameter " + std::to_string(index) + " is not finite");
+    }
+  }
+  at::NoGradGuard no_grad;
+  params_[i].detach().copy_(scales.to(at::kFloat));
+  m_[i].copy_(exp_avg.to(at::kFloat));
+  v_[i].copy_(exp_avg_sq.to(at::kFloat));
+}
+
+void E2eModel::set_step(int64_t step) {
+  if (step < 0) throw_invalid("step must be >= 0, got " + std::to_string(step));
+  if (!pending_.empty()) throw_invalid("losses are pending: take them before setting the step");
+  step_ = step;
+  step_tensor_.fill_(static_cast<double>(step));
+}
+
 }  // namespace lb::train

@@ -42,6 +42,14 @@ class E2eModel {
   // Trained scales of one linear, f32 [out, groups].
   at::Tensor scales(int64_t layer, int linear) const;
 
+  // Training state for checkpoints. Parameter i (layer-major, kLinears per layer): the step sizes and AdamW's
+  // two moments, f32 [groups, out] each, on the CPU; step() counts the optimizer steps taken.
+  int64_t state_size() const { return static_cast<int64_t>(params_.size()); }
+  std::array<at::Tensor, 3> state(int64_t index) const;
+  void set_state(int64_t index, const at::Tensor& scales, const at::Tensor& exp_avg, const at::Tensor& exp_avg_sq);
+  int64_t step() const { return step_; }
+  void set_step(int64_t step);  // no losses may be pending
+
  private:
   struct Linear {
     at::Tensor packed;  // i32 [in*bits/32, out]

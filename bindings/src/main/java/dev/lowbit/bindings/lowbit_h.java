@@ -4560,4 +4560,193 @@ public class lowbit_h {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+
+    // ---- EfficientQAT E2E-QP: training state for checkpoints ----
+
+    private static class lb_e2e_model_state_size$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_state_size {
+        public static final FunctionDescriptor DESC = lb_e2e_model_state_size$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_state_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_state_size$descriptor() {
+        return lb_e2e_model_state_size$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_state_size$handle() {
+        return lb_e2e_model_state_size.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_state_size$address() {
+        return lb_e2e_model_state_size.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_state_size(lb_e2e_model model, int64_t *count, int64_t *step)
+     * }
+     */
+    public static int lb_e2e_model_state_size(MemorySegment model, MemorySegment count, MemorySegment step) {
+        var mh$ = lb_e2e_model_state_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_state_size", model, count, step);
+            }
+            return (int)mh$.invokeExact(model, count, step);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_get_state$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_get_state {
+        public static final FunctionDescriptor DESC = lb_e2e_model_get_state$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_get_state");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_get_state$descriptor() {
+        return lb_e2e_model_get_state$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_get_state$handle() {
+        return lb_e2e_model_get_state.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_get_state$address() {
+        return lb_e2e_model_get_state.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_get_state(lb_e2e_model model, int64_t index, lb_tensor *scales, lb_tensor *exp_avg, lb_tensor *exp_avg_sq)
+     * }
+     */
+    public static int lb_e2e_model_get_state(MemorySegment model, long index, MemorySegment scales, MemorySegment exp_avg, MemorySegment exp_avg_sq) {
+        var mh$ = lb_e2e_model_get_state.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_get_state", model, index, scales, exp_avg, exp_avg_sq);
+            }
+            return (int)mh$.invokeExact(model, index, scales, exp_avg, exp_avg_sq);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_set_state$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_e2e_model_set_state {
+        public static final FunctionDescriptor DESC = lb_e2e_model_set_state$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_set_state");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_set_state$descriptor() {
+        return lb_e2e_model_set_state$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_set_state$handle() {
+        return lb_e2e_model_set_state.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_set_state$address() {
+        return lb_e2e_model_set_state.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_set_state(lb_e2e_model model, int64_t index, lb_tensor scales, lb_tensor exp_avg, lb_tensor exp_avg_sq)
+     * }
+     */
+    public static int lb_e2e_model_set_state(MemorySegment model, long index, MemorySegment scales, MemorySegment exp_avg, MemorySegment exp_avg_sq) {
+        var mh$ = lb_e2e_model_set_state.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_set_state", model, index, scales, exp_avg, exp_avg_sq);
+            }
+            return (int)mh$.invokeExact(model, index, scales, exp_avg, exp_avg_sq);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_e2e_model_set_step$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_LONG_LONG
+        );
+    }
+
+    private static class lb_e2e_model_set_step {
+        public static final FunctionDescriptor DESC = lb_e2e_model_set_step$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_e2e_model_set_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_e2e_model_set_step$descriptor() {
+        return lb_e2e_model_set_step$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_e2e_model_set_step$handle() {
+        return lb_e2e_model_set_step.HANDLE;
+    }
+
+    public static MemorySegment lb_e2e_model_set_step$address() {
+        return lb_e2e_model_set_step.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_e2e_model_set_step(lb_e2e_model model, int64_t step)
+     * }
+     */
+    public static int lb_e2e_model_set_step(MemorySegment model, long step) {
+        var mh$ = lb_e2e_model_set_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_e2e_model_set_step", model, step);
+            }
+            return (int)mh$.invokeExact(model, step);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

@@ -70,8 +70,17 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
             + "(for caches larger than RAM) instead of in memory.")
     Path spillDir;
 
-    @Option(names = "--resume", description = "Continue a stopped run in --out at the first block not saved.")
+    @Option(names = "--resume", description = "Continue a stopped run in --out: at the first block not saved, or at the "
+            + "last E2E-QP checkpoint.")
     boolean resume;
+
+    @Option(names = "--e2e-checkpoint-every", defaultValue = "100", paramLabel = "STEPS",
+            description = "Save the E2E-QP state every STEPS optimizer steps for --resume; 0: never (default: ${DEFAULT-VALUE}).")
+    int e2eCheckpointEvery;
+
+    @Option(names = "--e2e-stop-after-step", defaultValue = "-1", hidden = true,
+            description = "Stop E2E-QP after this many steps, checkpointed (for resume tests).")
+    long e2eStopAfter;
 
     @Option(names = "--stop-after-block", defaultValue = "-1", hidden = true,
             description = "Stop after saving this many blocks (for resume tests).")
@@ -144,8 +153,12 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                 }
                 e2e = e2e.withLoss(loss, kdTopK, kdAlpha);
             }
-            BlockApQuantizer.Result r = new BlockApQuantizer(config, spillDir).quantize(model, calib, out, device, engine, resume,
-                    stopAfter, e2e, new ConsoleProgress(System.err));
+            if (e2eCheckpointEvery < 0) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--e2e-checkpoint-every must be >= 0");
+            }
+            BlockApQuantizer.Result r = new BlockApQuantizer(config, spillDir).withE2eCheckpointEvery(e2eCheckpointEvery)
+                    .withE2eStopAfter(e2eStopAfter).quantize(model, calib, out, device, engine, resume, stopAfter, e2e,
+                            new ConsoleProgress(System.err));
             Table t = new Table("block", "loss first", "loss last", "val mse (per epoch)", "seconds");
             for (BlockApQuantizer.BlockSummary b : r.blocks()) {
                 StringBuilder v = new StringBuilder();
@@ -155,7 +168,10 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.1f", b.seconds()));
             }
             t.print(System.out);
-            if (r.e2e() != null) {
+            if (r.e2e() != null && r.e2e().stopped()) {
+                System.out.printf(Locale.ROOT, "E2E-QP: stopped and checkpointed (%d steps planned), held-out loss before %.4f%n",
+                        r.e2e().steps(), r.e2e().valBefore());
+            } else if (r.e2e() != null) {
                 System.out.printf(Locale.ROOT, "E2E-QP: %d steps, loss %.4f -> %.4f, held-out loss %.4f -> %.4f, %.1f s%n",
                         r.e2e().steps(), r.e2e().firstLoss(), r.e2e().lastLoss(), r.e2e().valBefore(), r.e2e().valAfter(),
                         r.e2e().seconds());

@@ -59,8 +59,14 @@ public final class BlockApQuantizer {
     private static final long DEVICE_CACHE_LIMIT = 16L << 30;
     private static final int LOSS_CHUNK = 64;
 
+    /** Default E2E-QP checkpoint interval, in optimizer steps. */
+    public static final int DEFAULT_E2E_CHECKPOINT_EVERY = 100;
+    static final String E2E_STATE = "e2e_state.bin";
+
     private final EfficientQatConfig config;
     private final Path spillDir;
+    private int e2eCheckpointEvery = DEFAULT_E2E_CHECKPOINT_EVERY;
+    private long e2eStopAfter = -1;
 
     public BlockApQuantizer(EfficientQatConfig config) {
         this(config, null);
@@ -70,6 +76,19 @@ public final class BlockApQuantizer {
     public BlockApQuantizer(EfficientQatConfig config, Path spillDir) {
         this.config = config;
         this.spillDir = spillDir;
+    }
+
+    /** Saves the E2E-QP state every {@code steps} optimizer steps (0: never) for {@code --resume}. */
+    public BlockApQuantizer withE2eCheckpointEvery(int steps) {
+        if (steps < 0) throw new IllegalArgumentException("E2E-QP checkpoint interval must be >= 0, got " + steps);
+        this.e2eCheckpointEvery = steps;
+        return this;
+    }
+
+    /** Stops E2E-QP (checkpointed, not exported) after this many optimizer steps; < 0 runs to the end. */
+    public BlockApQuantizer withE2eStopAfter(long steps) {
+        this.e2eStopAfter = steps;
+        return this;
     }
 
     /**
@@ -121,13 +140,20 @@ public final class BlockApQuantizer {
                                  : null;
                          E2eQpTrainer trainer = new E2eQpTrainer(mc, checkpoint, store, config, device)) {
                         TokenWindows val = heldOut(windows);
-                        E2eQpResult r = trainer.train(e2e, e2eTrain, teacher, val, log, progress);
-                        export(model, mc, store, out, trainer);
+                        E2eStateStore state = new E2eStateStore(out.resolve(E2E_STATE), config.fingerprint() + " | " + e2e);
+                        if (!resume) state.delete();
+                        E2eQpResult r = trainer.train(e2e, e2eTrain, teacher, val, log, progress,
+                                new E2eQpTrainer.Checkpoints(state, resume, e2eCheckpointEvery, e2eStopAfter));
+                        if (!r.stopped()) {
+                            export(model, mc, store, out, trainer);
+                            state.delete();
+                        }
                         return r;
                     }
                 });
             }
-            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped, e2eResult);
+            boolean e2eStopped = e2eResult != null && e2eResult.stopped();
+            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped || e2eStopped, e2eResult);
         }
     }
 

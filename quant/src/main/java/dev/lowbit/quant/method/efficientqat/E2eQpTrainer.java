@@ -101,21 +101,32 @@ final class E2eQpTrainer implements AutoCloseable {
         return rows == 0 ? Double.NaN : sum / rows;
     }
 
-    /** teacher: the full-precision model's top-k for {@code windows} (KD), or null for next-token CE. */
+    /** Where and how often {@link #train} checkpoints; stopAfter > 0 stops (checkpointed) after that many steps. */
+    record Checkpoints(E2eStateStore store, boolean resume, int every, long stopAfter) {
+        static final Checkpoints NONE = new Checkpoints(null, false, 0, -1);
+    }
+
+    /**
+     * teacher: the full-precision model's top-k for {@code windows} (KD), or null for next-token CE. With a store,
+     * the state is saved every {@code every} steps (and at a stop); resume continues from the saved step with the
+     * same learning-rate schedule and batches, so the result equals an uninterrupted run.
+     */
     E2eQpResult train(E2eQpConfig config, TokenWindows windows, TeacherTopK teacher, TokenWindows val, BufferedWriter log,
-                      ProgressListener progress) throws IOException {
+                      ProgressListener progress, Checkpoints ck) throws IOException {
         long start = System.nanoTime();
         long total = config.steps();
         int perEpoch = config.samples() / config.batch();
-        double valBefore = evalLoss(val, config.batch());
-        progress.start(String.format(Locale.ROOT, "E2E-QP (%s): %d steps of %d x %d tokens",
-                teacher == null ? "next-token CE" : "KD from top-" + teacher.k(), total, config.batch(), config.seq()), total);
-        double firstSum = 0, lastSum = 0;
-        int firstCount = 0;
-        double[] recent = new double[8];
-        long seen = 0, step = 0;
+        E2eStateStore.Restored restored = ck.store() != null && ck.resume() ? ck.store().load(this) : null;
+        long startStep = restored != null ? restored.step() : 0;
+        double valBefore = restored != null ? restored.valBefore() : evalLoss(val, config.batch());
+        progress.start(String.format(Locale.ROOT, "E2E-QP (%s): %d steps of %d x %d tokens%s",
+                teacher == null ? "next-token CE" : "KD from top-" + teacher.k(), total, config.batch(), config.seq(),
+                startStep > 0 ? ", resumed at step " + (startStep + 1) : ""), total);
+        Losses losses = new Losses();
+        long step = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             for (int b = 0; b < perEpoch; b++, step++) {
+                if (step < startStep) continue;
                 double lr = config.lrAt(step);
                 try (Tensor t = ids(windows, b * config.batch(), config.batch())) {
                     if (teacher == null) {
@@ -129,28 +140,86 @@ final class E2eQpTrainer implements AutoCloseable {
                         }
                     }
                 }
-                if ((step + 1) % 16 == 0 || step + 1 == total) {
-                    for (double l : takeLosses(16)) {
-                        seen++;
-                        if (firstCount < 8) {
-                            firstSum += l;
-                            firstCount++;
-                        }
-                        recent[(int) ((seen - 1) % 8)] = l;
-                        log.write(String.format(Locale.ROOT, "{\"phase\":\"e2e_qp\",\"epoch\":%d,\"step\":%d,\"loss\":%.8g}%n", epoch, seen, l));
-                    }
-                    progress.advance(step + 1);
+                long done = step + 1;
+                boolean stop = ck.stopAfter() > 0 && done == ck.stopAfter() && done < total;
+                boolean save = ck.store() != null && done < total && (stop || (ck.every() > 0 && done % ck.every() == 0));
+                if (done % 16 == 0 || done == total || save) {
+                    losses.log(takeLosses(16), epoch, log);
+                    progress.advance(done);
+                }
+                if (save) {
+                    log.flush();
+                    ck.store().save(this, valBefore);
+                }
+                if (stop) {
+                    progress.finish("stopped after step " + done + " (checkpoint " + ck.store().file() + ")");
+                    return losses.result(valBefore, Double.NaN, (System.nanoTime() - start) / 1e9, total, true);
                 }
             }
         }
         double valAfter = evalLoss(val, config.batch());
         log.write(String.format(Locale.ROOT, "{\"phase\":\"e2e_qp\",\"val_loss_before\":%.8g,\"val_loss_after\":%.8g}%n", valBefore, valAfter));
         log.flush();
-        int n = (int) Math.min(8, seen);
-        for (int i = 0; i < n; i++) lastSum += recent[i];
         progress.finish(String.format(Locale.ROOT, "held-out loss %.4f -> %.4f", valBefore, valAfter));
-        return new E2eQpResult(firstSum / Math.max(1, firstCount), lastSum / Math.max(1, n), valBefore, valAfter,
-                (System.nanoTime() - start) / 1e9, total);
+        return losses.result(valBefore, valAfter, (System.nanoTime() - start) / 1e9, total, false);
+    }
+
+    /** The per-step losses of this run: written to the log, first and last 8 kept for the summary. */
+    private final class Losses {
+        private double firstSum;
+        private int firstCount;
+        private final double[] recent = new double[8];
+        private long seen;
+
+        void log(double[] values, int epoch, BufferedWriter log) throws IOException {
+            long first = stateSize()[1] - values.length;  // optimizer step of values[0], 0-based
+            for (int i = 0; i < values.length; i++) {
+                double l = values[i];
+                seen++;
+                if (firstCount < 8) {
+                    firstSum += l;
+                    firstCount++;
+                }
+                recent[(int) ((seen - 1) % 8)] = l;
+                log.write(String.format(Locale.ROOT, "{\"phase\":\"e2e_qp\",\"epoch\":%d,\"step\":%d,\"loss\":%.8g}%n", epoch,
+                        first + i + 1, l));
+            }
+        }
+
+        E2eQpResult result(double valBefore, double valAfter, double seconds, long total, boolean stopped) {
+            int n = (int) Math.min(8, seen);
+            double lastSum = 0;
+            for (int i = 0; i < n; i++) lastSum += recent[i];
+            return new E2eQpResult(firstSum / Math.max(1, firstCount), lastSum / Math.max(1, n), valBefore, valAfter, seconds,
+                    total, stopped);
+        }
+    }
+
+    /** {parameters, optimizer steps taken}. */
+    long[] stateSize() {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment count = call.allocate(JAVA_LONG), step = call.allocate(JAVA_LONG);
+            Native.check(lowbit_h.lb_e2e_model_state_size(handle, count, step), "lb_e2e_model_state_size");
+            return new long[] {count.get(JAVA_LONG, 0), step.get(JAVA_LONG, 0)};
+        }
+    }
+
+    /** Parameter i's step sizes and AdamW moments, f32 [groups, out] on the CPU. */
+    Tensor[] state(int index) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment s = call.allocate(ADDRESS), m = call.allocate(ADDRESS), v = call.allocate(ADDRESS);
+            Native.check(lowbit_h.lb_e2e_model_get_state(handle, index, s, m, v), "lb_e2e_model_get_state");
+            return new Tensor[] {Tensor.adopt(s.get(ADDRESS, 0)), Tensor.adopt(m.get(ADDRESS, 0)), Tensor.adopt(v.get(ADDRESS, 0))};
+        }
+    }
+
+    void setState(int index, Tensor scales, Tensor expAvg, Tensor expAvgSq) {
+        Native.check(lowbit_h.lb_e2e_model_set_state(handle, index, scales.address(), expAvg.address(), expAvgSq.address()),
+                "lb_e2e_model_set_state");
+    }
+
+    void setStep(long step) {
+        Native.check(lowbit_h.lb_e2e_model_set_step(handle, step), "lb_e2e_model_set_step");
     }
 
     private double[] takeLosses(int capacity) {

@@ -168,6 +168,41 @@ class EfficientQatTest {
     }
 
     @Test
+    void e2eQpResumedFromItsCheckpointEqualsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
+        E2eQpConfig e2e = new E2eQpConfig(32, 32, 1, 4, 2e-3, 0.03, 0.3).withLoss(E2eQpConfig.Loss.KD, 8, 0.25);  // 8 steps
+        Path full = dir.resolve("full"), cut = dir.resolve("cut");
+        try (Engine engine = new Engine(0, 0)) {
+            Path model = TestFixtures.tiny(), calib = calib(dir);
+            BlockApQuantizer.Result a = new BlockApQuantizer(config).withE2eCheckpointEvery(3)
+                    .quantize(model, calib, full, DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
+            assertFalse(a.stopped());
+            assertFalse(Files.exists(full.resolve(BlockApQuantizer.E2E_STATE)), "the checkpoint goes once the export is written");
+            // stop after step 5 (checkpoints at 3 and 5), then resume with the same settings
+            BlockApQuantizer.Result b = new BlockApQuantizer(config).withE2eCheckpointEvery(3).withE2eStopAfter(5)
+                    .quantize(model, calib, cut, DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
+            assertTrue(b.stopped() && b.e2e().stopped());
+            assertFalse(Files.exists(cut.resolve("model.safetensors")));
+            assertTrue(Files.exists(cut.resolve(BlockApQuantizer.E2E_STATE)));
+            // other E2E settings are refused
+            E2eQpConfig other = new E2eQpConfig(32, 32, 1, 4, 1e-3, 0.03, 0.3).withLoss(E2eQpConfig.Loss.KD, 8, 0.25);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockApQuantizer(config)
+                    .quantize(model, calib, cut, DEVICE, engine, true, -1, other, ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("different settings"), e.getMessage());
+            BlockApQuantizer.Result c = new BlockApQuantizer(config).withE2eCheckpointEvery(3)
+                    .quantize(model, calib, cut, DEVICE, engine, true, -1, e2e, ProgressListener.NONE);
+            assertFalse(c.stopped());
+            assertEquals(a.e2e().valBefore(), c.e2e().valBefore(), 0.0, "the held-out loss before training comes from the checkpoint");
+            assertEquals(a.e2e().valAfter(), c.e2e().valAfter(), 0.0);
+        }
+        assertArrayEquals(Files.readAllBytes(full.resolve("model.safetensors")), Files.readAllBytes(cut.resolve("model.safetensors")),
+                "E2E-QP resumed at step 6 == uninterrupted");
+        // the log has every step of the uninterrupted run, and steps 6..8 after the resume
+        String log = Files.readString(cut.resolve("train_log.jsonl"));
+        for (int step = 1; step <= 8; step++) assertTrue(log.contains("\"phase\":\"e2e_qp\",\"epoch\":0,\"step\":" + step + ","), log);
+    }
+
+    @Test
     void cosineGoesFromLrToOneTwentieth() {
         assertEquals(1e-4, BlockApQuantizer.cosine(1e-4, 0, 100), 1e-12);
         assertEquals(5e-6, BlockApQuantizer.cosine(1e-4, 100, 100), 1e-12);
