@@ -59,10 +59,10 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--eval-tokens", defaultValue = "600000", description = "Tokens of --eval to score (default: ${DEFAULT-VALUE}, the fixture protocol).")
     int evalTokens;
 
-    @Option(names = "--steps", description = "Optimizer steps; 0 exports the p=4 grid-search starting point (default: the paper's tokens per weight, at least 1M tokens).")
+    @Option(names = "--steps", description = "Optimizer steps; 0 exports the p=4 grid-search starting point (default: the paper's tokens per weight, at least 3.3M tokens at 3-4 bits and 6.6M at 2 bits).")
     Integer steps;
 
-    @Option(names = "--batch", description = "Windows per step (default: 8; 32 from 1B weights).")
+    @Option(names = "--batch", description = "Windows per step (default: 16; 32 from 1B weights).")
     Integer batch;
 
     @Option(names = "--seq", description = "Tokens per window (default: 512; 1024 from 1B weights).")
@@ -86,14 +86,14 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
     @Option(names = "--log-every", description = "Read the loss back every N steps (default: 1 on cpu, 10 on cuda).")
     Integer logEvery;
 
-    @Option(names = "--dtype", description = "Compute dtype f32|bf16 (default: f32 on cpu, bf16 on cuda).")
+    @Option(names = "--dtype", description = "Compute dtype f32|bf16 (default: f32; bf16 on cuda from 1B weights).")
     String dtype;
 
     @Option(names = "--time-limit", defaultValue = "0", paramLabel = "SECONDS",
             description = "Stop training after this many seconds and export what was reached, 0 = no limit (default: ${DEFAULT-VALUE}).")
     double timeLimit;
 
-    @Option(names = "--ab-dtype", description = "dtype of A and B: bf16|f32 (default: bf16 on cuda as the paper, f32 on cpu).")
+    @Option(names = "--ab-dtype", description = "dtype of A and B: bf16|f32 (default: f32; bf16 on cuda from 1B weights, as the paper).")
     String abDtype;
 
     @Option(names = "--loss", defaultValue = "kd", description = {

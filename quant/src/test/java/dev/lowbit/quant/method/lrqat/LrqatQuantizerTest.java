@@ -169,9 +169,11 @@ class LrqatQuantizerTest {
         assertEquals(32, d.rank());
         assertEquals(1e-3, d.lrAb());
         assertEquals(1e-5, d.lrScales());
-        assertEquals(1_000_000 / (8 * 512), d.steps(), "at least 1M tokens for a small model");
+        assertEquals(400, d.steps(), "the small fixture's recipe: 400 x 16 x 512 tokens at 4 bits");
+        assertEquals(16, d.batch());
+        assertEquals(800, LrqatConfig.defaults(ModelConfig.load(TINY), 2, 128, false, false).steps(), "twice that at 2 bits");
         assertEquals(DType.F32, d.abDType());
-        assertEquals(DType.BF16, LrqatConfig.defaults(ModelConfig.load(TINY), 4, 0, true, true).abDType());
+        assertEquals(DType.F32, LrqatConfig.defaults(ModelConfig.load(TINY), 4, 0, true, true).abDType(), "f32 below 1B weights");
     }
 
     /** Bit-identical on the CPU; CUDA kernels (attention backward) need not be deterministic, so a tolerance there. */
