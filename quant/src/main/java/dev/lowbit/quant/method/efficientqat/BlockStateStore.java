@@ -1,8 +1,6 @@
 package dev.lowbit.quant.method.efficientqat;
 
 import dev.lowbit.quant.io.Projection;
-import dev.lowbit.quant.tensor.DType;
-import dev.lowbit.quant.tensor.Device;
 import dev.lowbit.quant.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,9 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,29 +63,18 @@ final class BlockStateStore {
             out.writeInt(3 * Projection.values().length + 2);
             for (Projection p : Projection.values()) {
                 try (QatBlock.Linear l = block.export(p)) {
-                    writeTensor(out, p.name() + ".codes", l.codes());
-                    writeTensor(out, p.name() + ".scales", l.scales());
-                    writeTensor(out, p.name() + ".zeros", l.zeros());
+                    TensorRecords.write(out, p.name() + ".codes", l.codes());
+                    TensorRecords.write(out, p.name() + ".scales", l.scales());
+                    TensorRecords.write(out, p.name() + ".zeros", l.zeros());
                 }
             }
             Tensor[] norms = block.norms();
             try (Tensor a = norms[0]; Tensor b = norms[1]) {
-                writeTensor(out, "input_norm", a);
-                writeTensor(out, "post_attention_norm", b);
+                TensorRecords.write(out, "input_norm", a);
+                TensorRecords.write(out, "post_attention_norm", b);
             }
         }
         Files.move(tmp, file(layer), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeTensor(DataOutputStream out, String name, Tensor t) throws IOException {
-        out.writeUTF(name);
-        out.writeInt(t.dtype().code());
-        long[] shape = t.shape();
-        out.writeInt(shape.length);
-        for (long d : shape) out.writeLong(d);
-        byte[] bytes = t.toByteArray();
-        out.writeLong(bytes.length);
-        out.write(bytes);
     }
 
     /** The saved tensors of a block on the CPU, by name (P.codes/P.scales/P.zeros, input_norm, post_attention_norm). */
@@ -100,17 +84,8 @@ final class BlockStateStore {
             if (in.readInt() != MAGIC) throw new IOException(file(layer) + " is not a Block-AP block file");
             int count = in.readInt();
             for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                DType dtype = DType.ofCode(in.readInt());
-                long[] shape = new long[in.readInt()];
-                for (int d = 0; d < shape.length; d++) shape[d] = in.readLong();
-                byte[] bytes = new byte[Math.toIntExact(in.readLong())];
-                in.readFully(bytes);
-                try (Arena call = Arena.ofConfined()) {
-                    MemorySegment seg = call.allocate(Math.max(1, bytes.length), 8);
-                    MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
-                    tensors.put(name, Tensor.fromHost(seg.asSlice(0, bytes.length), dtype, shape, Device.CPU));
-                }
+                String name = TensorRecords.readName(in);
+                tensors.put(name, TensorRecords.readBody(in, name));
             }
         } catch (IOException e) {
             tensors.values().forEach(Tensor::close);

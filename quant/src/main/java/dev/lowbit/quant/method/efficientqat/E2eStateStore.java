@@ -1,16 +1,11 @@
 package dev.lowbit.quant.method.efficientqat;
 
-import dev.lowbit.quant.tensor.DType;
-import dev.lowbit.quant.tensor.Device;
 import dev.lowbit.quant.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,7 +45,9 @@ final class E2eStateStore {
             for (int i = 0; i < size[0]; i++) {
                 Tensor[] parts = trainer.state(i);
                 try (Tensor s = parts[0]; Tensor m = parts[1]; Tensor v = parts[2]) {
-                    for (Tensor t : parts) writeTensor(out, t);
+                    TensorRecords.write(out, "scales", s);
+                    TensorRecords.write(out, "exp_avg", m);
+                    TensorRecords.write(out, "exp_avg_sq", v);
                 }
             }
         }
@@ -75,7 +72,8 @@ final class E2eStateStore {
                 throw new IOException(file + " holds " + count + " parameters, the model has " + expected);
             }
             for (int i = 0; i < count; i++) {
-                try (Tensor s = readTensor(in); Tensor m = readTensor(in); Tensor v = readTensor(in)) {
+                try (Tensor s = TensorRecords.read(in, "scales"); Tensor m = TensorRecords.read(in, "exp_avg");
+                     Tensor v = TensorRecords.read(in, "exp_avg_sq")) {
                     trainer.setState(i, s, m, v);
                 }
             }
@@ -88,33 +86,5 @@ final class E2eStateStore {
 
     void delete() throws IOException {
         Files.deleteIfExists(file);
-    }
-
-    private static void writeTensor(DataOutputStream out, Tensor t) throws IOException {
-        long[] shape = t.shape();
-        out.writeInt(shape.length);
-        for (long d : shape) out.writeLong(d);
-        float[] v = t.toFloatArray();
-        out.writeInt(v.length);
-        for (float f : v) out.writeFloat(f);
-    }
-
-    private static Tensor readTensor(DataInputStream in) throws IOException {
-        int rank = in.readInt();
-        if (rank < 0 || rank > 8) throw new IOException("bad tensor rank " + rank);
-        long[] shape = new long[rank];
-        long numel = 1;
-        for (int d = 0; d < rank; d++) {
-            shape[d] = in.readLong();
-            if (shape[d] < 0) throw new IOException("bad tensor shape");
-            numel *= shape[d];
-        }
-        int n = in.readInt();
-        if (n != numel) throw new IOException("tensor of " + numel + " elements holds " + n);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment seg = call.allocate(ValueLayout.JAVA_FLOAT, Math.max(1, n));
-            for (int i = 0; i < n; i++) seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, in.readFloat());
-            return Tensor.fromHost(seg.asSlice(0, (long) n * Float.BYTES), DType.F32, shape, Device.CPU);
-        }
     }
 }

@@ -189,6 +189,14 @@ class EfficientQatTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockApQuantizer(config)
                     .quantize(model, calib, cut, DEVICE, engine, true, -1, other, ProgressListener.NONE));
             assertTrue(e.getMessage().contains("different settings"), e.getMessage());
+            // a truncated checkpoint is a clear error, and the intact one still resumes afterwards
+            Path state = cut.resolve(BlockApQuantizer.E2E_STATE), saved = dir.resolve("state.bin");
+            Files.copy(state, saved);
+            Files.write(state, java.util.Arrays.copyOf(Files.readAllBytes(saved), (int) (Files.size(saved) / 2)));
+            RuntimeException t = assertThrows(RuntimeException.class, () -> new BlockApQuantizer(config)
+                    .quantize(model, calib, cut, DEVICE, engine, true, -1, e2e, ProgressListener.NONE));
+            assertTrue(String.valueOf(t.getMessage()).contains("truncated"), String.valueOf(t.getMessage()));
+            Files.copy(saved, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             BlockApQuantizer.Result c = new BlockApQuantizer(config).withE2eCheckpointEvery(3)
                     .quantize(model, calib, cut, DEVICE, engine, true, -1, e2e, ProgressListener.NONE);
             assertFalse(c.stopped());
