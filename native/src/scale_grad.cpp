@@ -9,6 +9,7 @@
 #include "src/api/guard.h"
 #include "src/error.h"
 #include "src/model/argument_checks.h"
+#include "src/scale_grad.h"
 #include "src/tensor_handle.h"
 
 #if LOWBIT_WITH_CUDA
@@ -55,29 +56,43 @@ void scale_grad_packed(lb_tensor x_h, lb_tensor dy_h, lb_tensor qweight_h, lb_te
   }
   const at::Tensor xf = x.to(at::kFloat).contiguous(), dyf = dy.to(at::kFloat).contiguous();
   const at::Tensor qc = qw.contiguous(), zf = zeros.to(at::kFloat).contiguous();
-  at::Tensor result = at::empty({groups, out}, xf.options());
 #if LOWBIT_WITH_CUDA
-  if (x.is_cuda()) {
-    if (group > 768) lb::throw_unsupported("CUDA scale gradient: group_size " + std::to_string(group) + " > 768");
-    const c10::cuda::CUDAGuard guard(x.device());
-    const cudaError_t status = lb::kernels::scale_grad_packed_cuda(
-        xf.data_ptr<float>(), dyf.data_ptr<float>(), qc.data_ptr<int32_t>(), zf.data_ptr<float>(), m, in, out, group, bits,
-        result.data_ptr<float>(), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
-    if (status != cudaSuccess) {
-      throw lb::Error(LB_ERR_CUDA, std::string("scale_grad_packed CUDA kernel launch failed: ") + cudaGetErrorString(status));
-    }
-    *grad_scales = lb::make_handle(std::move(result)).release();
-    return;
-  }
+  if (x.is_cuda() && group > 768) lb::throw_unsupported("CUDA scale gradient: group_size " + std::to_string(group) + " > 768");
 #endif
-  if (!x.is_cpu()) lb::throw_unsupported("scale gradient: tensors must be on the CPU or a CUDA device");
-  lb::kernels::scale_grad_packed_cpu(xf.data_ptr<float>(), dyf.data_ptr<float>(), qc.data_ptr<int32_t>(),
-                                     zf.data_ptr<float>(), m, in, out, group, bits, result.data_ptr<float>(),
-                                     at::get_num_threads());
-  *grad_scales = lb::make_handle(std::move(result)).release();
+  if (!x.is_cpu() && !x.is_cuda()) lb::throw_unsupported("scale gradient: tensors must be on the CPU or a CUDA device");
+  *grad_scales = lb::make_handle(lb::scale_grad_packed_tensor(xf, dyf, qc, zf, group, bits)).release();
 }
 
 }  // namespace
+
+namespace lb {
+
+at::Tensor scale_grad_packed_tensor(const at::Tensor& x, const at::Tensor& dy, const at::Tensor& packed,
+                                    const at::Tensor& zeros, int64_t group, int bits) {
+  const int64_t m = x.size(0), in = x.size(1), out = dy.size(1);
+#if LOWBIT_WITH_CUDA
+  if (x.is_cuda()) {
+    const c10::cuda::CUDAGuard guard(x.device());
+    const int64_t per = kernels::scale_grad_rows_per_split(m, in, out, group);
+    const int64_t splits = m > 0 ? (m + per - 1) / per : 1;
+    at::Tensor partial = at::empty({splits, in / group, out}, x.options());
+    const cudaError_t status = kernels::scale_grad_packed_cuda(
+        x.data_ptr<float>(), dy.data_ptr<float>(), packed.data_ptr<int32_t>(), zeros.data_ptr<float>(), m, in, out, group,
+        bits, per, partial.data_ptr<float>(), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    if (status != cudaSuccess) {
+      throw Error(LB_ERR_CUDA, std::string("scale_grad_packed CUDA kernel launch failed: ") + cudaGetErrorString(status));
+    }
+    return splits == 1 ? partial.select(0, 0) : partial.sum(0);  // a fixed reduction order: deterministic
+  }
+#endif
+  at::Tensor result = at::empty({in / group, out}, x.options());
+  kernels::scale_grad_packed_cpu(x.data_ptr<float>(), dy.data_ptr<float>(), packed.data_ptr<int32_t>(),
+                                 zeros.data_ptr<float>(), m, in, out, group, bits, result.data_ptr<float>(),
+                                 at::get_num_threads());
+  return result;
+}
+
+}  // namespace lb
 
 extern "C" int lb_scale_grad_packed(lb_tensor x, lb_tensor grad_y, lb_tensor qweight, lb_tensor zeros, int32_t bits,
                                     int64_t group_size, lb_tensor* grad_scales) {

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "kernels/cpu/scale_grad_cpu.h"
+#include "src/scale_grad.h"
 #include "src/error.h"
 #include "src/model/argument_checks.h"
 #include "src/pack_bits.h"
@@ -19,7 +19,6 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
-#include "kernels/cuda/scale_grad_cuda.h"
 #endif
 
 namespace lb::train {
@@ -30,23 +29,7 @@ using torch::autograd::variable_list;
 
 at::Tensor scale_grad(const at::Tensor& x2, const at::Tensor& dy2, const at::Tensor& packed, const at::Tensor& zeros,
                       int64_t group, int bits) {
-  const at::Tensor x = x2.to(at::kFloat).contiguous(), dy = dy2.to(at::kFloat).contiguous();
-  const int64_t m = x.size(0), in = x.size(1), out = dy.size(1);
-  at::Tensor result = at::empty({in / group, out}, x.options());
-#if LOWBIT_WITH_CUDA
-  if (x.is_cuda()) {
-    const c10::cuda::CUDAGuard guard(x.device());
-    const cudaError_t status = kernels::scale_grad_packed_cuda(
-        x.data_ptr<float>(), dy.data_ptr<float>(), packed.data_ptr<int32_t>(), zeros.data_ptr<float>(), m, in, out, group,
-        bits, result.data_ptr<float>(), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
-    if (status != cudaSuccess) throw Error(LB_ERR_CUDA, std::string("scale_grad_packed: ") + cudaGetErrorString(status));
-    return result;
-  }
-#endif
-  kernels::scale_grad_packed_cpu(x.data_ptr<float>(), dy.data_ptr<float>(), packed.data_ptr<int32_t>(),
-                                 zeros.data_ptr<float>(), m, in, out, group, bits, result.data_ptr<float>(),
-                                 at::get_num_threads());
-  return result;
+  return scale_grad_packed_tensor(x2.to(at::kFloat).contiguous(), dy2.to(at::kFloat).contiguous(), packed, zeros, group, bits);
 }
 
 // y = x W^T with W^T [in, out] = (q - z) * s per group; gradient to x and s only.

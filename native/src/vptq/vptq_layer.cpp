@@ -4,6 +4,7 @@
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -11,6 +12,12 @@
 #include "src/error.h"
 #include "src/kmeans.h"
 #include "src/tensor_handle.h"
+
+#if LOWBIT_WITH_CUDA
+#include <ATen/cuda/CUDAEvent.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
 
 namespace lb::vptq {
 namespace {
@@ -311,6 +318,21 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
   const lb_vptq_options& o = *options;
   check_options(o, m, n);
 
+#if LOWBIT_WITH_CUDA
+  // A layer is thousands of small launches: run it on a stream of its own (after the caller's stream) so
+  // that layers quantized by several threads at once overlap on one GPU; synchronized before returning.
+  std::optional<c10::cuda::CUDAStreamGuard> own_stream;
+  if (weight.is_cuda()) {
+    const c10::DeviceIndex index = weight.device().index();
+    const c10::cuda::CUDAStream caller = c10::cuda::getCurrentCUDAStream(index);
+    const c10::cuda::CUDAStream own = c10::cuda::getStreamFromPool(false, index);
+    at::cuda::CUDAEvent inputs_ready;
+    inputs_ready.record(caller);
+    inputs_ready.block(own);
+    own_stream.emplace(own);
+  }
+#endif
+
   at::Tensor perm, w_orig, h_orig;
   Layer L = prepare(weight, hessian, o, perm, w_orig, h_orig);
 
@@ -418,6 +440,9 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
   out->dequant = h_deq.release();
   out->proxy_error = proxy;
   out->weight_error = werr;
+#if LOWBIT_WITH_CUDA
+  if (own_stream) own_stream->current_stream().synchronize();
+#endif
 }
 
 }  // namespace lb::vptq

@@ -177,9 +177,9 @@ public final class BlockApQuantizer {
         long rows = windows.rows(), seq = windows.seq(), hidden = mc.hiddenSize();
         int chunk = Math.max(1, (int) Math.min(rows, (1L << 16) / seq));  // rows per inference pass
         BlockWeightSource source = BlockWeightSource.of(mc, checkpoint);
-        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden, spillDir);
-             ActivationCache qIn = new ActivationCache(rows, seq, hidden, spillDir);
-             ActivationCache target = new ActivationCache(rows, seq, hidden, spillDir)) {
+        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir);
+             ActivationCache qIn = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir);
+             ActivationCache target = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir)) {
             embed(checkpoint, windows, fpIn, chunk);
             qIn.copyFrom(fpIn);
             ActivationCache fp = fpIn, y = target;
@@ -256,8 +256,8 @@ public final class BlockApQuantizer {
         int perEpoch = config.stepsPerEpoch();
         long total = (long) perEpoch * config.epochs();
         boolean onDevice = device.kind() == Device.Kind.CUDA && 2 * qIn.byteSize() <= DEVICE_CACHE_LIMIT;
-        Tensor inputs = onDevice ? qIn.tensor().to(DType.BF16, device) : qIn.tensor();
-        Tensor targets = onDevice ? y.tensor().to(DType.BF16, device) : y.tensor();
+        Tensor inputs = onDevice ? qIn.tensor().to(qIn.dtype(), device) : qIn.tensor();
+        Tensor targets = onDevice ? y.tensor().to(y.dtype(), device) : y.tensor();
         double[] val = new double[config.epochs()];
         double firstSum = 0, lastSum = 0;
         int firstCount = 0;

@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param batch        windows per training step
  * @param lrW          AdamW learning rate of the linear and norm weights (cosine to lrW/20 per block)
  * @param lrQ          learning rate of the scales and zeros (cosine to lrQ/20 per block)
- * @param computeDType F32, BF16 or F16 (loss scaling): the dtype the block runs in; caches are BF16
+ * @param computeDType F32, BF16 or F16 (loss scaling): the dtype the block runs in; caches are F16 under F16, else BF16
  * @param seed         picks the calibration windows; training itself uses no randomness
  */
 public record EfficientQatConfig(int bits, long groupSize, int samples, int seq, int valSamples, int epochs, int batch,
@@ -50,6 +50,11 @@ public record EfficientQatConfig(int bits, long groupSize, int samples, int seq,
         int samples = hiddenSize >= 4096 ? 4096 : hiddenSize >= 1024 ? 2048 : 1024;
         int seq = hiddenSize >= 4096 ? 2048 : hiddenSize >= 1024 ? 1024 : 512;
         return new EfficientQatConfig(bits, groupSize, samples, seq, 64, 2, 2, defaultLrW(bits), DEFAULT_LR_Q, compute, 0);
+    }
+
+    /** The activation caches' dtype: F16 when training in F16 (as the reference code keeps them), else BF16 for its range. */
+    public DType cacheDType() {
+        return computeDType == DType.F16 ? DType.F16 : DType.BF16;
     }
 
     public int stepsPerEpoch() {

@@ -1,0 +1,62 @@
+# EfficientQAT recipe search on the small fixture, several runs side by side (their wall times are NOT solo
+# times; use stage eqat for those). Sourced by bench/gpu/run.sh. Lines:
+#   EQATPAR blockap <dtype> w<b>g<g> ppl <p> train_s <s>   - Block-AP only (issue recipe: 1024 x 512, batch 2,
+#       2 epochs, lr_q 1e-4, lr_w 2e-5 / 1e-5), one run per EQATPAR_RUNS entry "dtype:bits:group", in parallel.
+#   EQATPAR e2e <dtype> w<b>g<g> samples <n> epochs <e> lr <lr> ppl <p> s <s>   - E2E-QP kd on that Block-AP
+#       result (--resume: its saved blocks), EQATPAR_E2E entries "dtype:bits:group:samples:epochs:lr", in parallel.
+
+eqatpar_lrw() { [[ $1 == 2 ]] && echo 2e-5 || echo 1e-5; }
+
+eqatpar_ppl() { # $1 model folder -> prints the perplexity (fixture protocol)
+  "${LOWBIT[@]}" eval --model "$1" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-eqatpar.jsonl" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["perplexity"])' 2>/dev/null
+}
+
+eqatpar_blockap() { # $1 dtype $2 bits $3 group
+  local out=/tmp/eqatpar-$1-w$2g$3 tag=$1-w$2g$3 ppl
+  rm -rf "$out"
+  timeout 300 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
+      --calib "$(calib_text)" --samples 1024 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w "$(eqatpar_lrw $2)" \
+      --lr-q 1e-4 --dtype $1 --device cuda --no-e2e 2>"$RESULTS/eqatpar-$tag.err" >"$RESULTS/eqatpar-$tag.log" \
+      || { echo "EQATPAR blockap $1 w$2g$3 FAILED"; tail -3 "$RESULTS/eqatpar-$tag.err"; return 1; }
+  ppl=$(eqatpar_ppl "$out")
+  echo "EQATPAR blockap $1 w$2g$3 ppl ${ppl:-FAILED} $(grep -o 'train [0-9.]* s, total [0-9.]* s' "$RESULTS/eqatpar-$tag.log")"
+}
+
+eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr
+  local src=/tmp/eqatpar-$1-w$2g$3 out=/tmp/eqatpar-$1-w$2g$3-e2e-$4x$5-$6 tag=$1-w$2g$3-e2e-$4x$5-$6 ppl
+  [[ -d $src/blockap ]] || { echo "EQATPAR e2e $tag: no Block-AP result in $src"; return 1; }
+  rm -rf "$out"; mkdir -p "$out" && cp -r "$src/blockap" "$out/"
+  timeout 560 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
+      --calib "$(calib_text)" --samples 1024 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w "$(eqatpar_lrw $2)" \
+      --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs $5 --e2e-lr $6 \
+      2>"$RESULTS/eqatpar-$tag.err" >"$RESULTS/eqatpar-$tag.log" \
+      || { echo "EQATPAR e2e $tag FAILED"; tail -3 "$RESULTS/eqatpar-$tag.err"; return 1; }
+  ppl=$(eqatpar_ppl "$out")
+  echo "EQATPAR e2e $1 w$2g$3 samples $4 epochs $5 lr $6 ppl ${ppl:-FAILED} $(grep -o 'E2E-QP: .*' "$RESULTS/eqatpar-$tag.log")"
+  cp "$out/train_log.jsonl" "$RESULTS/eqatpar-$tag-train_log.jsonl" 2>/dev/null
+}
+
+stage_eqatpar() {
+  step "EfficientQAT Block-AP, runs side by side: ${EQATPAR_RUNS:-f16:2:64 f16:3:128 f16:4:128}"
+  local r pids=()
+  small_model > /dev/null; calib_text > /dev/null  # unpack once, before the runs race for it
+  for r in ${EQATPAR_RUNS:-f16:2:64 f16:3:128 f16:4:128}; do
+    eqatpar_blockap ${r//:/ } &
+    pids+=($!)
+    sleep 2
+  done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+}
+
+stage_eqate2e() {
+  step "EfficientQAT E2E-QP kd, runs side by side: ${EQATPAR_E2E:-f16:2:64:4096:1:2e-5 f16:3:128:4096:1:1e-5 f16:4:128:4096:1:1e-5}"
+  local r pids=()
+  small_model > /dev/null; calib_text > /dev/null
+  for r in ${EQATPAR_E2E:-f16:2:64:4096:1:2e-5 f16:3:128:4096:1:1e-5 f16:4:128:4096:1:1e-5}; do
+    eqatpar_e2e ${r//:/ } &
+    pids+=($!)
+    sleep 2
+  done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+}
