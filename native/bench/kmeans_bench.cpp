@@ -3,6 +3,8 @@
 //   kmeans_bench [cuda|cpu] [n] [d] [k] [reps]
 // Prints the fused assignment time and one full iteration (fit with max_iter = 1 minus fit with max_iter = 0,
 // i.e. weighted update + re-assign + objective), both averaged over reps after a warm-up.
+// On cuda: an A/B in one run, the CUDA-core assignment (LOWBIT_KMEANS_TF32=0) then the tensor-core one
+// (LOWBIT_KMEANS_TF32=1; the default for d <= 8), and how many labels / min distances differ between them.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -90,21 +92,55 @@ int main(int argc, char** argv) {
     lb_tensor_free(out_l);
     return t;
   };
-  time_assign();  // warm-up
-  time_fit(1);
-  double assign = 0, fit0 = 0, fit1 = 0;
-  for (int r = 0; r < reps; ++r) {
-    assign += time_assign();
-    fit0 += time_fit(0);
-    fit1 += time_fit(1);
+  auto run = [&](const char* variant) {
+    time_assign();  // warm-up
+    time_fit(1);
+    double assign = 0, fit0 = 0, fit1 = 0;
+    for (int r = 0; r < reps; ++r) {
+      assign += time_assign();
+      fit0 += time_fit(0);
+      fit1 += time_fit(1);
+    }
+    assign /= reps;
+    fit0 /= reps;
+    fit1 /= reps;
+    std::printf("kmeans_bench %s%s n=%lld d=%lld k=%lld: assign %.4f s, one Lloyd iteration (update + assign + objective) "
+                "%.4f s, update + objective %.4f s, fit(max_iter=1) %.4f s\n",
+                cuda ? "cuda" : "cpu", variant, static_cast<long long>(n), static_cast<long long>(d),
+                static_cast<long long>(k), assign, fit1 - fit0, fit1 - fit0 - assign, fit1);
+    std::fflush(stdout);
+  };
+  auto labels_and_dist = [&](std::vector<int32_t>& l, std::vector<float>& dist) {
+    lb_tensor lt = nullptr, dt = nullptr;
+    check(lb_kmeans_assign(points, centroids, &lt, &dt), "lb_kmeans_assign");
+    l.resize(static_cast<size_t>(n));
+    dist.resize(static_cast<size_t>(n));
+    check(lb_tensor_to_host(lt, l.data(), n * 4), "labels to host");
+    check(lb_tensor_to_host(dt, dist.data(), n * 4), "min_dist to host");
+    lb_tensor_free(lt);
+    lb_tensor_free(dt);
+  };
+  if (!cuda) {
+    run("");
+  } else {
+    std::vector<int32_t> l0, l1;
+    std::vector<float> d0, d1;
+    setenv("LOWBIT_KMEANS_TF32", "0", 1);
+    run(" cuda-core");
+    labels_and_dist(l0, d0);
+    setenv("LOWBIT_KMEANS_TF32", "1", 1);
+    run(" tensor-core");
+    labels_and_dist(l1, d1);
+    int64_t label_diff = 0, dist_diff = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      label_diff += l0[static_cast<size_t>(i)] != l1[static_cast<size_t>(i)];
+      dist_diff += std::memcmp(&d0[static_cast<size_t>(i)], &d1[static_cast<size_t>(i)], 4) != 0;
+    }
+    std::printf("kmeans_bench A/B n=%lld d=%lld k=%lld: tensor-core vs cuda-core: %lld label mismatches, "
+                "%lld min_dist mismatches (bitwise)\n",
+                static_cast<long long>(n), static_cast<long long>(d), static_cast<long long>(k),
+                static_cast<long long>(label_diff), static_cast<long long>(dist_diff));
   }
-  assign /= reps;
-  fit0 /= reps;
-  fit1 /= reps;
-  std::printf("kmeans_bench %s n=%lld d=%lld k=%lld: assign %.4f s, one Lloyd iteration (update + assign + objective) %.4f s, "
-              "fit(max_iter=1) %.4f s\n",
-              cuda ? "cuda" : "cpu", static_cast<long long>(n), static_cast<long long>(d), static_cast<long long>(k), assign,
-              fit1 - fit0, fit1);
   lb_tensor_free(points);
   lb_tensor_free(weights);
   lb_tensor_free(centroids);

@@ -214,13 +214,16 @@ at::Tensor kmeans_assign_labels(const at::Tensor& points, const at::Tensor& cent
 #if LOWBIT_WITH_CUDA
   if (points.is_cuda()) {
     const c10::cuda::CUDAGuard device_guard(points.device());
-    // Tensor-core scoring with an exact re-check (same labels) only on request (LOWBIT_KMEANS_TF32=1): on the
-    // H200 (2026-12-02) it took 0.92 s per assignment at N = 7.34M, d = 8, k = 65536 against 0.26 s for the
-    // CUDA-core kernel (too many candidates fall inside its error bound), so the CUDA-core kernel is the default.
-    static const bool tf32 = [] {
-      const char* v = std::getenv("LOWBIT_KMEANS_TF32");
-      return v != nullptr && std::string(v) == "1";
-    }();
+    // Tensor-core scoring with an exact re-check (bit-identical labels and distances: the block-tiled
+    // kmeans_assign_tc_kernel.cuh) for d <= 8 on sm_80+, unless LOWBIT_KMEANS_TF32=0 (the CUDA-core kernel).
+    // Read at every call, so one process can time both (kmeans_bench's A/B).
+    const char* v = std::getenv("LOWBIT_KMEANS_TF32");
+    int major = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, points.device().index()) != cudaSuccess) {
+      (void)cudaGetLastError();
+      major = 0;
+    }
+    const bool tf32 = major >= 8 && !(v != nullptr && std::string(v) == "0");
     const int64_t ws_bytes = tf32 ? kernels::kmeans_assign_workspace_bytes(n, d, k) : 0;
     const at::Tensor ws = at::empty({ws_bytes > 0 ? ws_bytes : 1}, points.options().dtype(at::kByte));
     check_launch(kernels::kmeans_assign_cuda(points.data_ptr<float>(), n, d, centroids.data_ptr<float>(), k,

@@ -8,6 +8,7 @@
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -376,7 +377,11 @@ int kmeans_cases = 0;
 
 // points / centroids: kind 0 random normal, 1 small integers (many exact ties), 2 duplicated centroids,
 // 3 near-duplicated centroids (pairs 2e-3 apart: TF32 rounding reorders their approximate scores),
-// 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters)
+// 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters),
+// 5 clustered: points and centroids around 7 centres, spread 1e-3 (many near-equal approximate scores),
+// 6 well separated: centroids on a coarse integer grid, points within 0.05 of one.
+// Both tensor-core kernels (assign_mma_kernel and the block-tiled assign_tc_kernel) must give the exact chain's
+// labels and distances.
 void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -395,6 +400,24 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   if (kind == 4) {
     for (auto& v : p) v = 6.0f + 0.1f * v;
     for (auto& v : c) v = 6.0f + 0.1f * v;
+  }
+  if (kind == 5 || kind == 6) {
+    std::vector<float> centre(static_cast<size_t>(7 * d));
+    for (auto& v : centre) v = kind == 5 ? normal(rng) : static_cast<float>(small(rng)) * 4.0f;
+    const float spread = kind == 5 ? 1e-3f : 0.05f;
+    for (int64_t j = 0; j < k; ++j) {
+      for (int t = 0; t < d; ++t) {
+        c[static_cast<size_t>(j * d + t)] =
+            kind == 5 ? centre[static_cast<size_t>((j % 7) * d + t)] + spread * normal(rng) : static_cast<float>(small(rng)) * 4.0f + static_cast<float>(j % 3);
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t j = static_cast<int64_t>(rng() % static_cast<uint32_t>(k));
+      for (int t = 0; t < d; ++t) {
+        p[static_cast<size_t>(i * d + t)] =
+            (kind == 5 ? centre[static_cast<size_t>((j % 7) * d + t)] : c[static_cast<size_t>(j * d + t)]) + spread * normal(rng);
+      }
+    }
   }
   if (kind == 2) {
     for (int64_t i = 0; i < n && i < k; ++i) {  // some points exactly on centroids
@@ -443,6 +466,27 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
     if (labels[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
     if (std::memcmp(&dist[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
   }
+  // the block-tiled kernel: its own prep (TF32 rounded to nearest) into a fresh workspace
+  {
+    using namespace lb::kernels::kmeans_tc;
+    std::vector<unsigned char> ws2(static_cast<size_t>(workspace_bytes(k)), 0);
+    float4* prep2 = reinterpret_cast<float4*>(ws2.data());
+    unsigned* header2 = reinterpret_cast<unsigned*>(ws2.data() + header_offset(k));
+    emu::launch(dim3(1, 1, 1), kMmaThreads, 0, centre_kernel, static_cast<const float*>(c.data()), k, d,
+                reinterpret_cast<float*>(header2 + kHeaderMu));
+    emu::launch(dim3(static_cast<unsigned>((lanes + 255) / 256), 1, 1), 256, 0, prep_tc_kernel,
+                static_cast<const float*>(c.data()), k, d, prep2, header2);
+    std::vector<int32_t> labels2(static_cast<size_t>(n), -1);
+    std::vector<float> dist2(static_cast<size_t>(n), -1.0f);
+    emu::launch(dim3(static_cast<unsigned>((n + kTcPointsPerBlock - 1) / kTcPointsPerBlock), 1, 1), kTcThreads,
+                kTcSharedBytes, assign_tc_kernel, static_cast<const float*>(p.data()), n, d,
+                static_cast<const float*>(c.data()), k, static_cast<const float4*>(prep2),
+                static_cast<const unsigned*>(header2), labels2.data(), dist2.data());
+    for (int64_t i = 0; i < n; ++i) {
+      if (labels2[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
+      if (std::memcmp(&dist2[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
+    }
+  }
   ++kmeans_cases;
   if (bad != 0) {
     check::fail(__FILE__, __LINE__, "kmeans mma n=" + std::to_string(n) + " d=" + std::to_string(d) + " k=" +
@@ -465,6 +509,14 @@ void test_kmeans_mma() {
   kmeans_mma_case(800, 8, 16, 4, 12);  // far from the origin
   kmeans_mma_case(40, 8, 1, 0, 8);    // k = 1
   kmeans_mma_case(20, 5, 60, 0, 9);   // k > n
+  // block-tiled kernel: two 256-centroid stages (odd tails), two 1024-point blocks, every d in 1..8
+  for (int d = 1; d <= 8; ++d) kmeans_mma_case(300 + 37 * d, d, 260 + 13 * d, d % 3 == 0 ? 1 : 0, 20 + d);
+  kmeans_mma_case(1100, 8, 300, 0, 30);  // second block: points 1024..1099
+  kmeans_mma_case(700, 8, 263, 5, 31);   // clustered
+  kmeans_mma_case(500, 7, 270, 5, 32);
+  kmeans_mma_case(600, 8, 300, 6, 33);   // well separated
+  kmeans_mma_case(400, 3, 257, 6, 34);   // one centroid past a stage
+  kmeans_mma_case(1025, 8, 270, 2, 35);  // duplicated centroids over stages, one point in a second block
   std::printf("k-means TF32 assignment (emulated): %d cases\n", kmeans_cases);
 }
 

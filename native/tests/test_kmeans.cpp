@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -355,6 +356,42 @@ void test_cuda_tensor_core_assign() {
   }
 }
 
+// The block-tiled tensor-core kernel (default, LOWBIT_KMEANS_TF32=1) against the CUDA-core kernel
+// (LOWBIT_KMEANS_TF32=0) on the device: identical labels and min distances, bit for bit, over several
+// 256-centroid stages with a tail, n not a multiple of the 1024-point block, d in {1, 5, 8}, clustered data.
+void test_cuda_tensor_core_vs_cuda_core() {
+  if (!runtime_info().cuda_available) return;
+  for (int d : {8, 5, 1}) {
+    const int64_t n = 300001, k = 4099;
+    std::vector<float> p = random_points(n, d, 90 + d), c = random_points(k, d, 95 + d);
+    for (size_t i = 0; i < p.size(); ++i) p[i] = 0.01f * p[i] + static_cast<float>((i / static_cast<size_t>(d)) % 5);
+    for (size_t i = 0; i < c.size(); ++i) c[i] = 0.01f * c[i] + static_cast<float>((i / static_cast<size_t>(d)) % 5);
+    Tensor pg = convert(host_tensor(p, LB_DTYPE_F32, {n, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    Tensor cg = convert(host_tensor(c, LB_DTYPE_F32, {k, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
+    std::vector<int32_t> labels[2];
+    std::vector<float> dists[2];
+    for (int v = 0; v < 2; ++v) {
+      setenv("LOWBIT_KMEANS_TF32", v == 0 ? "0" : "1", 1);
+      lb_tensor l = nullptr, dist = nullptr;
+      CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l, &dist));
+      Tensor lt(l), dt(dist);
+      labels[v] = to_vector<int32_t>(Tensor(convert(l, LB_DTYPE_I32)).get());
+      dists[v] = to_vector<float>(Tensor(convert(dist, LB_DTYPE_F32)).get());
+    }
+    unsetenv("LOWBIT_KMEANS_TF32");
+    int64_t bad = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (labels[0][static_cast<size_t>(i)] != labels[1][static_cast<size_t>(i)] ||
+          std::memcmp(&dists[0][static_cast<size_t>(i)], &dists[1][static_cast<size_t>(i)], 4) != 0) {
+        ++bad;
+      }
+    }
+    std::printf("test_kmeans: tensor-core vs CUDA-core kernel d=%d n=%lld k=%lld: %lld differences\n", d,
+                static_cast<long long>(n), static_cast<long long>(k), static_cast<long long>(bad));
+    CHECK_EQ(bad, int64_t{0});
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -368,5 +405,6 @@ int main() {
   test_bad_input();
   test_cuda();
   test_cuda_tensor_core_assign();
+  test_cuda_tensor_core_vs_cuda_core();
   return check::finish("test_kmeans");
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
 
 namespace lb::kernels {
 namespace {
@@ -242,12 +243,12 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
   if (e != cudaSuccess) return e;
   centre_kernel<<<1, kMmaThreads, 0, stream>>>(centroids, k, d, reinterpret_cast<float*>(header + kHeaderMu));
   if ((e = cudaGetLastError()) != cudaSuccess) return e;
-  prep_kernel<<<(unsigned)((tiles * 32 + 255) / 256), 256, 0, stream>>>(centroids, k, d, prep, header);
+  kmeans_tc::prep_tc_kernel<<<(unsigned)((tiles * 32 + 255) / 256), 256, 0, stream>>>(centroids, k, d, prep, header);
   if ((e = cudaGetLastError()) != cudaSuccess) return e;
-  const int64_t blocks = (n + kPointsPerBlock - 1) / kPointsPerBlock;
+  const int64_t blocks = (n + kmeans_tc::kTcPointsPerBlock - 1) / kmeans_tc::kTcPointsPerBlock;
   if (blocks > 0x7fffffffLL) return cudaErrorInvalidValue;
-  assign_mma_kernel<<<(unsigned)blocks, kMmaThreads, 0, stream>>>(points, n, d, centroids, k, prep, header, labels,
-                                                                  min_dist);
+  kmeans_tc::assign_tc_kernel<<<(unsigned)blocks, kmeans_tc::kTcThreads, kmeans_tc::kTcSharedBytes, stream>>>(
+      points, n, d, centroids, k, prep, header, labels, min_dist);
   return cudaGetLastError();
 }
 

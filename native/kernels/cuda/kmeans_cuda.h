@@ -20,7 +20,7 @@ int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k);
 
 // Same results as above (the same labels and min_dist, bit for bit): with a workspace of
 // kmeans_assign_workspace_bytes (16-byte aligned) and d <= 8, many points are scored on tensor cores with
-// an exact fp32 re-check of every centroid that could win (kmeans_assign_mma_kernel.cuh).
+// an exact fp32 re-check of every centroid that could win (kmeans_assign_tc_kernel.cuh).
 cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
                                int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
                                cudaStream_t stream);
