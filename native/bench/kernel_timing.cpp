@@ -4,7 +4,9 @@
 // Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
-// <median> <min>", A/B in the same run).
+// <median> <min>", A/B in the same run); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
+// the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
+// 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B.
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_matmul_cuda.h"
 #include "kernels/cuda/packed_mma_cuda.h"
+#include "kernels/cuda/packed_mma_pipe_cuda.h"
 #include "kernels/cuda/vq_matmul_cuda.h"
 
 namespace {
@@ -101,7 +104,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
   std::fflush(stdout);
 }
 
-void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
+void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true) {
   const int64_t groups = (in + group - 1) / group;
   const size_t qw = static_cast<size_t>(in * bits / 32 * out) * 4;
   const size_t qz = static_cast<size_t>(groups * out * bits / 32) * 4;
@@ -141,7 +144,12 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
   };
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
-  if (kernel != "tiled") {  // A/B: the tiled kernel on the same shape
+  if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
+    lb::kernels::packed_mma_pipe_cuda_enable(false);
+    time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    lb::kernels::packed_mma_pipe_cuda_enable(true);
+  }
+  if (kernel != "tiled" && tiled_ab) {  // A/B: the tiled kernel on the same shape
     lb::kernels::packed_gemv_cuda_set_enabled(false);
     lb::kernels::packed_mma_cuda_enable(false);
     time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
@@ -242,6 +250,13 @@ int main(int argc, char** argv) {
   check(cudaGetDeviceProperties(&prop, 0), "properties");
   std::printf("device %s, %d SMs, L2 %d MB\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--mma") == 0) {  // old vs pipelined tensor-core kernel (A/B inside)
+    const int64_t mma_shapes[][2] = {{28672, 8192}, {11008, 4096}, {4096, 4096}};
+    for (const auto& s : mma_shapes)
+      for (const auto& q : {std::pair<int, int64_t>{4, 128}, {3, 128}, {2, 64}})
+        for (int64_t m : {int64_t{16}, int64_t{64}}) packed_case(q.first, q.second, m, s[0], s[1], false);
+    return 0;
+  }
   if (argc > 1 && std::strcmp(argv[1], "--gemv") == 0) {  // the m <= 4 GEMV shapes of issue 7 only (A/B inside)
     packed_case(4, 128, 1, 4096, 4096);
     for (const auto& q : {std::pair<int, int64_t>{4, 128}, {3, 128}, {2, 64}}) packed_case(q.first, q.second, 1, 28672, 8192);

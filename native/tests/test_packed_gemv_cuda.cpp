@@ -91,7 +91,7 @@ void gemv_case(const Case& c, bool gemv_expected = true) {
   const std::vector<float> y = run(c, p, static_cast<int>(cases % 3), what, &kernel);
   ++cases;
   // shapes the GEMV leaves go to the tiled kernel, or to the tensor-core kernel when m >= 5
-  const std::string expected = !gemv_expected ? (c.m >= 5 && kernel == "mma" ? "mma" : "tiled")
+  const std::string expected = !gemv_expected ? (c.m >= 5 && (kernel == "mma" || kernel == "mma_pipe") ? kernel : "tiled")
                                : c.m == 1 ? "gemv_dp4a_r1" : c.m == 2 ? "gemv_dp4a_r2" : "gemv_dp4a_r4";
   if (kernel != expected) check::fail(__FILE__, __LINE__, what + ": kernel " + kernel + ", expected " + expected);
   const double e_real = gemv_ref::relative_error(y, real);

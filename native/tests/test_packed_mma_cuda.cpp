@@ -103,11 +103,13 @@ void compare(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int xd
                            " group=" + std::to_string(group) + " m=" + std::to_string(m) +
                            " x dtype=" + std::to_string(xdtype) + " scales dtype=" + std::to_string(sdtype);
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(a);
-  CHECK(m >= 5 ? kernel == "mma" : kernel != "mma");
+  const bool tensor_cores = kernel == "mma" || kernel == "mma_pipe";
+  CHECK(m >= 5 ? tensor_cores : !tensor_cores);
   ok(lb::kernels::packed_linear_cuda(a, 0), "mma launch " + what);
   ok(cudaDeviceSynchronize(), "mma run " + what);
   lb::kernels::packed_mma_cuda_enable(false);
-  CHECK(std::string(lb::kernels::packed_linear_cuda_kernel_name(a)) != "mma");
+  const std::string fma_kernel = lb::kernels::packed_linear_cuda_kernel_name(a);
+  CHECK(fma_kernel != "mma" && fma_kernel != "mma_pipe");
   lb::kernels::PackedLinearCudaArgs b = a;
   b.y = dy_fma;
   b.y_out = nullptr;

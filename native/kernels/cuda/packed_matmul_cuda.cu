@@ -3,6 +3,7 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/packed_mma_cuda.h"
+#include "kernels/cuda/packed_mma_pipe_cuda.h"
 
 namespace lb::kernels {
 using namespace packed_cuda;
@@ -54,7 +55,8 @@ PackedLinearCudaPlan packed_linear_cuda_plan(int bits, int64_t m, int64_t in, in
 
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
   if (const char* gemv = packed_gemv_cuda_kernel_name(a)) return gemv;
-  return packed_mma_cuda_takes(a) ? "mma" : "tiled";
+  if (!packed_mma_cuda_takes(a)) return "tiled";
+  return packed_mma_pipe_cuda_takes(a) ? "mma_pipe" : "mma";
 }
 
 cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {

@@ -39,8 +39,9 @@ const char* packed_linear_cuda_unsupported(int bits, int x_dtype, int scales_dty
 cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
 
 // Name of the kernel packed_linear_cuda runs for these arguments (benchmarks and tests): "gemv_dp4a_r1/_r2/_r4"
-// (m <= 4, packed_gemv_cuda.cuh), "mma" (m >= 5, tensor cores, packed_mma_cuda.cuh) or "tiled" (the FMA kernel
-// of packed_matmul_cuda_kernel.cuh, for every other call).
+// (m <= 4, packed_gemv_cuda.cuh), "mma_pipe" (m >= 5, tensor cores with a cp.async pipeline,
+// packed_mma_pipe_cuda.cuh), "mma" (m >= 5, the tensor-core calls mma_pipe leaves, packed_mma_cuda.cuh) or
+// "tiled" (the FMA kernel of packed_matmul_cuda_kernel.cuh, for every other call).
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& args);
 
 // Which m-tile and split packed_linear_cuda uses for a shape (for tests and benchmarks).

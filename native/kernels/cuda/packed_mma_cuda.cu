@@ -1,6 +1,7 @@
 #include "kernels/cuda/packed_mma_cuda.h"
 
 #include "kernels/cuda/packed_mma_cuda.cuh"
+#include "kernels/cuda/packed_mma_pipe_cuda.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -68,6 +69,7 @@ bool packed_mma_cuda_takes(const PackedLinearCudaArgs& a) {
 }
 
 cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+  if (packed_mma_pipe_cuda_takes(a)) return packed_mma_pipe_cuda(a, stream);  // the pipelined kernel
   const MmaPlan plan = plan_of(a);
   if (!plan.takes) return cudaErrorInvalidValue;
   if (plan.splits > 1) {

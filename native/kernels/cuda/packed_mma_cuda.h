@@ -12,7 +12,8 @@ namespace lb::kernels {
 // Whether the tensor-core kernel takes this call (m >= 5, x f16 / bf16 / f32, a supported group size).
 bool packed_mma_cuda_takes(const PackedLinearCudaArgs& args);
 
-// Writes args.y (not y_out) with the tensor-core kernel; call only when packed_mma_cuda_takes(args).
+// Writes args.y (not y_out) with the tensor-core kernel (the pipelined one of packed_mma_pipe_cuda.h when it
+// takes the call); call only when packed_mma_cuda_takes(args).
 // Asynchronous on `stream`; returns the memset / launch status.
 cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
 

@@ -1,0 +1,22 @@
+// The pipelined tensor-core path of the CUDA packed matmul ("mma_pipe", packed_mma_pipe_cuda.cuh): called by
+// packed_mma_cuda for the calls it takes (x f16 / bf16, groups that fold, scales 4-byte aligned); same contract.
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include "kernels/cuda/packed_matmul_cuda.h"
+
+namespace lb::kernels {
+
+// Whether the pipelined kernel takes this call (m >= 5 and the conditions above, and it is switched on).
+bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& args);
+
+// Writes args.y with the pipelined kernel (zeroes it first when split over `in`); call only when
+// packed_mma_pipe_cuda_takes(args). Asynchronous on `stream`; returns the memset / launch status.
+cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+
+// Switches the pipelined kernel on or off for the process (A/B against packed_mma_cuda's kernel). Initially on
+// unless the environment variable LOWBIT_PACKED_MMA_PIPE is "0".
+void packed_mma_pipe_cuda_enable(bool on);
+
+}  // namespace lb::kernels
