@@ -4,7 +4,7 @@
 // Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
-// <median> <min>", A/B in the same run); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
+// <median> <min>", A/B in the same run), GEMV shapes on the unpipelined GEMV ("... unpipelined <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
 // the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B.
 #include <cuda_runtime_api.h>
@@ -156,6 +156,11 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     lb::kernels::packed_gemv_cuda_set_enabled(true);
     lb::kernels::packed_mma_cuda_enable(true);
   }
+  if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the unpipelined GEMV (packed_gemv_cuda.cuh, PIPE = false)
+    lb::kernels::packed_gemv_cuda_set_pipelined(false);
+    time_case(name + " unpipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    lb::kernels::packed_gemv_cuda_set_pipelined(true);
+  }
   for (int out16 : {0, 1}) {
     time_case(name + (out16 ? " f16out" : ""), copies,
               [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0); });
@@ -263,6 +268,8 @@ int main(int argc, char** argv) {
     packed_case(4, 128, 1, 4096, 14336);  // Llama-3-8B down_proj: long runs over k, 32 column tiles
     for (int64_t m : {int64_t{2}, int64_t{3}, int64_t{4}}) packed_case(4, 128, m, 28672, 8192);
     packed_case(2, 64, 4, 28672, 8192);
+    vq_case(8, 4096, 28672, 8192, 0);  // the VQ GEMV target (issue 7): 2-bit VPTQ settings
+    vq_case(6, 4096, 28672, 8192, 0);
     return 0;
   }
   const int64_t shapes[][2] = {{4096, 4096}, {11008, 4096}, {28672, 8192}};

@@ -23,22 +23,29 @@ using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
 using gemv_ref::Case;
 
-template <int B, int MR>
+template <int B, int MR, bool PIPE>
 void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
   if (a.scales_dtype == 0) {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, false>, a,
-                plan.per_warp);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                gv::packed_gemv_kernel<B, MR, false, PIPE>, a, plan.per_warp);
   } else {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, true>, a,
-                plan.per_warp);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                gv::packed_gemv_kernel<B, MR, true, PIPE>, a, plan.per_warp);
   }
 }
 
-template <int B>
+template <int B, bool PIPE>
 void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
-  if (plan.rows == 1) run_rows<B, 1>(a, plan);
-  if (plan.rows == 2) run_rows<B, 2>(a, plan);
-  if (plan.rows == 4) run_rows<B, 4>(a, plan);
+  if (plan.rows == 1) run_rows<B, 1, PIPE>(a, plan);
+  if (plan.rows == 2) run_rows<B, 2, PIPE>(a, plan);
+  if (plan.rows == 4) run_rows<B, 4, PIPE>(a, plan);
+}
+
+template <bool PIPE>
+void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
+  if (bits == 2) run_bits<2, PIPE>(a, plan);
+  if (bits == 3) run_bits<3, PIPE>(a, plan);
+  if (bits == 4) run_bits<4, PIPE>(a, plan);
 }
 
 int cases = 0;
@@ -61,34 +68,39 @@ void gemv_case(const Case& c) {
   a.scales_dtype = c.scales_dtype;
   a.group_size = c.group;
   a.bits = c.bits;
-  std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
-  a.y = y.data();
-  const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps);
-  const std::string what = gemv_ref::describe(c) + " per_warp=" + std::to_string(plan.per_warp) +
-                           " warps=" + std::to_string(plan.warps);
-  if (!gv::applies(a)) {
-    check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
-    return;
-  }
-  CHECK(plan.per_warp >= 2 * gv::stage_kblocks_for(c.bits));
-  CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
-  CHECK(plan.blocks * gv::kWarps >= plan.warps);
-  if (c.bits == 2) run_bits<2>(a, plan);
-  if (c.bits == 3) run_bits<3>(a, plan);
-  if (c.bits == 4) run_bits<4>(a, plan);
-  ++cases;
-  const double e_exact = gemv_ref::relative_error(y, exact);
-  const double e_real = gemv_ref::relative_error(y, real);
-  worst_exact = std::max(worst_exact, e_exact);
-  if (c.outlier) {
-    worst_outlier = std::max(worst_outlier, e_real);
-  } else {
-    worst_normal = std::max(worst_normal, e_real);
-  }
-  if (!(e_exact < 1e-5)) check::fail(__FILE__, __LINE__, what + ": relative error vs its own arithmetic " + std::to_string(e_exact));
-  // activation quantization: ~2e-5 for normal x; an outlier block keeps ~1% on its other elements
-  if (!(e_real < (c.outlier ? 1e-3 : 2e-4))) {
-    check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
+  // both variants: the pipelined stages (default) and the unpipelined kernel kept for A/B timings
+  for (bool pipelined : {true, false}) {
+    std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
+    a.y = y.data();
+    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, pipelined);
+    const std::string what = gemv_ref::describe(c) + (pipelined ? " pipelined" : " unpipelined") +
+                             " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
+    if (!gv::applies(a)) {
+      check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
+      return;
+    }
+    CHECK(plan.per_warp >= 2 * gv::stage_kblocks_for(c.bits, pipelined));
+    CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
+    CHECK(plan.blocks * gv::kWarps >= plan.warps);
+    if (pipelined) {
+      run_any<true>(c.bits, a, plan);
+    } else {
+      run_any<false>(c.bits, a, plan);
+    }
+    ++cases;
+    const double e_exact = gemv_ref::relative_error(y, exact);
+    const double e_real = gemv_ref::relative_error(y, real);
+    worst_exact = std::max(worst_exact, e_exact);
+    if (c.outlier) {
+      worst_outlier = std::max(worst_outlier, e_real);
+    } else {
+      worst_normal = std::max(worst_normal, e_real);
+    }
+    if (!(e_exact < 1e-5)) check::fail(__FILE__, __LINE__, what + ": relative error vs its own arithmetic " + std::to_string(e_exact));
+    // activation quantization: ~2e-5 for normal x; an outlier block keeps ~1% on its other elements
+    if (!(e_real < (c.outlier ? 1e-3 : 2e-4))) {
+      check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
+    }
   }
 }
 
@@ -152,12 +164,19 @@ void test_applies() {
   a.scales = reinterpret_cast<const char*>(dummy) + 8;
   CHECK(!gv::applies(a));
   // the plan of the timed shapes on 132 SMs x 20 resident warps: every warp busy, one wave
-  const gv::GemvPlan p = gv::plan_for(4, 1, 8192, 28672, 132 * 20);
-  CHECK_EQ(p.rows, 1);
-  CHECK(p.warps <= 132 * 20 && p.warps > 132 * 19);
-  const gv::GemvPlan small = gv::plan_for(4, 1, 4096, 4096, 132 * 20);
-  CHECK_EQ(small.per_warp, 4);  // the minimum run: 2 stages of 2 k-blocks
-  CHECK_EQ(gv::plan_for(2, 3, 4096, 4096, 100).rows, 4);
+  for (bool pipelined : {true, false}) {
+    const gv::GemvPlan p = gv::plan_for(4, 1, 8192, 28672, 132 * 20, pipelined);
+    CHECK_EQ(p.rows, 1);
+    CHECK(p.warps <= 132 * 20 && p.warps > 132 * 19);
+    CHECK_EQ(gv::plan_for(2, 3, 4096, 4096, 100, pipelined).rows, 4);
+  }
+  // 4096 x 4096: the minimum run is 2 stages, of 2 k-blocks unpipelined and of 1 pipelined (every
+  // resident warp gets work: 2048 warps of 2 k-blocks instead of 1024 of 4)
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).per_warp, 4);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, true).per_warp, 2);
+  // the pipelined stages of bits 2 hold 2 k-blocks (4 x 16-byte loads, like bits 4 and 3's 1 k-block)
+  CHECK_EQ(gv::stage_kblocks_for(2, true), 2);
+  CHECK_EQ(gv::stage_kblocks_for(3, true), 1);
 }
 
 }  // namespace

@@ -10,36 +10,44 @@ using namespace packed_gemv;
 namespace {
 
 std::atomic<bool> gemv_enabled{true};
+std::atomic<bool> gemv_pipelined{true};
 
-template <int B, int MR, bool S16>
+template <int B, int MR, bool S16, bool PIPE>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, PIPE>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
     }
     return blocks > 0 ? blocks : min_blocks<MR>();
   }();
-  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps);
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps, PIPE);
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
-  packed_gemv_kernel<B, MR, S16><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp);
+  packed_gemv_kernel<B, MR, S16, PIPE><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp);
   return cudaGetLastError();
 }
 
-template <int B, int MR>
+template <int B, int MR, bool PIPE>
 cudaError_t launch_scales(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
-  return a.scales_dtype == kPackedF32 ? launch<B, MR, false>(a, sms, stream) : launch<B, MR, true>(a, sms, stream);
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, PIPE>(a, sms, stream)
+                                      : launch<B, MR, true, PIPE>(a, sms, stream);
+}
+
+template <int B, int MR>
+cudaError_t launch_pipe(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+  return gemv_pipelined.load(std::memory_order_relaxed) ? launch_scales<B, MR, true>(a, sms, stream)
+                                                        : launch_scales<B, MR, false>(a, sms, stream);
 }
 
 template <int B>
 cudaError_t launch_rows(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
   switch (rows_for(a.m)) {
-    case 1: return launch_scales<B, 1>(a, sms, stream);
-    case 2: return launch_scales<B, 2>(a, sms, stream);
-    default: return launch_scales<B, 4>(a, sms, stream);
+    case 1: return launch_pipe<B, 1>(a, sms, stream);
+    case 2: return launch_pipe<B, 2>(a, sms, stream);
+    default: return launch_pipe<B, 4>(a, sms, stream);
   }
 }
 
@@ -76,5 +84,7 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& a) {
 }
 
 void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, std::memory_order_relaxed); }
+
+void packed_gemv_cuda_set_pipelined(bool pipelined) { gemv_pipelined.store(pipelined, std::memory_order_relaxed); }
 
 }  // namespace lb::kernels

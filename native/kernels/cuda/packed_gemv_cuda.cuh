@@ -20,6 +20,12 @@
 //    loads of NB k-blocks (8 x 16 bytes per lane for bits 4 and 2, 6 for bits 3) before it quantizes the
 //    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
 //    per SM (m = 1) that is ~80 KB in flight per SM, 4x what 4.5 TB/s needs at DRAM latency.
+//    Pipelined (default since 2026-12; PIPE): that peak was only reached at each stage's start, and the
+//    x loads (L2) waited behind the weights, so each stage paid a full memory latency and 28672 x 8192 ran
+//    at 34-40 us for every bit width (~2-3 TB/s). Now the next stage's loads (weights, scales, zeros, x)
+//    are issued before the current stage is quantized and computed: stages are half as long (4 16-byte
+//    loads per lane, 3 for bits 3), and one is always in flight while the other is computed. The
+//    unpipelined kernel stays for A/B timings (packed_gemv_cuda_set_pipelined(false)).
 //  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
 //    warps that are resident at once (occupancy API), each gets an equal run of k-blocks (+-1) that may
 //    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
@@ -47,13 +53,16 @@ constexpr int kResidualScale = 254;
 // per (stage slot, row) in shared memory: 8 words of q1, 8 words of q2, d (f32 bits), sum(254 q1 + q2), pad
 constexpr int kSlotWords = 20;
 
-// k-blocks per stage: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for bits 3.
-template <int B>
+// k-blocks per stage. Unpipelined: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for
+// bits 3. Pipelined (two stages live in registers): half of that, 4 loads (bits 4 and 2) or 3 (bits 3).
+template <int B, bool PIPE>
 __host__ __device__ constexpr int stage_kblocks() {
-  return B == 4 ? 2 : B == 3 ? 2 : 4;
+  return PIPE ? (B == 2 ? 2 : 1) : (B == 4 ? 2 : B == 3 ? 2 : 4);
 }
 
-inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : 4; }
+inline int stage_kblocks_for(int bits, bool pipelined) {
+  return pipelined ? (bits == 2 ? 2 : 1) : (bits == 4 ? 2 : bits == 3 ? 2 : 4);
+}
 
 // Byte offset of row i (0..31) of a k-block inside its 8 x words: the order the unpacked weight bytes have.
 // bits 4: word 2r + h, byte b holds row 8r + 2b + h (r: word; h: lo/hi nibble)
@@ -168,11 +177,76 @@ __host__ __device__ constexpr int min_blocks() {
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
 // the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
 
-template <int B, int MR, bool S16>
+// One stage's global loads: the weight words, the raw scales and zeros of each k-block's group, and the x
+// values (lane = row of the k-block). Blocks i >= valid (and columns past n) load nothing and hold zeros.
+template <int B, int MR, bool S16, int NB>
+struct StageLoads {
+  static constexpr int kZeroWords = B == 3 ? 2 : 1;
+  uint4 wv[NB][B];
+  ScaleRaw<S16> sraw[NB];
+  uint32_t zraw[NB][kZeroWords];
+  float xv[NB][MR];
+};
+
+// (g, gk): the group of k-block kb and the k-block's place in it; advanced past the stage (a load cursor).
+template <int B, int MR, bool S16, int NB>
+__device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_t kb, int valid, bool col_ok,
+                                           int64_t col0, int lane, int gkb, int64_t& g, int& gk,
+                                           StageLoads<B, MR, S16, NB>& s) {
+  constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
+  const int64_t n = a.out;
+  const int64_t zero_row_words = n * B / 32;
+#pragma unroll
+  for (int i = 0; i < NB; ++i) {
+    const bool on = col_ok && i < valid;
+#pragma unroll
+    for (int w = 0; w < B; ++w) {
+      s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(a.qweight + ((kb + i) * B + w) * n + col0))
+                      : make_uint4(0u, 0u, 0u, 0u);
+    }
+    s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+    for (int z = 0; z < kZeroWords; ++z) s.zraw[i][z] = 0u;
+    if (on) {
+      if constexpr (S16) {
+        const uint2 sc = __ldg(reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(a.scales) + g * n + col0));
+        s.sraw[i].v.x = sc.x;
+        s.sraw[i].v.y = sc.y;
+      } else {
+        s.sraw[i].v = __ldg(reinterpret_cast<const uint4*>(static_cast<const float*>(a.scales) + g * n + col0));
+      }
+      const uint32_t* zrow = reinterpret_cast<const uint32_t*>(a.qzeros) + g * zero_row_words;
+      const int64_t bit = col0 * B;
+      s.zraw[i][0] = __ldg(zrow + (bit >> 5));
+      if constexpr (B == 3) {
+        if ((bit & 31) + 12 > 32) s.zraw[i][1] = __ldg(zrow + (bit >> 5) + 1);
+      }
+    }
+    if (++gk == gkb) {
+      gk = 0;
+      ++g;
+    }
+  }
+#pragma unroll
+  for (int i = 0; i < NB; ++i)
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      s.xv[i][r] = (i < valid && r < a.m) ? load_x(a.x, a.x_dtype, r * a.in + (kb + i) * kKBlockRows + lane) : 0.0f;
+    }
+}
+
+// One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
+// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
+// PIPE = false: each stage's loads are issued at its start (the 2026-12 kernel, kept for A/B timings).
+// PIPE = true: the next stage's loads (weights, scales, zeros, x) are issued before the current stage is
+// quantized and computed, so a warp always has a stage in flight; stages are half as long (same bytes in
+// flight at the peak, same registers), and the latency of the x loads is hidden as well.
+
+template <int B, int MR, bool S16, bool PIPE>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp) {
-  constexpr int NB = stage_kblocks<B>();
-  constexpr int kZeroWords = B == 3 ? 2 : 1;
+  constexpr int NB = stage_kblocks<B, PIPE>();
   constexpr uint32_t kMask = (1u << B) - 1u;
+  using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
 
   const int lane = static_cast<int>(threadIdx.x) & 31;
@@ -186,7 +260,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   int64_t u = gwarp * per_warp;
   const int64_t u_end = min(units, u + per_warp);
   const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
-  const int64_t zero_row_words = n * B / 32;
   const int xbyte = x_byte_offset<B>(lane);
 
   while (u < u_end) {  // one segment per 128-column tile the run touches
@@ -195,69 +268,39 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     const int64_t kb_end = min(kblocks, kb_begin + (u_end - u));
     const int64_t col0 = tile * kWarpCols + lane * 4;
     const bool col_ok = col0 < n;  // out is a multiple of 8: all 4 columns or none
-    int64_t group = kb_begin / gkb;
-    int group_kb = static_cast<int>(kb_begin - group * gkb);
     float acc[MR][4];
 #pragma unroll
     for (int r = 0; r < MR; ++r)
 #pragma unroll
       for (int c = 0; c < 4; ++c) acc[r][c] = 0.0f;
 
+    int64_t group = kb_begin / gkb;  // load cursor
+    int group_kb = static_cast<int>(kb_begin - group * gkb);
+    Stage cur{};
+    if constexpr (PIPE) {
+      load_stage<B, MR, S16, NB>(a, kb_begin, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb_begin)),
+                                 col_ok, col0, lane, gkb, group, group_kb, cur);
+    }
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
-      // 1. every global load of the stage: weights, then the scales and zeros of each k-block's group
-      uint4 wv[NB][B];
-      ScaleRaw<S16> sraw[NB];
-      uint32_t zraw[NB][kZeroWords];
-      int64_t g = group;
-      int gk = group_kb;
-#pragma unroll
-      for (int i = 0; i < NB; ++i) {
-        const bool on = col_ok && i < valid;
-#pragma unroll
-        for (int w = 0; w < B; ++w) {
-          wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(a.qweight + ((kb + i) * B + w) * n + col0))
-                        : make_uint4(0u, 0u, 0u, 0u);
-        }
-        sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
-#pragma unroll
-        for (int z = 0; z < kZeroWords; ++z) zraw[i][z] = 0u;
-        if (on) {
-          if constexpr (S16) {
-            const uint2 s = __ldg(reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(a.scales) + g * n + col0));
-            sraw[i].v.x = s.x;
-            sraw[i].v.y = s.y;
-          } else {
-            sraw[i].v = __ldg(reinterpret_cast<const uint4*>(static_cast<const float*>(a.scales) + g * n + col0));
-          }
-          const uint32_t* zrow = reinterpret_cast<const uint32_t*>(a.qzeros) + g * zero_row_words;
-          const int64_t bit = col0 * B;
-          zraw[i][0] = __ldg(zrow + (bit >> 5));
-          if constexpr (B == 3) {
-            if ((bit & 31) + 12 > 32) zraw[i][1] = __ldg(zrow + (bit >> 5) + 1);
-          }
-        }
-        if (++gk == gkb) {
-          gk = 0;
-          ++g;
-        }
+      // 1. every global load of the stage (unpipelined), or of the next stage before this one is used
+      //    (pipelined; zeros past the segment)
+      [[maybe_unused]] Stage nxt{};
+      if constexpr (PIPE) {
+        const int next_valid = static_cast<int>(max(int64_t{0}, min(static_cast<int64_t>(NB), kb_end - kb - NB)));
+        load_stage<B, MR, S16, NB>(a, kb + NB, next_valid, col_ok, col0, lane, gkb, group, group_kb, nxt);
+      } else {
+        load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, lane, gkb, group, group_kb, cur);
       }
 
       // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
-      float xv[NB][MR];
-#pragma unroll
-      for (int i = 0; i < NB; ++i)
-#pragma unroll
-        for (int r = 0; r < MR; ++r) {
-          xv[i][r] = (i < valid && r < a.m) ? load_x(a.x, a.x_dtype, r * a.in + (kb + i) * kKBlockRows + lane) : 0.0f;
-        }
       __syncwarp();  // the previous stage's reads of the slots are done
 #pragma unroll
       for (int i = 0; i < NB; ++i) {
         if (i >= valid) continue;  // warp-uniform
 #pragma unroll
         for (int r = 0; r < MR; ++r) {
-          const float v = xv[i][r];
+          const float v = cur.xv[i][r];
           const float amax = __uint_as_float(__reduce_max_sync(0xffffffffu, __float_as_uint(fabsf(v))));
           const float inv = amax > 0.0f ? __fdividef(127.0f, amax) : 0.0f;
           const float t = v * inv;
@@ -293,16 +336,16 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
           }
           uint32_t zbits;
           if constexpr (B == 3) {
-            zbits = __funnelshift_r(zraw[i][0], zraw[i][1], static_cast<int>((col0 * B) & 31));
+            zbits = __funnelshift_r(cur.zraw[i][0], cur.zraw[i][1], static_cast<int>((col0 * B) & 31));
           } else {
-            zbits = zraw[i][0] >> ((col0 * B) & 31);
+            zbits = cur.zraw[i][0] >> ((col0 * B) & 31);
           }
 #pragma unroll
           for (int c = 0; c < 4; ++c) {
             uint32_t w[B];
 #pragma unroll
             for (int k = 0; k < B; ++k) {
-              const uint4 v = wv[i][k];
+              const uint4 v = cur.wv[i][k];
               w[k] = c == 0 ? v.x : c == 1 ? v.y : c == 2 ? v.z : v.w;
             }
             int d1[MR], d2[MR];
@@ -313,7 +356,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
             }
             kblock_dots<B, MR>(w, xq, d1, d2);
             const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
-            const float s = scale_of<S16>(sraw[i], c, a.scales_dtype);
+            const float s = scale_of<S16>(cur.sraw[i], c, a.scales_dtype);
 #pragma unroll
             for (int r = 0; r < MR; ++r) {
               const int total = kResidualScale * d1[r] + d2[r] - z * sr[r];  // |total| < 2^24: exact in f32
@@ -322,14 +365,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
           }
         }
       }
-      // advance the group position by the stage
-#pragma unroll
-      for (int i = 0; i < NB; ++i) {
-        if (i < valid && ++group_kb == gkb) {
-          group_kb = 0;
-          ++group;
-        }
-      }
+      if constexpr (PIPE) cur = nxt;  // the next stage, already in flight
     }
     if (col_ok) {
 #pragma unroll
@@ -363,11 +399,11 @@ struct GemvPlan {
 };
 
 // resident_warps: warps of this kernel that fit on the device at once (SMs x blocks per SM x kWarps).
-inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps) {
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, bool pipelined) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t min_run = 2 * stage_kblocks_for(bits);
+  const int64_t min_run = 2 * stage_kblocks_for(bits, pipelined);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;

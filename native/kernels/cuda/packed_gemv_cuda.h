@@ -22,4 +22,8 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 // Process-wide switch for A/B timings (kernel_timing); on by default.
 void packed_gemv_cuda_set_enabled(bool enabled);
 
+// Process-wide A/B switch (kernel_timing, tests): true (default) runs the software-pipelined stages, false the
+// earlier kernel that issues each stage's loads at its start (packed_gemv_cuda.cuh, PIPE).
+void packed_gemv_cuda_set_pipelined(bool pipelined);
+
 }  // namespace lb::kernels
