@@ -1,6 +1,7 @@
 # EfficientQAT (issue 4). Budget: <= 8 min wall. Lines:
 #   EQAT blockap <setting> wall_s <s> train_s <s> ppl <p>   - Block-AP on the small fixture with the issue's recipe
-#       (1024 windows x 512 tokens of calib_text, batch 2, 2 epochs, lr_q 1e-4, lr_w 2e-5 (w2) / 1e-5 (w3, w4), bf16),
+#       (1024 windows x 512 tokens of calib_text, batch 2, 2 epochs, lr_q 1e-4, lr_w 2e-5 (w2) / 1e-5 (w3, w4), the CLI's
+#       default dtype unless EQAT_DTYPE is set; EQAT_NO_E2E=1 skips the E2E-QP runs),
 #       wall = the whole quantize command (caches, training, export), train = the training steps only;
 #       ppl = `lowbit eval` of the exported GPTQ checkpoint on fixtures/valid.txt (fixture protocol, f32).
 #   RESULT qat_step fused|plain ms/step peak_alloc_GB   - one Block-AP step on a Llama-2-7B-shaped block (random
@@ -16,7 +17,7 @@ eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples, $5 "ce" to also run E
   t0=$(date +%s.%N)
   timeout 240 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $1 --group $2 \
       --calib "$(calib_text)" --samples $4 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w $3 --lr-q 1e-4 \
-      --dtype "${EQAT_DTYPE:-bf16}" --device cuda --no-e2e 2>"$RESULTS/eqat-w$1g$2.err" > "$RESULTS/eqat-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-w$1g$2.err"; return 1; }
+      ${EQAT_DTYPE:+--dtype $EQAT_DTYPE} --device cuda --no-e2e 2>"$RESULTS/eqat-w$1g$2.err" > "$RESULTS/eqat-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-w$1g$2.err"; return 1; }
   t1=$(date +%s.%N)
   cat "$RESULTS/eqat-w$1g$2.log"
   line=$(grep "Block-AP train" "$RESULTS/eqat-w$1g$2.log")
@@ -27,6 +28,7 @@ eqat_blockap() { # $1 bits, $2 group, $3 lr_w, $4 samples, $5 "ce" to also run E
   [[ -n "$ppl" ]] || status=1
   cp "$out/train_log.jsonl" "$RESULTS/eqat-w$1g$2-train_log.jsonl" 2>/dev/null
 
+  [[ -n ${EQAT_NO_E2E:-} ]] && return
   eqat_e2e $1 $2 $3 $4 kd "$out"
   if [[ ${5:-} == ce ]]; then eqat_e2e $1 $2 $3 $4 ce "$out"; fi
 }
@@ -37,7 +39,7 @@ eqat_e2e() { # $1 bits, $2 group, $3 lr, $4 samples, $5 kd|ce, $6 Block-AP outpu
   rm -rf "$e2e"; mkdir -p "$e2e" && cp -r "$out/blockap" "$e2e/"
   timeout 200 "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$e2e" --bits $1 --group $2 \
       --calib "$(calib_text)" --samples $4 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w $3 --lr-q 1e-4 \
-      --dtype "${EQAT_DTYPE:-bf16}" --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs "${EQAT_E2E_EPOCHS:-1}" --e2e-lr $3 --e2e-loss $5 \
+      ${EQAT_DTYPE:+--dtype $EQAT_DTYPE} --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs "${EQAT_E2E_EPOCHS:-1}" --e2e-lr $3 --e2e-loss $5 \
       2>"$RESULTS/eqat-$tag-w$1g$2.err" > "$RESULTS/eqat-$tag-w$1g$2.log" || { status=1; tail -5 "$RESULTS/eqat-$tag-w$1g$2.err"; return 1; }
   grep "E2E-QP" "$RESULTS/eqat-$tag-w$1g$2.log"
   ppl=$("${LOWBIT[@]}" eval --model "$e2e" --data fixtures/valid.txt --device cuda --json 2>/dev/null | tee -a "$RESULTS/eval-eqat.jsonl" \

@@ -21,24 +21,28 @@ stage_vptq() {
   VPTQ_SMALL=$(small_model)
   VPTQ_CALIB=$(calib_text)
   rm -rf /tmp/small-vptq-hessians
-  step "vptq: k-means, one Lloyd iteration at N=7.34M d=8 k=65536: lowbit (CUDA) vs plain torch"
-  build/native-cuda/kmeans_bench cuda 7340032 8 65536 3 || status=1
-  python3 bench/gpu/kmeans_torch.py 7340032 8 65536 3 || status=1
+  if [[ -z ${VPTQ_LEAN:-} ]]; then  # VPTQ_LEAN=1: no k-means timing (stage kmeanstc has it), no JMH
+    step "vptq: k-means, one Lloyd iteration at N=7.34M d=8 k=65536: lowbit (CUDA) vs plain torch"
+    build/native-cuda/kmeans_bench cuda 7340032 8 65536 3 || status=1
+    python3 bench/gpu/kmeans_torch.py 7340032 8 65536 3 || status=1
+  fi
   step "vptq: small fixture, norm + act-order, 256 x 512 calib windows, k-means 100 it / 1e-5 (first run collects Hessians)"
+  vptq_quantize det1 --vector-len 4 --codebook 256
+  grep -E "hessians" "$RESULTS/vptq-det1.log" | tail -1
+  step "vptq: every setting with the saved Hessians"
   vptq_quantize v4k256 --vector-len 4 --codebook 256
-  grep -E "hessians" "$RESULTS/vptq-v4k256.log" | tail -1
   vptq_eval v4k256
   vptq_quantize v6k4096 --vector-len 6 --codebook 4096; vptq_eval v6k4096
   vptq_quantize v4k4096 --vector-len 4 --codebook 4096; vptq_eval v4k4096
   vptq_quantize v2k256 --vector-len 2 --codebook 256; vptq_eval v2k256
   vptq_quantize v4k256r256 --vector-len 4 --codebook 256 --residual 256; vptq_eval v4k256r256
   vptq_quantize v4k256ft100 --vector-len 4 --codebook 256 --finetune-steps 100; vptq_eval v4k256ft100
-  step "vptq: determinism, v4k256 with seed 0: the first run above and two more (one hash expected, count 3)"
+  step "vptq: determinism, v4k256 with seed 0: det1 and v4k256 above, det2 now (one hash expected, count 3)"
   vptq_quantize det2 --vector-len 4 --codebook 256 > /dev/null
-  vptq_quantize det3 --vector-len 4 --codebook 256 > /dev/null
-  for d in v4k256 det2 det3; do sha256sum /tmp/small-vptq-$d/model.safetensors | cut -c1-16; done \
+  for d in det1 v4k256 det2; do sha256sum /tmp/small-vptq-$d/model.safetensors | cut -c1-16; done \
       | sort | uniq -c | sed 's/^/vptq determinism (count hash): /'
   vptq_eval det2
+  [[ -n ${VPTQ_LEAN:-} ]] && return
   step "vptq: JMH k-means (cuda, cpu)"
   "$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" -cp "$DEV/lowbit-bench.jar:$DEV/lib/*:$DEV/lib-bench/*" \
       org.openjdk.jmh.Main KmeansBenchmark -p device=cuda -p shape=7340032:8:65536 -wi 1 -i 2 -f 1 \

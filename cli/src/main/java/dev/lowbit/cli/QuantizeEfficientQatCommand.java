@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 + "quantized model on next-token loss; the result is a GPTQ-packed (v2) checkpoint.",
                 "Defaults scale with the model: hidden < 1024: 1024 windows x 512 tokens; < 4096: 2048 x 1024; "
                 + "else the paper's 4096 x 2048. Batch 2, 2 epochs, lr_q 1e-4, lr_w 2e-5 (2-bit) / 1e-5 (3-4 bit), "
-                + "64 validation windows; bf16 on CUDA, f32 on the CPU.",
+                + "64 validation windows; f32 (bf16 on CUDA from hidden size 1024).",
                 "Loss curves: <out>/train_log.jsonl; per-block checkpoints: <out>/blockap/ (used by --resume)."},
         footer = {"", "Example:",
                 "  lowbit quantize efficientqat --model fixtures/tiny --out out/tiny-eqat-w2g64 --bits 2 --group 64 \\",
@@ -63,7 +63,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
     @Option(names = "--lr-q", description = "Scale/zero learning rate (default: 1e-4).")
     Double lrQ;
 
-    @Option(names = "--dtype", description = "Compute dtype f32|bf16|f16 (default: bf16 on CUDA, f32 on the CPU).")
+    @Option(names = "--dtype", description = "Compute dtype f32|bf16|f16 (default: f32 on the CPU and for models with hidden size < 1024; bf16 on CUDA for larger models).")
     String dtype;
 
     @Option(names = "--spill-dir", paramLabel = "DIR", description = "Keep the activation caches in memory-mapped files here "
@@ -121,7 +121,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
         Paths.requireDirectory(model, "model folder");
         Device device = common.device();
         ModelConfig mc = ModelConfig.load(model);
-        DType compute = dtype == null ? (device.kind() == Device.Kind.CUDA ? DType.BF16 : DType.F32)
+        DType compute = dtype == null ? EfficientQatConfig.defaultComputeDType(device.kind() == Device.Kind.CUDA, mc.hiddenSize())
                 : switch (dtype.toLowerCase(Locale.ROOT)) {
                     case "f32", "fp32" -> DType.F32;
                     case "bf16" -> DType.BF16;
