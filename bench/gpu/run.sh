@@ -33,7 +33,9 @@ if [[ ! -f "$LIB" ]]; then
   cmake -S native -B build/native-cuda -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$TORCH_DIR" -DLOWBIT_CUDA=ON \
       > "$RESULTS/cmake.log" 2>&1 || { tail -40 "$RESULTS/cmake.log"; exit 1; }
   grep -E "lowbit:" "$RESULTS/cmake.log"
-  cmake --build build/native-cuda -j"$(nproc)" > "$RESULTS/build.log" 2>&1 || { tail -60 "$RESULTS/build.log"; exit 1; }
+  # LOWBIT_BUILD_TARGETS (e.g. "lowbit"): build only those; stages build the test/bench binaries they run.
+  cmake --build build/native-cuda -j"$(nproc)" ${LOWBIT_BUILD_TARGETS:+--target $LOWBIT_BUILD_TARGETS} > "$RESULTS/build.log" 2>&1 \
+      || { tail -60 "$RESULTS/build.log"; exit 1; }
 fi
 "${LOWBIT[@]}" info
 

@@ -29,7 +29,11 @@ eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr
   local src=${EQATPAR_SRC:-/tmp/eqatpar-$1}-w$2g$3 out=/tmp/eqatpar-$1-w$2g$3-e2e-$4x$5-$6 tag=$1-w$2g$3-e2e-$4x$5-$6 ppl
   [[ -d $src/blockap ]] || { echo "EQATPAR e2e $tag: no Block-AP result in $src"; return 1; }
   rm -rf "$out"; mkdir -p "$out" && cp -r "$src/blockap" "$out/"
-  timeout "${EQATPAR_E2E_TIMEOUT:-560}" "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
+  local limit=${EQATPAR_E2E_TIMEOUT:-560}
+  # EQATPAR_DEADLINE (epoch seconds): stop the training in time for the eval and the result upload.
+  [[ -n ${EQATPAR_DEADLINE:-} ]] && limit=$(( EQATPAR_DEADLINE - $(date +%s) - 25 ))
+  (( limit > 10 )) || { echo "EQATPAR e2e $tag: no time left"; return 1; }
+  timeout "$limit" "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
       --calib "$(calib_text)" --samples 1024 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w "$(eqatpar_lrw $2)" \
       --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs $5 --e2e-lr $6 --threads 4 \
       2>"$RESULTS/eqatpar-$tag.err" >"$RESULTS/eqatpar-$tag.log" \

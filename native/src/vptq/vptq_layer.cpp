@@ -14,7 +14,6 @@
 #include "src/tensor_handle.h"
 
 #if LOWBIT_WITH_CUDA
-#include <ATen/cuda/CUDAEvent.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #endif
@@ -326,9 +325,12 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
     const c10::DeviceIndex index = weight.device().index();
     const c10::cuda::CUDAStream caller = c10::cuda::getCurrentCUDAStream(index);
     const c10::cuda::CUDAStream own = c10::cuda::getStreamFromPool(false, index);
-    at::cuda::CUDAEvent inputs_ready;
-    inputs_ready.record(caller);
-    inputs_ready.block(own);
+    cudaEvent_t inputs_ready = nullptr;
+    cudaError_t st = cudaEventCreateWithFlags(&inputs_ready, cudaEventDisableTiming);
+    if (st == cudaSuccess) st = cudaEventRecord(inputs_ready, caller.stream());
+    if (st == cudaSuccess) st = cudaStreamWaitEvent(own.stream(), inputs_ready, 0);
+    if (inputs_ready != nullptr) cudaEventDestroy(inputs_ready);  // safe: destruction waits for the recorded work
+    if (st != cudaSuccess) throw Error(LB_ERR_CUDA, std::string("VPTQ layer stream: ") + cudaGetErrorString(st));
     own_stream.emplace(own);
   }
 #endif
@@ -441,7 +443,10 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
   out->proxy_error = proxy;
   out->weight_error = werr;
 #if LOWBIT_WITH_CUDA
-  if (own_stream) own_stream->current_stream().synchronize();
+  if (own_stream) {
+    const cudaError_t st = cudaStreamSynchronize(own_stream->current_stream().stream());
+    if (st != cudaSuccess) throw Error(LB_ERR_CUDA, std::string("VPTQ layer: ") + cudaGetErrorString(st));
+  }
 #endif
 }
 
