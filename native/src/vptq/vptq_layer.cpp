@@ -4,7 +4,6 @@
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
-#include <optional>
 
 #include <string>
 #include <vector>
@@ -12,11 +11,6 @@
 #include "src/error.h"
 #include "src/kmeans.h"
 #include "src/tensor_handle.h"
-
-#if LOWBIT_WITH_CUDA
-#include <c10/cuda/CUDAGuard.h>
-#include <c10/cuda/CUDAStream.h>
-#endif
 
 namespace lb::vptq {
 namespace {
@@ -317,24 +311,6 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
   const lb_vptq_options& o = *options;
   check_options(o, m, n);
 
-#if LOWBIT_WITH_CUDA
-  // A layer is thousands of small launches: run it on a stream of its own (after the caller's stream) so
-  // that layers quantized by several threads at once overlap on one GPU; synchronized before returning.
-  std::optional<c10::cuda::CUDAStreamGuard> own_stream;
-  if (weight.is_cuda()) {
-    const c10::DeviceIndex index = weight.device().index();
-    const c10::cuda::CUDAStream caller = c10::cuda::getCurrentCUDAStream(index);
-    const c10::cuda::CUDAStream own = c10::cuda::getStreamFromPool(false, index);
-    cudaEvent_t inputs_ready = nullptr;
-    cudaError_t st = cudaEventCreateWithFlags(&inputs_ready, cudaEventDisableTiming);
-    if (st == cudaSuccess) st = cudaEventRecord(inputs_ready, caller.stream());
-    if (st == cudaSuccess) st = cudaStreamWaitEvent(own.stream(), inputs_ready, 0);
-    if (inputs_ready != nullptr) cudaEventDestroy(inputs_ready);  // safe: destruction waits for the recorded work
-    if (st != cudaSuccess) throw Error(LB_ERR_CUDA, std::string("VPTQ layer stream: ") + cudaGetErrorString(st));
-    own_stream.emplace(own);
-  }
-#endif
-
   at::Tensor perm, w_orig, h_orig;
   Layer L = prepare(weight, hessian, o, perm, w_orig, h_orig);
 
@@ -442,12 +418,6 @@ void quantize_layer_api(lb_tensor weight_handle, lb_tensor hessian_handle, const
   out->dequant = h_deq.release();
   out->proxy_error = proxy;
   out->weight_error = werr;
-#if LOWBIT_WITH_CUDA
-  if (own_stream) {
-    const cudaError_t st = cudaStreamSynchronize(own_stream->current_stream().stream());
-    if (st != cudaSuccess) throw Error(LB_ERR_CUDA, std::string("VPTQ layer: ") + cudaGetErrorString(st));
-  }
-#endif
 }
 
 }  // namespace lb::vptq

@@ -79,11 +79,6 @@ final class QuantizeVptqCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "Windows per forward pass while collecting Hessians (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--workers-per-device", paramLabel = "N",
-            description = "Linears quantized at once per device (default: 4 on CUDA, each on its own stream, since one small "
-                    + "layer leaves the GPU mostly idle; 1 on the CPU, whose threads already share each layer).")
-    Integer workersPerDevice;
-
     @Option(names = "--hessians", paramLabel = "DIR", description = "Reuse the Hessians in DIR, or collect and save them there.")
     Path hessiansDir;
 
@@ -110,13 +105,7 @@ final class QuantizeVptqCommand implements Callable<Integer> {
             } else {
                 devices.add(device);
             }
-            int perDevice = workersPerDevice != null ? workersPerDevice : device.kind() == Device.Kind.CUDA ? 4 : 1;
-            if (perDevice < 1 || perDevice > 64) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--workers-per-device must be in 1..64, got " + perDevice);
-            }
-            for (Device d : devices) {
-                for (int i = 0; i < perDevice; i++) workers.add(new VptqModelQuantizer.Worker(common.engine(), d));
-            }
+            for (Device d : devices) workers.add(new VptqModelQuantizer.Worker(common.engine(), d));
             Engine main = workers.getFirst().engine();
             ConsoleProgress progress = new ConsoleProgress(System.err);
             long t0 = System.nanoTime();

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * VPTQ over every decoder linear of a model with precomputed Hessians. Layers are independent (the
- * Hessians come from the fp model), so they are spread over the given engines (one or more per device;
- * native code runs each CUDA call on a stream of its own), each pulling the next linear from a shared
- * counter; results are keyed by linear, so the output does not depend on the schedule.
+ * Hessians come from the fp model), so they are spread over the given engines (one per device), each
+ * pulling the next linear from a shared counter; results are keyed by linear, so the output does not
+ * depend on the schedule.
  */
 public final class VptqModelQuantizer {
     public record Result(Path output, List<Path> files, int linears, long weights, double bitsPerWeight, double indexBits,
@@ -57,7 +57,7 @@ public final class VptqModelQuantizer {
         }
         try (Checkpoint checkpoint = Checkpoint.open(model); VptqCheckpointWriter writer = new VptqCheckpointWriter(model)) {
             mc.weights().validateAgainst(checkpoint);
-            progress.start("quantizing " + linears + " linears (VPTQ " + config.label() + ") with " + workers.size() + " worker(s)", linears);
+            progress.start("quantizing " + linears + " linears (VPTQ " + config.label() + ") on " + workers.size() + " device(s)", linears);
             AtomicInteger next = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(workers.size());
