@@ -116,6 +116,14 @@ int lb_quantize_rtn(lb_tensor weight, const lb_rtn_options *options, lb_tensor *
 int lb_tensor_wrap_host(void *data, int32_t dtype, const int64_t *shape, int32_t ndim, lb_tensor *out);
 /* New contiguous tensor: the transpose of a 2-D tensor. */
 int lb_tensor_transpose(lb_tensor t, lb_tensor *out);
+/* New zero-filled tensor of dtype and shape[ndim] on the given device. */
+int lb_tensor_zeros(int32_t dtype, const int64_t *shape, int32_t ndim, int32_t device_type, int32_t device_index,
+                    lb_tensor *out);
+/* A view of t's [start, start + length) along dim: shares t's storage (writes through it change t); free it
+ * with lb_tensor_free (t's storage lives while either handle does). */
+int lb_tensor_narrow(lb_tensor t, int32_t dim, int64_t start, int64_t length, lb_tensor *out);
+/* Copies src into dst in place (equal shapes; src is converted to dst's dtype and device). */
+int lb_tensor_copy_into(lb_tensor dst, lb_tensor src);
 /* y [m, out] = x [m, in] . weight [out, in]^T in the tensors' own (float) dtype and device: the plain
  * dense linear, the baseline the packed kernels are measured against. */
 int lb_linear(lb_tensor x, lb_tensor weight, lb_tensor *y);

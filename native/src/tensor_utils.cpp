@@ -44,6 +44,42 @@ at::Tensor wrap_host(void* data, int32_t dtype, const int64_t* shape, int32_t nd
   return at::from_blob(data, sizes, options);
 }
 
+at::Tensor zeros_tensor(int32_t dtype, const int64_t* shape, int32_t ndim, const c10::Device& device) {
+  const c10::ScalarType type = scalar_type_from_code(dtype, "dtype");
+  if (ndim < 0) throw_invalid("ndim=" + std::to_string(ndim) + " (expected >= 0)");
+  if (ndim > 0) require_non_null(shape, "shape");
+  std::vector<int64_t> sizes(shape, shape + ndim);
+  int64_t nbytes = static_cast<int64_t>(c10::elementSize(type));
+  for (int32_t i = 0; i < ndim; ++i) {
+    if (sizes[i] < 0) throw_invalid("shape[" + std::to_string(i) + "]=" + std::to_string(sizes[i]) + " (expected >= 0)");
+    if (__builtin_mul_overflow(nbytes, sizes[i], &nbytes)) {
+      throw_invalid("shape: the tensor's size in bytes overflows int64 (expected a smaller shape)");
+    }
+  }
+  return at::zeros(sizes, at::TensorOptions().dtype(type).device(device));
+}
+
+at::Tensor narrow_view(const at::Tensor& t, int32_t dim, int64_t start, int64_t length) {
+  if (dim < 0 || dim >= t.dim()) {
+    throw_invalid("dim=" + std::to_string(dim) + " (expected 0.." + std::to_string(t.dim() - 1) + " for shape " +
+                  shape_text(t.sizes()) + ")");
+  }
+  const int64_t size = t.size(dim);
+  if (start < 0 || length < 0 || start > size || length > size - start) {
+    throw_invalid("rows [" + std::to_string(start) + ", " + std::to_string(start) + " + " + std::to_string(length) +
+                  ") do not fit dim " + std::to_string(dim) + " of shape " + shape_text(t.sizes()));
+  }
+  return t.narrow(dim, start, length);
+}
+
+void copy_into(at::Tensor& dst, const at::Tensor& src) {
+  if (dst.sizes() != src.sizes()) {
+    throw_invalid("src has shape " + shape_text(src.sizes()) + " but dst has shape " + shape_text(dst.sizes()) +
+                  " (expected equal)");
+  }
+  dst.copy_(src);
+}
+
 at::Tensor transpose_copy(const at::Tensor& t) {
   if (t.dim() != 2) {
     throw_invalid("t: ndim=" + std::to_string(t.dim()) + ", shape " + shape_text(t.sizes()) + " (expected a 2-D tensor)");

@@ -1022,6 +1022,148 @@ public class lowbit_h {
         }
     }
 
+    private static class lb_tensor_zeros$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_tensor_zeros {
+        public static final FunctionDescriptor DESC = lb_tensor_zeros$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_tensor_zeros");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_tensor_zeros$descriptor() {
+        return lb_tensor_zeros$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_tensor_zeros$handle() {
+        return lb_tensor_zeros.HANDLE;
+    }
+
+    public static MemorySegment lb_tensor_zeros$address() {
+        return lb_tensor_zeros.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_tensor_zeros(int32_t dtype, const int64_t *shape, int32_t ndim, int32_t device_type, int32_t device_index, lb_tensor *out)
+     * }
+     */
+    public static int lb_tensor_zeros(int dtype, MemorySegment shape, int ndim, int device_type, int device_index, MemorySegment out) {
+        var mh$ = lb_tensor_zeros.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_tensor_zeros", dtype, shape, ndim, device_type, device_index, out);
+            }
+            return (int)mh$.invokeExact(dtype, shape, ndim, device_type, device_index, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_tensor_narrow$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_INT,
+            lowbit_h.C_LONG,
+            lowbit_h.C_LONG,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_tensor_narrow {
+        public static final FunctionDescriptor DESC = lb_tensor_narrow$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_tensor_narrow");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_tensor_narrow$descriptor() {
+        return lb_tensor_narrow$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_tensor_narrow$handle() {
+        return lb_tensor_narrow.HANDLE;
+    }
+
+    public static MemorySegment lb_tensor_narrow$address() {
+        return lb_tensor_narrow.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_tensor_narrow(lb_tensor t, int32_t dim, int64_t start, int64_t length, lb_tensor *out)
+     * }
+     */
+    public static int lb_tensor_narrow(MemorySegment t, int dim, long start, long length, MemorySegment out) {
+        var mh$ = lb_tensor_narrow.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_tensor_narrow", t, dim, start, length, out);
+            }
+            return (int)mh$.invokeExact(t, dim, start, length, out);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lb_tensor_copy_into$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_tensor_copy_into {
+        public static final FunctionDescriptor DESC = lb_tensor_copy_into$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_tensor_copy_into");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_tensor_copy_into$descriptor() {
+        return lb_tensor_copy_into$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_tensor_copy_into$handle() {
+        return lb_tensor_copy_into.HANDLE;
+    }
+
+    public static MemorySegment lb_tensor_copy_into$address() {
+        return lb_tensor_copy_into.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_tensor_copy_into(lb_tensor dst, lb_tensor src)
+     * }
+     */
+    public static int lb_tensor_copy_into(MemorySegment dst, MemorySegment src) {
+        var mh$ = lb_tensor_copy_into.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_tensor_copy_into", dst, src);
+            }
+            return (int)mh$.invokeExact(dst, src);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class lb_tensor_sq_error$descriptor {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             lowbit_h.C_INT,

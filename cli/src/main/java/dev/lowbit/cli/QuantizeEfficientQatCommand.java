@@ -89,7 +89,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
     @Option(names = "--no-e2e", description = "Skip E2E-QP (Block-AP only).")
     boolean noE2e;
 
-    @Option(names = "--e2e-samples", description = "E2E-QP windows (default: --samples; sampled with seed + 1).")
+    @Option(names = "--e2e-samples", description = "E2E-QP windows (default: twice --samples; sampled with seed + 1).")
     Integer e2eSamples;
 
     @Option(names = "--e2e-epochs", defaultValue = "1", description = "E2E-QP epochs (default: ${DEFAULT-VALUE}).")
@@ -179,6 +179,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s %s: Block-AP train %.1f s, total %.1f s%s -> %s%n", config.label(),
                     config.computeDType(), r.trainSeconds(), r.totalSeconds(),
                     r.stopped() ? " (stopped early, resume with --resume)" : "", r.output());
+            System.out.println("phases: " + r.phases());
         }
         return 0;
     }

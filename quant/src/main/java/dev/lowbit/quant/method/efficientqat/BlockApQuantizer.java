@@ -52,11 +52,14 @@ public final class BlockApQuantizer {
     public record BlockSummary(int layer, boolean resumed, double firstLoss, double lastLoss, double[] valMse, double seconds) {}
 
     /** e2e is null when E2E-QP did not run. */
+    /** phases: wall seconds of tokenize, embed, targets, train, save, propagate, export, e2e (what ran). */
     public record Result(Path output, List<BlockSummary> blocks, double trainSeconds, double totalSeconds, boolean stopped,
-                         E2eQpResult e2e) {}
+                         E2eQpResult e2e, PhaseTimes phases) {}
 
     /** Largest caches (both, bytes) moved to the GPU for training; larger ones stream from host memory. */
     private static final long DEVICE_CACHE_LIMIT = 16L << 30;
+    /** Largest total of the three caches kept resident on a CUDA device for the whole run. */
+    private static final long RESIDENT_CACHE_LIMIT = 6L << 30;
     private static final int LOSS_CHUNK = 64;
 
     /** Default E2E-QP checkpoint interval, in optimizer steps. */
@@ -67,6 +70,7 @@ public final class BlockApQuantizer {
     private final Path spillDir;
     private int e2eCheckpointEvery = DEFAULT_E2E_CHECKPOINT_EVERY;
     private long e2eStopAfter = -1;
+    private Boolean residentCaches;
 
     public BlockApQuantizer(EfficientQatConfig config) {
         this(config, null);
@@ -82,6 +86,12 @@ public final class BlockApQuantizer {
     public BlockApQuantizer withE2eCheckpointEvery(int steps) {
         if (steps < 0) throw new IllegalArgumentException("E2E-QP checkpoint interval must be >= 0, got " + steps);
         this.e2eCheckpointEvery = steps;
+        return this;
+    }
+
+    /** Keeps the activation caches in native tensors on the run's device (true), in host memory (false), or decides (null). */
+    BlockApQuantizer withResidentCaches(Boolean resident) {
+        this.residentCaches = resident;
         return this;
     }
 
@@ -103,6 +113,7 @@ public final class BlockApQuantizer {
     public Result quantize(Path model, Path calib, Path out, Device device, Engine engine, boolean resume,
                            int stopAfterBlocks, E2eQpConfig e2e, ProgressListener progress) throws IOException {
         long start = System.nanoTime();
+        PhaseTimes phases = new PhaseTimes();
         ModelConfig mc = ModelConfig.load(model);
         if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
         checkGroupDividesInputs(mc);
@@ -114,6 +125,7 @@ public final class BlockApQuantizer {
             windows = TokenWindows.sampled(stream, rowsTotal, config.seq(), config.seed());
             if (e2e != null) e2eWindows = TokenWindows.sampled(stream, e2e.samples(), e2e.seq(), config.seed() + 1);
         }
+        phases.add("tokenize", start);
         Files.createDirectories(out);
         BlockStateStore store = new BlockStateStore(out.resolve("blockap"));
         int done = store.prepare(config.fingerprint(), resume);
@@ -125,15 +137,18 @@ public final class BlockApQuantizer {
             List<BlockSummary> summaries = new ArrayList<>();
             double[] trainSeconds = {0};
             boolean stopped = engine.call(() -> runBlocks(mc, checkpoint, windows, store, done, device, stopAfterBlocks,
-                    log, progress, summaries, trainSeconds));
+                    log, progress, summaries, trainSeconds, phases));
             E2eQpResult e2eResult = null;
             if (!stopped) {
                 TokenWindows e2eTrain = e2eWindows;
                 e2eResult = engine.call(() -> {
                     if (e2e == null) {
+                        long t = System.nanoTime();
                         export(model, mc, store, out, null);
+                        phases.add("export", t);
                         return null;
                     }
+                    long e2eStart = System.nanoTime();
                     try (TeacherTopK teacher = e2e.loss() == E2eQpConfig.Loss.KD
                                  ? TeacherTopK.compute(model, e2eTrain, e2e.teacherTopK(), e2e.batch(), device, config.computeDType(),
                                          engine, spillDir, progress)
@@ -144,16 +159,19 @@ public final class BlockApQuantizer {
                         if (!resume) state.delete();
                         E2eQpResult r = trainer.train(e2e, e2eTrain, teacher, val, log, progress,
                                 new E2eQpTrainer.Checkpoints(state, resume, e2eCheckpointEvery, e2eStopAfter));
+                        long t = phases.add("e2e", e2eStart);
                         if (!r.stopped()) {
                             export(model, mc, store, out, trainer);
                             state.delete();
+                            phases.add("export", t);
                         }
                         return r;
                     }
                 });
             }
             boolean e2eStopped = e2eResult != null && e2eResult.stopped();
-            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped || e2eStopped, e2eResult);
+            return new Result(out, summaries, trainSeconds[0], (System.nanoTime() - start) / 1e9, stopped || e2eStopped, e2eResult,
+                    phases);
         }
     }
 
@@ -173,15 +191,18 @@ public final class BlockApQuantizer {
 
     private boolean runBlocks(ModelConfig mc, Checkpoint checkpoint, TokenWindows windows, BlockStateStore store, int done,
                               Device device, int stopAfterBlocks, BufferedWriter log, ProgressListener progress,
-                              List<BlockSummary> summaries, double[] trainSeconds) throws IOException {
+                              List<BlockSummary> summaries, double[] trainSeconds, PhaseTimes phases) throws IOException {
         long rows = windows.rows(), seq = windows.seq(), hidden = mc.hiddenSize();
         int chunk = Math.max(1, (int) Math.min(rows, (1L << 16) / seq));  // rows per inference pass
         BlockWeightSource source = BlockWeightSource.of(mc, checkpoint);
-        try (ActivationCache fpIn = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir);
-             ActivationCache qIn = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir);
-             ActivationCache target = new ActivationCache(rows, seq, hidden, config.cacheDType(), spillDir)) {
+        boolean resident = residentCaches(rows, seq, hidden, device);
+        try (ActivationCache fpIn = cache(resident, rows, seq, hidden, device);
+             ActivationCache qIn = cache(resident, rows, seq, hidden, device);
+             ActivationCache target = cache(resident, rows, seq, hidden, device)) {
+            long t = System.nanoTime();
             embed(checkpoint, windows, fpIn, chunk);
             qIn.copyFrom(fpIn);
+            phases.add("embed", t);
             ActivationCache fp = fpIn, y = target;
             for (int layer = 0; layer < mc.numHiddenLayers(); layer++) {
                 if (stopAfterBlocks >= 0 && layer >= stopAfterBlocks) return true;
@@ -195,16 +216,20 @@ public final class BlockApQuantizer {
                             }
                         }
                     }
+                    long phase = phases.add("targets", blockStart);
                     boolean resumed = layer < done;
                     BlockSummary summary;
                     try (QatBlock q = resumed ? restore(mc, store, layer, weights, device) : QatBlock.create(mc, weights, config, device)) {
                         if (resumed) {
                             summary = new BlockSummary(layer, true, Double.NaN, Double.NaN, new double[0], 0);
                         } else {
+                            phase = phases.add("setup", phase);
                             long trainStart = System.nanoTime();
                             summary = train(layer, q, qIn, y, device, log, progress, mc.numHiddenLayers());
                             trainSeconds[0] += (System.nanoTime() - trainStart) / 1e9;
+                            phase = phases.add("train", trainStart);
                             store.save(layer, q);
+                            phase = phases.add("save", phase);
                         }
                         for (long r = 0; r < rows; r += chunk) {
                             long n = Math.min(chunk, rows - r);
@@ -212,6 +237,7 @@ public final class BlockApQuantizer {
                                 qIn.write(r, out);
                             }
                         }
+                        phases.add("propagate", phase);
                     }
                     summaries.add(new BlockSummary(summary.layer(), summary.resumed(), summary.firstLoss(), summary.lastLoss(),
                             summary.valMse(), (System.nanoTime() - blockStart) / 1e9));
@@ -222,6 +248,18 @@ public final class BlockApQuantizer {
             }
             return false;
         }
+    }
+
+    /** Caches on the device when asked, or by default on CUDA when the three fit in RESIDENT_CACHE_LIMIT and no spill folder is set. */
+    private boolean residentCaches(long rows, long seq, long hidden, Device device) {
+        if (residentCaches != null) return residentCaches;
+        long three = Math.multiplyExact(3, ActivationCache.bytes(rows, seq, hidden, config.cacheDType()));
+        return device.kind() == Device.Kind.CUDA && spillDir == null && three <= RESIDENT_CACHE_LIMIT;
+    }
+
+    private ActivationCache cache(boolean resident, long rows, long seq, long hidden, Device device) {
+        return resident ? ActivationCache.resident(rows, seq, hidden, config.cacheDType(), device)
+                : ActivationCache.host(rows, seq, hidden, config.cacheDType(), spillDir);
     }
 
     private void embed(Checkpoint checkpoint, TokenWindows windows, ActivationCache cache, int chunk) {
@@ -255,7 +293,8 @@ public final class BlockApQuantizer {
                                BufferedWriter log, ProgressListener progress, int layers) throws IOException {
         int perEpoch = config.stepsPerEpoch();
         long total = (long) perEpoch * config.epochs();
-        boolean onDevice = device.kind() == Device.Kind.CUDA && 2 * qIn.byteSize() <= DEVICE_CACHE_LIMIT;
+        // host caches are copied to the GPU for the block's training when both fit; resident ones are there already
+        boolean onDevice = !qIn.resident() && device.kind() == Device.Kind.CUDA && 2 * qIn.byteSize() <= DEVICE_CACHE_LIMIT;
         Tensor inputs = onDevice ? qIn.tensor().to(qIn.dtype(), device) : qIn.tensor();
         Tensor targets = onDevice ? y.tensor().to(y.dtype(), device) : y.tensor();
         double[] val = new double[config.epochs()];

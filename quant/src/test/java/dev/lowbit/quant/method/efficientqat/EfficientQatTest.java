@@ -94,7 +94,7 @@ class EfficientQatTest {
     @Test
     void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
         EfficientQatConfig config = small(2, 64);
-        Path full = dir.resolve("full"), again = dir.resolve("again"), resumed = dir.resolve("resumed");
+        Path full = dir.resolve("full"), again = dir.resolve("again"), resident = dir.resolve("resident"), resumed = dir.resolve("resumed");
         try (Engine engine = new Engine(0, 0)) {
             BlockApQuantizer q = new BlockApQuantizer(config);
             Path model = TestFixtures.tiny(), calib = calib(dir);
@@ -102,6 +102,11 @@ class EfficientQatTest {
             // the same run with the caches spilled to disk
             new BlockApQuantizer(config, dir.resolve("spill")).quantize(model, calib, again, DEVICE, engine, false, -1,
                     ProgressListener.NONE);
+            // and with the caches in native tensors on the run's device (the CUDA default when they fit)
+            BlockApQuantizer.Result onDevice = new BlockApQuantizer(config).withResidentCaches(true)
+                    .quantize(model, calib, resident, DEVICE, engine, false, -1, ProgressListener.NONE);
+            assertTrue(onDevice.phases().seconds().keySet().containsAll(java.util.List.of("tokenize", "embed", "targets", "train",
+                    "propagate", "export")), onDevice.phases().toString());
             assertTrue(q.quantize(model, calib, resumed, DEVICE, engine, false, 2, ProgressListener.NONE).stopped());
             assertFalse(Files.exists(resumed.resolve("model.safetensors")));
             BlockApQuantizer.Result r = q.quantize(model, calib, resumed, DEVICE, engine, true, -1, ProgressListener.NONE);
@@ -109,6 +114,7 @@ class EfficientQatTest {
         }
         byte[] a = Files.readAllBytes(full.resolve("model.safetensors"));
         assertArrayEquals(a, Files.readAllBytes(again.resolve("model.safetensors")), "same seed (spilled caches), same result");
+        assertArrayEquals(a, Files.readAllBytes(resident.resolve("model.safetensors")), "same seed (resident caches), same result");
         try (var left = Files.list(dir.resolve("spill"))) {
             assertEquals(0, left.count(), "spill files are deleted");
         }
