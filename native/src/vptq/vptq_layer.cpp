@@ -5,12 +5,14 @@
 
 #include <cmath>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "src/error.h"
 #include "src/kmeans.h"
 #include "src/tensor_handle.h"
+#include "src/vptq/fused_block.h"
 
 namespace lb::vptq {
 namespace {
@@ -88,9 +90,68 @@ at::Tensor quantize_column(const Layer& L, Codebook& cb, int64_t j, const at::Te
   return q.reshape({mp}).narrow(0, 0, m) * s + b;
 }
 
+// The same loop with the in-block part fused (src/vptq/fused_block.h): one step per run of columns of one
+// codebook inside a block instead of ~15 ops per column; the cross-block update stays one matmul.
+bool fused_loop_applies(const Layer& L, const std::vector<Codebook*>& owner_of, int64_t block) {
+  if (!fused_enabled()) return false;
+  for (const Codebook* cb : owner_of)
+    if (!fused_supported(L.w, static_cast<int>(cb->v), std::min(block, L.n))) return false;
+  return true;
+}
+
+at::Tensor column_loop_fused(const Layer& L, std::vector<Codebook*>& owner_of, bool use_residual, bool feedback,
+                             int64_t block, std::vector<at::Tensor>* residuals) {
+  at::Tensor w = L.w.clone().contiguous();
+  at::Tensor q_all = at::zeros_like(w);
+  const int64_t n = L.n;
+  std::map<const Codebook*, at::Tensor> residual_of;  // [columns, ceil(M/v)*v] per codebook
+  if (residuals != nullptr) {
+    for (const Codebook* cb : owner_of) {
+      if (residual_of.count(cb) == 0) residual_of[cb] = at::empty({cb->columns, ceil_div(L.m, cb->v) * cb->v}, w.options());
+    }
+  }
+  for (int64_t b0 = 0; b0 < n; b0 += block) {
+    const int64_t count = std::min(block, n - b0);
+    const at::Tensor err = feedback ? at::empty({L.m, count}, w.options()) : at::Tensor();
+    for (int64_t c0 = 0; c0 < count;) {
+      Codebook& cb = *owner_of[b0 + c0];
+      int64_t c1 = c0 + 1;
+      while (c1 < count && owner_of[b0 + c1] == &cb) ++c1;
+      FusedStep step;
+      step.b0 = b0;
+      step.count = count;
+      step.c0 = c0;
+      step.c1 = c1;
+      step.v = static_cast<int>(cb.v);
+      step.centroids = cb.main;
+      if (use_residual && cb.residual.defined()) {
+        step.res_centroids = cb.residual;
+        step.res_indices = cb.res_indices;
+      }
+      step.indices = cb.indices;
+      step.index_first = cb.first;
+      step.err = err;
+      if (residuals != nullptr) step.residual_out = residual_of[&cb];
+      fused_block_step(w, q_all, L.scale, L.bias, L.u, step);
+      c0 = c1;
+    }
+    if (feedback && b0 + count < n) {
+      w.narrow(1, b0 + count, n - b0 - count).sub_(err.mm(L.u.narrow(0, b0, count).narrow(1, b0 + count, n - b0 - count)));
+    }
+  }
+  if (residuals != nullptr) {
+    for (int64_t j = 0; j < n; ++j) {
+      const Codebook* cb = owner_of[static_cast<size_t>(j)];
+      (*residuals)[static_cast<size_t>(j)] = residual_of[cb].select(0, j - cb->first).view({ceil_div(L.m, cb->v), cb->v});
+    }
+  }
+  return q_all;
+}
+
 // The GPTQ-style loop over permuted columns; returns Q [M, N] (permuted, original space).
 at::Tensor column_loop(const Layer& L, std::vector<Codebook*>& owner_of, bool use_residual, bool feedback,
                        int64_t block, std::vector<at::Tensor>* residuals) {
+  if (fused_loop_applies(L, owner_of, block)) return column_loop_fused(L, owner_of, use_residual, feedback, block, residuals);
   at::Tensor w = L.w.clone();
   at::Tensor q_all = at::zeros_like(w);
   const int64_t n = L.n;
