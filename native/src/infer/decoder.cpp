@@ -291,7 +291,7 @@ lb_decoder_stats Decoder::stats() const {
   s.packed_linears = packed_;
   s.dequantized_linears = dequantized_;
   s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
-  s.fused_kernels = fused_ ? 1 : 0;
+  s.fused_kernels = !fused_ ? 0 : accumulate_requested_ && any_accumulating_ ? 2 : 1;
   return s;
 }
 
