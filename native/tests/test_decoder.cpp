@@ -217,6 +217,40 @@ int argmax(const std::vector<float>& v) {
   return best;
 }
 
+// The accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1: f32 residual, packed GEMVs adding in place): f32
+// logits equal the default step's up to f32 summation order; f16/bf16 keep the residual in f32 (not the
+// default step's bits: within the tolerances of the dense reference).
+void check_accumulate_step(const Model& m, const std::vector<int64_t>& ids, int bits,
+                           std::vector<std::vector<Packed>>& packed, const std::vector<float>& reference) {
+  setenv("LOWBIT_DECODE_ACCUMULATE", "1", 1);
+  Decoder acc = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  Decoder acc_eager = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, false, bits, &packed);
+  Decoder acc16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  Decoder acc_bf16 = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  unsetenv("LOWBIT_DECODE_ACCUMULATE");
+  Decoder plain = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  lb_decoder_stats st{};
+  st.struct_size = sizeof(st);
+  CHECK_OK(lb_decoder_get_stats(acc.get(), &st));
+  CHECK(st.fused_kernels == 2);  // the accumulate step serves the one-token steps
+  CHECK_OK(lb_decoder_get_stats(plain.get(), &st));
+  CHECK(st.fused_kernels == 1);
+  for (lb_decoder d : {acc.get(), acc_eager.get(), plain.get()}) CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> a = prefill(acc.get(), {ids[0], ids[1]}), e = prefill(acc_eager.get(), {ids[0], ids[1]});
+  std::vector<float> b = prefill(plain.get(), {ids[0], ids[1]});
+  for (size_t t = 2; t < ids.size(); ++t) {
+    a = decode(acc.get(), ids[t]);
+    e = decode(acc_eager.get(), ids[t]);
+    b = decode(plain.get(), ids[t]);
+    const double diff = std::max(max_diff(a.data(), b.data(), kVocab), max_diff(e.data(), b.data(), kVocab));
+    if (!(diff < 2e-4)) std::printf("int%d position %zu: accumulate vs default step max |diff| %g\n", bits, t, diff);
+    CHECK(diff < 2e-4);
+  }
+  check_incremental(acc.get(), ids, 3, reference, 2e-3, "cuda packed f32 accumulate step");
+  check_incremental(acc16.get(), ids, 3, reference, 0.1, "cuda packed f16 accumulate step");
+  check_incremental(acc_bf16.get(), ids, 3, reference, 0.3, "cuda packed bf16 accumulate step");
+}
+
 }  // namespace
 
 int main() {
@@ -295,6 +329,7 @@ int main() {
       }
       Decoder h = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
       check_incremental(h.get(), ids, 3, reference, 0.1, "cuda packed f16");
+      check_accumulate_step(m, ids, bits, packed, reference);
     }
   }
   if (runtime_info().cuda_available) {

@@ -1,9 +1,12 @@
 // The CUDA packed GEMV (m <= 4) on the device through the real launcher (packed_linear_cuda), torch-free:
 // against the host copy of its integer arithmetic (tight), dequantize + a double matmul (activation
 // quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
-// 16-bit y_out copy; which kernel runs for which shape. Skips without a CUDA device.
+// 16-bit y_out copy; which kernel runs for which shape; the accumulate mode (packed_gemv_cuda_accumulate:
+// y0 + W x onto a non-zero y, no zeroing). Skips without a CUDA device.
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -83,6 +86,69 @@ std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, con
   return host;
 }
 
+double worst_accumulate = 0;
+
+// packed_gemv_cuda_accumulate onto y0 (random, of W x's size): y - y0 against the zeroing launch's y (only the
+// f32 summation order differs: ~ulp(y0) per atomic add).
+void accumulate_case(const Case& c, const gemv_ref::Problem& p, const std::vector<float>& y_zeroed,
+                     const std::string& what) {
+  DeviceBuffer x(p.x.data(c.x_dtype), p.x.bytes(c.x_dtype));
+  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
+  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
+  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  const size_t count = static_cast<size_t>(c.m * c.out);
+  double rms = 0;
+  for (float v : y_zeroed) rms += static_cast<double>(v) * v;
+  rms = count > 0 ? std::sqrt(rms / static_cast<double>(count)) : 1.0;
+  std::vector<float> y0(count);
+  for (size_t i = 0; i < count; ++i) y0[i] = static_cast<float>(rms * std::sin(0.7 * static_cast<double>(i) + 0.3));
+  DeviceBuffer y(y0.data(), count * 4);
+  PackedLinearCudaArgs a{};
+  a.x = x.p;
+  a.x_dtype = c.x_dtype;
+  a.m = c.m;
+  a.in = c.in;
+  a.out = c.out;
+  a.qweight = static_cast<const int32_t*>(qw.p);
+  a.qzeros = static_cast<const int32_t*>(qz.p);
+  a.zero_offset = c.zero_offset;
+  a.scales = sc.p;
+  a.scales_dtype = c.scales_dtype;
+  a.group_size = c.group;
+  a.bits = c.bits;
+  a.y = static_cast<float*>(y.p);
+  a.y_out = y0.data();  // a 16-bit copy is not offered in accumulate mode
+  CHECK(!lb::kernels::packed_gemv_cuda_accumulate_applies(a));
+  CHECK(lb::kernels::packed_gemv_cuda_accumulate(a, 0) == cudaErrorInvalidValue);
+  a.y_out = nullptr;
+  if (!lb::kernels::packed_gemv_cuda_accumulate_applies(a)) {
+    check::fail(__FILE__, __LINE__, what + ": the accumulate GEMV does not apply");
+    return;
+  }
+  // it ignores the A/B switch of the zeroing launch
+  lb::kernels::packed_gemv_cuda_set_enabled(false);
+  const bool launched = ok(lb::kernels::packed_gemv_cuda_accumulate(a, 0), (what + ": accumulate launch").c_str());
+  lb::kernels::packed_gemv_cuda_set_enabled(true);
+  if (!launched || !ok(cudaDeviceSynchronize(), (what + ": accumulate kernel").c_str())) return;
+  std::vector<float> host(count);
+  ok(cudaMemcpy(host.data(), y.p, count * 4, cudaMemcpyDeviceToHost), "cudaMemcpy y");
+  std::vector<double> want(count);
+  for (size_t i = 0; i < count; ++i) {
+    want[i] = static_cast<double>(y0[i]) + y_zeroed[i];
+    host[i] -= y0[i];
+  }
+  std::vector<float> sum(count);
+  for (size_t i = 0; i < count; ++i) sum[i] = host[i] + y0[i];
+  const double e_sum = gemv_ref::relative_error(sum, want);
+  std::vector<double> wx(y_zeroed.begin(), y_zeroed.end());
+  const double e_wx = gemv_ref::relative_error(host, wx);
+  worst_accumulate = std::max(worst_accumulate, std::max(e_sum, e_wx));
+  if (!(e_sum < 1e-5 && e_wx < 1e-5)) {
+    check::fail(__FILE__, __LINE__, what + ": accumulate: relative error of y vs y0 + W x " + std::to_string(e_sum) +
+                                        ", of y - y0 vs W x " + std::to_string(e_wx));
+  }
+}
+
 void gemv_case(const Case& c, bool gemv_expected = true) {
   const gemv_ref::Problem p = gemv_ref::make_problem(c);
   const std::vector<double> real = gemv_ref::dequant_reference(c, p);
@@ -107,6 +173,7 @@ void gemv_case(const Case& c, bool gemv_expected = true) {
   if (!(e_real < (c.outlier ? 1e-3 : 2e-4))) {
     check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
   }
+  accumulate_case(c, p, y, what);
   // the tiled kernel on the same data
   lb::kernels::packed_gemv_cuda_set_enabled(false);
   std::string tiled_kernel;
@@ -148,6 +215,7 @@ void test_cases() {
   std::printf("test_packed_gemv_cuda: %d cases; worst relative error vs own arithmetic %.3g, vs dequantize + matmul "
               "%.3g (normal x), %.3g (1000x outlier); tiled kernel on the same data %.3g\n",
               cases, worst_exact, worst_normal, worst_outlier, worst_tiled);
+  std::printf("test_packed_gemv_cuda: accumulate mode (onto a non-zero y), worst relative error %.3g\n", worst_accumulate);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // (same x quantization, integer dots, zero-point fold; only the f32 summation order differs), which checks
 // the bit unpacking, the x byte order, the group/zero/scale indexing, the runs that cross tiles and the
 // atomics; and (b) dequantize + a double matmul, which bounds the activation quantization error (normal x
-// and x with a 1000x outlier). Also the plan and the applicability rule.
+// and x with a 1000x outlier). Also the plan and the applicability rule, and the accumulate mode
+// (packed_gemv_cuda_accumulate: y starts non-zero, the kernel must add W x onto it).
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
 #include "kernels/cuda/packed_gemv_cuda.cuh"
@@ -68,12 +69,26 @@ void gemv_case(const Case& c) {
   a.scales_dtype = c.scales_dtype;
   a.group_size = c.group;
   a.bits = c.bits;
-  // both variants: the pipelined stages (default) and the unpipelined kernel kept for A/B timings
-  for (bool pipelined : {true, false}) {
+  // y0: the accumulate mode's starting y (the decode step's residual), of the size of W x
+  std::vector<float> y0(static_cast<size_t>(c.m * c.out));
+  {
+    std::mt19937 rng(static_cast<uint32_t>(c.out * 131 + c.in + c.bits));
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    double rms = 0;
+    for (double v : exact) rms += v * v;
+    rms = exact.empty() ? 1.0 : std::sqrt(rms / static_cast<double>(exact.size()));
+    for (auto& v : y0) v = static_cast<float>(rms * normal(rng));
+  }
+  // the variants: the pipelined stages (default), the unpipelined kernel kept for A/B timings, and the
+  // pipelined kernel adding onto a non-zero y (accumulate mode)
+  for (int variant = 0; variant < 3; ++variant) {
+    const bool pipelined = variant != 1, accumulate = variant == 2;
     std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
+    if (accumulate) y = y0;
     a.y = y.data();
     const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, pipelined);
     const std::string what = gemv_ref::describe(c) + (pipelined ? " pipelined" : " unpipelined") +
+                             (accumulate ? " accumulate" : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
@@ -88,6 +103,16 @@ void gemv_case(const Case& c) {
       run_any<false>(c.bits, a, plan);
     }
     ++cases;
+    if (accumulate) {
+      // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds
+      const double e_sum = gemv_ref::relative_error(y, [&] {
+        std::vector<double> want(exact);
+        for (size_t i = 0; i < want.size(); ++i) want[i] += y0[i];
+        return want;
+      }());
+      if (!(e_sum < 1e-5)) check::fail(__FILE__, __LINE__, what + ": relative error of y vs y0 + W x " + std::to_string(e_sum));
+      for (size_t i = 0; i < y.size(); ++i) y[i] -= y0[i];
+    }
     const double e_exact = gemv_ref::relative_error(y, exact);
     const double e_real = gemv_ref::relative_error(y, real);
     worst_exact = std::max(worst_exact, e_exact);

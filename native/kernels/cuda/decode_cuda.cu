@@ -68,19 +68,43 @@ __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w
   }
 }
 
-// Blocks 0..heads-1: query heads; heads..heads+kv_heads-1: key heads; then value heads (copied).
+// The f32-residual variant (accumulate decode step): x f32, w and y in T. Blocks `rows` and beyond zero
+// zero[0, zero_count): the f32 output of the GEMV that reads y next and adds its partial sums onto it.
 template <class T>
-__global__ void rotary_kv_kernel(const T* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin,
+__global__ void rms_norm_f32_kernel(const float* __restrict__ x, const T* __restrict__ w, T* __restrict__ y,
+                                    int64_t rows, int64_t hidden, float eps, float* __restrict__ zero,
+                                    int64_t zero_count) {
+  if (blockIdx.x >= rows) {  // block-uniform: no barrier below is skipped by part of a block
+    const int64_t stride = (int64_t)(gridDim.x - rows) * blockDim.x;
+    for (int64_t i = (int64_t)(blockIdx.x - rows) * blockDim.x + threadIdx.x; i < zero_count; i += stride) zero[i] = 0.0f;
+    return;
+  }
+  __shared__ float scratch[kWarp];
+  const float* row = x + blockIdx.x * hidden;
+  T* out = y + blockIdx.x * hidden;
+  float sum = 0.0f;
+  for (int64_t i = threadIdx.x; i < hidden; i += blockDim.x) sum += row[i] * row[i];
+  const float r = rsqrtf(block_reduce<false>(sum, scratch) / (float)hidden + eps);
+  for (int64_t i = threadIdx.x; i < hidden; i += blockDim.x) {
+    out[i] = from_f<T>(to_f(w[i]) * round_to<T>(row[i] * r));
+  }
+}
+
+// Blocks 0..heads-1: query heads; heads..heads+kv_heads-1: key heads; then value heads (copied).
+// I: qkv's element type (T, or f32 from the accumulate step's GEMV: rounded to T first, as the ATen path
+// stores the linear's output in T).
+template <class I, class T>
+__global__ void rotary_kv_kernel(const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin,
                                  const int64_t* __restrict__ position, T* __restrict__ q_out, T* __restrict__ k_cache,
                                  T* __restrict__ v_cache, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq) {
   const int64_t pos = *position;
   if (pos < 0 || pos >= max_seq) return;  // the adapter checks the position before the step
   const int64_t head = blockIdx.x;
-  const T* src = qkv + head * dim;
+  const I* src = qkv + head * dim;
   if (head >= heads + kv_heads) {
     const int64_t kv = head - heads - kv_heads;
     T* dst = v_cache + (kv * max_seq + pos) * dim;
-    for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) dst[i] = src[i];
+    for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) dst[i] = from_f<T>(to_f(src[i]));
     return;
   }
   T* dst = head < heads ? q_out + head * dim : k_cache + ((head - heads) * max_seq + pos) * dim;
@@ -88,7 +112,7 @@ __global__ void rotary_kv_kernel(const T* __restrict__ qkv, const T* __restrict_
   const T* s = sin + pos * dim;
   const int64_t half = dim / 2;
   for (int64_t i = threadIdx.x; i < half; i += blockDim.x) {
-    const float x1 = to_f(src[i]), x2 = to_f(src[i + half]);
+    const float x1 = round_to<T>(to_f(src[i])), x2 = round_to<T>(to_f(src[i + half]));
     // x * cos + rotate_half(x) * sin, each product and the sum stored in T as ATen does
     dst[i] = from_f<T>(round_to<T>(x1 * to_f(c[i])) + round_to<T>(-x2 * to_f(s[i])));
     dst[i + half] = from_f<T>(round_to<T>(x2 * to_f(c[i + half])) + round_to<T>(x1 * to_f(s[i + half])));
@@ -140,13 +164,14 @@ __global__ void attention_kernel(const T* __restrict__ q, const T* __restrict__ 
   }
 }
 
-template <class T>
-__global__ void silu_mul_kernel(const T* __restrict__ gate_up, T* __restrict__ out, int64_t rows, int64_t inter) {
+// I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).
+template <class I, class T>
+__global__ void silu_mul_kernel(const I* __restrict__ gate_up, T* __restrict__ out, int64_t rows, int64_t inter) {
   const int64_t total = rows * inter;
   for (int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; e < total; e += (int64_t)gridDim.x * blockDim.x) {
     const int64_t r = e / inter, i = e % inter;
-    const float g = to_f(gate_up[r * 2 * inter + i]);
-    const float u = to_f(gate_up[r * 2 * inter + inter + i]);
+    const float g = round_to<T>(to_f(gate_up[r * 2 * inter + i]));
+    const float u = round_to<T>(to_f(gate_up[r * 2 * inter + inter + i]));
     out[e] = from_f<T>(round_to<T>(g / (1.0f + expf(-g))) * u);
   }
 }
@@ -160,12 +185,25 @@ cudaError_t rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_
 }
 
 template <class T>
+cudaError_t rms_norm_f32(const float* x, const void* w, void* y, int64_t rows, int64_t hidden, float eps, float* zero,
+                         int64_t zero_count, cudaStream_t s) {
+  if (rows <= 0 || hidden <= 0) return cudaSuccess;
+  if (zero_count < 0 || (zero_count > 0 && zero == nullptr)) return cudaErrorInvalidValue;
+  int64_t zero_blocks = (zero_count + 1023) / 1024;  // ~4 stores per thread
+  if (zero_blocks > 128) zero_blocks = 128;
+  if (rows + zero_blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
+  rms_norm_f32_kernel<T><<<(unsigned)(rows + zero_blocks), 256, 0, s>>>(x, static_cast<const T*>(w), static_cast<T*>(y),
+                                                                        rows, hidden, eps, zero, zero_count);
+  return cudaGetLastError();
+}
+
+template <class T, class I = T>
 cudaError_t rotary_kv(const void* qkv, const void* cos, const void* sin, const int64_t* position, void* q_out,
                       void* k_cache, void* v_cache, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
                       cudaStream_t s) {
   const unsigned blocks = (unsigned)(heads + 2 * kv_heads);
   const unsigned threads = (unsigned)(dim / 2 < 32 ? 32 : (dim / 2 > 256 ? 256 : dim / 2));
-  rotary_kv_kernel<T><<<blocks, threads, 0, s>>>(static_cast<const T*>(qkv), static_cast<const T*>(cos),
+  rotary_kv_kernel<I, T><<<blocks, threads, 0, s>>>(static_cast<const I*>(qkv), static_cast<const T*>(cos),
                                                  static_cast<const T*>(sin), position, static_cast<T*>(q_out),
                                                  static_cast<T*>(k_cache), static_cast<T*>(v_cache), heads, kv_heads,
                                                  dim, max_seq);
@@ -182,13 +220,13 @@ cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, c
   return cudaGetLastError();
 }
 
-template <class T>
+template <class T, class I = T>
 cudaError_t silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, cudaStream_t s) {
   const int64_t total = rows * inter;
   if (total <= 0) return cudaSuccess;
   int64_t blocks = (total + 255) / 256;
   if (blocks > 65535) blocks = 65535;
-  silu_mul_kernel<T><<<(unsigned)blocks, 256, 0, s>>>(static_cast<const T*>(gate_up), static_cast<T*>(out), rows, inter);
+  silu_mul_kernel<I, T><<<(unsigned)blocks, 256, 0, s>>>(static_cast<const I*>(gate_up), static_cast<T*>(out), rows, inter);
   return cudaGetLastError();
 }
 
@@ -238,6 +276,47 @@ cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cac
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
                                  cudaStream_t stream) {
 #define LB_CALL(T) silu_mul<T>(gate_up, out, rows, inter, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+// ---- the f32 variants of the accumulate decode step ----
+
+cudaError_t decode_rms_norm_f32_cuda(DecodeType t, const float* x, const void* w, void* y, int64_t rows,
+                                     int64_t hidden, float eps, float* zero, int64_t zero_count, cudaStream_t stream) {
+#define LB_CALL(T) rms_norm_f32<T>(x, w, y, rows, hidden, eps, zero, zero_count, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t decode_rotary_kv_f32_cuda(DecodeType t, const float* qkv, const void* cos, const void* sin,
+                                      const int64_t* position, void* q_out, void* k_cache, void* v_cache,
+                                      int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
+                                      cudaStream_t stream) {
+#define LB_CALL(T) \
+  rotary_kv<T, float>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream)
+  switch (t) {
+    case DecodeType::F32: return LB_CALL(float);
+    case DecodeType::F16: return LB_CALL(__half);
+    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
+  }
+#undef LB_CALL
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t decode_silu_mul_f32_cuda(DecodeType t, const float* gate_up, void* out, int64_t rows, int64_t inter,
+                                     cudaStream_t stream) {
+#define LB_CALL(T) silu_mul<T, float>(gate_up, out, rows, inter, stream)
   switch (t) {
     case DecodeType::F32: return LB_CALL(float);
     case DecodeType::F16: return LB_CALL(__half);

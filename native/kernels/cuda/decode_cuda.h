@@ -36,4 +36,23 @@ cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cac
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
                                  cudaStream_t stream);
 
+// ---- the accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1): an f32 residual stream, GEMVs that add
+// onto f32 outputs. `t` is the compute type (weights, caches, outputs); the inputs named f32 are f32 and
+// rounded to t where the ATen path stores them in t, so the math equals the kernels above.
+
+// y[r] (t) = w * to_t(x[r] * rsqrt(mean(x[r]^2) + eps)) for x f32 [rows, hidden]; also sets zero[0, zero_count)
+// to 0 (extra blocks; zero may be NULL when zero_count is 0).
+cudaError_t decode_rms_norm_f32_cuda(DecodeType t, const float* x, const void* w, void* y, int64_t rows,
+                                     int64_t hidden, float eps, float* zero, int64_t zero_count, cudaStream_t stream);
+
+// decode_rotary_kv_cuda with qkv f32 (each value rounded to t first).
+cudaError_t decode_rotary_kv_f32_cuda(DecodeType t, const float* qkv, const void* cos, const void* sin,
+                                      const int64_t* position, void* q_out, void* k_cache, void* v_cache,
+                                      int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
+                                      cudaStream_t stream);
+
+// decode_silu_mul_cuda with gate_up f32 (each value rounded to t first); out in t.
+cudaError_t decode_silu_mul_f32_cuda(DecodeType t, const float* gate_up, void* out, int64_t rows, int64_t inter,
+                                     cudaStream_t stream);
+
 }  // namespace lb::kernels

@@ -51,6 +51,9 @@ cudaError_t launch_rows(const PackedLinearCudaArgs& a, int sms, cudaStream_t str
   }
 }
 
+// The launch for valid arguments (y is not touched first: the warps add their partial sums to it).
+cudaError_t launch_any(const PackedLinearCudaArgs& a, cudaStream_t stream);
+
 }  // namespace
 
 bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& a) {
@@ -63,6 +66,24 @@ cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream)
   if (a.out == 0) return cudaSuccess;
   cudaError_t e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
   if (e != cudaSuccess) return e;
+  return launch_any(a, stream);
+}
+
+bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& a) {
+  const auto known = [](int dtype) { return dtype == kPackedF32 || dtype == kPackedF16 || dtype == kPackedBF16; };
+  return (a.bits == 2 || a.bits == 3 || a.bits == 4) && applies(a) && a.y_out == nullptr && known(a.x_dtype) &&
+         known(a.scales_dtype);
+}
+
+cudaError_t packed_gemv_cuda_accumulate(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+  if (!packed_gemv_cuda_accumulate_applies(a)) return cudaErrorInvalidValue;
+  if (a.out == 0) return cudaSuccess;
+  return launch_any(a, stream);
+}
+
+namespace {
+
+cudaError_t launch_any(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   int device = 0;
   int sms = 0;
   if (cudaGetDevice(&device) != cudaSuccess ||
@@ -73,6 +94,8 @@ cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream)
          : a.bits == 3 ? launch_rows<3>(a, sms, stream)
                        : launch_rows<2>(a, sms, stream);
 }
+
+}  // namespace
 
 const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& a) {
   if (!packed_gemv_cuda_applies(a)) return nullptr;

@@ -175,7 +175,8 @@ __host__ __device__ constexpr int min_blocks() {
 }
 
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
-// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
+// the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
+// first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
 
 // One stage's global loads: the weight words, the raw scales and zeros of each k-block's group, and the x
 // values (lane = row of the k-block). Blocks i >= valid (and columns past n) load nothing and hold zeros.
@@ -236,7 +237,8 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 }
 
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
-// the flattened space unit = tile * kblocks + kblock. y must be zero on entry (atomic partial sums).
+// the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
+// first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
 // PIPE = false: each stage's loads are issued at its start (the 2026-12 kernel, kept for A/B timings).
 // PIPE = true: the next stage's loads (weights, scales, zeros, x) are issued before the current stage is
 // quantized and computed, so a warp always has a stage in flight; stages are half as long (same bytes in

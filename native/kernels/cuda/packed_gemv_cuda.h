@@ -16,6 +16,13 @@ bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& args);
 // it does not apply.
 cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
 
+// Accumulate mode (the decode step's residual adds, issue 7): y[m, out] += x . W^T, y left as it is on entry
+// (no zeroing; the warps' atomics add onto it), so `h = h + o(att)` is one launch into an f32 residual.
+// Applies where the GEMV does (packed_gemv_cuda_applies without its A/B switch) and y_out is NULL (no
+// 16-bit copy: y only holds the sum once every warp is done). cudaErrorInvalidValue otherwise.
+bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& args);
+cudaError_t packed_gemv_cuda_accumulate(const PackedLinearCudaArgs& args, cudaStream_t stream);
+
 // Name of the GEMV variant for these arguments ("gemv_dp4a_r1", "_r2", "_r4"), nullptr when it does not apply.
 const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 

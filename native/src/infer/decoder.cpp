@@ -2,6 +2,7 @@
 
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/arange.h>
+#include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/full.h>
 #include <ATen/ops/index_select.h>
@@ -87,6 +88,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   sin_ = sin.contiguous();
   key_index_ = at::arange(max_seq_, at::TensorOptions().dtype(at::kLong).device(device));
   fused_ = fused_decode_available(device, dtype, config.head_dim, max_seq_);
+  accumulate_requested_ = fused_ && decode_accumulate_requested();
   layers_.reserve(static_cast<size_t>(num_layers_));
 }
 
@@ -128,6 +130,7 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
       l->dequantize_to_dense();
       dequantized_ += l->count();
     }
+    any_accumulating_ = any_accumulating_ || l->accumulates();
   }
   layers_.push_back(std::move(layer));
   const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
@@ -158,7 +161,10 @@ void Decoder::require_ready(int64_t n) const {
 }
 
 at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt) {
-  if (fused_ && ids.size(0) == 1 && !fresh_prompt) return forward_fused(ids, positions);
+  if (fused_ && ids.size(0) == 1 && !fresh_prompt) {
+    return accumulate_requested_ && any_accumulating_ ? forward_fused_accumulate(ids, positions)
+                                                      : forward_fused(ids, positions);
+  }
   const model::LlamaConfig& c = config_;
   const int64_t n = ids.size(0), heads = c.num_heads, kv_heads = c.num_kv_heads;
   const int64_t dim = c.head_dim, inter = c.intermediate_size;
@@ -202,6 +208,43 @@ at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& posit
     x = x + layer.down(fused_silu_mul(layer.gate_up(fused_rms_norm(x, layer.post_attention_norm, c.rms_norm_eps)), inter));
   }
   return at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_).to(at::kFloat).view({vocab_});
+}
+
+// forward_fused with the residual stream in f32 and the packed GEMVs in accumulate mode (issue 7: fewer kernels
+// per layer): o_proj and down_proj add onto the residual in place (no zeroing, no add kernel), q/k/v and gate/up
+// add onto f32 outputs that the RMSNorm before them zeroes (no memset, no cast to the compute dtype: RoPE and
+// SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19. Linears that do not accumulate
+// (dense, bias, split) run as in forward_fused, added to the f32 residual.
+at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Tensor& positions) {
+  const model::LlamaConfig& c = config_;
+  const int64_t heads = c.num_heads, kv_heads = c.num_kv_heads, dim = c.head_dim, inter = c.intermediate_size;
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device_);
+  at::Tensor x = at::index_select(embed_, 0, ids).to(at::kFloat);  // [1, hidden] f32
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    at::Tensor qkv;
+    if (layer.qkv.accumulates()) {
+      qkv = at::empty({1, layer.qkv.out_features()}, f32);
+      layer.qkv.add_into(fused_rms_norm_f32(x, layer.input_norm, c.rms_norm_eps, qkv), qkv);
+    } else {
+      qkv = layer.qkv(fused_rms_norm_f32(x, layer.input_norm, c.rms_norm_eps, at::Tensor()));
+    }
+    const at::Tensor q = fused_rotary_kv(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], heads, kv_heads, dim);
+    layer.o.add_into(fused_attention(q, k_cache_[l], v_cache_[l], positions, heads, kv_heads, dim), x);
+    at::Tensor act;
+    if (layer.gate_up.accumulates()) {
+      at::Tensor gate_up = at::empty({1, layer.gate_up.out_features()}, f32);
+      layer.gate_up.add_into(fused_rms_norm_f32(x, layer.post_attention_norm, c.rms_norm_eps, gate_up), gate_up);
+      act = fused_silu_mul_f32(gate_up, inter, c.compute_dtype);
+    } else {
+      act = fused_silu_mul(layer.gate_up(fused_rms_norm_f32(x, layer.post_attention_norm, c.rms_norm_eps, at::Tensor())),
+                           inter);
+    }
+    layer.down.add_into(act, x);
+  }
+  return at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_)
+      .to(at::kFloat)
+      .view({vocab_});
 }
 
 at::Tensor Decoder::prefill(const int64_t* ids, int64_t n) {
@@ -248,7 +291,7 @@ lb_decoder_stats Decoder::stats() const {
   s.packed_linears = packed_;
   s.dequantized_linears = dequantized_;
   s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
-  s.fused_kernels = fused_ ? 1 : 0;
+  s.fused_kernels = !fused_ ? 0 : accumulate_requested_ && any_accumulating_ ? 2 : 1;
   return s;
 }
 

@@ -64,8 +64,16 @@ at::Tensor fused_rotary_kv(const at::Tensor& qkv, const at::Tensor& cos, const a
                            const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
                            int64_t kv_heads, int64_t head_dim) {
   const at::Tensor in = qkv.contiguous();
-  at::Tensor q = at::empty({1, heads * head_dim}, in.options());
+  at::Tensor q = at::empty({1, heads * head_dim}, k_cache.options());
   const c10::cuda::CUDAGuard guard(in.device());
+  if (in.scalar_type() == at::kFloat && k_cache.scalar_type() != at::kFloat) {  // the accumulate step's f32 GEMV output
+    check(kernels::decode_rotary_kv_f32_cuda(decode_type(k_cache.scalar_type()), in.data_ptr<float>(), cos.data_ptr(),
+                                             sin.data_ptr(), positions.data_ptr<int64_t>(), q.data_ptr(),
+                                             k_cache.data_ptr(), v_cache.data_ptr(), heads, kv_heads, head_dim,
+                                             k_cache.size(2), stream_of(in)),
+          "decode RoPE + KV write (f32 qkv)");
+    return q;
+  }
   check(kernels::decode_rotary_kv_cuda(decode_type(in.scalar_type()), in.data_ptr(), cos.data_ptr(), sin.data_ptr(),
                                        positions.data_ptr<int64_t>(), q.data_ptr(), k_cache.data_ptr(),
                                        v_cache.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), stream_of(in)),
@@ -95,6 +103,38 @@ at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter) {
   return out;
 }
 
+bool decode_accumulate_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_ACCUMULATE");
+  return env != nullptr && std::strcmp(env, "1") == 0;
+}
+
+at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero) {
+  const at::Tensor in = x.contiguous();
+  if (in.scalar_type() != at::kFloat) throw_invalid("fused_rms_norm_f32: x is not F32");
+  if (zero.defined() && (zero.scalar_type() != at::kFloat || !zero.is_contiguous())) {
+    throw_invalid("fused_rms_norm_f32: the buffer to zero is not a contiguous F32 tensor");
+  }
+  at::Tensor y = at::empty(in.sizes(), in.options().dtype(weight.scalar_type()));
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_rms_norm_f32_cuda(decode_type(weight.scalar_type()), in.data_ptr<float>(), weight.data_ptr(),
+                                          y.data_ptr(), in.numel() / in.size(-1), in.size(-1), static_cast<float>(eps),
+                                          zero.defined() ? zero.data_ptr<float>() : nullptr,
+                                          zero.defined() ? zero.numel() : 0, stream_of(in)),
+        "decode RMSNorm (f32 residual)");
+  return y;
+}
+
+at::Tensor fused_silu_mul_f32(const at::Tensor& gate_up, int64_t inter, c10::ScalarType out_dtype) {
+  const at::Tensor in = gate_up.contiguous();
+  if (in.scalar_type() != at::kFloat) throw_invalid("fused_silu_mul_f32: gate_up is not F32");
+  at::Tensor out = at::empty({in.numel() / (2 * inter), inter}, in.options().dtype(out_dtype));
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_silu_mul_f32_cuda(decode_type(out_dtype), in.data_ptr<float>(), out.data_ptr(), out.size(0),
+                                          inter, stream_of(in)),
+        "decode SiLU * up (f32 gate_up)");
+  return out;
+}
+
 #else  // no CUDA in this build
 
 bool fused_decode_available(c10::Device, c10::ScalarType, int64_t, int64_t) { return false; }
@@ -108,6 +148,11 @@ at::Tensor fused_attention(const at::Tensor&, const at::Tensor&, const at::Tenso
   throw_unsupported("built without CUDA");
 }
 at::Tensor fused_silu_mul(const at::Tensor&, int64_t) { throw_unsupported("built without CUDA"); }
+bool decode_accumulate_requested() { return false; }
+at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {
+  throw_unsupported("built without CUDA");
+}
+at::Tensor fused_silu_mul_f32(const at::Tensor&, int64_t, c10::ScalarType) { throw_unsupported("built without CUDA"); }
 
 #endif
 

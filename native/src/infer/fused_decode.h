@@ -15,7 +15,8 @@ bool fused_decode_available(c10::Device device, c10::ScalarType dtype, int64_t h
 // x [rows, hidden] -> new [rows, hidden].
 at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
 // qkv [1, q_dim + 2 kv_dim] at *positions -> rotated q [1, heads * head_dim]; writes k, v into the caches
-// [1, kv_heads, max_seq, head_dim].
+// [1, kv_heads, max_seq, head_dim]. q and the caches are in the compute dtype; qkv is too, or f32 (the
+// accumulate step's GEMV output: rounded to the compute dtype first).
 at::Tensor fused_rotary_kv(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
                            const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
                            int64_t kv_heads, int64_t head_dim);
@@ -24,5 +25,15 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const
                            const at::Tensor& positions, int64_t heads, int64_t kv_heads, int64_t head_dim);
 // gate_up [rows, 2 * inter] -> [rows, inter].
 at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter);
+
+// ---- the accumulate decode step (decoder.cpp forward_fused_accumulate): an f32 residual stream; packed GEMVs
+// add onto it and onto f32 outputs zeroed by the RMSNorm before them ----
+
+// LOWBIT_DECODE_ACCUMULATE=1 in the environment (off by default until measured on the GPU).
+bool decode_accumulate_requested();
+// x f32 [rows, hidden] -> [rows, hidden] in weight's dtype; also zeroes `zero` (contiguous f32) when defined.
+at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero);
+// gate_up f32 [rows, 2 * inter] -> [rows, inter] in out_dtype (each input rounded to out_dtype first).
+at::Tensor fused_silu_mul_f32(const at::Tensor& gate_up, int64_t inter, c10::ScalarType out_dtype);
 
 }  // namespace lb::infer

@@ -9,6 +9,7 @@
 #include "src/error.h"
 #include "src/gptq_dequant.h"
 #include "src/model/argument_checks.h"
+#include "src/packed_gemv_accumulate.h"
 #include "src/tensor_handle.h"
 
 namespace lb::infer {
@@ -158,6 +159,21 @@ at::Tensor InferLinear::operator()(const at::Tensor& x) const {
   at::Tensor y = lb::packed_linear(x, qweight_, qzeros_, scales_, bits_, group_size_, zero_offset_).to(dtype_);
   if (bias_.defined()) y = y + bias_;
   return y;
+}
+
+bool InferLinear::accumulates() const {
+  if (!packed_ || !parts_.empty() || bias_.defined() || !qweight_.is_cuda()) return false;
+  const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
+  return lb::packed_gemv_accumulate_supported(in_, bits_, rows_per_group);
+}
+
+void InferLinear::add_into(const at::Tensor& x, at::Tensor& y) const {
+  if (accumulates()) {
+    const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
+    lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group, zero_offset_, y);
+  } else {
+    y.add_((*this)(x));
+  }
 }
 
 void InferLinear::dequantize_to_dense() {

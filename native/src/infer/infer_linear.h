@@ -35,6 +35,10 @@ class InferLinear {
   bool packed_kernel_available() const;
   // How many of the model's linears this one stands for (3 for a fused q/k/v).
   int64_t count() const { return sources_; }
+  // Whether add_into runs as one accumulate GEMV (packed, unsplit, no bias, CUDA, the GEMV's shape rules).
+  bool accumulates() const;
+  // y f32 [rows, out] += this(x), in place: one accumulate GEMV where accumulates(), else y += this(x).
+  void add_into(const at::Tensor& x, at::Tensor& y) const;
 
  private:
   bool packed_ = false;
