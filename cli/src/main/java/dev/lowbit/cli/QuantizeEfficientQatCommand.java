@@ -27,11 +27,8 @@ import picocli.CommandLine.Option;
                 "      --calib fixtures/valid.txt --samples 64 --seq 128 --epochs 1",
                 "Then: lowbit eval --model out/tiny-eqat-w2g64 --data fixtures/valid.txt"})
 final class QuantizeEfficientQatCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Full-precision model folder.")
-    Path model;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
-    Path out;
+    @Mixin
+    ModelOutputOptions paths;
 
     @Option(names = "--bits", required = true, description = "2, 3 or 4.")
     int bits;
@@ -118,7 +115,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Paths.requireDirectory(model, "model folder");
+        Path model = paths.model(), out = paths.out;
         Device device = common.device();
         ModelConfig mc = ModelConfig.load(model);
         DType compute = dtype == null ? EfficientQatConfig.defaultComputeDType(device.kind() == Device.Kind.CUDA, mc.hiddenSize())

@@ -26,11 +26,8 @@ import picocli.CommandLine.Option;
                 "  lowbit quantize lrqat --model small --out out/w2 --bits 2 --group 128 --asym --calib calib.txt --device cuda",
                 "Then: lowbit eval --model out/tiny-lrqat-w4 --data fixtures/valid.txt"})
 final class QuantizeLrqatCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Full-precision model folder.")
-    Path model;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
-    Path out;
+    @Mixin
+    ModelOutputOptions paths;
 
     @Option(names = "--bits", required = true, description = "2, 3 or 4.")
     int bits;
@@ -120,7 +117,7 @@ final class QuantizeLrqatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Paths.requireDirectory(model, "model folder");
+        Path model = paths.model(), out = paths.out;
         Device device = common.device();
         boolean cuda = device.kind() == Device.Kind.CUDA;
         LrqatConfig d = LrqatConfig.defaults(ModelConfig.load(model), bits, group, !asym, cuda);

@@ -19,11 +19,8 @@ import picocli.CommandLine.Option;
                 "  lowbit quantize rtn --model fixtures/tiny --out out/tiny-w2g64-fake --bits 2 --group 64 --format fake",
                 "Then: lowbit eval --model out/tiny-w4g128 --data fixtures/valid.txt"})
 final class QuantizeRtnCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Full-precision model folder.")
-    Path model;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
-    Path out;
+    @Mixin
+    ModelOutputOptions paths;
 
     @Option(names = "--bits", required = true, description = "2, 3 or 4 (up to 8 allowed).")
     int bits;
@@ -52,7 +49,7 @@ final class QuantizeRtnCommand implements Callable<Integer> {
                     "--format must be gptq or fake, got '" + format + "'");
         };
         RtnConfig config = new RtnConfig(bits, group, sym);
-        Paths.requireDirectory(model, "model folder");
+        Path model = paths.model(), out = paths.out;
         try (Engine engine = common.engine()) {
             RtnModelQuantizer.Result r = new RtnModelQuantizer(config, f, v1 ? GptqFormat.V1 : GptqFormat.V2)
                     .quantize(model, out, common.device(), engine, new ConsoleProgress(System.err));

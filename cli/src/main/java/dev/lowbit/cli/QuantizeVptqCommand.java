@@ -28,11 +28,8 @@ import picocli.CommandLine.Option;
                 "--device cuda uses every visible GPU (one engine thread each); cuda:N only GPU N.",
                 "Then: lowbit eval --model out/tiny-v4k256 --data fixtures/valid.txt"})
 final class QuantizeVptqCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Full-precision model folder.")
-    Path model;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created).")
-    Path out;
+    @Mixin
+    ModelOutputOptions paths;
 
     @Option(names = "--vector-len", required = true, paramLabel = "V", description = "Vector length v.")
     int vectorLen;
@@ -94,7 +91,7 @@ final class QuantizeVptqCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        Paths.requireDirectory(model, "model folder");
+        Path model = paths.model(), out = paths.out;
         Device device = common.device();
         List<VptqModelQuantizer.Worker> workers = new ArrayList<>();
         try {
