@@ -10,25 +10,12 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "kernels/cuda/packed_gemv_cuda.h"
+#include "src/packed_cuda_tensors.h"
 #endif
 
 namespace lb {
 
 #if LOWBIT_WITH_CUDA
-namespace {
-
-int code_of(at::ScalarType t) {
-  return t == at::kHalf ? kernels::kPackedF16 : t == at::kBFloat16 ? kernels::kPackedBF16 : kernels::kPackedF32;
-}
-
-// 16-byte aligned and contiguous (the GEMV's vector loads need both).
-at::Tensor aligned(const at::Tensor& t) {
-  at::Tensor c = t.contiguous();
-  if (reinterpret_cast<uintptr_t>(c.data_ptr()) % 16 != 0) c = c.clone();
-  return c;
-}
-
-}  // namespace
 
 bool packed_gemv_accumulate_supported(int64_t in, int bits, int64_t rows_per_group) {
   // the GEMV's rule (packed_gemv::applies) for the shape; alignment is arranged by the adapter
@@ -51,13 +38,13 @@ void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, cons
   }
   const c10::cuda::CUDAGuard device_guard(qweight.device());
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream(qweight.device().index()).stream();
-  const at::Tensor xc = aligned(x);
-  const at::Tensor words = aligned(qweight);
+  const at::Tensor xc = aligned16(x);
+  const at::Tensor words = aligned16(qweight);
   const at::Tensor zero_words = qzeros.contiguous();
-  const at::Tensor s = aligned(scales);
+  const at::Tensor s = aligned16(scales);
   kernels::PackedLinearCudaArgs a{};
   a.x = xc.data_ptr();
-  a.x_dtype = code_of(xc.scalar_type());
+  a.x_dtype = packed_dtype_code(xc.scalar_type());
   a.m = m;
   a.in = in;
   a.out = out;
@@ -65,7 +52,7 @@ void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, cons
   a.qzeros = zero_words.data_ptr<int32_t>();
   a.zero_offset = zero_offset;
   a.scales = s.data_ptr();
-  a.scales_dtype = code_of(s.scalar_type());
+  a.scales_dtype = packed_dtype_code(s.scalar_type());
   a.group_size = rows_per_group;
   a.bits = bits;
   a.y = y.data_ptr<float>();

@@ -11,25 +11,12 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "kernels/cuda/packed_matmul_cuda.h"
+#include "src/packed_cuda_tensors.h"
 #endif
 
 namespace lb {
 
 #if LOWBIT_WITH_CUDA
-namespace {
-
-int code_of(at::ScalarType t) {
-  return t == at::kHalf ? kernels::kPackedF16 : t == at::kBFloat16 ? kernels::kPackedBF16 : kernels::kPackedF32;
-}
-
-// 16-byte aligned and contiguous (the kernels' vector loads need both).
-at::Tensor aligned(const at::Tensor& t) {
-  at::Tensor c = t.contiguous();
-  if (reinterpret_cast<uintptr_t>(c.data_ptr()) % 16 != 0) c = c.clone();
-  return c;
-}
-
-}  // namespace
 
 at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
                               const at::Tensor& scales, int bits, int64_t rows_per_group, int zero_offset,
@@ -39,10 +26,10 @@ at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, co
   const int64_t m = x.size(0);
   const int64_t in = x.size(1);
   const int64_t out = qweight.size(1);
-  const at::Tensor xc = aligned(x);
-  const at::Tensor words = aligned(qweight);
+  const at::Tensor xc = aligned16(x);
+  const at::Tensor words = aligned16(qweight);
   const at::Tensor zero_words = qzeros.contiguous();
-  const at::Tensor s = aligned(scales);  // the m <= 4 GEMV reads 4 scales per 8/16-byte load
+  const at::Tensor s = aligned16(scales);  // the m <= 4 GEMV reads 4 scales per 8/16-byte load
   at::Tensor y = at::empty({m, out}, x.options().dtype(at::kFloat));
   at::Tensor y16;
   const bool want16 = out_dtype == at::kHalf || out_dtype == at::kBFloat16;
@@ -50,7 +37,7 @@ at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, co
 
   kernels::PackedLinearCudaArgs a{};
   a.x = xc.data_ptr();
-  a.x_dtype = code_of(xc.scalar_type());
+  a.x_dtype = packed_dtype_code(xc.scalar_type());
   a.m = m;
   a.in = in;
   a.out = out;
@@ -58,12 +45,12 @@ at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, co
   a.qzeros = zero_words.data_ptr<int32_t>();
   a.zero_offset = zero_offset;
   a.scales = s.data_ptr();
-  a.scales_dtype = code_of(s.scalar_type());
+  a.scales_dtype = packed_dtype_code(s.scalar_type());
   a.group_size = rows_per_group > 0 ? rows_per_group : (in > 0 ? in : 1);
   a.bits = bits;
   a.y = y.data_ptr<float>();
   a.y_out = want16 ? y16.data_ptr() : nullptr;
-  a.y_out_dtype = code_of(out_dtype);
+  a.y_out_dtype = packed_dtype_code(out_dtype);
   if (const char* why = kernels::packed_linear_cuda_unsupported(bits, a.x_dtype, a.scales_dtype)) {
     throw_unsupported(std::string("packed matmul on CUDA: ") + why);
   }

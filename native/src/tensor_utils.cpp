@@ -24,20 +24,27 @@ std::string shape_text(at::IntArrayRef sizes) {
   return s + "]";
 }
 
+// shape[ndim] checked (non-negative, size in bytes within int64); nbytes receives that size.
+std::vector<int64_t> checked_sizes(c10::ScalarType type, const int64_t* shape, int32_t ndim, int64_t* nbytes) {
+  if (ndim < 0) throw_invalid("ndim=" + std::to_string(ndim) + " (expected >= 0)");
+  if (ndim > 0) require_non_null(shape, "shape");
+  std::vector<int64_t> sizes(shape, shape + ndim);
+  *nbytes = static_cast<int64_t>(c10::elementSize(type));
+  for (int32_t i = 0; i < ndim; ++i) {
+    if (sizes[i] < 0) throw_invalid("shape[" + std::to_string(i) + "]=" + std::to_string(sizes[i]) + " (expected >= 0)");
+    if (__builtin_mul_overflow(*nbytes, sizes[i], nbytes)) {
+      throw_invalid("shape: the tensor's size in bytes overflows int64 (expected a smaller shape)");
+    }
+  }
+  return sizes;
+}
+
 }  // namespace
 
 at::Tensor wrap_host(void* data, int32_t dtype, const int64_t* shape, int32_t ndim) {
   const c10::ScalarType type = scalar_type_from_code(dtype, "dtype");
-  if (ndim < 0) throw_invalid("ndim=" + std::to_string(ndim) + " (expected >= 0)");
-  if (ndim > 0) require_non_null(shape, "shape");
-  std::vector<int64_t> sizes(shape, shape + ndim);
-  int64_t nbytes = static_cast<int64_t>(c10::elementSize(type));
-  for (int32_t i = 0; i < ndim; ++i) {
-    if (sizes[i] < 0) throw_invalid("shape[" + std::to_string(i) + "]=" + std::to_string(sizes[i]) + " (expected >= 0)");
-    if (__builtin_mul_overflow(nbytes, sizes[i], &nbytes)) {
-      throw_invalid("shape: the tensor's size in bytes overflows int64 (expected a smaller shape)");
-    }
-  }
+  int64_t nbytes = 0;
+  const std::vector<int64_t> sizes = checked_sizes(type, shape, ndim, &nbytes);
   const auto options = at::TensorOptions().dtype(type);
   if (nbytes == 0) return at::empty(sizes, options);
   if (data == nullptr) throw_invalid("data is NULL (expected a host buffer of " + std::to_string(nbytes) + " bytes)");
@@ -46,17 +53,8 @@ at::Tensor wrap_host(void* data, int32_t dtype, const int64_t* shape, int32_t nd
 
 at::Tensor zeros_tensor(int32_t dtype, const int64_t* shape, int32_t ndim, const c10::Device& device) {
   const c10::ScalarType type = scalar_type_from_code(dtype, "dtype");
-  if (ndim < 0) throw_invalid("ndim=" + std::to_string(ndim) + " (expected >= 0)");
-  if (ndim > 0) require_non_null(shape, "shape");
-  std::vector<int64_t> sizes(shape, shape + ndim);
-  int64_t nbytes = static_cast<int64_t>(c10::elementSize(type));
-  for (int32_t i = 0; i < ndim; ++i) {
-    if (sizes[i] < 0) throw_invalid("shape[" + std::to_string(i) + "]=" + std::to_string(sizes[i]) + " (expected >= 0)");
-    if (__builtin_mul_overflow(nbytes, sizes[i], &nbytes)) {
-      throw_invalid("shape: the tensor's size in bytes overflows int64 (expected a smaller shape)");
-    }
-  }
-  return at::zeros(sizes, at::TensorOptions().dtype(type).device(device));
+  int64_t nbytes = 0;
+  return at::zeros(checked_sizes(type, shape, ndim, &nbytes), at::TensorOptions().dtype(type).device(device));
 }
 
 at::Tensor narrow_view(const at::Tensor& t, int32_t dim, int64_t start, int64_t length) {
