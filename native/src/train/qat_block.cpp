@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "src/error.h"
 #include "src/model/argument_checks.h"
@@ -188,15 +189,16 @@ void QatBlock::train_step(const at::Tensor& inputs, const at::Tensor& targets, d
   pending_losses_.push_back(loss.detach());
 
   if (options_.compute_dtype == at::kHalf) {
-    // Dynamic loss scaling: unscale, skip the step on inf/NaN gradients and halve the scale (one sync).
-    bool finite = true;
+    // Dynamic loss scaling: unscale, skip the step on inf/NaN gradients and halve the scale (one sync for all).
+    std::vector<at::Tensor> all_finite;
     for (auto* group : {&weights_group_, &quant_group_}) {
       for (auto& p : *group) {
         if (!p.grad().defined()) continue;
         p.mutable_grad().div_(loss_scale_);
-        if (finite && !at::isfinite(p.grad()).all().item<bool>()) finite = false;
+        all_finite.push_back(at::isfinite(p.grad()).all());
       }
     }
+    const bool finite = all_finite.empty() || at::stack(all_finite).all().item<bool>();
     if (!finite) {
       loss_scale_ /= 2.0;
       if (loss_scale_ < 1.0) {
