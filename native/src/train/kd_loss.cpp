@@ -67,14 +67,16 @@ at::Tensor topk_distillation_loss(const at::Tensor& logits, const at::Tensor& te
                   model::shape_text(teacher_logprobs.sizes()));
   }
   const at::Tensor ids = teacher_ids.to(logits.device(), at::kLong);
-  const int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();
+  const at::Tensor lp = teacher_logprobs.to(logits.device(), at::kFloat);
+  // One device-to-host read for all three checks (a training step calls this every time).
+  const at::Tensor valid_lp =
+      (lp <= 1e-4).logical_and(lp.isfinite().logical_or(lp == -std::numeric_limits<float>::infinity())).all();
+  const at::Tensor checks = at::stack({ids.min(), ids.max(), valid_lp.to(at::kLong)}).cpu();
+  const int64_t lo = checks[0].item<int64_t>(), hi = checks[1].item<int64_t>();
   if (lo < 0 || hi >= vocab) {
     throw_invalid("teacher_ids out of range [0, " + std::to_string(vocab) + "): " + std::to_string(lo) + ".." + std::to_string(hi));
   }
-  const at::Tensor lp = teacher_logprobs.to(logits.device(), at::kFloat);
-  if (!(lp <= 1e-4).logical_and(lp.isfinite().logical_or(lp == -std::numeric_limits<float>::infinity())).all().item<bool>()) {
-    throw_invalid("teacher_logprobs must be log-probabilities (finite or -inf, <= 0)");
-  }
+  if (checks[2].item<int64_t>() == 0) throw_invalid("teacher_logprobs must be log-probabilities (finite or -inf, <= 0)");
   const at::Tensor q = lp.exp();
   const at::Tensor rest_t = (1.0 - q.sum(1)).clamp_min(0.0);
   const at::Tensor entropy = -(at::xlogy(q, q).sum(1) + at::xlogy(rest_t, rest_t));
