@@ -226,7 +226,8 @@ int main() {
     std::printf("test_packed_gemv_cuda: SKIPPED (no CUDA device visible)\n");
     return check::finish("test_packed_gemv_cuda");
   }
-  test_cases();  // the pipelined GEMV (default)
+  lb::kernels::packed_gemv_cuda_set_pipelined(true);  // opt-in by default (LOWBIT_GEMV_PIPELINED=1)
+  test_cases();  // the pipelined GEMV
   // the unpipelined kernel kept for A/B timings (packed_gemv_cuda_set_pipelined)
   lb::kernels::packed_gemv_cuda_set_pipelined(false);
   std::printf("test_packed_gemv_cuda: again with the unpipelined GEMV\n");

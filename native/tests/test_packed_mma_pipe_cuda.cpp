@@ -246,6 +246,7 @@ int main() {
     std::printf("test_packed_mma_pipe_cuda: SKIPPED (no CUDA device)\n");
     return check::finish("test_packed_mma_pipe_cuda");
   }
+  lb::kernels::packed_mma_pipe_cuda_enable(true);  // opt-in by default: this test is about it
   check_fallbacks();
   // edges vs the double reference: out not a multiple of the 256-column block, `in` with a tail unit
   //        bits out   in           group        m   x  s  z  y_out

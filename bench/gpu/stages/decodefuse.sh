@@ -4,6 +4,9 @@
 # stage_genprep / gen_run. Budget ~200 s after the build: GEN_LAYERS defaults to 8 here (the 2026-12-02
 # baseline: fp16 618 tok/s, int4 g128 702, int2 g64 758 at 8 layers); an existing genprep model is reused.
 stage_decodefuse() {
+  # the pipelined GEMV is opt-in in the library until measured: decode with it here (LOWBIT_GEMV_PIPELINED=0 to compare)
+  local LOWBIT_GEMV_PIPELINED=${LOWBIT_GEMV_PIPELINED:-1}
+  export LOWBIT_GEMV_PIPELINED
   local t0=$SECONDS m=/tmp/gen-llama7b
   step "decodefuse: build the accumulate GEMV / decoder tests"
   cmake --build build/native-cuda --target test_packed_gemv_cuda test_packed_gemv_emulated test_decoder \

@@ -1,6 +1,8 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 
@@ -10,7 +12,11 @@ using namespace packed_gemv;
 namespace {
 
 std::atomic<bool> gemv_enabled{true};
-std::atomic<bool> gemv_pipelined{true};
+// The software-pipelined GEMV is opt-in (LOWBIT_GEMV_PIPELINED=1) until a GPU run has checked and timed it.
+std::atomic<bool> gemv_pipelined{[] {
+  const char* v = std::getenv("LOWBIT_GEMV_PIPELINED");
+  return v != nullptr && std::strcmp(v, "1") == 0;
+}()};
 
 template <int B, int MR, bool S16, bool PIPE>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {

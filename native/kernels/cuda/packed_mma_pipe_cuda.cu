@@ -13,8 +13,9 @@ namespace {
 
 std::atomic<int>& enabled() {
   static std::atomic<int> on{[] {
+    // opt-in (LOWBIT_PACKED_MMA_PIPE=1) until a GPU run has checked and timed it
     const char* v = std::getenv("LOWBIT_PACKED_MMA_PIPE");
-    return v != nullptr && std::strcmp(v, "0") == 0 ? 0 : 1;
+    return v != nullptr && std::strcmp(v, "1") == 0 ? 1 : 0;
   }()};
   return on;
 }
