@@ -6,7 +6,9 @@
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
 // <median> <min>", A/B in the same run), GEMV shapes on the unpipelined GEMV ("... unpipelined <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
 // the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
-// 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B.
+// 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
+// timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
+// --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -226,17 +228,26 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
   }
   const std::string name = "vq_v" + std::to_string(v) + "k" + std::to_string(k) + (outliers > 0 ? "_outl1pct" : "") +
                            " m1 " + std::to_string(out) + "x" + std::to_string(in);
-  time_case(name, copies, [&](int c) {
-    lb::kernels::VqWeightsCuda w{};
-    w.centroids = centroids;
-    w.indices = static_cast<const uint32_t*>(indices[c]);
-    w.outlier_centroids = outliers > 0 ? oc : nullptr;
-    w.outlier_indices = outliers > 0 ? static_cast<const uint16_t*>(oidx) : nullptr;
-    w.perm = static_cast<const uint16_t*>(perm);
-    w.weight_scale = scale;
-    w.weight_bias = bias;
-    return lb::kernels::vq_linear_cuda(l, w, x, 1, y, ws, 0);
-  });
+  // A/B in the same run: the column-stationary "old" kernel (unsuffixed line) and the "new" wide one
+  int sms = 0;
+  check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "SMs");
+  for (int variant : {0, 1}) {
+    lb::kernels::vq_gemv_cuda_set_variant(variant);
+    const std::string kernel = lb::kernels::vq_gemv_cuda_kernel_name(l, false, sms, max_shared);
+    std::printf("kernel %s%s: %s\n", name.c_str(), variant ? " new" : "", kernel.c_str());
+    time_case(name + (variant ? " new" : ""), copies, [&](int c) {
+      lb::kernels::VqWeightsCuda w{};
+      w.centroids = centroids;
+      w.indices = static_cast<const uint32_t*>(indices[c]);
+      w.outlier_centroids = outliers > 0 ? oc : nullptr;
+      w.outlier_indices = outliers > 0 ? static_cast<const uint16_t*>(oidx) : nullptr;
+      w.perm = static_cast<const uint16_t*>(perm);
+      w.weight_scale = scale;
+      w.weight_bias = bias;
+      return lb::kernels::vq_linear_cuda(l, w, x, 1, y, ws, 0);
+    });
+  }
+  lb::kernels::vq_gemv_cuda_set_variant(-1);
   for (void* p : indices) cudaFree(p);
   for (void* p : {centroids, oc, oidx, perm, scale, bias, x}) cudaFree(p);
   cudaFree(y);
@@ -263,6 +274,16 @@ int main(int argc, char** argv) {
     for (const auto& s : mma_shapes)
       for (const auto& q : {std::pair<int, int64_t>{4, 128}, {3, 128}, {2, 64}})
         for (int64_t m : {int64_t{16}, int64_t{64}}) packed_case(q.first, q.second, m, s[0], s[1], false);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--vq") == 0) {  // VQ GEMV old vs new (A/B inside), issue 7's settings
+    vq_case(8, 4096, 28672, 8192, 0);
+    vq_case(6, 4096, 28672, 8192, 0);
+    vq_case(4, 4096, 28672, 8192, 0);
+    vq_case(2, 256, 28672, 8192, 0);
+    vq_case(8, 4096, 4096, 4096, 0);
+    vq_case(6, 4096, 4096, 4096, 0);
+    vq_case(8, 4096, 28672, 8192, 8192 / 100);
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv") == 0) {  // the m <= 4 GEMV shapes of issue 7 only (A/B inside)

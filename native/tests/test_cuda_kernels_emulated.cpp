@@ -7,6 +7,7 @@
 #include "kernels/cuda/packed_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
+#include "kernels/cuda/vq_gemv_wide_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
 
@@ -212,6 +213,34 @@ void run_fast(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& 
   }
 }
 
+int vq_wide_cases = 0;
+
+template <int V, bool RES>
+void run_wide_v(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+                const lb::kernels::vq_cuda::VqFastPlan& p) {
+  using namespace lb::kernels::vq_cuda;
+  const dim3 grid(static_cast<unsigned>(p.row_slices), static_cast<unsigned>(p.col_blocks * l.groups), 1);
+  const size_t smem = static_cast<size_t>(p.shared_bytes);
+  switch (l.index_bits) {
+    case 8: emu::launch(grid, kWideThreads, smem, vq_gemv_wide_kernel<V, 8, RES>, l, w, xs, y, p); break;
+    case 12: emu::launch(grid, kWideThreads, smem, vq_gemv_wide_kernel<V, 12, RES>, l, w, xs, y, p); break;
+    case 16: emu::launch(grid, kWideThreads, smem, vq_gemv_wide_kernel<V, 16, RES>, l, w, xs, y, p); break;
+    default: emu::launch(grid, kWideThreads, smem, vq_gemv_wide_kernel<V, 24, RES>, l, w, xs, y, p); break;
+  }
+}
+
+// Same dispatch as launch_wide in vq_matmul_cuda.cu.
+void run_wide(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+              const lb::kernels::vq_cuda::VqFastPlan& p) {
+  const bool res = w.res_centroids != nullptr;
+  switch (l.v) {
+    case 2: res ? run_wide_v<2, true>(l, w, xs, y, p) : run_wide_v<2, false>(l, w, xs, y, p); break;
+    case 4: res ? run_wide_v<4, true>(l, w, xs, y, p) : run_wide_v<4, false>(l, w, xs, y, p); break;
+    case 6: res ? run_wide_v<6, true>(l, w, xs, y, p) : run_wide_v<6, false>(l, w, xs, y, p); break;
+    default: res ? run_wide_v<8, true>(l, w, xs, y, p) : run_wide_v<8, false>(l, w, xs, y, p); break;
+  }
+}
+
 // max_shared: the device's opt-in shared memory per block (227 KB on an H200; smaller forces unpadded rows).
 void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, int k0, int64_t G, int64_t S, bool norm,
              int sms, int max_shared = 227 * 1024) {
@@ -294,11 +323,14 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
   w.weight_bias = norm ? wbias.data() : nullptr;
   w.bias = bias.data();
   // the launcher's sequence (vq_linear_cuda): zero ws[N]; prepare (also zeroes y); GEMV; outliers. Both GEMV
-  // kernels: the general one, and the column-stationary one where its plan accepts the layout.
-  lb::kernels::vq_cuda::VqFastPlan plan{};
+  // kernels: the general one, the column-stationary one where its plan accepts the layout, and the wide one
+  // (LOWBIT_VQ_GEMV=new) where its plan does.
+  lb::kernels::vq_cuda::VqFastPlan plan{}, wide_plan{};
   const bool has_main = N > O && G > 0;
   const bool fast = has_main && lb::kernels::vq_cuda::vq_fast_plan(l, k_res > 0, sms, max_shared, &plan);
-  for (int pass = 0; pass < (fast ? 2 : 1); ++pass) {
+  const bool wide = has_main && lb::kernels::vq_cuda::vq_wide_plan(l, k_res > 0, sms, max_shared, &wide_plan);
+  for (int pass = 0; pass < 3; ++pass) {
+    if ((pass == 1 && !fast) || (pass == 2 && !wide)) continue;
     std::vector<float> y(static_cast<size_t>(M), 123.0f), ws(static_cast<size_t>(N + 1), 0.0f);
     emu::launch(dim3(static_cast<unsigned>((std::max(N, M) + 255) / 256), 1, 1), 256, 0,
                 lb::kernels::vq_cuda::vq_prepare_kernel, l, w, static_cast<const void*>(x16.data()), 1, ws.data(),
@@ -317,6 +349,10 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
       run_fast(l, w, ws.data(), y.data(), plan);
       ++vq_fast_cases;
     }
+    if (pass == 2) {
+      run_wide(l, w, ws.data(), y.data(), wide_plan);
+      ++vq_wide_cases;
+    }
     if (O > 0 || !has_main) {
       emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l,
                   w, static_cast<const float*>(ws.data()), y.data(), !has_main);
@@ -324,7 +360,7 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
     const double e = rel(y, ref);
     ++vq_cases;
     if (!(e < 1e-5)) {
-      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : "") + "vq M=" + std::to_string(M) +
+      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : (pass == 2 ? "wide " : "")) + "vq M=" + std::to_string(M) +
                                           " N=" + std::to_string(N) + " v=" + std::to_string(v) +
                                           " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
                                           " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
@@ -369,7 +405,19 @@ void test_vq() {
   vq_case(40, 8300, 8, 256, 0, 0, 4, 0, 1, 8300, true, 2);      // v8: 260 runs, two column blocks of 256
   vq_case(35, 96, 16, 4096, 0, 0, 4, 0, 1, 96, true, 1);        // v16 k4096: C = 4, one row slice
   vq_case(61, 44, 8, 4096, 4096, 2, 4, 8, 1, 42, false, 132);    // T = 24, one partial run per group, C = 2
-  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel)\n", vq_cases, vq_fast_cases);
+  // the wide kernel (16-column runs, 1024 threads): every v it takes with every T, residual or not, C < 32
+  // (butterfly), C = 512 with two column blocks, short runs, odd row_words, row tails, several row slices
+  //      M    N    v  k    k_r  O   v0 k0  G  S   norm sms
+  vq_case(50, 150, 2, 256, 0, 3, 4, 8, 3, 49, true, 3);          // v2, T = 8, C = 4, short last group
+  vq_case(41, 520, 2, 4096, 16, 0, 4, 0, 1, 520, false, 5);     // v2 + residual: T = 16, C = 64
+  vq_case(35, 8230, 4, 256, 0, 0, 4, 0, 1, 8230, true, 2);      // v4, T = 8: 515 runs, two column blocks of 512
+  vq_case(50, 333, 4, 4096, 0, 0, 4, 0, 1, 333, true, 7);       // v4, T = 12, row_words odd, short run
+  vq_case(59, 270, 6, 256, 256, 5, 4, 16, 2, 133, true, 3);     // v6 + residual: T = 16, outliers, M % v != 0
+  vq_case(47, 96, 6, 4096, 4096, 0, 4, 0, 2, 48, false, 2);     // v6 + residual: T = 24, C = 4
+  vq_case(83, 700, 8, 4096, 16, 0, 4, 0, 1, 700, true, 6);      // v8 + residual: T = 16, many row slices
+  vq_case(90, 1030, 8, 4096, 0, 10, 4, 8, 1, 1020, true, 2);    // v8 k4096: T = 12, C = 64, 8-byte index loads
+  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel, %d of the wide one)\n", vq_cases,
+              vq_fast_cases, vq_wide_cases);
 }
 
 // ---- k-means assignment on (emulated, TF32-truncating) tensor cores with the exact re-check ----

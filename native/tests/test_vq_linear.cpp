@@ -1,10 +1,12 @@
 // lb_vq_dequantize against a reference written from specs/vptq.md (bit for bit), and lb_vq_linear against
 // "reference dequantize, then an fp32 matmul in double": residual codebooks, outlier columns, permutation,
 // per-column scale/bias, layer bias, M not a multiple of v, index elements straddling words (T = 5, 10,
-// 12, 24), several groups with a short last group, m in {1, 2, 7}, x in f32/bf16. CUDA cases (fused GEMV,
+// 12, 24), several groups with a short last group, m in {1, 2, 7}, x in f32/bf16. CUDA cases (fused GEMV in
+// both variants LOWBIT_VQ_GEMV=old|new, each vs the reference and new vs old,
 // the dequantize + matmul fallback, bit-exact dequant vs CPU) run when a device is visible.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <numeric>
@@ -234,17 +236,38 @@ void check_config(const std::string& name, const Config& c, uint32_t seed) {
       for (int32_t xdtype : {LB_DTYPE_F32, LB_DTYPE_BF16}) {
         const Tensor x = convert(host_tensor(xv, LB_DTYPE_F32, {m, c.N}).get(), xdtype, device);
         const std::vector<float> xs = to_vector<float>(convert(x.get(), LB_DTYPE_F32).get());
-        lb_tensor y_raw = nullptr;
-        CHECK_OK(lb_vq_linear(x.get(), &w.w, &y_raw));
-        const Tensor y(y_raw);
-        if (y == nullptr) continue;
-        CHECK(shape_of(y.get()) == (std::vector<int64_t>{m, c.M}));
-        const double rel = relative_error(xs, b, W, to_vector<float>(convert(y.get(), LB_DTYPE_F32).get()), m);
-        ++cases;
-        if (!(rel < 1e-4)) {
-          check::fail(__FILE__, __LINE__, where + " m=" + std::to_string(m) + " x dtype=" + std::to_string(xdtype) +
-                                              ": relative error " + std::to_string(rel));
+        // on CUDA both GEMV variants (LOWBIT_VQ_GEMV=old|new) vs the reference and vs each other
+        std::vector<float> first;
+        for (const char* variant : {"old", "new"}) {
+          if (device == LB_DEVICE_CUDA) setenv("LOWBIT_VQ_GEMV", variant, 1);
+          lb_tensor y_raw = nullptr;
+          CHECK_OK(lb_vq_linear(x.get(), &w.w, &y_raw));
+          const Tensor y(y_raw);
+          if (y == nullptr) continue;
+          CHECK(shape_of(y.get()) == (std::vector<int64_t>{m, c.M}));
+          const std::vector<float> got = to_vector<float>(convert(y.get(), LB_DTYPE_F32).get());
+          const double rel = relative_error(xs, b, W, got, m);
+          ++cases;
+          if (!(rel < 1e-4)) {
+            check::fail(__FILE__, __LINE__, where + " " + variant + " m=" + std::to_string(m) + " x dtype=" +
+                                                std::to_string(xdtype) + ": relative error " + std::to_string(rel));
+          }
+          if (first.empty()) {
+            first = got;
+          } else {
+            double d = 0, r = 0;
+            for (size_t i = 0; i < got.size() && i < first.size(); ++i) {
+              d += (static_cast<double>(got[i]) - first[i]) * (static_cast<double>(got[i]) - first[i]);
+              r += static_cast<double>(first[i]) * first[i];
+            }
+            if (!(std::sqrt(d) <= 1e-5 * std::sqrt(r) + 1e-6)) {
+              check::fail(__FILE__, __LINE__, where + " m=" + std::to_string(m) + ": new GEMV differs from old by " +
+                                                  std::to_string(std::sqrt(d / (r > 0 ? r : 1))));
+            }
+          }
+          if (device == LB_DEVICE_CPU) break;  // the variants are CUDA kernels
         }
+        if (device == LB_DEVICE_CUDA) unsetenv("LOWBIT_VQ_GEMV");
       }
     }
   }
@@ -285,23 +308,30 @@ void test_cuda_real_width() {
   const Tensor xc = host_tensor(xv, LB_DTYPE_F32, {1, c.N});
   const Tensor xg = convert(xc.get(), LB_DTYPE_F16, LB_DEVICE_CUDA);
   const Tensor xc16 = convert(xg.get(), LB_DTYPE_F16, LB_DEVICE_CPU);
-  lb_tensor yc_raw = nullptr, yg_raw = nullptr;
+  lb_tensor yc_raw = nullptr;
   CHECK_OK(lb_vq_linear(xc16.get(), &wc.w, &yc_raw));
-  CHECK_OK(lb_vq_linear(xg.get(), &wg.w, &yg_raw));
-  const Tensor yc(yc_raw), yg(yg_raw);
-  if (yc == nullptr || yg == nullptr) return;
+  const Tensor yc(yc_raw);
+  if (yc == nullptr) return;
   const std::vector<float> a = to_vector<float>(yc.get());
-  const std::vector<float> g = to_vector<float>(convert(yg.get(), LB_DTYPE_F32).get());
-  double err = 0, ref = 0;
-  for (size_t i = 0; i < a.size() && i < g.size(); ++i) {
-    err += (static_cast<double>(g[i]) - a[i]) * (static_cast<double>(g[i]) - a[i]);
-    ref += static_cast<double>(a[i]) * a[i];
+  for (const char* variant : {"old", "new"}) {  // both GEMV variants (LOWBIT_VQ_GEMV)
+    setenv("LOWBIT_VQ_GEMV", variant, 1);
+    lb_tensor yg_raw = nullptr;
+    CHECK_OK(lb_vq_linear(xg.get(), &wg.w, &yg_raw));
+    const Tensor yg(yg_raw);
+    if (yg == nullptr) continue;
+    const std::vector<float> g = to_vector<float>(convert(yg.get(), LB_DTYPE_F32).get());
+    double err = 0, ref = 0;
+    for (size_t i = 0; i < a.size() && i < g.size(); ++i) {
+      err += (static_cast<double>(g[i]) - a[i]) * (static_cast<double>(g[i]) - a[i]);
+      ref += static_cast<double>(a[i]) * a[i];
+    }
+    const double rel = std::sqrt(err / ref);
+    std::printf("4096 x 4096 v8/k4096 CUDA (%s GEMV) vs CPU: relative difference %.3g\n", variant, rel);
+    CHECK(a.size() == g.size());
+    CHECK(rel < 1e-4);
+    ++cases;
   }
-  const double rel = std::sqrt(err / ref);
-  std::printf("4096 x 4096 v8/k4096 CUDA vs CPU: relative difference %.3g\n", rel);
-  CHECK(a.size() == g.size());
-  CHECK(rel < 1e-4);
-  ++cases;
+  unsetenv("LOWBIT_VQ_GEMV");
 }
 
 void test_errors() {

@@ -1,6 +1,11 @@
 #include "kernels/cuda/vq_matmul_cuda.h"
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
+#include "kernels/cuda/vq_gemv_wide_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 
 namespace lb::kernels {
@@ -66,6 +71,56 @@ cudaError_t launch_fast(const VqLayout& l, const VqWeightsCuda& w, const float* 
   }
 }
 
+template <int V, int T, bool RES>
+cudaError_t launch_wide_t(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                          cudaStream_t stream) {
+  if (plan.shared_bytes > 48 * 1024) {
+    const cudaError_t e = cudaFuncSetAttribute(vq_gemv_wide_kernel<V, T, RES>,
+                                               cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               static_cast<int>(plan.shared_bytes));
+    if (e != cudaSuccess) return e;
+  }
+  const dim3 grid(static_cast<unsigned>(plan.row_slices), static_cast<unsigned>(plan.col_blocks * l.groups), 1);
+  vq_gemv_wide_kernel<V, T, RES><<<grid, kWideThreads, static_cast<size_t>(plan.shared_bytes), stream>>>(l, w, xs, y,
+                                                                                                       plan);
+  return cudaGetLastError();
+}
+
+template <int V, bool RES>
+cudaError_t launch_wide_v(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                          cudaStream_t stream) {
+  switch (l.index_bits) {
+    case 8: return launch_wide_t<V, 8, RES>(l, w, xs, y, plan, stream);
+    case 12: return launch_wide_t<V, 12, RES>(l, w, xs, y, plan, stream);
+    case 16: return launch_wide_t<V, 16, RES>(l, w, xs, y, plan, stream);
+    case 24: return launch_wide_t<V, 24, RES>(l, w, xs, y, plan, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+// The one dispatch site of the wide GEMV (vq_gemv_wide_kernel.cuh) by (v, residual).
+cudaError_t launch_wide(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                        cudaStream_t stream) {
+  const bool res = w.res_centroids != nullptr;
+  switch (l.v) {
+    case 2: return res ? launch_wide_v<2, true>(l, w, xs, y, plan, stream) : launch_wide_v<2, false>(l, w, xs, y, plan, stream);
+    case 4: return res ? launch_wide_v<4, true>(l, w, xs, y, plan, stream) : launch_wide_v<4, false>(l, w, xs, y, plan, stream);
+    case 6: return res ? launch_wide_v<6, true>(l, w, xs, y, plan, stream) : launch_wide_v<6, false>(l, w, xs, y, plan, stream);
+    case 8: return res ? launch_wide_v<8, true>(l, w, xs, y, plan, stream) : launch_wide_v<8, false>(l, w, xs, y, plan, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+std::atomic<int> g_variant_override{-1};
+
+// true: the wide ("new") variant where its plan takes the layout
+bool wide_selected() {
+  const int o = g_variant_override.load(std::memory_order_relaxed);
+  if (o >= 0) return o == 1;
+  const char* e = std::getenv("LOWBIT_VQ_GEMV");
+  return e != nullptr && std::strcmp(e, "new") == 0;
+}
+
 // The general kernel (any index width) by vector length.
 cudaError_t launch_general(const VqLayout& l, const VqWeightsCuda& w, const float* workspace, float* y, int sms,
                            cudaStream_t stream) {
@@ -119,7 +174,9 @@ cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void
       max_shared = 48 * 1024;
     }
     VqFastPlan plan{};
-    if (vq_fast_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
+    if (wide_selected() && vq_wide_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
+      e = launch_wide(l, w, workspace, y, plan, stream);
+    } else if (vq_fast_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
       e = launch_fast(l, w, workspace, y, plan, stream);
     } else {
       e = launch_general(l, w, workspace, y, sms, stream);
@@ -132,6 +189,16 @@ cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void
     e = cudaGetLastError();
   }
   return e;
+}
+
+void vq_gemv_cuda_set_variant(int variant) { g_variant_override.store(variant < 0 ? -1 : (variant == 1 ? 1 : 0)); }
+
+const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes) {
+  if (l.rows == 0 || !(l.cols > l.outliers && l.groups > 0)) return "none";
+  VqFastPlan plan{};
+  if (wide_selected() && vq_wide_plan(l, residual, sms, max_shared_bytes, &plan)) return "wide";
+  if (vq_fast_plan(l, residual, sms, max_shared_bytes, &plan)) return "fast";
+  return "general";
 }
 
 cudaError_t vq_dequantize_cuda(const VqLayout& l, const VqWeightsCuda& w, float* w_out, cudaStream_t stream) {

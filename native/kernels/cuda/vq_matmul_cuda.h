@@ -30,6 +30,13 @@ const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes);
 cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void* x, int x_dtype, float* y,
                            float* workspace, cudaStream_t stream);
 
+// A/B of the column-stationary GEMV where both variants take the layout: "old" (vq_gemv_fast_kernel.cuh, the
+// default) or "new" (vq_gemv_wide_kernel.cuh), from LOWBIT_VQ_GEMV=old|new unless set here (-1: back to the
+// environment, 0: old, 1: new). Process-wide; for benchmarks and tests.
+void vq_gemv_cuda_set_variant(int variant);
+// The kernel vq_linear_cuda runs for this layout now: "fast", "wide", "general" or "none" (outliers only).
+const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes);
+
 // w_out [M, N] f32 exactly as vq_dequantize_cpu computes it.
 cudaError_t vq_dequantize_cuda(const VqLayout& l, const VqWeightsCuda& w, float* w_out, cudaStream_t stream);
 
