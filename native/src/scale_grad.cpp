@@ -9,6 +9,7 @@
 #include "src/api/guard.h"
 #include "src/error.h"
 #include "src/model/argument_checks.h"
+#include "src/pack_bits.h"
 #include "src/scale_grad.h"
 #include "src/tensor_handle.h"
 
@@ -56,9 +57,6 @@ void scale_grad_packed(lb_tensor x_h, lb_tensor dy_h, lb_tensor qweight_h, lb_te
   }
   const at::Tensor xf = x.to(at::kFloat).contiguous(), dyf = dy.to(at::kFloat).contiguous();
   const at::Tensor qc = qw.contiguous(), zf = zeros.to(at::kFloat).contiguous();
-#if LOWBIT_WITH_CUDA
-  if (x.is_cuda() && group > 768) lb::throw_unsupported("CUDA scale gradient: group_size " + std::to_string(group) + " > 768");
-#endif
   if (!x.is_cpu() && !x.is_cuda()) lb::throw_unsupported("scale gradient: tensors must be on the CPU or a CUDA device");
   *grad_scales = lb::make_handle(lb::scale_grad_packed_tensor(xf, dyf, qc, zf, group, bits)).release();
 }
@@ -71,6 +69,15 @@ at::Tensor scale_grad_packed_tensor(const at::Tensor& x, const at::Tensor& dy, c
                                     const at::Tensor& zeros, int64_t group, int bits) {
   const int64_t m = x.size(0), in = x.size(1), out = dy.size(1);
 #if LOWBIT_WITH_CUDA
+  if (x.is_cuda() && group > kernels::kScaleGradMaxGroup) {
+    // Groups wider than the kernel stages in shared memory (per-channel scales of wide layers): through x^T dy,
+    // which this path does build, [in, out] in f32.
+    const c10::cuda::CUDAGuard guard(x.device());
+    const int64_t groups = in / group;
+    const at::Tensor q = unpack_bits(packed, bits, 0).to(at::kFloat).view({groups, group, out});
+    const at::Tensor xt_dy = at::matmul(x.t(), dy).view({groups, group, out});
+    return ((q - zeros.unsqueeze(1)) * xt_dy).sum(1);
+  }
   if (x.is_cuda()) {
     const c10::cuda::CUDAGuard guard(x.device());
     const int64_t per = kernels::scale_grad_rows_per_split(m, in, out, group);

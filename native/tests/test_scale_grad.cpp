@@ -83,6 +83,7 @@ int main() {
       run_case(bits, 3, 96, 130, 0, device);   // per channel
       run_case(bits, 1, 256, 5, 128, device);
       run_case(bits, 1000, 128, 33, 64, device);  // many rows, few blocks: the CUDA launch splits the rows
+      run_case(bits, 7, 1024, 9, 0, device);      // per channel wider than the CUDA kernel's 768: the x^T dy path
     }
   }
   // bad input: wrong qweight shape

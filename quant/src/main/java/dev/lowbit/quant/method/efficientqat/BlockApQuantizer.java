@@ -51,8 +51,8 @@ public final class BlockApQuantizer {
     /** Per block: mean loss of the first and last 16 steps, validation MSE after each epoch, seconds. */
     public record BlockSummary(int layer, boolean resumed, double firstLoss, double lastLoss, double[] valMse, double seconds) {}
 
-    /** e2e is null when E2E-QP did not run. */
-    /** phases: wall seconds of tokenize, embed, targets, train, save, propagate, export, e2e (what ran). */
+    /** e2e is null when E2E-QP did not run; phases: wall seconds of tokenize, embed, targets, setup, train, save,
+     *  propagate, export, e2e (those that ran). */
     public record Result(Path output, List<BlockSummary> blocks, double trainSeconds, double totalSeconds, boolean stopped,
                          E2eQpResult e2e, PhaseTimes phases) {}
 
