@@ -17,6 +17,7 @@
 
 #include "check.h"
 #include "pack_reference.h"
+#include "packed_problem.h"
 
 namespace {
 
@@ -69,27 +70,6 @@ void check_x_banks() {
       }
 }
 
-uint16_t bits_of(float v, int dtype) {
-  uint16_t b;
-  if (dtype == 1) {
-    const __half h = __float2half_rn(v);
-    std::memcpy(&b, &h, 2);
-  } else {
-    const __nv_bfloat16 h = __float2bfloat16_rn(v);
-    std::memcpy(&b, &h, 2);
-  }
-  return b;
-}
-float value_of(uint16_t b, int dtype) {
-  if (dtype == 1) {
-    __half h;
-    std::memcpy(&h, &b, 2);
-    return __half2float(h);
-  }
-  __nv_bfloat16 h;
-  std::memcpy(&h, &b, 2);
-  return __bfloat162float(h);
-}
 
 template <int B, int OP, int MB>
 void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan) {
@@ -124,67 +104,11 @@ double worst = 0.0;
 // the split: sms = 1000 forces many splits, sms = 1 one split.
 void pipe_case(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int xdtype, int sdtype, int zero_offset,
                int sms) {
-  std::mt19937 rng(static_cast<uint32_t>(bits * 7919 + out * 31 + in * 7 + group + m * 131 + xdtype * 3 + sdtype));
-  const int levels = 1 << bits;
-  const int64_t rows_per_group = group <= 0 ? in : group;
-  const int64_t groups = (in + rows_per_group - 1) / rows_per_group;
-  std::vector<uint8_t> q(static_cast<size_t>(in * out)), z(static_cast<size_t>(groups * out));
-  for (auto& v : q) v = static_cast<uint8_t>(rng() % levels);
-  for (auto& v : z) v = static_cast<uint8_t>(rng() % levels);
-  std::vector<uint8_t> z_stored(z.size());
-  for (size_t i = 0; i < z.size(); ++i) z_stored[i] = static_cast<uint8_t>((z[i] - zero_offset + levels) % levels);
-  const std::vector<int32_t> qweight = reference_pack(q, in, out, bits, 0);
-  const std::vector<int32_t> qzeros = reference_pack(z_stored, groups, out, bits, 1);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> sf(static_cast<size_t>(groups * out));
-  std::vector<uint16_t> s16(sf.size());
-  for (size_t i = 0; i < sf.size(); ++i) {
-    const float s = 0.01f + 0.05f * std::fabs(normal(rng));
-    if (sdtype == 0) {
-      sf[i] = s;
-    } else {
-      s16[i] = bits_of(s, sdtype);
-      sf[i] = value_of(s16[i], sdtype);
-    }
-  }
-  std::vector<float> xf(static_cast<size_t>(m * in));
-  std::vector<uint16_t> x16(xf.size());
-  for (size_t i = 0; i < xf.size(); ++i) {
-    x16[i] = bits_of(normal(rng), xdtype);
-    xf[i] = value_of(x16[i], xdtype);
-  }
-  std::vector<double> ref(static_cast<size_t>(m * out), 0.0);
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t o = 0; o < out; ++o) {
-      double acc = 0;
-      for (int64_t i = 0; i < in; ++i) {
-        const int64_t g = i / rows_per_group;
-        const double w = (static_cast<int>(q[static_cast<size_t>(i * out + o)]) -
-                          static_cast<int>(z[static_cast<size_t>(g * out + o)])) *
-                         static_cast<double>(sf[static_cast<size_t>(g * out + o)]);
-        acc += static_cast<double>(xf[static_cast<size_t>(r * in + i)]) * w;
-      }
-      ref[static_cast<size_t>(r * out + o)] = acc;
-    }
+  const packed_problem::Problem pr = packed_problem::make(bits, out, in, group, m, xdtype, sdtype, zero_offset, 1.0f);
+  const int64_t rows_per_group = pr.rows_per_group;
   std::vector<float> y(static_cast<size_t>(m * out), 12345.0f);  // garbage unless the launcher memsets
-  PackedLinearCudaArgs a{};
-  a.x = x16.data();
-  a.x_dtype = xdtype;
-  a.m = m;
-  a.in = in;
-  a.out = out;
-  a.qweight = qweight.data();
-  a.qzeros = qzeros.data();
-  a.zero_offset = zero_offset;
-  a.scales = sdtype == 0 ? static_cast<const void*>(sf.data()) : static_cast<const void*>(s16.data());
-  a.scales_dtype = sdtype;
-  a.group_size = rows_per_group;
-  a.bits = bits;
-  a.y = y.data();
-  const std::string what = "bits=" + std::to_string(bits) + " out=" + std::to_string(out) + " in=" +
-                           std::to_string(in) + " group=" + std::to_string(group) + " m=" + std::to_string(m) +
-                           " x dtype=" + std::to_string(xdtype) + " scales dtype=" + std::to_string(sdtype) +
-                           " zero_offset=" + std::to_string(zero_offset);
+  const PackedLinearCudaArgs a = pr.args(y.data());
+  const std::string& what = pr.what;
   const pipe::PipePlan plan = pipe::pipe_plan_for(bits, m, in, out, rows_per_group, xdtype, sms, 1);
   if (!plan.takes) {
     check::fail(__FILE__, __LINE__, what + ": the plan declines the shape");
@@ -194,12 +118,7 @@ void pipe_case(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int 
   if (bits == 2) run_op<2>(a, plan);
   if (bits == 3) run_op<3>(a, plan);
   if (bits == 4) run_op<4>(a, plan);
-  double e2 = 0, r2 = 0;
-  for (size_t i = 0; i < ref.size(); ++i) {
-    e2 += (y[i] - ref[i]) * (y[i] - ref[i]);
-    r2 += ref[i] * ref[i];
-  }
-  const double e = r2 > 0 ? std::sqrt(e2 / r2) : std::sqrt(e2);
+  const double e = pr.relative_error(y);
   ++cases;
   worst = std::fmax(worst, e);
   if (!(e < 1e-5)) {  // exact products, f32 sums (as the old kernel's fold)
