@@ -230,31 +230,32 @@ cudaError_t silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter
   return cudaGetLastError();
 }
 
+// The one dtype switch of the launchers: f(T{}) with T the element type of t.
+template <class F>
+cudaError_t by_type(DecodeType t, F&& f) {
+  switch (t) {
+    case DecodeType::F32: return f(float{});
+    case DecodeType::F16: return f(__half{});
+    case DecodeType::BF16: return f(__nv_bfloat16{});
+  }
+  return cudaErrorInvalidValue;
+}
+
 }  // namespace
 
 cudaError_t decode_rms_norm_cuda(DecodeType t, const void* x, const void* w, void* y, int64_t rows, int64_t hidden,
                                  float eps, cudaStream_t stream) {
-#define LB_CALL(T) rms_norm<T>(x, w, y, rows, hidden, eps, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return rms_norm<decltype(tag)>(x, w, y, rows, hidden, eps, stream);
+  });
 }
 
 cudaError_t decode_rotary_kv_cuda(DecodeType t, const void* qkv, const void* cos, const void* sin,
                                   const int64_t* position, void* q_out, void* k_cache, void* v_cache, int64_t heads,
                                   int64_t kv_heads, int64_t head_dim, int64_t max_seq, cudaStream_t stream) {
-#define LB_CALL(T) rotary_kv<T>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return rotary_kv<decltype(tag)>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream);
+  });
 }
 
 cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cache, const void* v_cache,
@@ -263,67 +264,41 @@ cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cac
   if (head_dim > kDecodeMaxHeadDim || max_seq > kDecodeMaxSeq || kv_heads <= 0 || heads % kv_heads != 0) {
     return cudaErrorInvalidValue;
   }
-#define LB_CALL(T) attention<T>(q, k_cache, v_cache, position, out, heads, kv_heads, head_dim, max_seq, scale, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return attention<decltype(tag)>(q, k_cache, v_cache, position, out, heads, kv_heads, head_dim, max_seq, scale, stream);
+  });
 }
 
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
                                  cudaStream_t stream) {
-#define LB_CALL(T) silu_mul<T>(gate_up, out, rows, inter, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return silu_mul<decltype(tag)>(gate_up, out, rows, inter, stream);
+  });
 }
 
 // ---- the f32 variants of the accumulate decode step ----
 
 cudaError_t decode_rms_norm_f32_cuda(DecodeType t, const float* x, const void* w, void* y, int64_t rows,
                                      int64_t hidden, float eps, float* zero, int64_t zero_count, cudaStream_t stream) {
-#define LB_CALL(T) rms_norm_f32<T>(x, w, y, rows, hidden, eps, zero, zero_count, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return rms_norm_f32<decltype(tag)>(x, w, y, rows, hidden, eps, zero, zero_count, stream);
+  });
 }
 
 cudaError_t decode_rotary_kv_f32_cuda(DecodeType t, const float* qkv, const void* cos, const void* sin,
                                       const int64_t* position, void* q_out, void* k_cache, void* v_cache,
                                       int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
                                       cudaStream_t stream) {
-#define LB_CALL(T) \
-  rotary_kv<T, float>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return rotary_kv<decltype(tag), float>(qkv, cos, sin, position, q_out, k_cache, v_cache, heads, kv_heads, head_dim, max_seq, stream);
+  });
 }
 
 cudaError_t decode_silu_mul_f32_cuda(DecodeType t, const float* gate_up, void* out, int64_t rows, int64_t inter,
                                      cudaStream_t stream) {
-#define LB_CALL(T) silu_mul<T, float>(gate_up, out, rows, inter, stream)
-  switch (t) {
-    case DecodeType::F32: return LB_CALL(float);
-    case DecodeType::F16: return LB_CALL(__half);
-    case DecodeType::BF16: return LB_CALL(__nv_bfloat16);
-  }
-#undef LB_CALL
-  return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) {
+    return silu_mul<decltype(tag), float>(gate_up, out, rows, inter, stream);
+  });
 }
 
 }  // namespace lb::kernels
