@@ -262,7 +262,8 @@ int main(int argc, char** argv) {
     std::printf("kernel_timing: no CUDA device\n");
     return 0;
   }
-  // the new kernels are opt-in in the library until measured; time them as the main rows here, the old as A/B
+  // the main rows force the pipelined kernels on, the A/B rows time the others. The library's own choice since the
+  // H200 A/B of 2026-12-02: the unpipelined GEMV (faster at every shape), mma_pipe for 4-bit and for m <= 16.
   lb::kernels::packed_mma_pipe_cuda_enable(true);
   lb::kernels::packed_gemv_cuda_set_pipelined(true);
   cudaDeviceProp prop{};

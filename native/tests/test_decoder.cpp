@@ -227,7 +227,7 @@ void check_accumulate_step(const Model& m, const std::vector<int64_t>& ids, int 
   Decoder acc_eager = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, false, bits, &packed);
   Decoder acc16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
   Decoder acc_bf16 = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, bits, &packed);
-  unsetenv("LOWBIT_DECODE_ACCUMULATE");
+  setenv("LOWBIT_DECODE_ACCUMULATE", "0", 1);
   Decoder plain = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   lb_decoder_stats st{};
   st.struct_size = sizeof(st);

@@ -83,7 +83,7 @@ Quantized quantize(lb_tensor w, lb_tensor h, const lb_vptq_options& o, bool fuse
   if (fused) {
     setenv("LOWBIT_VPTQ_FUSED", "1", 1);
   } else {
-    unsetenv("LOWBIT_VPTQ_FUSED");
+    setenv("LOWBIT_VPTQ_FUSED", "0", 1);
   }
   lb_vptq_layer out{};
   out.struct_size = sizeof(out);

@@ -4,9 +4,6 @@
 # stage_genprep / gen_run. Budget ~200 s after the build: GEN_LAYERS defaults to 8 here (the 2026-12-02
 # baseline: fp16 618 tok/s, int4 g128 702, int2 g64 758 at 8 layers); an existing genprep model is reused.
 stage_decodefuse() {
-  # the pipelined GEMV is opt-in in the library until measured: decode with it here (LOWBIT_GEMV_PIPELINED=0 to compare)
-  local LOWBIT_GEMV_PIPELINED=${LOWBIT_GEMV_PIPELINED:-1}
-  export LOWBIT_GEMV_PIPELINED
   local t0=$SECONDS m=/tmp/gen-llama7b
   step "decodefuse: build the accumulate GEMV / decoder tests"
   cmake --build build/native-cuda --target test_packed_gemv_cuda test_packed_gemv_emulated test_decoder \
@@ -25,9 +22,9 @@ stage_decodefuse() {
   step "decodefuse: generate batch 1, 128 new tokens, default step vs LOWBIT_DECODE_ACCUMULATE=1"
   rm -f "$RESULTS/generate-7b.jsonl"
   gen_run fp16 $m --dtype f16
-  gen_run int4-g128 $m-w4g128 --dtype f16
+  LOWBIT_DECODE_ACCUMULATE=0 gen_run int4-g128 $m-w4g128 --dtype f16
   LOWBIT_DECODE_ACCUMULATE=1 gen_run int4-g128-acc $m-w4g128 --dtype f16
-  gen_run int2-g64 $m-w2g64 --dtype f16
+  LOWBIT_DECODE_ACCUMULATE=0 gen_run int2-g64 $m-w2g64 --dtype f16
   LOWBIT_DECODE_ACCUMULATE=1 gen_run int2-g64-acc $m-w2g64 --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodefuse-generate.jsonl" 2>/dev/null
   # one line per quantized run: decode tok/s, ms/token, speedup vs fp16 (targets int4 2.5x, int2 4x), and the

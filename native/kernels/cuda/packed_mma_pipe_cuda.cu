@@ -11,14 +11,22 @@ using namespace packed_mma_pipe;
 
 namespace {
 
+constexpr int kOff = 0, kOn = 1, kWhereFaster = 2;
+
+// LOWBIT_PACKED_MMA_PIPE: "1" every call it can take, "0" never; unset: where the H200 A/B of 2026-12-02
+// (docs/BENCHMARKS.md, stage mma16) found it faster than the previous mma kernel: 4-bit at every m, 2/3-bit
+// up to m = 16 (at m = 64 it was 0.6-1.0x for 3 and 2 bits).
 std::atomic<int>& enabled() {
   static std::atomic<int> on{[] {
-    // opt-in (LOWBIT_PACKED_MMA_PIPE=1) until a GPU run has checked and timed it
     const char* v = std::getenv("LOWBIT_PACKED_MMA_PIPE");
-    return v != nullptr && std::strcmp(v, "1") == 0 ? 1 : 0;
+    if (v != nullptr && std::strcmp(v, "1") == 0) return kOn;
+    if (v != nullptr && std::strcmp(v, "0") == 0) return kOff;
+    return kWhereFaster;
   }()};
   return on;
 }
+
+bool faster_here(int bits, int64_t m) { return bits == 4 || m <= 16; }
 
 int sm_count() {
   int device = 0;
@@ -95,10 +103,11 @@ cudaError_t launch_op(const PackedLinearCudaArgs& a, const PipePlan& plan, cudaS
 
 }  // namespace
 
-void packed_mma_pipe_cuda_enable(bool on) { enabled().store(on ? 1 : 0); }
+void packed_mma_pipe_cuda_enable(bool on) { enabled().store(on ? kOn : kOff); }
 
 bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& a) {
-  if (a.m < packed_mma::kMinM || enabled().load(std::memory_order_relaxed) == 0) return false;
+  const int mode = enabled().load(std::memory_order_relaxed);
+  if (a.m < packed_mma::kMinM || mode == kOff || (mode == kWhereFaster && !faster_here(a.bits, a.m))) return false;
   // 4-byte cp.async of scales: 16-bit scales need a 4-byte aligned base (x and qweight are 16-byte aligned
   // by contract, qzeros are int32)
   if ((reinterpret_cast<uintptr_t>(a.scales) & 3u) != 0 || (reinterpret_cast<uintptr_t>(a.x) & 15u) != 0 ||

@@ -1,4 +1,4 @@
-// The "new" VQ GEMV variant (LOWBIT_VQ_GEMV=new; A/B against vq_gemv_fast_kernel.cuh, the default), for
+// The "new" VQ GEMV variant (the default; LOWBIT_VQ_GEMV=old takes vq_gemv_fast_kernel.cuh for A/B), for
 // v in {2, 4, 6, 8} and T in {8, 12, 16, 24} bits per index element. Contract: vq_matmul_cuda.h. Included
 // by vq_matmul_cuda.cu and by the host emulation test.
 //

@@ -118,7 +118,7 @@ bool wide_selected() {
   const int o = g_variant_override.load(std::memory_order_relaxed);
   if (o >= 0) return o == 1;
   const char* e = std::getenv("LOWBIT_VQ_GEMV");
-  return e != nullptr && std::strcmp(e, "new") == 0;
+  return e == nullptr || std::strcmp(e, "old") != 0;
 }
 
 // The general kernel (any index width) by vector length.

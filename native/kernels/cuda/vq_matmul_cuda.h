@@ -30,8 +30,8 @@ const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes);
 cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void* x, int x_dtype, float* y,
                            float* workspace, cudaStream_t stream);
 
-// A/B of the column-stationary GEMV where both variants take the layout: "old" (vq_gemv_fast_kernel.cuh, the
-// default) or "new" (vq_gemv_wide_kernel.cuh), from LOWBIT_VQ_GEMV=old|new unless set here (-1: back to the
+// A/B of the column-stationary GEMV where both variants take the layout: "old" (vq_gemv_fast_kernel.cuh) or "new"
+// (vq_gemv_wide_kernel.cuh, the default since it measured 0.73-0.92x the old one's time on an H200), from LOWBIT_VQ_GEMV=old|new unless set here (-1: back to the
 // environment, 0: old, 1: new). Process-wide; for benchmarks and tests.
 void vq_gemv_cuda_set_variant(int variant);
 // The kernel vq_linear_cuda runs for this layout now: "fast", "wide", "general" or "none" (outliers only).

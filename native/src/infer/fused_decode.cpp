@@ -105,7 +105,7 @@ at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter) {
 
 bool decode_accumulate_requested() {
   const char* env = std::getenv("LOWBIT_DECODE_ACCUMULATE");
-  return env != nullptr && std::strcmp(env, "1") == 0;
+  return env == nullptr || std::strcmp(env, "0") != 0;
 }
 
 at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero) {

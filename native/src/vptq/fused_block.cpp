@@ -21,7 +21,7 @@ namespace lb::vptq {
 
 bool fused_enabled() {
   const char* v = std::getenv("LOWBIT_VPTQ_FUSED");
-  return v != nullptr && std::strcmp(v, "1") == 0;
+  return v == nullptr || std::strcmp(v, "0") != 0;
 }
 
 bool fused_supported(const at::Tensor& w, int v, int64_t count) {

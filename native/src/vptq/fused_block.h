@@ -1,5 +1,5 @@
 // The fused VPTQ column-block step on torch tensors: dispatch to the CUDA kernel (kernels/cuda/vptq_block_cuda.h)
-// or its CPU reference (kernels/cpu/vptq_block.h). Used by the column loop when LOWBIT_VPTQ_FUSED=1.
+// or its CPU reference (kernels/cpu/vptq_block.h). Used by the column loop unless LOWBIT_VPTQ_FUSED=0.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -8,7 +8,8 @@
 
 namespace lb::vptq {
 
-// LOWBIT_VPTQ_FUSED=1 (read at every call; default off).
+// LOWBIT_VPTQ_FUSED=0 switches it off (read at every call; on by default since the H200 run of 2026-12-02:
+// identical checkpoints, 1.3-3x faster quantization).
 bool fused_enabled();
 
 // Whether the fused step runs for vector length v and block width count on w's device.
