@@ -2,8 +2,9 @@
 # times; use stage eqat for those). Sourced by bench/gpu/run.sh. Lines:
 #   EQATPAR blockap <dtype> w<b>g<g> ppl <p> train_s <s>   - Block-AP only (issue recipe: 1024 x 512, batch 2,
 #       2 epochs, lr_q 1e-4, lr_w 2e-5 / 1e-5), one run per EQATPAR_RUNS entry "dtype:bits:group", in parallel.
-#   EQATPAR e2e <dtype> w<b>g<g> samples <n> epochs <e> lr <lr> ppl <p> s <s>   - E2E-QP kd on that Block-AP
-#       result (--resume: its saved blocks), EQATPAR_E2E entries "dtype:bits:group:samples:epochs:lr", in parallel
+#   EQATPAR e2e <dtype> w<b>g<g> samples <n> epochs <e> lr <lr> [top-k <k>] ppl <p> s <s>   - E2E-QP kd on that
+#       Block-AP result (--resume: its saved blocks), EQATPAR_E2E entries "dtype:bits:group:samples:epochs:lr[:topk[:batch]]",
+#       in parallel
 #       (4 CPU threads each); the Block-AP result is read from ${EQATPAR_SRC:-/tmp/eqatpar-<dtype>}-w<b>g<g>
 #       (EQATPAR_SRC=/tmp/small-eqat: the results of stage eqat).
 
@@ -25,8 +26,11 @@ eqatpar_blockap() { # $1 dtype $2 bits $3 group
   echo "EQATPAR blockap $1 w$2g$3 ppl ${ppl:-FAILED} $(grep -o 'train [0-9.]* s, total [0-9.]* s' "$RESULTS/eqatpar-$tag.log")"
 }
 
-eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr
-  local src=${EQATPAR_SRC:-/tmp/eqatpar-$1}-w$2g$3 out=/tmp/eqatpar-$1-w$2g$3-e2e-$4x$5-$6 tag=$1-w$2g$3-e2e-$4x$5-$6 ppl
+eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr [$7 kd top-k ("": the CLI's) [$8 batch, 4]]
+  local topk=${7:-} batch=${8:-4}
+  local suffix=${topk:+-k$topk}-b$batch
+  local src=${EQATPAR_SRC:-/tmp/eqatpar-$1}-w$2g$3 out=/tmp/eqatpar-$1-w$2g$3-e2e-$4x$5-$6$suffix
+  local tag=$1-w$2g$3-e2e-$4x$5-$6$suffix ppl
   [[ -d $src/blockap ]] || { echo "EQATPAR e2e $tag: no Block-AP result in $src"; return 1; }
   rm -rf "$out"; mkdir -p "$out" && cp -r "$src/blockap" "$out/"
   local limit=${EQATPAR_E2E_TIMEOUT:-560}
@@ -35,11 +39,11 @@ eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr
   (( limit > 10 )) || { echo "EQATPAR e2e $tag: no time left"; return 1; }
   timeout "$limit" "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
       --calib "$(calib_text)" --samples 1024 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w "$(eqatpar_lrw $2)" \
-      --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch 4 --e2e-epochs $5 --e2e-lr $6 --threads 4 \
+      --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch $batch --e2e-epochs $5 --e2e-lr $6 ${topk:+--kd-top-k $topk} --threads 4 \
       2>"$RESULTS/eqatpar-$tag.err" >"$RESULTS/eqatpar-$tag.log" \
       || { echo "EQATPAR e2e $tag FAILED"; tail -3 "$RESULTS/eqatpar-$tag.err"; return 1; }
   ppl=$(eqatpar_ppl "$out")
-  echo "EQATPAR e2e $1 w$2g$3 samples $4 epochs $5 lr $6 ppl ${ppl:-FAILED} $(grep -o 'E2E-QP: .*' "$RESULTS/eqatpar-$tag.log")"
+  echo "EQATPAR e2e $1 w$2g$3 samples $4 epochs $5 lr $6${topk:+ top-k $topk} batch $batch ppl ${ppl:-FAILED} $(grep -o 'E2E-QP: .*' "$RESULTS/eqatpar-$tag.log")"
   cp "$out/train_log.jsonl" "$RESULTS/eqatpar-$tag-train_log.jsonl" 2>/dev/null
 }
 
