@@ -1,7 +1,7 @@
 # Issue 7 GEMV targets (m = 1, fp16 x): sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh gemvq`.
 # Builds the timing tool and the GEMV CUDA tests, runs the tests (pipelined and unpipelined packed GEMV, VQ),
-# then `lb_kernel_timing --gemv`: per packed shape the pipelined GEMV (the default), the unpipelined one
-# ("unpipelined", A/B in the same run) and the tiled kernel; VQ v8/v6 k4096 at 28672 x 8192. About 60 s
+# then `lb_kernel_timing --gemv`: per packed shape the pipelined GEMV (forced on for the main row), the unpipelined
+# one ("unpipelined", the library's default since 2026-12-02; A/B in the same run) and the tiled kernel; VQ v8/v6 k4096 at 28672 x 8192. About 60 s
 # after the build.
 stage_gemvq() {
   local t0=$SECONDS

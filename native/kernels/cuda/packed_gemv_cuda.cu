@@ -12,7 +12,8 @@ using namespace packed_gemv;
 namespace {
 
 std::atomic<bool> gemv_enabled{true};
-// The software-pipelined GEMV is opt-in (LOWBIT_GEMV_PIPELINED=1) until a GPU run has checked and timed it.
+// The software-pipelined GEMV is opt-in (LOWBIT_GEMV_PIPELINED=1): slower than the unpipelined one at every
+// shape of the H200 A/B of 2026-12-02 (docs/BENCHMARKS.md).
 std::atomic<bool> gemv_pipelined{[] {
   const char* v = std::getenv("LOWBIT_GEMV_PIPELINED");
   return v != nullptr && std::strcmp(v, "1") == 0;

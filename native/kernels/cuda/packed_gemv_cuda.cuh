@@ -20,7 +20,7 @@
 //    loads of NB k-blocks (8 x 16 bytes per lane for bits 4 and 2, 6 for bits 3) before it quantizes the
 //    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
 //    per SM (m = 1) that is ~80 KB in flight per SM, 4x what 4.5 TB/s needs at DRAM latency.
-//    Pipelined (default since 2026-12; PIPE): that peak was only reached at each stage's start, and the
+//    Pipelined (PIPE; opt-in: it measured 5-20% slower on the H200, 2026-12-02): that peak was only reached at each stage's start, and the
 //    x loads (L2) waited behind the weights, so each stage paid a full memory latency and 28672 x 8192 ran
 //    at 34-40 us for every bit width (~2-3 TB/s). Now the next stage's loads (weights, scales, zeros, x)
 //    are issued before the current stage is quantized and computed: stages are half as long (4 16-byte

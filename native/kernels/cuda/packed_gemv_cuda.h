@@ -29,8 +29,9 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 // Process-wide switch for A/B timings (kernel_timing); on by default.
 void packed_gemv_cuda_set_enabled(bool enabled);
 
-// Process-wide A/B switch (kernel_timing, tests): true (default) runs the software-pipelined stages, false the
-// earlier kernel that issues each stage's loads at its start (packed_gemv_cuda.cuh, PIPE).
+// Process-wide A/B switch (kernel_timing, tests): true runs the software-pipelined stages, false (the default,
+// or LOWBIT_GEMV_PIPELINED=1 to start with true) the kernel that issues each stage's loads at its start
+// (packed_gemv_cuda.cuh, PIPE); the pipelined one measured slower at every shape on the H200 (2026-12-02).
 void packed_gemv_cuda_set_pipelined(bool pipelined);
 
 }  // namespace lb::kernels
