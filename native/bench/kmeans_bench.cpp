@@ -4,7 +4,8 @@
 // Prints the fused assignment time and one full iteration (fit with max_iter = 1 minus fit with max_iter = 0,
 // i.e. weighted update + re-assign + objective), both averaged over reps after a warm-up.
 // On cuda: an A/B in one run, the CUDA-core assignment (LOWBIT_KMEANS_TF32=0) then the tensor-core one
-// (LOWBIT_KMEANS_TF32=1; the default for d <= 8), and how many labels / min distances differ between them.
+// (LOWBIT_KMEANS_TF32=1; the default for d <= 8), then its lower-register variant (LOWBIT_KMEANS_TC=occ), and
+// how many labels / min distances of each tensor-core kernel differ from the CUDA-core one.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -123,23 +124,31 @@ int main(int argc, char** argv) {
   if (!cuda) {
     run("");
   } else {
-    std::vector<int32_t> l0, l1;
-    std::vector<float> d0, d1;
+    std::vector<int32_t> l0, l1, l2;
+    std::vector<float> d0, d1, d2;
     setenv("LOWBIT_KMEANS_TF32", "0", 1);
     run(" cuda-core");
     labels_and_dist(l0, d0);
     setenv("LOWBIT_KMEANS_TF32", "1", 1);
     run(" tensor-core");
     labels_and_dist(l1, d1);
-    int64_t label_diff = 0, dist_diff = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      label_diff += l0[static_cast<size_t>(i)] != l1[static_cast<size_t>(i)];
-      dist_diff += std::memcmp(&d0[static_cast<size_t>(i)], &d1[static_cast<size_t>(i)], 4) != 0;
-    }
-    std::printf("kmeans_bench A/B n=%lld d=%lld k=%lld: tensor-core vs cuda-core: %lld label mismatches, "
-                "%lld min_dist mismatches (bitwise)\n",
-                static_cast<long long>(n), static_cast<long long>(d), static_cast<long long>(k),
-                static_cast<long long>(label_diff), static_cast<long long>(dist_diff));
+    setenv("LOWBIT_KMEANS_TC", "occ", 1);
+    run(" tensor-core occ");
+    labels_and_dist(l2, d2);
+    unsetenv("LOWBIT_KMEANS_TC");
+    auto report = [&](const char* name, const std::vector<int32_t>& l, const std::vector<float>& dist) {
+      int64_t label_diff = 0, dist_diff = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        label_diff += l0[static_cast<size_t>(i)] != l[static_cast<size_t>(i)];
+        dist_diff += std::memcmp(&d0[static_cast<size_t>(i)], &dist[static_cast<size_t>(i)], 4) != 0;
+      }
+      std::printf("kmeans_bench A/B n=%lld d=%lld k=%lld: %s vs cuda-core: %lld label mismatches, "
+                  "%lld min_dist mismatches (bitwise)\n",
+                  static_cast<long long>(n), static_cast<long long>(d), static_cast<long long>(k), name,
+                  static_cast<long long>(label_diff), static_cast<long long>(dist_diff));
+    };
+    report("tensor-core", l1, d1);
+    report("tensor-core occ", l2, d2);
   }
   lb_tensor_free(points);
   lb_tensor_free(weights);

@@ -10,6 +10,7 @@
 #include "kernels/cuda/vq_gemv_wide_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_tc_occ_kernel.cuh"
 
 #include <algorithm>
 #include <cstdio>
@@ -428,8 +429,8 @@ int kmeans_cases = 0;
 // 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters),
 // 5 clustered: points and centroids around 7 centres, spread 1e-3 (many near-equal approximate scores),
 // 6 well separated: centroids on a coarse integer grid, points within 0.05 of one.
-// Both tensor-core kernels (assign_mma_kernel and the block-tiled assign_tc_kernel) must give the exact chain's
-// labels and distances.
+// The tensor-core kernels (assign_mma_kernel, the block-tiled assign_tc_kernel and its lower-register variant
+// assign_tc_occ_kernel) must give the exact chain's labels and distances.
 void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -534,6 +535,17 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
       if (labels2[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
       if (std::memcmp(&dist2[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
     }
+    // the lower-register variant (LOWBIT_KMEANS_TC=occ) on the same prep and header
+    std::vector<int32_t> labels3(static_cast<size_t>(n), -1);
+    std::vector<float> dist3(static_cast<size_t>(n), -1.0f);
+    emu::launch(dim3(static_cast<unsigned>((n + kTcPointsPerBlock - 1) / kTcPointsPerBlock), 1, 1), kTcThreads,
+                kOccSharedBytes, assign_tc_occ_kernel, static_cast<const float*>(p.data()), n, d,
+                static_cast<const float*>(c.data()), k, static_cast<const float4*>(prep2),
+                static_cast<const unsigned*>(header2), labels3.data(), dist3.data());
+    for (int64_t i = 0; i < n; ++i) {
+      if (labels3[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
+      if (std::memcmp(&dist3[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
+    }
   }
   ++kmeans_cases;
   if (bad != 0) {
@@ -565,6 +577,8 @@ void test_kmeans_mma() {
   kmeans_mma_case(600, 8, 300, 6, 33);   // well separated
   kmeans_mma_case(400, 3, 257, 6, 34);   // one centroid past a stage
   kmeans_mma_case(1025, 8, 270, 2, 35);  // duplicated centroids over stages, one point in a second block
+  kmeans_mma_case(300, 8, 1100, 3, 36);  // five stages: both stage buffers reused (the occ variant's cp.async ring)
+  kmeans_mma_case(200, 5, 800, 1, 37);   // four stages, integer ties
   std::printf("k-means TF32 assignment (emulated): %d cases\n", kmeans_cases);
 }
 

@@ -318,13 +318,21 @@ void test_cuda_tensor_core_assign() {
     const auto labels2 = to_vector<int32_t>(Tensor(convert(l2, LB_DTYPE_I32)).get());
     const auto dists = to_vector<float>(Tensor(convert(dist, LB_DTYPE_F32)).get());
     CHECK(labels == labels2);
+    // the lower-register variant (LOWBIT_KMEANS_TC=occ) against the same chain
+    setenv("LOWBIT_KMEANS_TC", "occ", 1);
+    lb_tensor lo = nullptr, disto = nullptr;
+    CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &lo, &disto));
+    unsetenv("LOWBIT_KMEANS_TC");
+    Tensor lto(lo), dto(disto);
+    const auto labels_occ = to_vector<int32_t>(Tensor(convert(lo, LB_DTYPE_I32)).get());
+    const auto dists_occ = to_vector<float>(Tensor(convert(disto, LB_DTYPE_F32)).get());
     std::vector<float> norms(static_cast<size_t>(k));
     for (int64_t j = 0; j < k; ++j) {
       float a = 0.0f;
       for (int t = 0; t < d; ++t) a = std::fma(c[static_cast<size_t>(j * d + t)], c[static_cast<size_t>(j * d + t)], a);
       norms[static_cast<size_t>(j)] = a;
     }
-    int64_t bad = 0;
+    int64_t bad = 0, bad_occ = 0;
     for (int64_t i = 0; i < n; ++i) {
       float best = INFINITY;
       int32_t bc = 0;
@@ -342,10 +350,16 @@ void test_cuda_tensor_core_assign() {
       for (int t = 0; t < d; ++t) xx = std::fma(p[static_cast<size_t>(i * d + t)], p[static_cast<size_t>(i * d + t)], xx);
       const float want = std::fmax(best + xx, 0.0f);
       if (labels[static_cast<size_t>(i)] != bc || std::memcmp(&dists[static_cast<size_t>(i)], &want, 4) != 0) ++bad;
+      if (labels_occ[static_cast<size_t>(i)] != bc || std::memcmp(&dists_occ[static_cast<size_t>(i)], &want, 4) != 0) {
+        ++bad_occ;
+      }
     }
     std::printf("test_kmeans: tensor-core assignment d=%d n=%lld k=%lld: %lld differences from the fp32 chain\n", d,
                 static_cast<long long>(n), static_cast<long long>(k), static_cast<long long>(bad));
+    std::printf("test_kmeans: tensor-core occ assignment d=%d n=%lld k=%lld: %lld differences from the fp32 chain\n", d,
+                static_cast<long long>(n), static_cast<long long>(k), static_cast<long long>(bad_occ));
     CHECK_EQ(bad, int64_t{0});
+    CHECK_EQ(bad_occ, int64_t{0});
     std::vector<float> wv(static_cast<size_t>(n));
     for (size_t i = 0; i < wv.size(); ++i) wv[i] = i % 7 == 0 ? 0.0f : 0.5f + static_cast<float>(i % 5);  // zero weights too
     Tensor wg = convert(host_tensor(wv, LB_DTYPE_F32, {n}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
@@ -356,22 +370,26 @@ void test_cuda_tensor_core_assign() {
   }
 }
 
-// The block-tiled tensor-core kernel (default, LOWBIT_KMEANS_TF32=1) against the CUDA-core kernel
-// (LOWBIT_KMEANS_TF32=0) on the device: identical labels and min distances, bit for bit, over several
-// 256-centroid stages with a tail, n not a multiple of the 1024-point block, d in {1, 5, 8}, clustered data.
+// The block-tiled tensor-core kernel (default, LOWBIT_KMEANS_TF32=1) and its lower-register variant
+// (LOWBIT_KMEANS_TC=occ) against the CUDA-core kernel (LOWBIT_KMEANS_TF32=0) on the device: identical labels
+// and min distances, bit for bit, over several 256-centroid stages with a tail, n not a multiple of the
+// 1024-point block, d in {1, 3, 5, 8}, clustered data.
 void test_cuda_tensor_core_vs_cuda_core() {
   if (!runtime_info().cuda_available) return;
-  for (int d : {8, 5, 1}) {
-    const int64_t n = 300001, k = 4099;
+  for (int d : {8, 5, 3, 1}) {
+    // n >= 264 CUDA-core tiles of 2048 points, else kmeans_assign_workspace_bytes is 0 and no tensor-core
+    // kernel runs (at 300001 this test compared the CUDA-core kernel with itself)
+    const int64_t n = 600001, k = 4099;
     std::vector<float> p = random_points(n, d, 90 + d), c = random_points(k, d, 95 + d);
     for (size_t i = 0; i < p.size(); ++i) p[i] = 0.01f * p[i] + static_cast<float>((i / static_cast<size_t>(d)) % 5);
     for (size_t i = 0; i < c.size(); ++i) c[i] = 0.01f * c[i] + static_cast<float>((i / static_cast<size_t>(d)) % 5);
     Tensor pg = convert(host_tensor(p, LB_DTYPE_F32, {n, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
     Tensor cg = convert(host_tensor(c, LB_DTYPE_F32, {k, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
-    std::vector<int32_t> labels[2];
-    std::vector<float> dists[2];
-    for (int v = 0; v < 2; ++v) {
+    std::vector<int32_t> labels[3];
+    std::vector<float> dists[3];
+    for (int v = 0; v < 3; ++v) {  // CUDA-core, tensor-core (tiled), tensor-core occ
       setenv("LOWBIT_KMEANS_TF32", v == 0 ? "0" : "1", 1);
+      setenv("LOWBIT_KMEANS_TC", v == 2 ? "occ" : "tiled", 1);
       lb_tensor l = nullptr, dist = nullptr;
       CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l, &dist));
       Tensor lt(l), dt(dist);
@@ -379,16 +397,20 @@ void test_cuda_tensor_core_vs_cuda_core() {
       dists[v] = to_vector<float>(Tensor(convert(dist, LB_DTYPE_F32)).get());
     }
     unsetenv("LOWBIT_KMEANS_TF32");
-    int64_t bad = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      if (labels[0][static_cast<size_t>(i)] != labels[1][static_cast<size_t>(i)] ||
-          std::memcmp(&dists[0][static_cast<size_t>(i)], &dists[1][static_cast<size_t>(i)], 4) != 0) {
-        ++bad;
+    unsetenv("LOWBIT_KMEANS_TC");
+    for (int v = 1; v < 3; ++v) {
+      int64_t bad = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        if (labels[0][static_cast<size_t>(i)] != labels[v][static_cast<size_t>(i)] ||
+            std::memcmp(&dists[0][static_cast<size_t>(i)], &dists[v][static_cast<size_t>(i)], 4) != 0) {
+          ++bad;
+        }
       }
+      std::printf("test_kmeans: tensor-core%s vs CUDA-core kernel d=%d n=%lld k=%lld: %lld differences\n",
+                  v == 2 ? " occ" : "", d, static_cast<long long>(n), static_cast<long long>(k),
+                  static_cast<long long>(bad));
+      CHECK_EQ(bad, int64_t{0});
     }
-    std::printf("test_kmeans: tensor-core vs CUDA-core kernel d=%d n=%lld k=%lld: %lld differences\n", d,
-                static_cast<long long>(n), static_cast<long long>(k), static_cast<long long>(bad));
-    CHECK_EQ(bad, int64_t{0});
   }
 }
 

@@ -1,8 +1,9 @@
 # Issue 5: one weighted Lloyd iteration at N = 7.34M, d = 8, k = 65536 within 0.15 s on the H200 with the
 # block-tiled tensor-core assignment (kmeans_assign_tc_kernel.cuh). Sourced by bench/gpu/run.sh;
-# `bash bench/gpu/run.sh kmeanstc`. About 60 s after the build: CUDA k-means tests (tensor-core vs CUDA-core
-# labels bit for bit), the A/B timing in one process (CUDA-core kernel, then tensor-core, then mismatch
-# counts between them), and the plain torch iteration.
+# `bash bench/gpu/run.sh kmeanstc`. About 70 s after the build: CUDA k-means tests (tensor-core vs CUDA-core
+# labels bit for bit), the A/B timing in one process (CUDA-core kernel, then tensor-core, then its
+# lower-register variant LOWBIT_KMEANS_TC=occ, then mismatch counts of each vs the CUDA-core kernel), and the
+# plain torch iteration.
 stage_kmeanstc() {
   local t0=$SECONDS
   step "kmeanstc: build kmeans_bench and test_kmeans"
@@ -16,12 +17,15 @@ stage_kmeanstc() {
   grep -E "tensor-core|differences|SKIP|skipped|FAILED|tests passed|tests failed" "$RESULTS/kmeanstc-ctest.log" | head -20
   grep -q "100% tests passed" "$RESULTS/kmeanstc-ctest.log" || status=1
 
-  step "kmeanstc: A/B one weighted Lloyd iteration, N = 7340032, d = 8, k = 65536 (CUDA-core, then tensor-core)"
-  timeout 90 build/native-cuda/kmeans_bench cuda 7340032 8 65536 3 > "$RESULTS/kmeanstc-bench.txt" 2>&1
+  step "kmeanstc: A/B one weighted Lloyd iteration, N = 7340032, d = 8, k = 65536 (CUDA-core, tensor-core, tensor-core occ)"
+  timeout 120 build/native-cuda/kmeans_bench cuda 7340032 8 65536 3 > "$RESULTS/kmeanstc-bench.txt" 2>&1
   local rc=$?
   cat "$RESULTS/kmeanstc-bench.txt"
   (( rc == 0 )) || status=1
-  grep -q "A/B.* 0 label mismatches, 0 min_dist" "$RESULTS/kmeanstc-bench.txt" || { echo "kmeanstc: A/B mismatch or no A/B line"; status=1; }
+  grep -q "A/B.*: tensor-core vs cuda-core: 0 label mismatches, 0 min_dist" "$RESULTS/kmeanstc-bench.txt" \
+      || { echo "kmeanstc: tensor-core A/B mismatch or no A/B line"; status=1; }
+  grep -q "A/B.*: tensor-core occ vs cuda-core: 0 label mismatches, 0 min_dist" "$RESULTS/kmeanstc-bench.txt" \
+      || { echo "kmeanstc: tensor-core occ A/B mismatch or no A/B line"; status=1; }
 
   step "kmeanstc: plain torch iteration (same sizes)"
   timeout 60 python3 bench/gpu/kmeans_torch.py 7340032 8 65536 3 > "$RESULTS/kmeanstc-torch.txt" 2>&1 || status=1

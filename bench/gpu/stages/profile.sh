@@ -21,6 +21,8 @@ stage_profile() {
   command -v ncu > /dev/null || { echo "profile: ncu is not on the PATH"; return; }
   step "profile: ncu, one launch of the tensor-core k-means assignment"
   profile_ncu kmeans assign_tc_kernel 0 build/native-cuda/kmeans_bench cuda 7340032 8 65536 1
+  step "profile: ncu, one launch of its lower-register variant (LOWBIT_KMEANS_TC=occ: 2 blocks per SM expected)"
+  profile_ncu kmeans-occ assign_tc_occ_kernel 0 build/native-cuda/kmeans_bench cuda 7340032 8 65536 1
   step "profile: ncu, one launch of the unpipelined packed GEMV at 4096 x 4096 int4 g128 (launch 21 of that case)"
   profile_ncu gemv4096 packed_gemv_kernel 20 build/native-cuda/lb_kernel_timing --gemv
 }

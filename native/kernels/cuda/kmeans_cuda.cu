@@ -4,6 +4,7 @@
 
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
+#include "kernels/cuda/kmeans_assign_tc_occ_kernel.cuh"
 
 namespace lb::kernels {
 namespace {
@@ -231,6 +232,13 @@ int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k) {
 cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
                                int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
                                cudaStream_t stream) {
+  return kmeans_assign_cuda(points, n, d, centroids, k, labels, min_dist, workspace, workspace_bytes,
+                            KmeansTcKernel::kTiled, stream);
+}
+
+cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
+                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
+                               KmeansTcKernel kernel, cudaStream_t stream) {
   const int64_t need = kmeans_assign_workspace_bytes(n, d, k);
   if (need == 0 || workspace == nullptr || workspace_bytes < need || n == 0) {
     return kmeans_assign_cuda(points, n, d, centroids, k, labels, min_dist, stream);
@@ -247,6 +255,15 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
   if ((e = cudaGetLastError()) != cudaSuccess) return e;
   const int64_t blocks = (n + kmeans_tc::kTcPointsPerBlock - 1) / kmeans_tc::kTcPointsPerBlock;
   if (blocks > 0x7fffffffLL) return cudaErrorInvalidValue;
+  if (kernel == KmeansTcKernel::kOcc && kmeans_tc::occ_fits(n, d, k)) {
+    // 68 KB of dynamic shared memory: above the 48 KB default (a per-device attribute: set at every call)
+    e = cudaFuncSetAttribute(kmeans_tc::assign_tc_occ_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             (int)kmeans_tc::kOccSharedBytes);
+    if (e != cudaSuccess) return e;
+    kmeans_tc::assign_tc_occ_kernel<<<(unsigned)blocks, kmeans_tc::kTcThreads, kmeans_tc::kOccSharedBytes, stream>>>(
+        points, n, d, centroids, k, prep, header, labels, min_dist);
+    return cudaGetLastError();
+  }
   kmeans_tc::assign_tc_kernel<<<(unsigned)blocks, kmeans_tc::kTcThreads, kmeans_tc::kTcSharedBytes, stream>>>(
       points, n, d, centroids, k, prep, header, labels, min_dist);
   return cudaGetLastError();

@@ -25,6 +25,16 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
                                int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
                                cudaStream_t stream);
 
+// Which tensor-core assignment kernel the workspace overload runs: kTiled (assign_tc_kernel, the default) or
+// kOcc (assign_tc_occ_kernel: the same results with at most 64 registers per thread, 2 blocks per SM; it
+// indexes with 32 bits, so past n * d or k * d of 2^31 the tiled kernel runs instead).
+enum class KmeansTcKernel { kTiled, kOcc };
+
+// As the workspace overload above, with the tensor-core kernel chosen by `kernel` (same results bit for bit).
+cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
+                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
+                               KmeansTcKernel kernel, cudaStream_t stream);
+
 // Fixed-order segmented weighted sums. order [n]: point indices grouped by label (a stable sort by
 // label); offsets [k + 1]: segment c is order[offsets[c] .. offsets[c+1]). One thread per cluster adds
 // its points in segment order in f64: sums [k, d], weight_sums [k] (overwritten). weights may be NULL.
