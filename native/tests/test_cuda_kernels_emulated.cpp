@@ -429,8 +429,8 @@ int kmeans_cases = 0;
 // 4 like 3 but everything shifted by +6 and scaled by 0.1 (far from the origin: the centring matters),
 // 5 clustered: points and centroids around 7 centres, spread 1e-3 (many near-equal approximate scores),
 // 6 well separated: centroids on a coarse integer grid, points within 0.05 of one.
-// The tensor-core kernels (assign_mma_kernel, the block-tiled assign_tc_kernel and its lower-register variant
-// assign_tc_occ_kernel) must give the exact chain's labels and distances.
+// The tensor-core kernels (the block-tiled assign_tc_kernel and its lower-register variant assign_tc_occ_kernel)
+// must give the exact chain's labels and distances.
 void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -497,25 +497,9 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
     ref_d[static_cast<size_t>(i)] = std::fmax(best + xx, 0.0f);
   }
   using namespace lb::kernels::kmeans_mma;
-  std::vector<unsigned char> ws(static_cast<size_t>(workspace_bytes(k)), 0);
-  float4* prep = reinterpret_cast<float4*>(ws.data());
-  unsigned* header = reinterpret_cast<unsigned*>(ws.data() + header_offset(k));
   const int64_t lanes = (k + 7) / 8 * 32;
-  emu::launch(dim3(1, 1, 1), kMmaThreads, 0, centre_kernel, static_cast<const float*>(c.data()), k, d,
-              reinterpret_cast<float*>(header + kHeaderMu));
-  emu::launch(dim3(static_cast<unsigned>((lanes + 255) / 256), 1, 1), 256, 0, prep_kernel,
-              static_cast<const float*>(c.data()), k, d, prep, header);
-  std::vector<int32_t> labels(static_cast<size_t>(n), -1);
-  std::vector<float> dist(static_cast<size_t>(n), -1.0f);
-  emu::launch(dim3(static_cast<unsigned>((n + kPointsPerBlock - 1) / kPointsPerBlock), 1, 1), kMmaThreads, 0,
-              assign_mma_kernel, static_cast<const float*>(p.data()), n, d, static_cast<const float*>(c.data()), k,
-              static_cast<const float4*>(prep), static_cast<const unsigned*>(header), labels.data(), dist.data());
   int64_t bad = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    if (labels[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
-    if (std::memcmp(&dist[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
-  }
-  // the block-tiled kernel: its own prep (TF32 rounded to nearest) into a fresh workspace
+  // the block-tiled kernel: its prep (TF32 rounded to nearest) into a workspace
   {
     using namespace lb::kernels::kmeans_tc;
     std::vector<unsigned char> ws2(static_cast<size_t>(workspace_bytes(k)), 0);
@@ -535,7 +519,7 @@ void kmeans_mma_case(int64_t n, int d, int64_t k, int kind, uint32_t seed) {
       if (labels2[static_cast<size_t>(i)] != ref[static_cast<size_t>(i)]) ++bad;
       if (std::memcmp(&dist2[static_cast<size_t>(i)], &ref_d[static_cast<size_t>(i)], 4) != 0) ++bad;
     }
-    // the lower-register variant (LOWBIT_KMEANS_TC=occ) on the same prep and header
+    // the lower-register variant (the default; LOWBIT_KMEANS_TC=tiled for the other) on the same prep and header
     std::vector<int32_t> labels3(static_cast<size_t>(n), -1);
     std::vector<float> dist3(static_cast<size_t>(n), -1.0f);
     emu::launch(dim3(static_cast<unsigned>((n + kTcPointsPerBlock - 1) / kTcPointsPerBlock), 1, 1), kTcThreads,

@@ -1,7 +1,7 @@
 // Exact nearest-centroid assignment for d <= 8 on tensor cores, block-tiled (included by kmeans_cuda.cu and by
-// the host emulation test). Replaces kmeans_assign_mma_kernel.cuh's assign_mma_kernel as the tensor-core path
-// (that one streamed all k centroids' fragments from L2 per 64-point warp and re-checked too many candidates:
-// 0.92 s at N = 7.34M, d = 8, k = 65536 on an H200).
+// the host emulation test). It replaced a first tensor-core kernel that streamed all k centroids' fragments from
+// L2 per 64-point warp and re-checked too many candidates (0.92 s at N = 7.34M, d = 8, k = 65536 on an H200);
+// kmeans_assign_tc_occ_kernel.cuh is the same kernel in 64 registers (the default since it measured 0.14 s).
 //
 // Scores s(c) = ||c||^2 - 2 x.c (the CUDA-core kernel's fp32 chain decides; ties -> lowest index).
 // Layout: a block of kTcThreads (16 warps) owns 1024 points, 64 per warp (4 m-tiles of 16, A fragments in
@@ -61,7 +61,10 @@ __device__ __forceinline__ uint32_t to_tf32(float v) {
 #endif
 }
 
-// As kmeans_mma::prep_kernel, with the B operands rounded to TF32 to nearest.
+// One thread per (n-tile, lane): the mma operands of centroid tile j for lane (g = lane / 4, t = lane % 4):
+// x = c'[8j + g][t], y = c'[8j + g][t + 4] (B, centred, zero past d, rounded to TF32 to nearest), z / w =
+// ||c'||^2 of centroids 8j + 2t and 8j + 2t + 1 (C init; +inf past k, so padding never wins). Also max ||c'||^2
+// and max ||c||^2 into the header (uint atomicMax on non-negative float bits: order-free).
 static __global__ void prep_tc_kernel(const float* __restrict__ centroids, int64_t k, int d, float4* __restrict__ prep,
                                       unsigned* __restrict__ header) {
   using namespace kmeans_mma;
