@@ -8,6 +8,8 @@
 // the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
+// --gemv-plan: the unpipelined GEMV at decode-sized shapes with its shortest run per warp at 1, 2 (the default) and
+// 4 stages ("lowbit <kernel> m1 <out>x<in> runs<stages> <median> <min>").
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
 
@@ -106,7 +108,10 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
   std::fflush(stdout);
 }
 
-void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true) {
+// plan_sweep: instead of the A/B rows, the unpipelined GEMV with its shortest run per warp at 1, 2 (the
+// default) and 4 stages ("... runs<stages> <median> <min>").
+void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
+                 bool plan_sweep = false) {
   const int64_t groups = (in + group - 1) / group;
   const size_t qw = static_cast<size_t>(in * bits / 32 * out) * 4;
   const size_t qz = static_cast<size_t>(groups * out * bits / 32) * 4;
@@ -146,27 +151,38 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   };
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
-  if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
-    lb::kernels::packed_mma_pipe_cuda_enable(false);
-    time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
-    lb::kernels::packed_mma_pipe_cuda_enable(true);
-  }
-  if (kernel != "tiled" && tiled_ab) {  // A/B: the tiled kernel on the same shape
-    lb::kernels::packed_gemv_cuda_set_enabled(false);
-    lb::kernels::packed_mma_cuda_enable(false);
-    time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
-    lb::kernels::packed_gemv_cuda_set_enabled(true);
-    lb::kernels::packed_mma_cuda_enable(true);
-  }
-  if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the unpipelined GEMV (packed_gemv_cuda.cuh, PIPE = false)
+  if (plan_sweep) {
     lb::kernels::packed_gemv_cuda_set_pipelined(false);
-    time_case(name + " unpipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    for (int stages : {1, 2, 4}) {
+      lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
+      time_case(name + " runs" + std::to_string(stages), copies,
+                [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    }
+    lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
     lb::kernels::packed_gemv_cuda_set_pipelined(true);
-  }
-  for (int out16 : {0, 1}) {
-    time_case(name + (out16 ? " f16out" : ""), copies,
-              [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0); });
-    if (m != 1) break;  // the f16-output variant only matters for decode
+  } else {
+    if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
+      lb::kernels::packed_mma_pipe_cuda_enable(false);
+      time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      lb::kernels::packed_mma_pipe_cuda_enable(true);
+    }
+    if (kernel != "tiled" && tiled_ab) {  // A/B: the tiled kernel on the same shape
+      lb::kernels::packed_gemv_cuda_set_enabled(false);
+      lb::kernels::packed_mma_cuda_enable(false);
+      time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      lb::kernels::packed_gemv_cuda_set_enabled(true);
+      lb::kernels::packed_mma_cuda_enable(true);
+    }
+    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the unpipelined GEMV (packed_gemv_cuda.cuh, PIPE = false)
+      lb::kernels::packed_gemv_cuda_set_pipelined(false);
+      time_case(name + " unpipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      lb::kernels::packed_gemv_cuda_set_pipelined(true);
+    }
+    for (int out16 : {0, 1}) {
+      time_case(name + (out16 ? " f16out" : ""), copies,
+                [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0); });
+      if (m != 1) break;  // the f16-output variant only matters for decode
+    }
   }
   for (int c = 0; c < copies; ++c) {
     cudaFree(qweight[c]);
@@ -285,6 +301,13 @@ int main(int argc, char** argv) {
     vq_case(8, 4096, 4096, 4096, 0);
     vq_case(6, 4096, 4096, 4096, 0);
     vq_case(8, 4096, 28672, 8192, 8192 / 100);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--gemv-plan") == 0) {  // the decode-sized GEMV shapes, launch-plan sweep
+    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {11008, 4096}, {4096, 11008}, {28672, 8192}}) {
+      packed_case(4, 128, 1, s.first, s.second, false, true);
+    }
+    packed_case(2, 64, 1, 4096, 4096, false, true);
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv") == 0) {  // the m <= 4 GEMV shapes of issue 7 only (A/B inside)

@@ -81,20 +81,22 @@ void gemv_case(const Case& c) {
   }
   // the variants: the pipelined stages (opt-in) and the unpipelined kernel (the default), each writing a zeroed
   // y and adding onto a non-zero y (accumulate mode)
-  for (int variant = 0; variant < 4; ++variant) {
-    const bool pipelined = variant % 2 == 0, accumulate = variant >= 2;
+  // (variant 4: the unpipelined kernel under the shortest launch plan a timing sweep sets, runs of one stage)
+  for (int variant = 0; variant < 5; ++variant) {
+    const bool pipelined = variant % 2 == 0 && variant < 4, accumulate = variant == 2 || variant == 3;
+    const int min_run_stages = variant == 4 ? 1 : 2;
     std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
     if (accumulate) y = y0;
     a.y = y.data();
-    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, pipelined);
+    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, pipelined, min_run_stages);
     const std::string what = gemv_ref::describe(c) + (pipelined ? " pipelined" : " unpipelined") +
-                             (accumulate ? " accumulate" : "") +
+                             (accumulate ? " accumulate" : "") + (min_run_stages == 1 ? " one-stage runs" : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
       return;
     }
-    CHECK(plan.per_warp >= 2 * gv::stage_kblocks_for(c.bits, pipelined));
+    CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits, pipelined));
     CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
     if (pipelined) {
@@ -199,6 +201,9 @@ void test_applies() {
   // resident warp gets work: 2048 warps of 2 k-blocks instead of 1024 of 4)
   CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).per_warp, 4);
   CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, true).per_warp, 2);
+  // a timing sweep's one-stage runs: twice the warps at 4096 x 4096
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 1).per_warp, 2);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 1).warps, 2048);
   // the pipelined stages of bits 2 hold 2 k-blocks (4 x 16-byte loads, like bits 4 and 3's 1 k-block)
   CHECK_EQ(gv::stage_kblocks_for(2, true), 2);
   CHECK_EQ(gv::stage_kblocks_for(3, true), 1);

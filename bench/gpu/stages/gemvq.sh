@@ -25,3 +25,16 @@ stage_gemvq() {
       | tee "$RESULTS/gemvq-table.txt"
   echo "gemvq stage: $(( SECONDS - tb )) s after a $(( tb - t0 )) s build"
 }
+
+# The GEMV's launch plan at decode-sized shapes (issue 7 decode: 4096 x 4096 ran at 20% of DRAM bandwidth and 12%
+# occupancy): the unpipelined GEMV with the shortest run per warp at 1, 2 (the default) and 4 stages, one process.
+# `bash bench/gpu/run.sh gemvplan`; about 20 s after the build. Lines "lowbit <kernel> m1 <out>x<in> runs<S> <median
+# us> <min us>": pick the default per shape class from them (packed_gemv_cuda_set_min_run_stages / plan_for).
+stage_gemvplan() {
+  step "gemvplan: build lb_kernel_timing"
+  cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/gemvplan-build.log" 2>&1 \
+      || { tail -20 "$RESULTS/gemvplan-build.log"; status=1; return; }
+  step "gemvplan: unpipelined GEMV, shortest run per warp 1 / 2 / 4 stages (median / min us of 50 runs)"
+  timeout 60 build/native-cuda/lb_kernel_timing --gemv-plan | tee "$RESULTS/gemvplan-timing.txt" | grep -E "^lowbit|^device" \
+      || status=1
+}

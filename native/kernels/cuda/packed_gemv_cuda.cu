@@ -19,6 +19,8 @@ std::atomic<bool> gemv_pipelined{[] {
   return v != nullptr && std::strcmp(v, "1") == 0;
 }()};
 
+std::atomic<int> gemv_min_run_stages{2};
+
 template <int B, int MR, bool S16, bool PIPE>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
   static const int per_sm = [] {
@@ -30,7 +32,8 @@ cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) 
     }
     return blocks > 0 ? blocks : min_blocks<MR>();
   }();
-  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps, PIPE);
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps, PIPE,
+                                 gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   packed_gemv_kernel<B, MR, S16, PIPE><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp);
@@ -116,5 +119,9 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& a) {
 void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_pipelined(bool pipelined) { gemv_pipelined.store(pipelined, std::memory_order_relaxed); }
+
+void packed_gemv_cuda_set_min_run_stages(int stages) {
+  gemv_min_run_stages.store(stages > 0 ? stages : 2, std::memory_order_relaxed);
+}
 
 }  // namespace lb::kernels

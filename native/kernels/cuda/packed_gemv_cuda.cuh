@@ -401,11 +401,14 @@ struct GemvPlan {
 };
 
 // resident_warps: warps of this kernel that fit on the device at once (SMs x blocks per SM x kWarps).
-inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, bool pipelined) {
+// min_run_stages: the shortest run a warp gets, in stages (2 unless a timing sweep sets it: fewer warps with
+// longer runs keep the atomics small, more warps put more loads in flight on small layers).
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, bool pipelined,
+                         int min_run_stages = 2) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t min_run = 2 * stage_kblocks_for(bits, pipelined);
+  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 2) * stage_kblocks_for(bits, pipelined);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;

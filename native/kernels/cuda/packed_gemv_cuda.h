@@ -34,4 +34,8 @@ void packed_gemv_cuda_set_enabled(bool enabled);
 // (packed_gemv_cuda.cuh, PIPE); the pipelined one measured slower at every shape on the H200 (2026-12-02).
 void packed_gemv_cuda_set_pipelined(bool pipelined);
 
+// Process-wide launch-plan knob for timing sweeps (kernel_timing --gemv-plan): the shortest run of k-blocks a
+// warp gets, in stages (<= 0: the default, 2).
+void packed_gemv_cuda_set_min_run_stages(int stages);
+
 }  // namespace lb::kernels
