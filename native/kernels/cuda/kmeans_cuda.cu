@@ -231,13 +231,6 @@ int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k) {
 
 cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
                                int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
-                               cudaStream_t stream) {
-  return kmeans_assign_cuda(points, n, d, centroids, k, labels, min_dist, workspace, workspace_bytes,
-                            KmeansTcKernel::kTiled, stream);
-}
-
-cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
-                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
                                KmeansTcKernel kernel, cudaStream_t stream) {
   const int64_t need = kmeans_assign_workspace_bytes(n, d, k);
   if (need == 0 || workspace == nullptr || workspace_bytes < need || n == 0) {

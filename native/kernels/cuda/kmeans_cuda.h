@@ -18,19 +18,14 @@ cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const floa
 // Bytes of device workspace that let kmeans_assign_cuda use tensor cores (d <= 8; 0: none needed).
 int64_t kmeans_assign_workspace_bytes(int64_t n, int d, int64_t k);
 
-// Same results as above (the same labels and min_dist, bit for bit): with a workspace of
-// kmeans_assign_workspace_bytes (16-byte aligned) and d <= 8, many points are scored on tensor cores with
-// an exact fp32 re-check of every centroid that could win (kmeans_assign_tc_kernel.cuh).
-cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
-                               int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
-                               cudaStream_t stream);
-
-// Which tensor-core assignment kernel the workspace overload runs: kTiled (assign_tc_kernel, the default) or
-// kOcc (assign_tc_occ_kernel: the same results with at most 64 registers per thread, 2 blocks per SM; it
-// indexes with 32 bits, so past n * d or k * d of 2^31 the tiled kernel runs instead).
+// Which tensor-core assignment kernel the workspace overload runs: kOcc (assign_tc_occ_kernel, the library's
+// choice: at most 64 registers per thread, 2 blocks per SM; it indexes with 32 bits, so past n * d or k * d of
+// 2^31 the tiled kernel runs instead) or kTiled (assign_tc_kernel, 128 registers; for A/B timings).
 enum class KmeansTcKernel { kTiled, kOcc };
 
-// As the workspace overload above, with the tensor-core kernel chosen by `kernel` (same results bit for bit).
+// Same results as above (the same labels and min_dist, bit for bit): with a workspace of
+// kmeans_assign_workspace_bytes (16-byte aligned) and d <= 8, many points are scored on tensor cores with
+// an exact fp32 re-check of every centroid that could win (kmeans_assign_tc_kernel.cuh), by `kernel`.
 cudaError_t kmeans_assign_cuda(const float* points, int64_t n, int d, const float* centroids, int64_t k,
                                int32_t* labels, float* min_dist, void* workspace, int64_t workspace_bytes,
                                KmeansTcKernel kernel, cudaStream_t stream);
