@@ -151,33 +151,6 @@ __device__ __forceinline__ void tc_check_row(float s0, float s1, float& thr, flo
   }
 }
 
-// The end of a row: its four lanes' bests combine (lowest exact score, then lowest index; every lane calls),
-// then lane t = 0 writes the label and min_dist = max(score + ||x||^2, 0) (the CUDA-core kernel's chain).
-__device__ __forceinline__ void tc_finish_row(float b, int32_t bc, int64_t i, int64_t n, int d, int t,
-                                              const float* __restrict__ points, int32_t* __restrict__ labels,
-                                              float* __restrict__ min_dist) {
-#pragma unroll
-  for (int off = 1; off <= 2; off *= 2) {
-    const float ob = __shfl_xor_sync(0xffffffffu, b, off);
-    const int32_t oc = __float_as_int(__shfl_xor_sync(0xffffffffu, __int_as_float(bc), off));
-    if (ob < b || (ob == b && oc < bc)) {
-      b = ob;
-      bc = oc;
-    }
-  }
-  if (t == 0 && i < n) {
-    labels[i] = bc == 0x7fffffff ? 0 : bc;
-    if (min_dist != nullptr) {
-      float xx = 0.0f;
-      for (int u = 0; u < d; ++u) {
-        const float xm = 0.5f * (-2.0f * points[i * d + u]);
-        xx = __fmaf_rn(xm, xm, xx);
-      }
-      min_dist[i] = fmaxf(b + xx, 0.0f);
-    }
-  }
-}
-
 // Grid: ceil(n / kTcPointsPerBlock) blocks of kTcThreads, kTcSharedBytes of dynamic shared memory.
 static __global__ void __launch_bounds__(kTcThreads, 1) assign_tc_kernel(
     const float* __restrict__ points, int64_t n, int d, const float* __restrict__ centroids, int64_t k,
@@ -319,7 +292,29 @@ static __global__ void __launch_bounds__(kTcThreads, 1) assign_tc_kernel(
   for (int m = 0; m < kTcTilesM; ++m) {
 #pragma unroll
     for (int r = 0; r < 2; ++r) {
-      tc_finish_row(best[m][r], best_c[m][r], base + m * 16 + g + 8 * r, n, d, t, points, labels, min_dist);
+      float b = best[m][r];
+      int32_t bc = best_c[m][r];
+#pragma unroll
+      for (int off = 1; off <= 2; off *= 2) {
+        const float ob = __shfl_xor_sync(0xffffffffu, b, off);
+        const int32_t oc = __float_as_int(__shfl_xor_sync(0xffffffffu, __int_as_float(bc), off));
+        if (ob < b || (ob == b && oc < bc)) {
+          b = ob;
+          bc = oc;
+        }
+      }
+      const int64_t i = base + m * 16 + g + 8 * r;
+      if (t == 0 && i < n) {
+        labels[i] = bc == 0x7fffffff ? 0 : bc;
+        if (min_dist != nullptr) {
+          float xx = 0.0f;
+          for (int u = 0; u < d; ++u) {
+            const float xm = 0.5f * (-2.0f * points[i * d + u]);
+            xx = __fmaf_rn(xm, xm, xx);
+          }
+          min_dist[i] = fmaxf(b + xx, 0.0f);
+        }
+      }
     }
   }
 }

@@ -267,7 +267,29 @@ static __global__ void __launch_bounds__(kTcThreads, kOccBlocksPerSm) assign_tc_
 #pragma unroll
     for (int r = 0; r < 2; ++r) {
       const int slot = (2 * m + r) * kTcThreads + static_cast<int>(threadIdx.x);
-      tc_finish_row(s_best[slot], s_best_c[slot], base + m * 16 + g + 8 * r, n, d, t, points, labels, min_dist);
+      float b = s_best[slot];
+      int32_t bc = s_best_c[slot];
+#pragma unroll
+      for (int off = 1; off <= 2; off *= 2) {
+        const float ob = __shfl_xor_sync(0xffffffffu, b, off);
+        const int32_t oc = __float_as_int(__shfl_xor_sync(0xffffffffu, __int_as_float(bc), off));
+        if (ob < b || (ob == b && oc < bc)) {
+          b = ob;
+          bc = oc;
+        }
+      }
+      const int i = base + m * 16 + g + 8 * r;
+      if (t == 0 && i < n) {
+        labels[i] = bc == 0x7fffffff ? 0 : bc;
+        if (min_dist != nullptr) {
+          float xx = 0.0f;
+          for (int u = 0; u < d; ++u) {
+            const float xm = 0.5f * (-2.0f * points[i * d + u]);
+            xx = __fmaf_rn(xm, xm, xx);
+          }
+          min_dist[i] = fmaxf(b + xx, 0.0f);
+        }
+      }
     }
   }
 }
