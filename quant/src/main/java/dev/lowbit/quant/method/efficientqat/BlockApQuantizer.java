@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import dev.lowbit.bindings.lowbit_h;
 import dev.lowbit.quant.LowbitException;
 import dev.lowbit.quant.Native;
+import dev.lowbit.quant.Status;
 import dev.lowbit.quant.data.TextTokenizer;
 import dev.lowbit.quant.data.TokenStream;
 import dev.lowbit.quant.data.TokenWindows;
@@ -195,10 +196,8 @@ public final class BlockApQuantizer {
         long rows = windows.rows(), seq = windows.seq(), hidden = mc.hiddenSize();
         int chunk = Math.max(1, (int) Math.min(rows, (1L << 16) / seq));  // rows per inference pass
         BlockWeightSource source = BlockWeightSource.of(mc, checkpoint);
-        boolean resident = residentCaches(rows, seq, hidden, device);
-        try (ActivationCache fpIn = cache(resident, rows, seq, hidden, device);
-             ActivationCache qIn = cache(resident, rows, seq, hidden, device);
-             ActivationCache target = cache(resident, rows, seq, hidden, device)) {
+        try (Caches caches = openCaches(rows, seq, hidden, device)) {
+            ActivationCache fpIn = caches.fpIn(), qIn = caches.qIn(), target = caches.target();
             long t = System.nanoTime();
             embed(checkpoint, windows, fpIn, chunk);
             qIn.copyFrom(fpIn);
@@ -260,6 +259,42 @@ public final class BlockApQuantizer {
     private ActivationCache cache(boolean resident, long rows, long seq, long hidden, Device device) {
         return resident ? ActivationCache.resident(rows, seq, hidden, config.cacheDType(), device)
                 : ActivationCache.host(rows, seq, hidden, config.cacheDType(), spillDir);
+    }
+
+    /** The three caches fp_in, q_in and the block targets. */
+    private record Caches(ActivationCache fpIn, ActivationCache qIn, ActivationCache target) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (ActivationCache c : new ActivationCache[] {fpIn, qIn, target}) {
+                if (c != null) c.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the caches; when they were put on the device by default (not asked for) and the device runs out of
+     * memory, they go to host memory instead.
+     */
+    private Caches openCaches(long rows, long seq, long hidden, Device device) {
+        boolean resident = residentCaches(rows, seq, hidden, device);
+        try {
+            return openCaches(resident, rows, seq, hidden, device);
+        } catch (LowbitException e) {
+            if (!resident || residentCaches != null || e.status() != Status.OUT_OF_MEMORY) throw e;
+            return openCaches(false, rows, seq, hidden, device);
+        }
+    }
+
+    private Caches openCaches(boolean resident, long rows, long seq, long hidden, Device device) {
+        ActivationCache fpIn = null, qIn = null;
+        try {
+            fpIn = cache(resident, rows, seq, hidden, device);
+            qIn = cache(resident, rows, seq, hidden, device);
+            return new Caches(fpIn, qIn, cache(resident, rows, seq, hidden, device));
+        } catch (RuntimeException e) {
+            new Caches(fpIn, qIn, null).close();
+            throw e;
+        }
     }
 
     private void embed(Checkpoint checkpoint, TokenWindows windows, ActivationCache cache, int chunk) {
