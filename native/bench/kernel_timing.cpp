@@ -4,7 +4,7 @@
 // Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
-// <median> <min>", A/B in the same run), GEMV shapes on the unpipelined GEMV ("... unpipelined <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
+// <median> <min>", A/B in the same run), GEMV shapes also on the software-pipelined GEMV ("... pipelined <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
 // the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
@@ -152,14 +152,12 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
   if (plan_sweep) {
-    lb::kernels::packed_gemv_cuda_set_pipelined(false);
     for (int stages : {1, 2, 4}) {
       lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
       time_case(name + " runs" + std::to_string(stages), copies,
                 [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
-    lb::kernels::packed_gemv_cuda_set_pipelined(true);
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
@@ -173,10 +171,10 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       lb::kernels::packed_gemv_cuda_set_enabled(true);
       lb::kernels::packed_mma_cuda_enable(true);
     }
-    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the unpipelined GEMV (packed_gemv_cuda.cuh, PIPE = false)
-      lb::kernels::packed_gemv_cuda_set_pipelined(false);
-      time_case(name + " unpipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the software-pipelined GEMV (packed_gemv_cuda.cuh, PIPE = true)
       lb::kernels::packed_gemv_cuda_set_pipelined(true);
+      time_case(name + " pipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      lb::kernels::packed_gemv_cuda_set_pipelined(false);
     }
     for (int out16 : {0, 1}) {
       time_case(name + (out16 ? " f16out" : ""), copies,
@@ -278,10 +276,10 @@ int main(int argc, char** argv) {
     std::printf("kernel_timing: no CUDA device\n");
     return 0;
   }
-  // the main rows force the pipelined kernels on, the A/B rows time the others. The library's own choice since the
-  // H200 A/B of 2026-12-02: the unpipelined GEMV (faster at every shape), mma_pipe for 4-bit and for m <= 16.
+  // The GEMV rows are the library's default (the unpipelined kernel; "pipelined" A/B rows time the other). The
+  // tensor-core rows force mma_pipe on wherever it can run, with the previous kernel as the "mma" A/B row; the
+  // library itself takes mma_pipe for 4-bit and for m <= 16 only (packed_mma_pipe_cuda.h).
   lb::kernels::packed_mma_pipe_cuda_enable(true);
-  lb::kernels::packed_gemv_cuda_set_pipelined(true);
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, 0), "properties");
   std::printf("device %s, %d SMs, L2 %d MB\n", prop.name, prop.multiProcessorCount, prop.l2CacheSize >> 20);

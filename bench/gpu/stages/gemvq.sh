@@ -1,7 +1,7 @@
 # Issue 7 GEMV targets (m = 1, fp16 x): sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh gemvq`.
 # Builds the timing tool and the GEMV CUDA tests, runs the tests (pipelined and unpipelined packed GEMV, VQ),
-# then `lb_kernel_timing --gemv`: per packed shape the pipelined GEMV (forced on for the main row), the unpipelined
-# one ("unpipelined", the library's default since 2026-12-02; A/B in the same run) and the tiled kernel; VQ v8/v6 k4096 at 28672 x 8192. About 60 s
+# then `lb_kernel_timing --gemv`: per packed shape the GEMV the library runs (unpipelined since 2026-12-02), the
+# software-pipelined one ("pipelined", A/B in the same run) and the tiled kernel; VQ v8/v6 k4096 at 28672 x 8192. About 60 s
 # after the build.
 stage_gemvq() {
   local t0=$SECONDS
@@ -19,7 +19,7 @@ stage_gemvq() {
   step "gemvq: CUDA-event timings (median / min us of 50 runs), A/B in one run"
   timeout 80 build/native-cuda/lb_kernel_timing --gemv > "$RESULTS/gemvq-timing.txt" 2> "$RESULTS/gemvq-timing.err" || {
     tail -5 "$RESULTS/gemvq-timing.err"; status=1; }
-  # lines: "lowbit <kernel> m<m> <out>x<in> [tiled|unpipelined|f16out] <median us> <min us>"; "kernel ...: <name>"
+  # lines: "lowbit <kernel> m<m> <out>x<in> [tiled|pipelined|f16out] <median us> <min us>"; "kernel ...: <name>"
   grep -E "^device|^kernel .*m1 |^lowbit (int[234]_g[0-9]+ m1 |vq_)" "$RESULTS/gemvq-timing.txt"
   python3 bench/gpu/kernels_table.py "$RESULTS/gemvq-timing.txt" | grep -E "target|m1 .*(28672x8192|4096x4096)|ok|MISS" \
       | tee "$RESULTS/gemvq-table.txt"
