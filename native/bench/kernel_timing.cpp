@@ -9,7 +9,8 @@
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
 // --gemv-plan: the unpipelined GEMV at decode-sized shapes with its shortest run per warp at 1, 2 (the default) and
-// 4 stages ("lowbit <kernel> m1 <out>x<in> runs<stages> <median> <min>").
+// 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
+// <min>").
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
 
@@ -154,10 +155,14 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   if (plan_sweep) {
     for (int stages : {1, 2, 4}) {
       lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
-      time_case(name + " runs" + std::to_string(stages), copies,
-                [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      for (bool vec : {true, false}) {
+        lb::kernels::packed_gemv_cuda_set_vector_atomics(vec);
+        time_case(name + " runs" + std::to_string(stages) + (vec ? "" : " scalar"), copies,
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      }
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
+    lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
@@ -302,10 +307,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv-plan") == 0) {  // the decode-sized GEMV shapes, launch-plan sweep
-    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {11008, 4096}, {4096, 11008}, {28672, 8192}}) {
+    // the decoder's fused qkv (12288) and gate_up (22016) projections of the 7B shape, o, down, and issue 7's large one
+    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {12288, 4096}, {22016, 4096}, {4096, 11008},
+                          {28672, 8192}}) {
       packed_case(4, 128, 1, s.first, s.second, false, true);
     }
-    packed_case(2, 64, 1, 4096, 4096, false, true);
+    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {22016, 4096}, {4096, 11008}, {28672, 8192}}) {
+      packed_case(2, 64, 1, s.first, s.second, false, true);
+    }
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv") == 0) {  // the m <= 4 GEMV shapes of issue 7 only (A/B inside)

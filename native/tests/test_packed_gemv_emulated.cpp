@@ -28,10 +28,10 @@ template <int B, int MR, bool PIPE>
 void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
   if (a.scales_dtype == 0) {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, false, PIPE>, a, plan.per_warp);
+                gv::packed_gemv_kernel<B, MR, false, PIPE>, a, plan.per_warp, false);
   } else {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, true, PIPE>, a, plan.per_warp);
+                gv::packed_gemv_kernel<B, MR, true, PIPE>, a, plan.per_warp, false);
   }
 }
 

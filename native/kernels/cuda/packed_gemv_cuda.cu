@@ -1,6 +1,7 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -19,7 +20,21 @@ std::atomic<bool> gemv_pipelined{[] {
   return v != nullptr && std::strcmp(v, "1") == 0;
 }()};
 
-std::atomic<int> gemv_min_run_stages{2};
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  const long parsed = std::strtol(v, &end, 10);
+  return (*end == '\0' && parsed > 0 && parsed <= 64) ? static_cast<int>(parsed) : fallback;
+}
+
+// Launch-plan knob and the 16-byte atomics: process-wide so that timing sweeps and whole-model runs can A/B
+// them (LOWBIT_GEMV_MIN_RUN_STAGES=N, LOWBIT_GEMV_VEC_ATOMICS=0).
+std::atomic<int> gemv_min_run_stages{env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 2)};
+std::atomic<bool> gemv_vec_atomics{[] {
+  const char* v = std::getenv("LOWBIT_GEMV_VEC_ATOMICS");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+}()};
 
 template <int B, int MR, bool S16, bool PIPE>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
@@ -36,7 +51,9 @@ cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) 
                                  gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
-  packed_gemv_kernel<B, MR, S16, PIPE><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp);
+  const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
+  packed_gemv_kernel<B, MR, S16, PIPE><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp,
+                                                                                                     vec);
   return cudaGetLastError();
 }
 
@@ -121,7 +138,9 @@ void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, st
 void packed_gemv_cuda_set_pipelined(bool pipelined) { gemv_pipelined.store(pipelined, std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_min_run_stages(int stages) {
-  gemv_min_run_stages.store(stages > 0 ? stages : 2, std::memory_order_relaxed);
+  gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 2), std::memory_order_relaxed);
 }
+
+void packed_gemv_cuda_set_vector_atomics(bool enabled) { gemv_vec_atomics.store(enabled, std::memory_order_relaxed); }
 
 }  // namespace lb::kernels

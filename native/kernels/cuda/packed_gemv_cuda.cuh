@@ -31,6 +31,9 @@
 //    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
 //    least 2 stages long, so for small layers fewer warps with longer runs keep the atomics < ~3% of the
 //    weight traffic.
+//  * vec_atomics (sm_90, y 16-byte aligned; the launcher decides): each lane adds its 4 columns with one
+//    16-byte atomic. Small layers split k over many warps, so their atomics are not negligible next to the
+//    weight loads (4096 x 4096 with one-stage runs: 262k scalar atomics against 8 MB of weights).
 // Limits (packed_gemv_applies): m <= 4, in and group_size multiples of 32, scales 16-byte aligned.
 // Other shapes take the tiled kernel of packed_matmul_cuda_kernel.cuh.
 #pragma once
@@ -245,7 +248,8 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 // flight at the peak, same registers), and the latency of the x loads is hidden as well.
 
 template <int B, int MR, bool S16, bool PIPE>
-__global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp) {
+__global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
+                                                                                        bool vec_atomics) {
   constexpr int NB = stage_kblocks<B, PIPE>();
   constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
@@ -373,6 +377,13 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 #pragma unroll
       for (int r = 0; r < MR; ++r) {
         if (r < a.m) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+          if (vec_atomics) {  // one 16-byte atomic per lane (sm_90): a quarter of the L2 atomic operations
+            atomicAdd(reinterpret_cast<float4*>(a.y + r * n + col0),
+                      make_float4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]));
+            continue;
+          }
+#endif
 #pragma unroll
           for (int c = 0; c < 4; ++c) atomicAdd(a.y + r * n + col0 + c, acc[r][c]);
         }
