@@ -54,4 +54,6 @@ fi
 # the calibration text, cut to its first 3 MB (about 950k tokens: enough for 1024 windows x 512 tokens)
 CALIB="${LOWBIT_CALIB_TEXT:-$ROOT/../shared/fixtures/text/calib.txt}"
 [[ -f "$CALIB" ]] && head -c 3000000 "$CALIB" | xz -T0 -9 > "$OUT/calib.txt.xz"
+# and whole (2.5M tokens), for E2E-QP windows drawn from more text than Block-AP's (EQATPAR_E2E_CALIB=full)
+[[ -f "$CALIB" ]] && xz -T0 -9 -c "$CALIB" > "$OUT/calib-full.txt.xz"
 du -sh "$OUT" "$OUT"/* | sed 's/^/[pack] /'

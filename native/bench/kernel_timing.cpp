@@ -8,7 +8,7 @@
 // the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
-// --gemv-plan: the unpipelined GEMV at decode-sized shapes with its shortest run per warp at 1, 2 (the default) and
+// --gemv-plan: the unpipelined GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).

@@ -197,13 +197,12 @@ void test_applies() {
     CHECK(p.warps <= 132 * 20 && p.warps > 132 * 19);
     CHECK_EQ(gv::plan_for(2, 3, 4096, 4096, 100, pipelined).rows, 4);
   }
-  // 4096 x 4096: the minimum run is 2 stages, of 2 k-blocks unpipelined and of 1 pipelined (every
-  // resident warp gets work: 2048 warps of 2 k-blocks instead of 1024 of 4)
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).per_warp, 4);
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, true).per_warp, 2);
-  // a timing sweep's one-stage runs: twice the warps at 4096 x 4096
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 1).per_warp, 2);
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 1).warps, 2048);
+  // 4096 x 4096: the minimum run is 1 stage (the default since the H200 sweep of 2026-12-02), 2 k-blocks
+  // unpipelined: 2048 warps, where 2-stage runs give 1024 warps of 4
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).per_warp, 2);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).warps, 2048);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 2).per_warp, 4);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, true, 2).per_warp, 2);
   // the pipelined stages of bits 2 hold 2 k-blocks (4 x 16-byte loads, like bits 4 and 3's 1 k-block)
   CHECK_EQ(gv::stage_kblocks_for(2, true), 2);
   CHECK_EQ(gv::stage_kblocks_for(3, true), 1);

@@ -6,7 +6,8 @@
 #       Block-AP result (--resume: its saved blocks), EQATPAR_E2E entries "dtype:bits:group:samples:epochs:lr[:topk[:batch]]",
 #       in parallel
 #       (4 CPU threads each); the Block-AP result is read from ${EQATPAR_SRC:-/tmp/eqatpar-<dtype>}-w<b>g<g>
-#       (EQATPAR_SRC=/tmp/small-eqat: the results of stage eqat).
+#       (EQATPAR_SRC=/tmp/small-eqat: the results of stage eqat). EQATPAR_E2E_CALIB=full draws the E2E-QP windows
+#       from the whole calib.txt (--e2e-calib) instead of the 3 MB that Block-AP samples from.
 
 eqatpar_lrw() { [[ $1 == 2 ]] && echo 2e-5 || echo 1e-5; }
 
@@ -33,13 +34,18 @@ eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr [$7 kd to
   local tag=$1-w$2g$3-e2e-$4x$5-$6$suffix ppl
   [[ -d $src/blockap ]] || { echo "EQATPAR e2e $tag: no Block-AP result in $src"; return 1; }
   rm -rf "$out"; mkdir -p "$out" && cp -r "$src/blockap" "$out/"
+  local e2e_calib=()  # EQATPAR_E2E_CALIB=full: E2E-QP windows from the whole calib.txt (pack.sh's calib-full.txt.xz)
+  if [[ ${EQATPAR_E2E_CALIB:-} == full ]]; then
+    [[ -f /tmp/calib-full.txt ]] || xz -dc "$DEV/calib-full.txt.xz" > /tmp/calib-full.txt
+    e2e_calib=(--e2e-calib /tmp/calib-full.txt)
+  fi
   local limit=${EQATPAR_E2E_TIMEOUT:-560}
   # EQATPAR_DEADLINE (epoch seconds): stop the training in time for the eval and the result upload.
   [[ -n ${EQATPAR_DEADLINE:-} ]] && limit=$(( EQATPAR_DEADLINE - $(date +%s) - 25 ))
   (( limit > 10 )) || { echo "EQATPAR e2e $tag: no time left"; return 1; }
   timeout "$limit" "${LOWBIT[@]}" quantize efficientqat --model "$(small_model)" --out "$out" --bits $2 --group $3 \
       --calib "$(calib_text)" --samples 1024 --seq 512 --val-samples 64 --epochs 2 --batch 2 --lr-w "$(eqatpar_lrw $2)" \
-      --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch $batch --e2e-epochs $5 --e2e-lr $6 ${topk:+--kd-top-k $topk} --threads 4 \
+      --lr-q 1e-4 --dtype $1 --device cuda --resume --e2e-samples $4 --e2e-batch $batch --e2e-epochs $5 --e2e-lr $6 ${topk:+--kd-top-k $topk} "${e2e_calib[@]}" --threads 4 \
       2>"$RESULTS/eqatpar-$tag.err" >"$RESULTS/eqatpar-$tag.log" \
       || { echo "EQATPAR e2e $tag FAILED"; tail -3 "$RESULTS/eqatpar-$tag.err"; return 1; }
   ppl=$(eqatpar_ppl "$out")
@@ -60,9 +66,10 @@ stage_eqatpar() {
 }
 
 stage_eqate2e() {
-  step "EfficientQAT E2E-QP kd, runs side by side: ${EQATPAR_E2E:-f16:2:64:4096:1:2e-5 f16:3:128:4096:1:1e-5 f16:4:128:4096:1:1e-5}"
+  step "EfficientQAT E2E-QP kd, runs side by side: ${EQATPAR_E2E:-f16:2:64:4096:1:2e-5 f16:3:128:4096:1:1e-5 f16:4:128:4096:1:1e-5}${EQATPAR_E2E_CALIB:+ (E2E windows: $EQATPAR_E2E_CALIB calib.txt)}"
   local r pids=()
   small_model > /dev/null; calib_text > /dev/null
+  [[ ${EQATPAR_E2E_CALIB:-} == full && ! -f /tmp/calib-full.txt ]] && xz -dc "$DEV/calib-full.txt.xz" > /tmp/calib-full.txt
   for r in ${EQATPAR_E2E:-f16:2:64:4096:1:2e-5 f16:3:128:4096:1:1e-5 f16:4:128:4096:1:1e-5}; do
     eqatpar_e2e ${r//:/ } &
     pids+=($!)

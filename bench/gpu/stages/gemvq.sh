@@ -27,7 +27,7 @@ stage_gemvq() {
 }
 
 # The GEMV's launch plan at decode-sized shapes (issue 7 decode: 4096 x 4096 ran at 20% of DRAM bandwidth and 12%
-# occupancy): the unpipelined GEMV with the shortest run per warp at 1, 2 (the default) and 4 stages, one process.
+# occupancy): the unpipelined GEMV with the shortest run per warp at 1 (the default), 2 and 4 stages, one process.
 # `bash bench/gpu/run.sh gemvplan`; about 20 s after the build. Lines "lowbit <kernel> m1 <out>x<in> runs<S> <median
 # us> <min us>": pick the default per shape class from them (packed_gemv_cuda_set_min_run_stages / plan_for).
 stage_gemvplan() {

@@ -30,7 +30,7 @@ int env_int(const char* name, int fallback) {
 
 // Launch-plan knob and the 16-byte atomics: process-wide so that timing sweeps and whole-model runs can A/B
 // them (LOWBIT_GEMV_MIN_RUN_STAGES=N, LOWBIT_GEMV_VEC_ATOMICS=0).
-std::atomic<int> gemv_min_run_stages{env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 2)};
+std::atomic<int> gemv_min_run_stages{env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1)};
 std::atomic<bool> gemv_vec_atomics{[] {
   const char* v = std::getenv("LOWBIT_GEMV_VEC_ATOMICS");
   return v == nullptr || std::strcmp(v, "0") != 0;
@@ -138,7 +138,7 @@ void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, st
 void packed_gemv_cuda_set_pipelined(bool pipelined) { gemv_pipelined.store(pipelined, std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_min_run_stages(int stages) {
-  gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 2), std::memory_order_relaxed);
+  gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1), std::memory_order_relaxed);
 }
 
 void packed_gemv_cuda_set_vector_atomics(bool enabled) { gemv_vec_atomics.store(enabled, std::memory_order_relaxed); }

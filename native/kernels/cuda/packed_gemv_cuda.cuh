@@ -29,8 +29,7 @@
 //  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
 //    warps that are resident at once (occupancy API), each gets an equal run of k-blocks (+-1) that may
 //    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
-//    least 2 stages long, so for small layers fewer warps with longer runs keep the atomics < ~3% of the
-//    weight traffic.
+//    least one stage long (plan_for), so small layers get as many warps as are resident.
 //  * vec_atomics (sm_90, y 16-byte aligned; the launcher decides): each lane adds its 4 columns with one
 //    16-byte atomic. Small layers split k over many warps, so their atomics are not negligible next to the
 //    weight loads (4096 x 4096 with one-stage runs: 262k scalar atomics against 8 MB of weights).
@@ -412,14 +411,15 @@ struct GemvPlan {
 };
 
 // resident_warps: warps of this kernel that fit on the device at once (SMs x blocks per SM x kWarps).
-// min_run_stages: the shortest run a warp gets, in stages (2 unless a timing sweep sets it: fewer warps with
-// longer runs keep the atomics small, more warps put more loads in flight on small layers).
+// min_run_stages: the shortest run a warp gets, in stages. 1 by default: on the H200 (2026-12-02, with 16-byte
+// atomics) one-stage runs were fastest at the decode shapes (4096 x 4096 int4 10.0 us vs 10.6 with two-stage runs,
+// int2 9.9 vs 11.3) and equal within 0.4 us at 12288 / 22016 x 4096, 4096 x 11008 and 28672 x 8192.
 inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, bool pipelined,
-                         int min_run_stages = 2) {
+                         int min_run_stages = 1) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 2) * stage_kblocks_for(bits, pipelined);
+  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits, pipelined);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;

@@ -35,7 +35,7 @@ void packed_gemv_cuda_set_enabled(bool enabled);
 void packed_gemv_cuda_set_pipelined(bool pipelined);
 
 // Process-wide launch-plan knob for timing sweeps (kernel_timing --gemv-plan): the shortest run of k-blocks a
-// warp gets, in stages (<= 0: the default, 2, or LOWBIT_GEMV_MIN_RUN_STAGES).
+// warp gets, in stages (<= 0: the default, 1, or LOWBIT_GEMV_MIN_RUN_STAGES).
 void packed_gemv_cuda_set_min_run_stages(int stages);
 
 // Process-wide A/B switch: on sm_90 with a 16-byte aligned y each lane adds its 4 columns with one 16-byte

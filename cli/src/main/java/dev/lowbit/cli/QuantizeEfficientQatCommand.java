@@ -89,6 +89,9 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
     @Option(names = "--e2e-samples", description = "E2E-QP windows (default: twice --samples; sampled with seed + 1).")
     Integer e2eSamples;
 
+    @Option(names = "--e2e-calib", paramLabel = "FILE", description = "Text the E2E-QP windows are drawn from (default: --calib).")
+    Path e2eCalib;
+
     @Option(names = "--e2e-epochs", defaultValue = "1", description = "E2E-QP epochs (default: ${DEFAULT-VALUE}).")
     int e2eEpochs;
 
@@ -148,7 +151,7 @@ final class QuantizeEfficientQatCommand implements Callable<Integer> {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                             "--kd-top-k must be >= 1 and --kd-alpha in [0, 1]");
                 }
-                e2e = e2e.withLoss(loss, kdTopK, kdAlpha);
+                e2e = e2e.withLoss(loss, kdTopK, kdAlpha).withText(e2eCalib);
             }
             if (e2eCheckpointEvery < 0) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--e2e-checkpoint-every must be >= 0");

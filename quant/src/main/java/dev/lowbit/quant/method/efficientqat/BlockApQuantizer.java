@@ -124,7 +124,10 @@ public final class BlockApQuantizer {
         try (TextTokenizer tokenizer = TextTokenizer.load(model)) {
             TokenStream stream = TokenStream.fromFile(tokenizer, calib, TokenStream.UNLIMITED);
             windows = TokenWindows.sampled(stream, rowsTotal, config.seq(), config.seed());
-            if (e2e != null) e2eWindows = TokenWindows.sampled(stream, e2e.samples(), e2e.seq(), config.seed() + 1);
+            if (e2e != null) {
+                TokenStream e2eStream = e2e.text() == null ? stream : TokenStream.fromFile(tokenizer, e2e.text(), TokenStream.UNLIMITED);
+                e2eWindows = TokenWindows.sampled(e2eStream, e2e.samples(), e2e.seq(), config.seed() + 1);
+            }
         }
         phases.add("tokenize", start);
         Files.createDirectories(out);

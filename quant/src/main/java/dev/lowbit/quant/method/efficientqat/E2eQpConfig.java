@@ -1,5 +1,7 @@
 package dev.lowbit.quant.method.efficientqat;
 
+import java.nio.file.Path;
+
 /**
  * EfficientQAT E2E-QP settings (specs/efficientqat.md, "E2E-QP"): only the step sizes train.
  *
@@ -15,9 +17,11 @@ package dev.lowbit.quant.method.efficientqat;
  *                       calibration domain, which hurt validation perplexity in our GPU runs)
  * @param teacherTopK    k of the teacher's top-k kept per position (KD)
  * @param kdHardWeight   weight of the hard next-token CE mixed into the KD loss, in [0, 1] (0: pure KD)
+ * @param text           the text the windows are drawn from; null: Block-AP's calibration text (the paper draws
+ *                       its E2E-QP windows from other data than its Block-AP ones)
  */
 public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm,
-                          Loss loss, int teacherTopK, double kdHardWeight) {
+                          Loss loss, int teacherTopK, double kdHardWeight, Path text) {
     /** The E2E-QP training loss. */
     public enum Loss { CE, KD }
 
@@ -26,6 +30,12 @@ public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr
     /** KD with the default top-k and no hard-label term. */
     public E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm) {
         this(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, Loss.KD, DEFAULT_TOP_K, 0);
+    }
+
+    /** Windows from Block-AP's calibration text. */
+    public E2eQpConfig(int samples, int seq, int epochs, int batch, double lr, double warmupFraction, double maxGradNorm,
+                       Loss loss, int teacherTopK, double kdHardWeight) {
+        this(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, loss, teacherTopK, kdHardWeight, null);
     }
 
     public E2eQpConfig {
@@ -58,7 +68,12 @@ public record E2eQpConfig(int samples, int seq, int epochs, int batch, double lr
     }
 
     public E2eQpConfig withLoss(Loss l, int topK, double hardWeight) {
-        return new E2eQpConfig(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, l, topK, hardWeight);
+        return new E2eQpConfig(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, l, topK, hardWeight, text);
+    }
+
+    /** The same settings with windows drawn from {@code file} (null: Block-AP's calibration text). */
+    public E2eQpConfig withText(Path file) {
+        return new E2eQpConfig(samples, seq, epochs, batch, lr, warmupFraction, maxGradNorm, loss, teacherTopK, kdHardWeight, file);
     }
 
     public long steps() {

@@ -2,6 +2,7 @@ package dev.lowbit.quant.method.efficientqat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,6 +171,30 @@ class EfficientQatTest {
                     dir, DEVICE, engine, false, -1, e2e, ProgressListener.NONE);
             assertEquals(4, r.e2e().steps());
             assertTrue(Double.isFinite(r.e2e().firstLoss()) && r.e2e().firstLoss() > 0, r.e2e().toString());
+        }
+    }
+
+    @Test
+    void e2eQpDrawsItsWindowsFromItsOwnTextWhenGivenOne(@TempDir Path dir) throws Exception {
+        EfficientQatConfig config = new EfficientQatConfig(2, 64, 8, 32, 4, 1, 2, 1e-4, 1e-3, DType.F32, 3);
+        E2eQpConfig e2e = new E2eQpConfig(16, 32, 1, 4, 2e-3, 0.03, 0.3).withLoss(E2eQpConfig.Loss.KD, 8, 0);
+        Path calib = calib(dir), other = dir.resolve("other.txt"), tooShort = dir.resolve("short.txt");
+        String text = Files.readString(TestFixtures.validText());
+        Files.writeString(other, text.substring(text.length() - 40_000));
+        Files.writeString(tooShort, "a few words");
+        try (Engine engine = new Engine(0, 0)) {
+            Path model = TestFixtures.tiny();
+            double byDefault = new BlockApQuantizer(config).quantize(model, calib, dir.resolve("a"), DEVICE, engine, false, -1, e2e,
+                    ProgressListener.NONE).e2e().firstLoss();
+            double sameFile = new BlockApQuantizer(config).quantize(model, calib, dir.resolve("b"), DEVICE, engine, false, -1,
+                    e2e.withText(calib), ProgressListener.NONE).e2e().firstLoss();
+            double otherFile = new BlockApQuantizer(config).quantize(model, calib, dir.resolve("c"), DEVICE, engine, false, -1,
+                    e2e.withText(other), ProgressListener.NONE).e2e().firstLoss();
+            assertEquals(byDefault, sameFile, 0.0, "the calibration text named explicitly gives the same windows");
+            assertNotEquals(byDefault, otherFile, "another text gives other windows");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockApQuantizer(config)
+                    .quantize(model, calib, dir.resolve("d"), DEVICE, engine, false, -1, e2e.withText(tooShort), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("short.txt"), e.getMessage());
         }
     }
 
