@@ -4,11 +4,11 @@
 // Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
-// <median> <min>", A/B in the same run), GEMV shapes also on the software-pipelined GEMV ("... pipelined <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on
-// the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
+// <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
+// <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
-// --gemv-plan: the unpipelined GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
+// --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
@@ -109,8 +109,8 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
   std::fflush(stdout);
 }
 
-// plan_sweep: instead of the A/B rows, the unpipelined GEMV with its shortest run per warp at 1, 2 (the
-// default) and 4 stages ("... runs<stages> <median> <min>").
+// plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
+// stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false) {
   const int64_t groups = (in + group - 1) / group;
@@ -176,10 +176,12 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       lb::kernels::packed_gemv_cuda_set_enabled(true);
       lb::kernels::packed_mma_cuda_enable(true);
     }
-    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the software-pipelined GEMV (packed_gemv_cuda.cuh, PIPE = true)
-      lb::kernels::packed_gemv_cuda_set_pipelined(true);
-      time_case(name + " pipelined", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
-      lb::kernels::packed_gemv_cuda_set_pipelined(false);
+    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the GEMV before 2026-12-02's fourth session (two-stage
+      lb::kernels::packed_gemv_cuda_set_min_run_stages(2);  // runs, scalar atomics)
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(false);
+      time_case(name + " prev", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
     }
     for (int out16 : {0, 1}) {
       time_case(name + (out16 ? " f16out" : ""), copies,
@@ -281,7 +283,7 @@ int main(int argc, char** argv) {
     std::printf("kernel_timing: no CUDA device\n");
     return 0;
   }
-  // The GEMV rows are the library's default (the unpipelined kernel; "pipelined" A/B rows time the other). The
+  // The GEMV rows are the library's default ("prev" A/B rows time two-stage runs with scalar atomics). The
   // tensor-core rows force mma_pipe on wherever it can run, with the previous kernel as the "mma" A/B row; the
   // library itself takes mma_pipe for 4-bit and for m <= 16 only (packed_mma_pipe_cuda.h).
   lb::kernels::packed_mma_pipe_cuda_enable(true);

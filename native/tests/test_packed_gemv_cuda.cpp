@@ -226,12 +226,14 @@ int main() {
     std::printf("test_packed_gemv_cuda: SKIPPED (no CUDA device visible)\n");
     return check::finish("test_packed_gemv_cuda");
   }
-  lb::kernels::packed_gemv_cuda_set_pipelined(true);  // opt-in (LOWBIT_GEMV_PIPELINED=1)
-  test_cases();  // the pipelined GEMV
-  // the unpipelined kernel, the default
-  lb::kernels::packed_gemv_cuda_set_pipelined(false);
-  std::printf("test_packed_gemv_cuda: again with the unpipelined GEMV\n");
+  test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
+  // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0)
+  lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
+  lb::kernels::packed_gemv_cuda_set_vector_atomics(false);
+  std::printf("test_packed_gemv_cuda: again with two-stage runs and scalar atomics\n");
   cases = 0;
   test_cases();
+  lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
+  lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
   return check::finish("test_packed_gemv_cuda");
 }

@@ -24,29 +24,29 @@ using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
 using gemv_ref::Case;
 
-template <int B, int MR, bool PIPE>
+// vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
+template <int B, int MR>
 void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
   if (a.scales_dtype == 0) {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, false, PIPE>, a, plan.per_warp, false);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, false>, a,
+                plan.per_warp, false);
   } else {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, true, PIPE>, a, plan.per_warp, false);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, true>, a,
+                plan.per_warp, false);
   }
 }
 
-template <int B, bool PIPE>
+template <int B>
 void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
-  if (plan.rows == 1) run_rows<B, 1, PIPE>(a, plan);
-  if (plan.rows == 2) run_rows<B, 2, PIPE>(a, plan);
-  if (plan.rows == 4) run_rows<B, 4, PIPE>(a, plan);
+  if (plan.rows == 1) run_rows<B, 1>(a, plan);
+  if (plan.rows == 2) run_rows<B, 2>(a, plan);
+  if (plan.rows == 4) run_rows<B, 4>(a, plan);
 }
 
-template <bool PIPE>
 void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
-  if (bits == 2) run_bits<2, PIPE>(a, plan);
-  if (bits == 3) run_bits<3, PIPE>(a, plan);
-  if (bits == 4) run_bits<4, PIPE>(a, plan);
+  if (bits == 2) run_bits<2>(a, plan);
+  if (bits == 3) run_bits<3>(a, plan);
+  if (bits == 4) run_bits<4>(a, plan);
 }
 
 int cases = 0;
@@ -79,31 +79,26 @@ void gemv_case(const Case& c) {
     rms = exact.empty() ? 1.0 : std::sqrt(rms / static_cast<double>(exact.size()));
     for (auto& v : y0) v = static_cast<float>(rms * normal(rng));
   }
-  // the variants: the pipelined stages (opt-in) and the unpipelined kernel (the default), each writing a zeroed
-  // y and adding onto a non-zero y (accumulate mode)
-  // (variant 4: the unpipelined kernel under the shortest launch plan a timing sweep sets, runs of one stage)
-  for (int variant = 0; variant < 5; ++variant) {
-    const bool pipelined = variant % 2 == 0 && variant < 4, accumulate = variant == 2 || variant == 3;
-    const int min_run_stages = variant == 4 ? 1 : 2;
+  // the variants: runs of at least one stage (the default plan) and of two, each writing a zeroed y and adding
+  // onto a non-zero y (accumulate mode)
+  for (int variant = 0; variant < 4; ++variant) {
+    const bool accumulate = variant % 2 == 1;
+    const int min_run_stages = variant < 2 ? 1 : 2;
     std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
     if (accumulate) y = y0;
     a.y = y.data();
-    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, pipelined, min_run_stages);
-    const std::string what = gemv_ref::describe(c) + (pipelined ? " pipelined" : " unpipelined") +
-                             (accumulate ? " accumulate" : "") + (min_run_stages == 1 ? " one-stage runs" : "") +
+    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
+    const std::string what = gemv_ref::describe(c) + (accumulate ? " accumulate" : "") +
+                             (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
       return;
     }
-    CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits, pipelined));
+    CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits));
     CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
-    if (pipelined) {
-      run_any<true>(c.bits, a, plan);
-    } else {
-      run_any<false>(c.bits, a, plan);
-    }
+    run_any(c.bits, a, plan);
     ++cases;
     if (accumulate) {
       // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds
@@ -191,21 +186,19 @@ void test_applies() {
   a.scales = reinterpret_cast<const char*>(dummy) + 8;
   CHECK(!gv::applies(a));
   // the plan of the timed shapes on 132 SMs x 20 resident warps: every warp busy, one wave
-  for (bool pipelined : {true, false}) {
-    const gv::GemvPlan p = gv::plan_for(4, 1, 8192, 28672, 132 * 20, pipelined);
-    CHECK_EQ(p.rows, 1);
-    CHECK(p.warps <= 132 * 20 && p.warps > 132 * 19);
-    CHECK_EQ(gv::plan_for(2, 3, 4096, 4096, 100, pipelined).rows, 4);
-  }
-  // 4096 x 4096: the minimum run is 1 stage (the default since the H200 sweep of 2026-12-02), 2 k-blocks
-  // unpipelined: 2048 warps, where 2-stage runs give 1024 warps of 4
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).per_warp, 2);
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false).warps, 2048);
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, false, 2).per_warp, 4);
-  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, true, 2).per_warp, 2);
-  // the pipelined stages of bits 2 hold 2 k-blocks (4 x 16-byte loads, like bits 4 and 3's 1 k-block)
-  CHECK_EQ(gv::stage_kblocks_for(2, true), 2);
-  CHECK_EQ(gv::stage_kblocks_for(3, true), 1);
+  const gv::GemvPlan p = gv::plan_for(4, 1, 8192, 28672, 132 * 20);
+  CHECK_EQ(p.rows, 1);
+  CHECK(p.warps <= 132 * 20 && p.warps > 132 * 19);
+  CHECK_EQ(gv::plan_for(2, 3, 4096, 4096, 100).rows, 4);
+  // 4096 x 4096: the minimum run is 1 stage (the default since the H200 sweep of 2026-12-02) of 2 k-blocks:
+  // 2048 warps, where 2-stage runs give 1024 warps of 4
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20).per_warp, 2);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20).warps, 2048);
+  CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, 2).per_warp, 4);
+  // a stage is 8 x 16-byte loads per lane: 2 k-blocks of bits 4, 4 of bits 2, 2 of bits 3 (6 loads)
+  CHECK_EQ(gv::stage_kblocks_for(4), 2);
+  CHECK_EQ(gv::stage_kblocks_for(2), 4);
+  CHECK_EQ(gv::stage_kblocks_for(3), 2);
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ stage_profile() {
   profile_ncu kmeans assign_tc_kernel 0 build/native-cuda/kmeans_bench cuda 7340032 8 65536 1
   step "profile: ncu, one launch of its lower-register variant (LOWBIT_KMEANS_TC=occ: 2 blocks per SM expected)"
   profile_ncu kmeans-occ assign_tc_occ_kernel 0 build/native-cuda/kmeans_bench cuda 7340032 8 65536 1
-  # the first case of --gemv is 4096 x 4096: its pipelined A/B row (10 warm-up + 50 timed launches) comes before the
-  # default kernel's row, so launch 81 is the default (unpipelined) GEMV
-  step "profile: ncu, one launch of the default (unpipelined) packed GEMV at 4096 x 4096 int4 g128"
+  # the first case of --gemv is 4096 x 4096: its "prev" A/B row (10 warm-up + 50 timed launches) comes before the
+  # default kernel's row, so launch 81 is the default GEMV
+  step "profile: ncu, one launch of the default packed GEMV at 4096 x 4096 int4 g128"
   profile_ncu gemv4096 packed_gemv_kernel 80 build/native-cuda/lb_kernel_timing --gemv
 }

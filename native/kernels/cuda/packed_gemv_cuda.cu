@@ -13,13 +13,6 @@ using namespace packed_gemv;
 namespace {
 
 std::atomic<bool> gemv_enabled{true};
-// The software-pipelined GEMV is opt-in (LOWBIT_GEMV_PIPELINED=1): slower than the unpipelined one at every
-// shape of the H200 A/B of 2026-12-02 (docs/BENCHMARKS.md).
-std::atomic<bool> gemv_pipelined{[] {
-  const char* v = std::getenv("LOWBIT_GEMV_PIPELINED");
-  return v != nullptr && std::strcmp(v, "1") == 0;
-}()};
-
 int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return fallback;
@@ -36,45 +29,37 @@ std::atomic<bool> gemv_vec_atomics{[] {
   return v == nullptr || std::strcmp(v, "0") != 0;
 }()};
 
-template <int B, int MR, bool S16, bool PIPE>
+template <int B, int MR, bool S16>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, PIPE>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
     }
     return blocks > 0 ? blocks : min_blocks<MR>();
   }();
-  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps, PIPE,
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps,
                                  gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  packed_gemv_kernel<B, MR, S16, PIPE><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp,
-                                                                                                     vec);
+  packed_gemv_kernel<B, MR, S16><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp, vec);
   return cudaGetLastError();
 }
 
-template <int B, int MR, bool PIPE>
-cudaError_t launch_scales(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
-  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, PIPE>(a, sms, stream)
-                                      : launch<B, MR, true, PIPE>(a, sms, stream);
-}
-
 template <int B, int MR>
-cudaError_t launch_pipe(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
-  return gemv_pipelined.load(std::memory_order_relaxed) ? launch_scales<B, MR, true>(a, sms, stream)
-                                                        : launch_scales<B, MR, false>(a, sms, stream);
+cudaError_t launch_scales(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false>(a, sms, stream) : launch<B, MR, true>(a, sms, stream);
 }
 
 template <int B>
 cudaError_t launch_rows(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
   switch (rows_for(a.m)) {
-    case 1: return launch_pipe<B, 1>(a, sms, stream);
-    case 2: return launch_pipe<B, 2>(a, sms, stream);
-    default: return launch_pipe<B, 4>(a, sms, stream);
+    case 1: return launch_scales<B, 1>(a, sms, stream);
+    case 2: return launch_scales<B, 2>(a, sms, stream);
+    default: return launch_scales<B, 4>(a, sms, stream);
   }
 }
 
@@ -134,8 +119,6 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& a) {
 }
 
 void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, std::memory_order_relaxed); }
-
-void packed_gemv_cuda_set_pipelined(bool pipelined) { gemv_pipelined.store(pipelined, std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_min_run_stages(int stages) {
   gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1), std::memory_order_relaxed);

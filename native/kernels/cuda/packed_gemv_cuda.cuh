@@ -20,12 +20,8 @@
 //    loads of NB k-blocks (8 x 16 bytes per lane for bits 4 and 2, 6 for bits 3) before it quantizes the
 //    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
 //    per SM (m = 1) that is ~80 KB in flight per SM, 4x what 4.5 TB/s needs at DRAM latency.
-//    Pipelined (PIPE; opt-in: it measured 5-20% slower on the H200, 2026-12-02): that peak was only reached at each stage's start, and the
-//    x loads (L2) waited behind the weights, so each stage paid a full memory latency and 28672 x 8192 ran
-//    at 34-40 us for every bit width (~2-3 TB/s). Now the next stage's loads (weights, scales, zeros, x)
-//    are issued before the current stage is quantized and computed: stages are half as long (4 16-byte
-//    loads per lane, 3 for bits 3), and one is always in flight while the other is computed. The
-//    unpipelined kernel stays for A/B timings (packed_gemv_cuda_set_pipelined(false)).
+//    A software-pipelined variant (the next stage's loads issued before the current stage is computed, stages
+//    half as long) measured 5-20% slower at every shape on the H200 (2026-12-02, two sessions) and was removed.
 //  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
 //    warps that are resident at once (occupancy API), each gets an equal run of k-blocks (+-1) that may
 //    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
@@ -55,16 +51,13 @@ constexpr int kResidualScale = 254;
 // per (stage slot, row) in shared memory: 8 words of q1, 8 words of q2, d (f32 bits), sum(254 q1 + q2), pad
 constexpr int kSlotWords = 20;
 
-// k-blocks per stage. Unpipelined: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for
-// bits 3. Pipelined (two stages live in registers): half of that, 4 loads (bits 4 and 2) or 3 (bits 3).
-template <int B, bool PIPE>
+// k-blocks per stage: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for bits 3.
+template <int B>
 __host__ __device__ constexpr int stage_kblocks() {
-  return PIPE ? (B == 2 ? 2 : 1) : (B == 4 ? 2 : B == 3 ? 2 : 4);
+  return B == 4 ? 2 : B == 3 ? 2 : 4;
 }
 
-inline int stage_kblocks_for(int bits, bool pipelined) {
-  return pipelined ? (bits == 2 ? 2 : 1) : (bits == 4 ? 2 : bits == 3 ? 2 : 4);
-}
+inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : 4; }
 
 // Byte offset of row i (0..31) of a k-block inside its 8 x words: the order the unpacked weight bytes have.
 // bits 4: word 2r + h, byte b holds row 8r + 2b + h (r: word; h: lo/hi nibble)
@@ -241,15 +234,11 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
 // the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
-// PIPE = false: each stage's loads are issued at its start (the 2026-12 kernel, kept for A/B timings).
-// PIPE = true: the next stage's loads (weights, scales, zeros, x) are issued before the current stage is
-// quantized and computed, so a warp always has a stage in flight; stages are half as long (same bytes in
-// flight at the peak, same registers), and the latency of the x loads is hidden as well.
-
-template <int B, int MR, bool S16, bool PIPE>
+// Each stage's loads are issued at its start.
+template <int B, int MR, bool S16>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
-                                                                                        bool vec_atomics) {
-  constexpr int NB = stage_kblocks<B, PIPE>();
+                                                                                        [[maybe_unused]] bool vec_atomics) {
+  constexpr int NB = stage_kblocks<B>();
   constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
@@ -282,21 +271,10 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     int64_t group = kb_begin / gkb;  // load cursor
     int group_kb = static_cast<int>(kb_begin - group * gkb);
     Stage cur{};
-    if constexpr (PIPE) {
-      load_stage<B, MR, S16, NB>(a, kb_begin, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb_begin)),
-                                 col_ok, col0, lane, gkb, group, group_kb, cur);
-    }
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
-      // 1. every global load of the stage (unpipelined), or of the next stage before this one is used
-      //    (pipelined; zeros past the segment)
-      [[maybe_unused]] Stage nxt{};
-      if constexpr (PIPE) {
-        const int next_valid = static_cast<int>(max(int64_t{0}, min(static_cast<int64_t>(NB), kb_end - kb - NB)));
-        load_stage<B, MR, S16, NB>(a, kb + NB, next_valid, col_ok, col0, lane, gkb, group, group_kb, nxt);
-      } else {
-        load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, lane, gkb, group, group_kb, cur);
-      }
+      // 1. every global load of the stage
+      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, lane, gkb, group, group_kb, cur);
 
       // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
       __syncwarp();  // the previous stage's reads of the slots are done
@@ -370,7 +348,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
           }
         }
       }
-      if constexpr (PIPE) cur = nxt;  // the next stage, already in flight
     }
     if (col_ok) {
 #pragma unroll
@@ -414,12 +391,12 @@ struct GemvPlan {
 // min_run_stages: the shortest run a warp gets, in stages. 1 by default: on the H200 (2026-12-02, with 16-byte
 // atomics) one-stage runs were fastest at the decode shapes (4096 x 4096 int4 10.0 us vs 10.6 with two-stage runs,
 // int2 9.9 vs 11.3) and equal within 0.4 us at 12288 / 22016 x 4096, 4096 x 11008 and 28672 x 8192.
-inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, bool pipelined,
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps,
                          int min_run_stages = 1) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits, pipelined);
+  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;

@@ -29,11 +29,6 @@ const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 // Process-wide switch for A/B timings (kernel_timing); on by default.
 void packed_gemv_cuda_set_enabled(bool enabled);
 
-// Process-wide A/B switch (kernel_timing, tests): true runs the software-pipelined stages, false (the default,
-// or LOWBIT_GEMV_PIPELINED=1 to start with true) the kernel that issues each stage's loads at its start
-// (packed_gemv_cuda.cuh, PIPE); the pipelined one measured slower at every shape on the H200 (2026-12-02).
-void packed_gemv_cuda_set_pipelined(bool pipelined);
-
 // Process-wide launch-plan knob for timing sweeps (kernel_timing --gemv-plan): the shortest run of k-blocks a
 // warp gets, in stages (<= 0: the default, 1, or LOWBIT_GEMV_MIN_RUN_STAGES).
 void packed_gemv_cuda_set_min_run_stages(int stages);
