@@ -54,6 +54,20 @@ class EfficientQatCommandTest {
     }
 
     @Test
+    void missingCalibrationFilesAreNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-calib.txt");
+        Run q = run("quantize", "efficientqat", "--model", FIXTURES.resolve("tiny").toString(), "--out", dir.resolve("a").toString(),
+                "--bits", "2", "--calib", missing.toString(), "--samples", "4", "--seq", "32");
+        assertEquals(1, q.code());
+        assertTrue(q.err().contains("no such file: " + missing), q.err());
+        Run e = run("quantize", "efficientqat", "--model", FIXTURES.resolve("tiny").toString(), "--out", dir.resolve("b").toString(),
+                "--bits", "2", "--calib", FIXTURES.resolve("valid.txt").toString(), "--samples", "4", "--seq", "32",
+                "--e2e-calib", missing.toString());
+        assertEquals(1, e.code());
+        assertTrue(e.err().contains("no such file: " + missing), e.err());
+    }
+
+    @Test
     void unknownE2eLossFailsWithAClearMessage(@TempDir Path dir) {
         Run q = run("quantize", "efficientqat", "--model", FIXTURES.resolve("tiny").toString(), "--out", dir.toString(),
                 "--bits", "2", "--calib", FIXTURES.resolve("valid.txt").toString(), "--samples", "4", "--seq", "32",
