@@ -156,13 +156,13 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     for (int stages : {1, 2, 4}) {
       lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
       for (bool vec : {true, false}) {
-        lb::kernels::packed_gemv_cuda_set_vector_atomics(vec);
+        lb::kernels::packed_gemv_cuda_set_vector_atomics(vec ? 1 : 0);
         time_case(name + " runs" + std::to_string(stages) + (vec ? "" : " scalar"), copies,
                   [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
       }
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
-    lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
+    lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
@@ -178,10 +178,10 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     }
     if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the GEMV before 2026-12-02's fourth session (two-stage
       lb::kernels::packed_gemv_cuda_set_min_run_stages(2);  // runs, scalar atomics)
-      lb::kernels::packed_gemv_cuda_set_vector_atomics(false);
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
       time_case(name + " prev", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
       lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
-      lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
     }
     for (int out16 : {0, 1}) {
       time_case(name + (out16 ? " f16out" : ""), copies,

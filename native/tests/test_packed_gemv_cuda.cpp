@@ -229,11 +229,11 @@ int main() {
   test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
   // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0)
   lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
-  lb::kernels::packed_gemv_cuda_set_vector_atomics(false);
+  lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
   std::printf("test_packed_gemv_cuda: again with two-stage runs and scalar atomics\n");
   cases = 0;
   test_cases();
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
-  lb::kernels::packed_gemv_cuda_set_vector_atomics(true);
+  lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   return check::finish("test_packed_gemv_cuda");
 }

@@ -34,11 +34,8 @@ eqatpar_e2e() { # $1 dtype $2 bits $3 group $4 samples $5 epochs $6 lr [$7 kd to
   local tag=$1-w$2g$3-e2e-$4x$5-$6$suffix ppl
   [[ -d $src/blockap ]] || { echo "EQATPAR e2e $tag: no Block-AP result in $src"; return 1; }
   rm -rf "$out"; mkdir -p "$out" && cp -r "$src/blockap" "$out/"
-  local e2e_calib=()  # EQATPAR_E2E_CALIB=full: E2E-QP windows from the whole calib.txt (pack.sh's calib-full.txt.xz)
-  if [[ ${EQATPAR_E2E_CALIB:-} == full ]]; then
-    [[ -f /tmp/calib-full.txt ]] || xz -dc "$DEV/calib-full.txt.xz" > /tmp/calib-full.txt
-    e2e_calib=(--e2e-calib /tmp/calib-full.txt)
-  fi
+  local e2e_calib=()  # EQATPAR_E2E_CALIB=full: the whole calib.txt, unpacked by stage_eqate2e before the runs start
+  [[ ${EQATPAR_E2E_CALIB:-} == full ]] && e2e_calib=(--e2e-calib /tmp/calib-full.txt)
   local limit=${EQATPAR_E2E_TIMEOUT:-560}
   # EQATPAR_DEADLINE (epoch seconds): stop the training in time for the eval and the result upload.
   [[ -n ${EQATPAR_DEADLINE:-} ]] && limit=$(( EQATPAR_DEADLINE - $(date +%s) - 25 ))

@@ -24,10 +24,11 @@ int env_int(const char* name, int fallback) {
 // Launch-plan knob and the 16-byte atomics: process-wide so that timing sweeps and whole-model runs can A/B
 // them (LOWBIT_GEMV_MIN_RUN_STAGES=N, LOWBIT_GEMV_VEC_ATOMICS=0).
 std::atomic<int> gemv_min_run_stages{env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1)};
-std::atomic<bool> gemv_vec_atomics{[] {
+bool env_vec_atomics() {
   const char* v = std::getenv("LOWBIT_GEMV_VEC_ATOMICS");
   return v == nullptr || std::strcmp(v, "0") != 0;
-}()};
+}
+std::atomic<bool> gemv_vec_atomics{env_vec_atomics()};
 
 template <int B, int MR, bool S16>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
@@ -124,6 +125,8 @@ void packed_gemv_cuda_set_min_run_stages(int stages) {
   gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1), std::memory_order_relaxed);
 }
 
-void packed_gemv_cuda_set_vector_atomics(bool enabled) { gemv_vec_atomics.store(enabled, std::memory_order_relaxed); }
+void packed_gemv_cuda_set_vector_atomics(int enabled) {
+  gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
+}
 
 }  // namespace lb::kernels

@@ -34,7 +34,7 @@ void packed_gemv_cuda_set_enabled(bool enabled);
 void packed_gemv_cuda_set_min_run_stages(int stages);
 
 // Process-wide A/B switch: on sm_90 with a 16-byte aligned y each lane adds its 4 columns with one 16-byte
-// atomic (true, the default; LOWBIT_GEMV_VEC_ATOMICS=0 starts with false) instead of 4 scalar atomics.
-void packed_gemv_cuda_set_vector_atomics(bool enabled);
+// atomic (1) instead of 4 scalar atomics (0); < 0: the default, on unless LOWBIT_GEMV_VEC_ATOMICS=0.
+void packed_gemv_cuda_set_vector_atomics(int enabled);
 
 }  // namespace lb::kernels
