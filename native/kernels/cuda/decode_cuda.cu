@@ -4,6 +4,9 @@
 #include <cuda_fp16.h>
 #include <math.h>
 
+#include "kernels/cuda/cuda_shared.cuh"
+#include "kernels/cuda/pdl_launch.cuh"
+
 namespace lb::kernels {
 namespace {
 
@@ -54,6 +57,8 @@ __device__ float block_reduce(float v, float* scratch) {
 template <class T>
 __global__ void rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ w, T* __restrict__ y, int64_t hidden,
                                 float eps) {
+  pdl_launch_dependents();
+  pdl_wait();
   __shared__ float scratch[kWarp];
   const T* row = x + blockIdx.x * hidden;
   T* out = y + blockIdx.x * hidden;
@@ -74,6 +79,8 @@ template <class T>
 __global__ void rms_norm_f32_kernel(const float* __restrict__ x, const T* __restrict__ w, T* __restrict__ y,
                                     int64_t rows, int64_t hidden, float eps, float* __restrict__ zero,
                                     int64_t zero_count) {
+  pdl_launch_dependents();
+  pdl_wait();
   if (blockIdx.x >= rows) {  // block-uniform: no barrier below is skipped by part of a block
     const int64_t stride = (int64_t)(gridDim.x - rows) * blockDim.x;
     for (int64_t i = (int64_t)(blockIdx.x - rows) * blockDim.x + threadIdx.x; i < zero_count; i += stride) zero[i] = 0.0f;
@@ -97,6 +104,8 @@ template <class I, class T>
 __global__ void rotary_kv_kernel(const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin,
                                  const int64_t* __restrict__ position, T* __restrict__ q_out, T* __restrict__ k_cache,
                                  T* __restrict__ v_cache, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq) {
+  pdl_launch_dependents();
+  pdl_wait();
   const int64_t pos = *position;
   if (pos < 0 || pos >= max_seq) return;  // the adapter checks the position before the step
   const int64_t head = blockIdx.x;
@@ -119,15 +128,33 @@ __global__ void rotary_kv_kernel(const I* __restrict__ qkv, const T* __restrict_
   }
 }
 
-// One block per query head. Shared memory: the query in f32, then one score per cache entry.
+// One block per query head, kAttnThreads threads. Shared memory (attention_shared_floats): the query in f32,
+// one score per cache entry, then one partial output row per warp. Both passes spread the cache entries over
+// the whole block, so their loads are in flight together (a decode step is latency-bound here, not bandwidth-
+// bound): scores with 8 lanes per key (a warp reads 4 keys at once), values with a warp per key and a lane per
+// 32nd of head_dim, the warps' partial rows summed in a fixed order.
+constexpr int kAttnThreads = 256;
+constexpr int kAttnWarps = kAttnThreads / kWarp;
+constexpr int kKeyLanes = 8;                            // lanes per key in the score pass
+constexpr int kMaxDimPerLane = (int)(kDecodeMaxHeadDim / kWarp);  // value columns per lane
+
+inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
+  return (size_t)(dim + max_seq + kAttnWarps * dim);
+}
+
 template <class T>
-__global__ void attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache, const T* __restrict__ v_cache,
-                                 const int64_t* __restrict__ position, T* __restrict__ out, int64_t heads,
-                                 int64_t kv_heads, int64_t dim, int64_t max_seq, float scale) {
+__global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache,
+                                                                 const T* __restrict__ v_cache,
+                                                                 const int64_t* __restrict__ position,
+                                                                 T* __restrict__ out, int64_t heads, int64_t kv_heads,
+                                                                 int64_t dim, int64_t max_seq, float scale) {
+  pdl_launch_dependents();
+  pdl_wait();
   extern __shared__ float shared[];
   __shared__ float scratch[kWarp];
-  float* qf = shared;                 // [dim]
-  float* scores = shared + dim;       // [max_seq]
+  float* qf = shared;                       // [dim]
+  float* scores = shared + dim;             // [max_seq]
+  float* partial = scores + max_seq;        // [kAttnWarps][dim]
   const int64_t head = blockIdx.x;
   const int64_t kv = head / (heads / kv_heads);
   int64_t keys = *position + 1;
@@ -135,38 +162,69 @@ __global__ void attention_kernel(const T* __restrict__ q, const T* __restrict__ 
   if (keys < 1) keys = 1;
   const T* k = k_cache + kv * max_seq * dim;
   const T* v = v_cache + kv * max_seq * dim;
-  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) qf[i] = to_f(q[head * dim + i]);
+  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
   __syncthreads();
-  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp, warps = blockDim.x / kWarp;
-  for (int64_t j = warp; j < keys; j += warps) {
-    const T* kj = k + j * dim;
+
+  const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  const int sub = threadIdx.x % kKeyLanes;
+  // the loop bound is warp-uniform (the shuffles need every lane): a lane past the last key adds zeros
+  for (int64_t base = (int64_t)warp * (kWarp / kKeyLanes); base < keys; base += kAttnThreads / kKeyLanes) {
+    const int64_t j = base + lane / kKeyLanes;
     float dot = 0.0f;
-    for (int64_t i = lane; i < dim; i += kWarp) dot += qf[i] * to_f(kj[i]);
-    dot = warp_sum(dot);
-    if (lane == 0) scores[j] = dot * scale;
+    if (j < keys) {
+      const T* kj = k + j * dim;
+#pragma unroll 4
+      for (int64_t i = sub; i < dim; i += kKeyLanes) dot += qf[i] * to_f(kj[i]);
+    }
+#pragma unroll
+    for (int o = kKeyLanes / 2; o > 0; o /= 2) dot += __shfl_xor_sync(0xffffffffu, dot, o);
+    if (j < keys && sub == 0) scores[j] = dot * scale;
   }
   __syncthreads();
   float local_max = -INFINITY;
-  for (int64_t j = threadIdx.x; j < keys; j += blockDim.x) local_max = fmaxf(local_max, scores[j]);
+  for (int64_t j = threadIdx.x; j < keys; j += kAttnThreads) local_max = fmaxf(local_max, scores[j]);
   const float top = block_reduce<true>(local_max, scratch);
   float local_sum = 0.0f;
-  for (int64_t j = threadIdx.x; j < keys; j += blockDim.x) {
+  for (int64_t j = threadIdx.x; j < keys; j += kAttnThreads) {
     const float e = __expf(scores[j] - top);
     scores[j] = e;
     local_sum += e;
   }
   const float total = block_reduce<false>(local_sum, scratch);  // its barriers also publish scores
+
+  float acc[kMaxDimPerLane];
+#pragma unroll
+  for (int t = 0; t < kMaxDimPerLane; ++t) acc[t] = 0.0f;
+#pragma unroll 2
+  for (int64_t j = warp; j < keys; j += kAttnWarps) {
+    const float p = scores[j];
+    const T* vj = v + j * dim;
+#pragma unroll
+    for (int t = 0; t < kMaxDimPerLane; ++t) {
+      const int64_t i = lane + (int64_t)t * kWarp;
+      if (i < dim) acc[t] += p * to_f(vj[i]);
+    }
+  }
+#pragma unroll
+  for (int t = 0; t < kMaxDimPerLane; ++t) {
+    const int64_t i = lane + (int64_t)t * kWarp;
+    if (i < dim) partial[warp * dim + i] = acc[t];
+  }
+  __syncthreads();
   const float inv = 1.0f / total;
-  for (int64_t i = threadIdx.x; i < dim; i += blockDim.x) {
-    float acc = 0.0f;
-    for (int64_t j = 0; j < keys; ++j) acc += scores[j] * to_f(v[j * dim + i]);
-    out[head * dim + i] = from_f<T>(acc * inv);
+  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
+    float sum = 0.0f;
+#pragma unroll
+    for (int w = 0; w < kAttnWarps; ++w) sum += partial[w * dim + i];
+    out[head * dim + i] = from_f<T>(sum * inv);
   }
 }
 
 // I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).
 template <class I, class T>
 __global__ void silu_mul_kernel(const I* __restrict__ gate_up, T* __restrict__ out, int64_t rows, int64_t inter) {
+  pdl_launch_dependents();
+  pdl_wait();
   const int64_t total = rows * inter;
   for (int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; e < total; e += (int64_t)gridDim.x * blockDim.x) {
     const int64_t r = e / inter, i = e % inter;
@@ -179,9 +237,8 @@ __global__ void silu_mul_kernel(const I* __restrict__ gate_up, T* __restrict__ o
 template <class T>
 cudaError_t rms_norm(const void* x, const void* w, void* y, int64_t rows, int64_t hidden, float eps, cudaStream_t s) {
   if (rows <= 0 || hidden <= 0) return cudaSuccess;
-  rms_norm_kernel<T><<<(unsigned)rows, 256, 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y),
-                                                    hidden, eps);
-  return cudaGetLastError();
+  return launch_pdl(rms_norm_kernel<T>, dim3((unsigned)rows), dim3(256), 0, s, static_cast<const T*>(x),
+                    static_cast<const T*>(w), static_cast<T*>(y), hidden, eps);
 }
 
 template <class T>
@@ -192,9 +249,8 @@ cudaError_t rms_norm_f32(const float* x, const void* w, void* y, int64_t rows, i
   int64_t zero_blocks = (zero_count + 1023) / 1024;  // ~4 stores per thread
   if (zero_blocks > 128) zero_blocks = 128;
   if (rows + zero_blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
-  rms_norm_f32_kernel<T><<<(unsigned)(rows + zero_blocks), 256, 0, s>>>(x, static_cast<const T*>(w), static_cast<T*>(y),
-                                                                        rows, hidden, eps, zero, zero_count);
-  return cudaGetLastError();
+  return launch_pdl(rms_norm_f32_kernel<T>, dim3((unsigned)(rows + zero_blocks)), dim3(256), 0, s, x,
+                    static_cast<const T*>(w), static_cast<T*>(y), rows, hidden, eps, zero, zero_count);
 }
 
 template <class T, class I = T>
@@ -203,21 +259,18 @@ cudaError_t rotary_kv(const void* qkv, const void* cos, const void* sin, const i
                       cudaStream_t s) {
   const unsigned blocks = (unsigned)(heads + 2 * kv_heads);
   const unsigned threads = (unsigned)(dim / 2 < 32 ? 32 : (dim / 2 > 256 ? 256 : dim / 2));
-  rotary_kv_kernel<I, T><<<blocks, threads, 0, s>>>(static_cast<const I*>(qkv), static_cast<const T*>(cos),
-                                                 static_cast<const T*>(sin), position, static_cast<T*>(q_out),
-                                                 static_cast<T*>(k_cache), static_cast<T*>(v_cache), heads, kv_heads,
-                                                 dim, max_seq);
-  return cudaGetLastError();
+  return launch_pdl(rotary_kv_kernel<I, T>, dim3(blocks), dim3(threads), 0, s, static_cast<const I*>(qkv),
+                    static_cast<const T*>(cos), static_cast<const T*>(sin), position, static_cast<T*>(q_out),
+                    static_cast<T*>(k_cache), static_cast<T*>(v_cache), heads, kv_heads, dim, max_seq);
 }
 
 template <class T>
 cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* position, void* out,
                       int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq, float scale, cudaStream_t s) {
-  const size_t shared = (size_t)(dim + max_seq) * sizeof(float);
-  attention_kernel<T><<<(unsigned)heads, 256, shared, s>>>(static_cast<const T*>(q), static_cast<const T*>(k_cache),
-                                                           static_cast<const T*>(v_cache), position, static_cast<T*>(out),
-                                                           heads, kv_heads, dim, max_seq, scale);
-  return cudaGetLastError();
+  const size_t shared = attention_shared_floats(dim, max_seq) * sizeof(float);
+  return launch_pdl(attention_kernel<T>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
+                    static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), position,
+                    static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale);
 }
 
 template <class T, class I = T>
@@ -226,8 +279,8 @@ cudaError_t silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter
   if (total <= 0) return cudaSuccess;
   int64_t blocks = (total + 255) / 256;
   if (blocks > 65535) blocks = 65535;
-  silu_mul_kernel<I, T><<<(unsigned)blocks, 256, 0, s>>>(static_cast<const I*>(gate_up), static_cast<T*>(out), rows, inter);
-  return cudaGetLastError();
+  return launch_pdl(silu_mul_kernel<I, T>, dim3((unsigned)blocks), dim3(256), 0, s, static_cast<const I*>(gate_up),
+                    static_cast<T*>(out), rows, inter);
 }
 
 // The one dtype switch of the launchers: f(T{}) with T the element type of t.

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernels/cuda/packed_gemv_cuda.cuh"
+#include "kernels/cuda/pdl_launch.cuh"
 
 namespace lb::kernels {
 using namespace packed_gemv;
@@ -46,8 +47,8 @@ cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) 
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  packed_gemv_kernel<B, MR, S16><<<static_cast<unsigned>(plan.blocks), kThreads, 0, stream>>>(a, plan.per_warp, vec);
-  return cudaGetLastError();
+  return launch_pdl(packed_gemv_kernel<B, MR, S16>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0, stream,
+                    a, plan.per_warp, vec);
 }
 
 template <int B, int MR>

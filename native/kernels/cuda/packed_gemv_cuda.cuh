@@ -173,8 +173,9 @@ __host__ __device__ constexpr int min_blocks() {
 // the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
 
-// One stage's global loads: the weight words, the raw scales and zeros of each k-block's group, and the x
-// values (lane = row of the k-block). Blocks i >= valid (and columns past n) load nothing and hold zeros.
+// One stage's global loads: the weight words, the raw scales and zeros of each k-block's group (load_stage), and
+// the x values (load_stage_x; lane = row of the k-block). Blocks i >= valid (and columns past n) load nothing
+// and hold zeros.
 template <int B, int MR, bool S16, int NB>
 struct StageLoads {
   static constexpr int kZeroWords = B == 3 ? 2 : 1;
@@ -187,7 +188,7 @@ struct StageLoads {
 // (g, gk): the group of k-block kb and the k-block's place in it; advanced past the stage (a load cursor).
 template <int B, int MR, bool S16, int NB>
 __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_t kb, int valid, bool col_ok,
-                                           int64_t col0, int lane, int gkb, int64_t& g, int& gk,
+                                           int64_t col0, int gkb, int64_t& g, int& gk,
                                            StageLoads<B, MR, S16, NB>& s) {
   constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
   const int64_t n = a.out;
@@ -223,6 +224,11 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
       ++g;
     }
   }
+}
+
+template <int B, int MR, bool S16, int NB>
+__device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, int64_t kb, int valid, int lane,
+                                             StageLoads<B, MR, S16, NB>& s) {
 #pragma unroll
   for (int i = 0; i < NB; ++i)
 #pragma unroll
@@ -234,7 +240,8 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
 // the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
-// Each stage's loads are issued at its start.
+// Each stage's loads are issued at its start. Launched with PDL (pdl_launch.cuh), the first stage's weight loads
+// are in flight before pdl_wait(): they overlap the end of the kernel before (x and y are its outputs).
 template <int B, int MR, bool S16>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics) {
@@ -255,6 +262,8 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   const int64_t u_end = min(units, u + per_warp);
   const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
   const int xbyte = x_byte_offset<B>(lane);
+  pdl_launch_dependents();
+  bool waited = false;
 
   while (u < u_end) {  // one segment per 128-column tile the run touches
     const int64_t tile = u / kblocks;
@@ -274,7 +283,12 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
       // 1. every global load of the stage
-      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, lane, gkb, group, group_kb, cur);
+      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, group_kb, cur);
+      if (!waited) {
+        pdl_wait();
+        waited = true;
+      }
+      load_stage_x<B, MR, S16, NB>(a, kb, valid, lane, cur);
 
       // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
       __syncwarp();  // the previous stage's reads of the slots are done

@@ -1,0 +1,49 @@
+#include "kernels/cuda/pdl_launch.cuh"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace lb::kernels {
+namespace {
+
+constexpr int kMaxDevices = 64;
+
+bool env_pdl() {
+  const char* v = std::getenv("LOWBIT_PDL");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+}
+
+std::atomic<bool> pdl_switch{env_pdl()};
+// per device: 0 unknown, 1 capable (sm_90+), 2 not capable
+std::atomic<int> device_capable[kMaxDevices];
+
+bool device_supports_pdl() {
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  if (device < 0 || device >= kMaxDevices) return false;
+  int known = device_capable[device].load(std::memory_order_relaxed);
+  if (known == 0) {
+    int major = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess) {
+      cudaGetLastError();
+      major = 0;
+    }
+    known = major >= 9 ? 1 : 2;
+    device_capable[device].store(known, std::memory_order_relaxed);
+  }
+  return known == 1;
+}
+
+}  // namespace
+
+bool pdl_enabled() { return pdl_switch.load(std::memory_order_relaxed) && device_supports_pdl(); }
+
+void set_pdl_enabled(int enabled) {
+  pdl_switch.store(enabled < 0 ? env_pdl() : enabled != 0, std::memory_order_relaxed);
+}
+
+}  // namespace lb::kernels

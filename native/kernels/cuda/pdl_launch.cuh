@@ -1,0 +1,39 @@
+// Kernel launches with programmatic dependent launch (PDL, sm_90): the launched grid may start while the
+// kernel before it in the stream finishes, so its launch latency and its first independent loads (weights)
+// overlap that kernel's tail. The kernel must follow pdl_wait()'s rule (cuda_shared.cuh). Captured into a CUDA
+// graph this becomes a programmatic edge. Host side only: include from .cu files.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <utility>
+
+namespace lb::kernels {
+
+// Whether launch_pdl asks for the overlap on the current device: compute capability 9.0 or newer, not switched
+// off by LOWBIT_PDL=0 or set_pdl_enabled(0).
+bool pdl_enabled();
+
+// Process-wide A/B switch: 1 on, 0 off, < 0 the default (on unless LOWBIT_PDL=0).
+void set_pdl_enabled(int enabled);
+
+template <class... Params, class... Args>
+cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
+                       Args&&... args) {
+  cudaLaunchAttribute attribute[1];
+  attribute[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attribute[0].val.programmaticStreamSerializationAllowed = 1;
+  cudaLaunchConfig_t config{};
+  config.gridDim = grid;
+  config.blockDim = block;
+  config.dynamicSmemBytes = shared_bytes;
+  config.stream = stream;
+  if (pdl_enabled()) {
+    config.attrs = attribute;
+    config.numAttrs = 1;
+  }
+  const cudaError_t e = cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
+  return e != cudaSuccess ? e : cudaGetLastError();
+}
+
+}  // namespace lb::kernels

@@ -1,0 +1,272 @@
+// The fused decode kernels on the device, torch-free (skips without a CUDA device):
+//  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
+//    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16;
+//  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
+//    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
+//    (the default on sm_90) and off: against a double reference. A kernel that read its input before
+//    pdl_wait() would read the previous round's values (or zeros) and miss by far more than the tolerance.
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "kernels/cuda/decode_cuda.h"
+#include "kernels/cuda/packed_gemv_cuda.h"
+#include "kernels/cuda/pdl_launch.cuh"
+#include "packed_gemv_reference.h"
+
+namespace {
+
+using lb::kernels::DecodeType;
+
+bool ok(cudaError_t e, const std::string& what) {
+  if (e == cudaSuccess) return true;
+  check::fail(__FILE__, __LINE__, what + ": " + cudaGetErrorString(e));
+  return false;
+}
+
+struct DeviceBuffer {
+  void* p = nullptr;
+  explicit DeviceBuffer(size_t bytes, const void* host = nullptr) {
+    if (ok(cudaMalloc(&p, bytes > 0 ? bytes : 16), "cudaMalloc") && host != nullptr && bytes > 0) {
+      ok(cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
+    }
+  }
+  ~DeviceBuffer() { cudaFree(p); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  template <class T>
+  std::vector<T> read(size_t count) const {
+    std::vector<T> host(count);
+    ok(cudaMemcpy(host.data(), p, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy back");
+    return host;
+  }
+};
+
+// dtype codes of gemv_ref::store: 0 f32, 1 f16, 2 bf16
+DecodeType decode_type(int dtype) { return dtype == 0 ? DecodeType::F32 : dtype == 1 ? DecodeType::F16 : DecodeType::BF16; }
+const char* dtype_name(int dtype) { return dtype == 0 ? "f32" : dtype == 1 ? "f16" : "bf16"; }
+
+float rounded(float v, int dtype) {
+  return dtype == 0 ? v : dtype == 1 ? gemv_ref::half_value(gemv_ref::half_bits(v)) : gemv_ref::bf16_value(gemv_ref::bf16_bits(v));
+}
+
+std::vector<float> device_values(const gemv_ref::Stored& s, int dtype, size_t count) {
+  std::vector<float> out(count);
+  for (size_t i = 0; i < count; ++i) {
+    out[i] = dtype == 0 ? s.values[i] : dtype == 1 ? gemv_ref::half_value(s.bits16[i]) : gemv_ref::bf16_value(s.bits16[i]);
+  }
+  return out;
+}
+
+std::vector<float> read_as_float(const DeviceBuffer& b, int dtype, size_t count) {
+  if (dtype == 0) return b.read<float>(count);
+  const std::vector<uint16_t> bits = b.read<uint16_t>(count);
+  std::vector<float> out(count);
+  for (size_t i = 0; i < count; ++i) out[i] = dtype == 1 ? gemv_ref::half_value(bits[i]) : gemv_ref::bf16_value(bits[i]);
+  return out;
+}
+
+// ---- attention ----
+
+struct AttentionCase {
+  int64_t heads, kv_heads, dim, max_seq, position;
+};
+
+double worst_attention[3] = {0, 0, 0};
+
+void attention_case(const AttentionCase& c, int dtype) {
+  const std::string what = std::string("attention ") + dtype_name(dtype) + " heads=" + std::to_string(c.heads) +
+                           " kv_heads=" + std::to_string(c.kv_heads) + " dim=" + std::to_string(c.dim) +
+                           " max_seq=" + std::to_string(c.max_seq) + " position=" + std::to_string(c.position);
+  std::mt19937 rng(static_cast<uint32_t>(c.heads * 131 + c.dim * 7 + c.position + dtype));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const size_t q_count = static_cast<size_t>(c.heads * c.dim);
+  const size_t cache_count = static_cast<size_t>(c.kv_heads * c.max_seq * c.dim);
+  std::vector<float> q_raw(q_count), k_raw(cache_count), v_raw(cache_count);
+  for (auto& v : q_raw) v = normal(rng);
+  for (auto& v : k_raw) v = normal(rng);
+  for (auto& v : v_raw) v = normal(rng);
+  const gemv_ref::Stored q = gemv_ref::store(q_raw, dtype), k = gemv_ref::store(k_raw, dtype), v = gemv_ref::store(v_raw, dtype);
+  DeviceBuffer dq(q.bytes(dtype), q.data(dtype)), dk(k.bytes(dtype), k.data(dtype)), dv(v.bytes(dtype), v.data(dtype));
+  DeviceBuffer dpos(sizeof(int64_t), &c.position), dout(q.bytes(dtype));
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(c.dim)));
+  if (!ok(lb::kernels::decode_attention_cuda(decode_type(dtype), dq.p, dk.p, dv.p, static_cast<const int64_t*>(dpos.p),
+                                             dout.p, c.heads, c.kv_heads, c.dim, c.max_seq, scale, 0),
+          what + ": launch") ||
+      !ok(cudaDeviceSynchronize(), what + ": kernel")) {
+    return;
+  }
+  const std::vector<float> got = read_as_float(dout, dtype, q_count);
+  const std::vector<float> qv = device_values(q, dtype, q_count), kv = device_values(k, dtype, cache_count),
+                           vv = device_values(v, dtype, cache_count);
+  const int64_t keys = std::min(c.position + 1, c.max_seq);
+  std::vector<double> ref(q_count);
+  double ref_max = 0;
+  for (int64_t h = 0; h < c.heads; ++h) {
+    const int64_t g = h / (c.heads / c.kv_heads);
+    std::vector<double> s(static_cast<size_t>(keys));
+    double top = -INFINITY;
+    for (int64_t j = 0; j < keys; ++j) {
+      double dot = 0;
+      for (int64_t i = 0; i < c.dim; ++i) dot += double(qv[h * c.dim + i]) * kv[(g * c.max_seq + j) * c.dim + i];
+      s[j] = dot * scale;
+      top = std::max(top, s[j]);
+    }
+    double total = 0;
+    for (auto& e : s) total += (e = std::exp(e - top));
+    for (int64_t i = 0; i < c.dim; ++i) {
+      double acc = 0;
+      for (int64_t j = 0; j < keys; ++j) acc += s[j] * vv[(g * c.max_seq + j) * c.dim + i];
+      ref[h * c.dim + i] = acc / total;
+      ref_max = std::max(ref_max, std::fabs(ref[h * c.dim + i]));
+    }
+  }
+  const double rtol = dtype == 0 ? 1e-4 : dtype == 1 ? 2e-3 : 1e-2;
+  double worst = 0;
+  for (size_t i = 0; i < q_count; ++i) {
+    worst = std::max(worst, std::fabs(got[i] - ref[i]) / (rtol * (std::fabs(ref[i]) + ref_max)));
+  }
+  worst_attention[dtype] = std::max(worst_attention[dtype], worst * rtol);
+  if (!(worst <= 1.0)) check::fail(__FILE__, __LINE__, what + ": error " + std::to_string(worst) + " x the tolerance");
+}
+
+// ---- the PDL chain ----
+
+struct Linear {
+  gemv_ref::Case c;
+  gemv_ref::Problem p;
+  std::vector<float> w;  // dequantized [out, in] as the device sees it (f16 scales)
+};
+
+Linear make_linear(int64_t out, int64_t in) {
+  Linear l;
+  l.c = gemv_ref::Case{4, out, in, 128, 1, 1, 1, 1, 0, false};
+  l.p = gemv_ref::make_problem(l.c);
+  const std::vector<float> s = device_values(l.p.scales, 1, l.p.scales.values.size());
+  l.w.resize(static_cast<size_t>(out * in));
+  for (int64_t i = 0; i < in; ++i) {
+    const int64_t g = i / 128;
+    for (int64_t o = 0; o < out; ++o) {
+      l.w[o * in + i] = s[g * out + o] * (float(l.p.q[i * out + o]) - float(l.p.z[g * out + o]));
+    }
+  }
+  return l;
+}
+
+struct DeviceLinear {
+  DeviceBuffer qweight, qzeros, scales;
+  explicit DeviceLinear(const Linear& l)
+      : qweight(l.p.qweight.size() * 4, l.p.qweight.data()),
+        qzeros(l.p.qzeros.size() * 4, l.p.qzeros.data()),
+        scales(l.p.scales.bytes(1), l.p.scales.data(1)) {}
+};
+
+// y += W x on the device (accumulate mode), x f16
+cudaError_t add_into(const Linear& l, const DeviceLinear& d, const void* x, float* y) {
+  lb::kernels::PackedLinearCudaArgs a{};
+  a.x = x;
+  a.x_dtype = lb::kernels::kPackedF16;
+  a.m = 1;
+  a.in = l.c.in;
+  a.out = l.c.out;
+  a.qweight = static_cast<const int32_t*>(d.qweight.p);
+  a.qzeros = static_cast<const int32_t*>(d.qzeros.p);
+  a.zero_offset = l.c.zero_offset;
+  a.scales = d.scales.p;
+  a.scales_dtype = lb::kernels::kPackedF16;
+  a.group_size = l.c.group;
+  a.bits = l.c.bits;
+  a.y = y;
+  return lb::kernels::packed_gemv_cuda_accumulate(a, 0);
+}
+
+void chain_case(bool pdl) {
+  const std::string what = std::string("decode chain, PDL ") + (pdl ? "on" : "off");
+  lb::kernels::set_pdl_enabled(pdl ? 1 : 0);
+  constexpr int64_t hidden = 1024, inter = 2816, rounds = 2;
+  constexpr float eps = 1e-5f;
+  const Linear gate_up = make_linear(2 * inter, hidden), down = make_linear(hidden, inter);
+  const DeviceLinear d_gate_up(gate_up), d_down(down);
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> h(hidden), norm_w(hidden);
+  for (auto& v : h) v = normal(rng);
+  for (auto& v : norm_w) v = rounded(1.0f + 0.1f * normal(rng), 1);
+  std::vector<uint16_t> norm_bits(hidden);
+  for (int64_t i = 0; i < hidden; ++i) norm_bits[i] = gemv_ref::half_bits(norm_w[i]);
+  DeviceBuffer dh(hidden * 4, h.data()), dnorm(hidden * 2, norm_bits.data()), dxn(hidden * 2), dgu(2 * inter * 4),
+      dact(inter * 2);
+  std::vector<float> garbage(2 * inter, 777.0f);  // the RMSNorm must zero the gate_up output itself
+  ok(cudaMemcpy(dgu.p, garbage.data(), garbage.size() * 4, cudaMemcpyHostToDevice), "cudaMemcpy garbage");
+
+  for (int64_t r = 0; r < rounds; ++r) {
+    if (!ok(lb::kernels::decode_rms_norm_f32_cuda(DecodeType::F16, static_cast<const float*>(dh.p), dnorm.p, dxn.p, 1,
+                                                  hidden, eps, static_cast<float*>(dgu.p), 2 * inter, 0),
+            what + ": RMSNorm") ||
+        !ok(add_into(gate_up, d_gate_up, dxn.p, static_cast<float*>(dgu.p)), what + ": gate_up") ||
+        !ok(lb::kernels::decode_silu_mul_f32_cuda(DecodeType::F16, static_cast<const float*>(dgu.p), dact.p, 1, inter, 0),
+            what + ": SiLU * up") ||
+        !ok(add_into(down, d_down, dact.p, static_cast<float*>(dh.p)), what + ": down")) {
+      lb::kernels::set_pdl_enabled(-1);
+      return;
+    }
+  }
+  const bool synced = ok(cudaDeviceSynchronize(), what + ": kernels");
+  lb::kernels::set_pdl_enabled(-1);
+  if (!synced) return;
+  const std::vector<float> got = dh.read<float>(hidden);
+
+  std::vector<double> ref(h.begin(), h.end());
+  for (int64_t r = 0; r < rounds; ++r) {
+    double sq = 0;
+    for (double v : ref) sq += v * v;
+    const double inv = 1.0 / std::sqrt(sq / hidden + eps);
+    std::vector<double> xn(hidden), gu(2 * inter, 0.0), act(inter);
+    for (int64_t i = 0; i < hidden; ++i) xn[i] = rounded(norm_w[i] * rounded(static_cast<float>(ref[i] * inv), 1), 1);
+    for (int64_t o = 0; o < 2 * inter; ++o) {
+      for (int64_t i = 0; i < hidden; ++i) gu[o] += double(gate_up.w[o * hidden + i]) * xn[i];
+    }
+    for (int64_t i = 0; i < inter; ++i) {
+      const float g = rounded(static_cast<float>(gu[i]), 1), u = rounded(static_cast<float>(gu[inter + i]), 1);
+      act[i] = rounded(rounded(static_cast<float>(g / (1.0 + std::exp(-double(g)))), 1) * u, 1);
+    }
+    for (int64_t o = 0; o < hidden; ++o) {
+      for (int64_t i = 0; i < inter; ++i) ref[o] += double(down.w[o * inter + i]) * act[i];
+    }
+  }
+  double ref_max = 0, worst = 0;
+  for (double v : ref) ref_max = std::max(ref_max, std::fabs(v));
+  for (int64_t i = 0; i < hidden; ++i) worst = std::max(worst, std::fabs(got[i] - ref[i]) / ref_max);
+  std::printf("%s: max |h - reference| / max |reference| = %.3g (max |reference| %.3g)\n", what.c_str(), worst, ref_max);
+  // f16 roundings of the intermediates may land on the other side of a tie in the two computations: 1e-2
+  if (!(worst < 1e-2)) check::fail(__FILE__, __LINE__, what + ": relative error " + std::to_string(worst));
+}
+
+}  // namespace
+
+int main() {
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    std::printf("SKIP: no CUDA device: test_decode_step_cuda did not run\n");
+    return 0;
+  }
+  std::printf("programmatic dependent launch on this device: %s\n", lb::kernels::pdl_enabled() ? "yes" : "no");
+  const AttentionCase cases[] = {
+      {4, 4, 128, 64, 0},    {8, 2, 64, 300, 299},  {3, 1, 80, 40, 17},       {2, 2, 256, 1100, 1037},
+      {4, 4, 6, 50, 33},     {5, 5, 130, 70, 31},   {2, 1, 128, 8192, 8191},  {32, 32, 128, 256, 131},
+  };
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (const AttentionCase& c : cases) attention_case(c, dtype);
+  }
+  std::printf("attention worst relative error: f32 %.3g, f16 %.3g, bf16 %.3g\n", worst_attention[0], worst_attention[1],
+              worst_attention[2]);
+  chain_case(true);
+  chain_case(false);
+  return check::finish("test_decode_step_cuda");
+}
