@@ -108,6 +108,11 @@ bool decode_accumulate_requested() {
   return env == nullptr || std::strcmp(env, "0") != 0;
 }
 
+bool decode_silu_in_gemv_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_SILU_GEMV");
+  return env == nullptr || std::strcmp(env, "0") != 0;
+}
+
 at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero) {
   const at::Tensor in = x.contiguous();
   if (in.scalar_type() != at::kFloat) throw_invalid("fused_rms_norm_f32: x is not F32");
@@ -149,6 +154,7 @@ at::Tensor fused_attention(const at::Tensor&, const at::Tensor&, const at::Tenso
 }
 at::Tensor fused_silu_mul(const at::Tensor&, int64_t) { throw_unsupported("built without CUDA"); }
 bool decode_accumulate_requested() { return false; }
+bool decode_silu_in_gemv_requested() { return false; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {
   throw_unsupported("built without CUDA");
 }

@@ -31,6 +31,9 @@ at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter);
 
 // on unless LOWBIT_DECODE_ACCUMULATE=0 (default since the H200 run of 2026-12-02: 1.09-1.10x decode tokens/s).
 bool decode_accumulate_requested();
+// on unless LOWBIT_DECODE_SILU_GEMV=0: the packed down GEMV computes SiLU(gate) * up from the f32 gate_up itself
+// (one kernel less per layer; packed_gemv_accumulate_silu_mul).
+bool decode_silu_in_gemv_requested();
 // x f32 [rows, hidden] -> [rows, hidden] in weight's dtype; also zeroes `zero` (contiguous f32) when defined.
 at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero);
 // gate_up f32 [rows, 2 * inter] -> [rows, inter] in out_dtype (each input rounded to out_dtype first).
