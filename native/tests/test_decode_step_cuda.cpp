@@ -1,4 +1,6 @@
 // The fused decode kernels on the device, torch-free (skips without a CUDA device):
+//  * decode_rotary_attention_cuda (RoPE + KV write + attention in one kernel) against the two kernels it
+//    replaces: the same cache and output bytes;
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
 //    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16;
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
@@ -79,6 +81,7 @@ struct AttentionCase {
 };
 
 double worst_attention[3] = {0, 0, 0};
+int rotary_attention_cases = 0;
 
 void attention_case(const AttentionCase& c, int dtype) {
   const std::string what = std::string("attention ") + dtype_name(dtype) + " heads=" + std::to_string(c.heads) +
@@ -134,6 +137,62 @@ void attention_case(const AttentionCase& c, int dtype) {
   }
   worst_attention[dtype] = std::max(worst_attention[dtype], worst * rtol);
   if (!(worst <= 1.0)) check::fail(__FILE__, __LINE__, what + ": error " + std::to_string(worst) + " x the tolerance");
+}
+
+// ---- RoPE + KV write + attention in one kernel: bit for bit the two kernels' cache writes and output ----
+
+void rotary_attention_case(const AttentionCase& c, int dtype, bool qkv_f32) {
+  const std::string what = std::string("rotary+attention ") + dtype_name(dtype) + (qkv_f32 ? " (f32 qkv)" : "") +
+                           " heads=" + std::to_string(c.heads) + " kv_heads=" + std::to_string(c.kv_heads) +
+                           " dim=" + std::to_string(c.dim) + " position=" + std::to_string(c.position);
+  std::mt19937 rng(static_cast<uint32_t>(c.heads * 7 + c.dim + c.position * 3 + dtype * 11 + qkv_f32));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  const int qkv_dtype = qkv_f32 ? 0 : dtype;
+  const size_t qkv_count = static_cast<size_t>((c.heads + 2 * c.kv_heads) * c.dim);
+  const size_t table_count = static_cast<size_t>(c.max_seq * c.dim);
+  const size_t cache_count = static_cast<size_t>(c.kv_heads * c.max_seq * c.dim);
+  std::vector<float> qkv_raw(qkv_count), cos_raw(table_count), sin_raw(table_count), k_raw(cache_count), v_raw(cache_count);
+  for (auto& v : qkv_raw) v = 3.0f * normal(rng);
+  for (auto& v : cos_raw) v = unit(rng);
+  for (auto& v : sin_raw) v = unit(rng);
+  for (auto& v : k_raw) v = normal(rng);
+  for (auto& v : v_raw) v = normal(rng);
+  const gemv_ref::Stored qkv = gemv_ref::store(qkv_raw, qkv_dtype), cs = gemv_ref::store(cos_raw, dtype),
+                         sn = gemv_ref::store(sin_raw, dtype), k = gemv_ref::store(k_raw, dtype),
+                         v = gemv_ref::store(v_raw, dtype);
+  DeviceBuffer dqkv(qkv.bytes(qkv_dtype), qkv.data(qkv_dtype)), dcos(cs.bytes(dtype), cs.data(dtype)),
+      dsin(sn.bytes(dtype), sn.data(dtype)), dpos(sizeof(int64_t), &c.position);
+  DeviceBuffer k_a(k.bytes(dtype), k.data(dtype)), v_a(v.bytes(dtype), v.data(dtype)), k_b(k.bytes(dtype), k.data(dtype)),
+      v_b(v.bytes(dtype), v.data(dtype));
+  const size_t out_bytes = static_cast<size_t>(c.heads * c.dim) * (dtype == 0 ? 4 : 2);
+  DeviceBuffer q(out_bytes), out_a(out_bytes), out_b(out_bytes);
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(c.dim)));
+  const DecodeType t = decode_type(dtype);
+  const int64_t* pos = static_cast<const int64_t*>(dpos.p);
+  const cudaError_t rope =
+      qkv_f32 ? lb::kernels::decode_rotary_kv_f32_cuda(t, static_cast<const float*>(dqkv.p), dcos.p, dsin.p, pos, q.p,
+                                                       k_a.p, v_a.p, c.heads, c.kv_heads, c.dim, c.max_seq, 0)
+              : lb::kernels::decode_rotary_kv_cuda(t, dqkv.p, dcos.p, dsin.p, pos, q.p, k_a.p, v_a.p, c.heads,
+                                                   c.kv_heads, c.dim, c.max_seq, 0);
+  if (!ok(rope, what + ": RoPE launch") ||
+      !ok(lb::kernels::decode_attention_cuda(t, q.p, k_a.p, v_a.p, pos, out_a.p, c.heads, c.kv_heads, c.dim, c.max_seq,
+                                             scale, 0),
+          what + ": attention launch") ||
+      !ok(lb::kernels::decode_rotary_attention_cuda(t, qkv_f32, dqkv.p, dcos.p, dsin.p, pos, k_b.p, v_b.p, out_b.p,
+                                                    c.heads, c.kv_heads, c.dim, c.max_seq, scale, 0),
+          what + ": fused launch") ||
+      !ok(cudaDeviceSynchronize(), what + ": kernels")) {
+    return;
+  }
+  const auto bytes_equal = [](const DeviceBuffer& x, const DeviceBuffer& y, size_t n) {
+    return x.read<uint8_t>(n) == y.read<uint8_t>(n);
+  };
+  if (!bytes_equal(out_a, out_b, out_bytes)) check::fail(__FILE__, __LINE__, what + ": output differs from the two kernels'");
+  if (!bytes_equal(k_a, k_b, k.bytes(dtype)) || !bytes_equal(v_a, v_b, v.bytes(dtype))) {
+    check::fail(__FILE__, __LINE__, what + ": KV cache differs from the RoPE kernel's");
+  }
+  ++rotary_attention_cases;
 }
 
 // ---- the PDL chain ----
@@ -272,6 +331,13 @@ int main() {
   }
   std::printf("attention worst relative error: f32 %.3g, f16 %.3g, bf16 %.3g\n", worst_attention[0], worst_attention[1],
               worst_attention[2]);
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (const AttentionCase& c : cases) {
+      rotary_attention_case(c, dtype, false);
+      if (dtype != 0) rotary_attention_case(c, dtype, true);
+    }
+  }
+  std::printf("rotary+attention kernel: %d cases bit-identical to RoPE + attention\n", rotary_attention_cases);
   for (bool silu_in_gemv : {false, true}) {
     chain_case(true, silu_in_gemv);
     chain_case(false, silu_in_gemv);

@@ -142,36 +142,22 @@ inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
   return (size_t)(dim + max_seq + kAttnWarps * dim);
 }
 
+// The two passes and the output of the attention for one query head, qf (f32, in shared memory) against cache
+// entries 0..keys-1; entry `own` (the current position, when the fused kernel below computed it) is read from
+// k_own / v_own (shared, f32 of the T-rounded values: what the cache holds) instead of the cache.
 template <class T>
-__global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache,
-                                                                 const T* __restrict__ v_cache,
-                                                                 const int64_t* __restrict__ position,
-                                                                 T* __restrict__ out, int64_t heads, int64_t kv_heads,
-                                                                 int64_t dim, int64_t max_seq, float scale) {
-  pdl_launch_dependents();
-  pdl_wait();
-  extern __shared__ float shared[];
-  __shared__ float scratch[kWarp];
-  float* qf = shared;                       // [dim]
-  float* scores = shared + dim;             // [max_seq]
-  float* partial = scores + max_seq;        // [kAttnWarps][dim]
-  const int64_t head = blockIdx.x;
-  const int64_t kv = head / (heads / kv_heads);
-  int64_t keys = *position + 1;
-  if (keys > max_seq) keys = max_seq;
-  if (keys < 1) keys = 1;
-  const T* k = k_cache + kv * max_seq * dim;
-  const T* v = v_cache + kv * max_seq * dim;
-  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
-  __syncthreads();
-
+__device__ void attend(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys, int64_t own,
+                       const float* k_own, const float* v_own, int64_t dim, float scale, float* scores, float* partial,
+                       float* scratch, T* __restrict__ out) {
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int sub = threadIdx.x % kKeyLanes;
   // the loop bound is warp-uniform (the shuffles need every lane): a lane past the last key adds zeros
   for (int64_t base = (int64_t)warp * (kWarp / kKeyLanes); base < keys; base += kAttnThreads / kKeyLanes) {
     const int64_t j = base + lane / kKeyLanes;
     float dot = 0.0f;
-    if (j < keys) {
+    if (j == own) {
+      for (int64_t i = sub; i < dim; i += kKeyLanes) dot += qf[i] * k_own[i];
+    } else if (j < keys) {
       const T* kj = k + j * dim;
 #pragma unroll 4
       for (int64_t i = sub; i < dim; i += kKeyLanes) dot += qf[i] * to_f(kj[i]);
@@ -198,6 +184,14 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
 #pragma unroll 2
   for (int64_t j = warp; j < keys; j += kAttnWarps) {
     const float p = scores[j];
+    if (j == own) {
+#pragma unroll
+      for (int t = 0; t < kMaxDimPerLane; ++t) {
+        const int64_t i = lane + (int64_t)t * kWarp;
+        if (i < dim) acc[t] += p * v_own[i];
+      }
+      continue;
+    }
     const T* vj = v + j * dim;
 #pragma unroll
     for (int t = 0; t < kMaxDimPerLane; ++t) {
@@ -216,8 +210,91 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
     float sum = 0.0f;
 #pragma unroll
     for (int w = 0; w < kAttnWarps; ++w) sum += partial[w * dim + i];
-    out[head * dim + i] = from_f<T>(sum * inv);
+    out[i] = from_f<T>(sum * inv);
   }
+}
+
+template <class T>
+__global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache,
+                                                                 const T* __restrict__ v_cache,
+                                                                 const int64_t* __restrict__ position,
+                                                                 T* __restrict__ out, int64_t heads, int64_t kv_heads,
+                                                                 int64_t dim, int64_t max_seq, float scale) {
+  pdl_launch_dependents();
+  pdl_wait();
+  extern __shared__ float shared[];
+  __shared__ float scratch[kWarp];
+  float* qf = shared;                       // [dim]
+  float* scores = shared + dim;             // [max_seq]
+  float* partial = scores + max_seq;        // [kAttnWarps][dim]
+  const int64_t head = blockIdx.x;
+  const int64_t kv = head / (heads / kv_heads);
+  int64_t keys = *position + 1;
+  if (keys > max_seq) keys = max_seq;
+  if (keys < 1) keys = 1;
+  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
+  __syncthreads();
+  attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim, scale,
+            scores, partial, scratch, out + head * dim);
+}
+
+// RoPE + KV-cache write + attention in one kernel (LOWBIT_DECODE_ROPE_ATTENTION=1): block h rotates query head h
+// and the key of its kv head and rounds them, and the value, to T exactly as rotary_kv_kernel does; the first
+// query head of each kv group writes the key and value into the cache at *position; every block uses its own
+// copies for that entry. So its output equals rotary_kv_kernel followed by attention_kernel bit for bit.
+// Shared memory: attention_shared_floats + 3 * dim (q, the new key, the new value).
+template <class I, class T>
+__global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
+    const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin, const int64_t* __restrict__ position,
+    T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
+    int64_t max_seq, float scale) {
+  pdl_launch_dependents();
+  pdl_wait();
+  extern __shared__ float shared[];
+  __shared__ float scratch[kWarp];
+  float* scores = shared;                   // [max_seq]
+  float* partial = scores + max_seq;        // [kAttnWarps][dim]
+  float* qf = partial + kAttnWarps * dim;   // [dim]
+  float* k_own = qf + dim;                  // [dim]
+  float* v_own = k_own + dim;               // [dim]
+  const int64_t pos = *position;
+  if (pos < 0 || pos >= max_seq) return;  // the adapter checks the position before the step
+  const int64_t head = blockIdx.x;
+  const int64_t group = heads / kv_heads;
+  const int64_t kv = head / group;
+  const bool writes_cache = head % group == 0;
+  const T* c = cos + pos * dim;
+  const T* s = sin + pos * dim;
+  const int64_t half = dim / 2;
+  const I* q_src = qkv + head * dim;
+  const I* k_src = qkv + (heads + kv) * dim;
+  const I* v_src = qkv + (heads + kv_heads + kv) * dim;
+  T* k_row = k_cache + (kv * max_seq + pos) * dim;
+  T* v_row = v_cache + (kv * max_seq + pos) * dim;
+  for (int64_t i = threadIdx.x; i < half; i += kAttnThreads) {
+    const float q1 = round_to<T>(to_f(q_src[i])), q2 = round_to<T>(to_f(q_src[i + half]));
+    qf[i] = round_to<T>(round_to<T>(q1 * to_f(c[i])) + round_to<T>(-q2 * to_f(s[i])));
+    qf[i + half] = round_to<T>(round_to<T>(q2 * to_f(c[i + half])) + round_to<T>(q1 * to_f(s[i + half])));
+    const float k1 = round_to<T>(to_f(k_src[i])), k2 = round_to<T>(to_f(k_src[i + half]));
+    const T kr1 = from_f<T>(round_to<T>(k1 * to_f(c[i])) + round_to<T>(-k2 * to_f(s[i])));
+    const T kr2 = from_f<T>(round_to<T>(k2 * to_f(c[i + half])) + round_to<T>(k1 * to_f(s[i + half])));
+    k_own[i] = to_f(kr1);
+    k_own[i + half] = to_f(kr2);
+    if (writes_cache) {
+      k_row[i] = kr1;
+      k_row[i + half] = kr2;
+    }
+  }
+  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
+    const T vv = from_f<T>(to_f(v_src[i]));
+    v_own[i] = to_f(vv);
+    if (writes_cache) v_row[i] = vv;
+  }
+  __syncthreads();
+  int64_t keys = pos + 1;
+  if (keys > max_seq) keys = max_seq;
+  attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
+            partial, scratch, out + head * dim);
 }
 
 // I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).
@@ -274,6 +351,17 @@ cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, c
 }
 
 template <class T, class I = T>
+cudaError_t rotary_attention(const void* qkv, const void* cos, const void* sin, const int64_t* position, void* k_cache,
+                             void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
+                             float scale, cudaStream_t s) {
+  const size_t shared = (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
+  return launch_pdl(rotary_attention_kernel<I, T>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
+                    static_cast<const I*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin), position,
+                    static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim,
+                    max_seq, scale);
+}
+
+template <class T, class I = T>
 cudaError_t silu_mul(const void* gate_up, void* out, int64_t rows, int64_t inter, cudaStream_t s) {
   const int64_t total = rows * inter;
   if (total <= 0) return cudaSuccess;
@@ -319,6 +407,23 @@ cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cac
   }
   return by_type(t, [&](auto tag) {
     return attention<decltype(tag)>(q, k_cache, v_cache, position, out, heads, kv_heads, head_dim, max_seq, scale, stream);
+  });
+}
+
+cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void* qkv, const void* cos, const void* sin,
+                                         const int64_t* position, void* k_cache, void* v_cache, void* out,
+                                         int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
+                                         float scale, cudaStream_t stream) {
+  if (head_dim > kDecodeMaxHeadDim || head_dim % 2 != 0 || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
+      heads % kv_heads != 0) {
+    return cudaErrorInvalidValue;
+  }
+  return by_type(t, [&](auto tag) {
+    using T = decltype(tag);
+    return qkv_f32 ? rotary_attention<T, float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
+                                                head_dim, max_seq, scale, stream)
+                   : rotary_attention<T>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim,
+                                         max_seq, scale, stream);
   });
 }
 

@@ -32,6 +32,13 @@ cudaError_t decode_attention_cuda(DecodeType t, const void* q, const void* k_cac
                                   const int64_t* position, void* out, int64_t heads, int64_t kv_heads,
                                   int64_t head_dim, int64_t max_seq, float scale, cudaStream_t stream);
 
+// decode_rotary_kv_cuda (qkv in t, or f32 when qkv_f32: each value rounded to t first) and decode_attention_cuda
+// in one kernel: the same cache writes and the same output bit for bit, one launch less per layer.
+cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void* qkv, const void* cos, const void* sin,
+                                         const int64_t* position, void* k_cache, void* v_cache, void* out,
+                                         int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
+                                         float scale, cudaStream_t stream);
+
 // out [rows, inter] = silu(gate_up[:, :inter]) * gate_up[:, inter:].
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
                                  cudaStream_t stream);

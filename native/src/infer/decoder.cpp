@@ -90,6 +90,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   fused_ = fused_decode_available(device, dtype, config.head_dim, max_seq_);
   accumulate_requested_ = fused_ && decode_accumulate_requested();
   silu_in_gemv_ = accumulate_requested_ && decode_silu_in_gemv_requested();
+  rope_attention_ = fused_ && decode_rope_attention_requested();
   layers_.reserve(static_cast<size_t>(num_layers_));
 }
 
@@ -199,13 +200,12 @@ at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, 
 // One token with the fused CUDA kernels: the same math as forward(), ~11 kernels per layer instead of ~45.
 at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& positions) {
   const model::LlamaConfig& c = config_;
-  const int64_t heads = c.num_heads, kv_heads = c.num_kv_heads, dim = c.head_dim, inter = c.intermediate_size;
+  const int64_t inter = c.intermediate_size;
   at::Tensor x = at::index_select(embed_, 0, ids);  // [1, hidden]
   for (size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
     const at::Tensor qkv = layer.qkv(fused_rms_norm(x, layer.input_norm, c.rms_norm_eps));
-    const at::Tensor q = fused_rotary_kv(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], heads, kv_heads, dim);
-    x = x + layer.o(fused_attention(q, k_cache_[l], v_cache_[l], positions, heads, kv_heads, dim));
+    x = x + layer.o(attention(qkv, positions, l));
     x = x + layer.down(fused_silu_mul(layer.gate_up(fused_rms_norm(x, layer.post_attention_norm, c.rms_norm_eps)), inter));
   }
   return at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_).to(at::kFloat).view({vocab_});
@@ -217,9 +217,22 @@ at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& posit
 // SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19; 8 with SiLU * up inside the down
 // GEMV (LOWBIT_DECODE_SILU_GEMV, default on). Linears that do not accumulate
 // (dense, bias, split) run as in forward_fused, added to the f32 residual.
+// RoPE, the KV-cache write and attention of one token in layer l: two fused kernels, or one
+// (LOWBIT_DECODE_ROPE_ATTENTION=1).
+at::Tensor Decoder::attention(const at::Tensor& qkv, const at::Tensor& positions, size_t l) {
+  const model::LlamaConfig& c = config_;
+  if (rope_attention_) {
+    return fused_rotary_attention(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], c.num_heads, c.num_kv_heads,
+                                  c.head_dim);
+  }
+  const at::Tensor q =
+      fused_rotary_kv(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim);
+  return fused_attention(q, k_cache_[l], v_cache_[l], positions, c.num_heads, c.num_kv_heads, c.head_dim);
+}
+
 at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Tensor& positions) {
   const model::LlamaConfig& c = config_;
-  const int64_t heads = c.num_heads, kv_heads = c.num_kv_heads, dim = c.head_dim, inter = c.intermediate_size;
+  const int64_t inter = c.intermediate_size;
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device_);
   at::Tensor x = at::index_select(embed_, 0, ids).to(at::kFloat);  // [1, hidden] f32
   for (size_t l = 0; l < layers_.size(); ++l) {
@@ -231,8 +244,7 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
     } else {
       qkv = layer.qkv(fused_rms_norm_f32(x, layer.input_norm, c.rms_norm_eps, at::Tensor()));
     }
-    const at::Tensor q = fused_rotary_kv(qkv, cos_, sin_, positions, k_cache_[l], v_cache_[l], heads, kv_heads, dim);
-    layer.o.add_into(fused_attention(q, k_cache_[l], v_cache_[l], positions, heads, kv_heads, dim), x);
+    layer.o.add_into(attention(qkv, positions, l), x);
     at::Tensor act;
     if (layer.gate_up.accumulates()) {
       at::Tensor gate_up = at::empty({1, layer.gate_up.out_features()}, f32);

@@ -93,6 +93,31 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const
   return out;
 }
 
+bool decode_rope_attention_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_ROPE_ATTENTION");
+  return env != nullptr && std::strcmp(env, "1") == 0;
+}
+
+at::Tensor fused_rotary_attention(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
+                                  const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                                  int64_t kv_heads, int64_t head_dim) {
+  const at::Tensor in = qkv.contiguous();
+  at::Tensor out = at::empty({1, heads * head_dim}, k_cache.options());
+  const c10::cuda::CUDAGuard guard(in.device());
+  const bool qkv_f32 = in.scalar_type() == at::kFloat && k_cache.scalar_type() != at::kFloat;
+  if (!qkv_f32 && in.scalar_type() != k_cache.scalar_type()) {
+    throw_invalid("fused_rotary_attention: qkv is " + std::string(c10::toString(in.scalar_type())) + ", the cache " +
+                  std::string(c10::toString(k_cache.scalar_type())));
+  }
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  check(kernels::decode_rotary_attention_cuda(decode_type(k_cache.scalar_type()), qkv_f32, in.data_ptr(), cos.data_ptr(),
+                                              sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(),
+                                              v_cache.data_ptr(), out.data_ptr(), heads, kv_heads, head_dim,
+                                              k_cache.size(2), scale, stream_of(in)),
+        "decode RoPE + KV write + attention");
+  return out;
+}
+
 at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter) {
   const at::Tensor in = gate_up.contiguous();
   at::Tensor out = at::empty({in.numel() / (2 * inter), inter}, in.options());
@@ -153,6 +178,11 @@ at::Tensor fused_attention(const at::Tensor&, const at::Tensor&, const at::Tenso
   throw_unsupported("built without CUDA");
 }
 at::Tensor fused_silu_mul(const at::Tensor&, int64_t) { throw_unsupported("built without CUDA"); }
+bool decode_rope_attention_requested() { return false; }
+at::Tensor fused_rotary_attention(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, at::Tensor&,
+                                  at::Tensor&, int64_t, int64_t, int64_t) {
+  throw_unsupported("built without CUDA");
+}
 bool decode_accumulate_requested() { return false; }
 bool decode_silu_in_gemv_requested() { return false; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {

@@ -25,6 +25,13 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const
                            const at::Tensor& positions, int64_t heads, int64_t kv_heads, int64_t head_dim);
 // gate_up [rows, 2 * inter] -> [rows, inter].
 at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter);
+// on when LOWBIT_DECODE_ROPE_ATTENTION=1: fused_rotary_attention replaces fused_rotary_kv + fused_attention.
+bool decode_rope_attention_requested();
+// fused_rotary_kv then fused_attention in one kernel (the same cache writes, the same output): qkv [1, ...] in the
+// cache's dtype or f32 -> [1, heads * head_dim].
+at::Tensor fused_rotary_attention(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
+                                  const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                                  int64_t kv_heads, int64_t head_dim);
 
 // ---- the accumulate decode step (decoder.cpp forward_fused_accumulate): an f32 residual stream; packed GEMVs
 // add onto it and onto f32 outputs zeroed by the RMSNorm before them ----
