@@ -4,13 +4,13 @@
 // Prints one line per case: "lowbit <kernel> m<m> <out>x<in> <median us> <min us>", and for the packed
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
-// <median> <min>", A/B in the same run), GEMV shapes also without the L2 prefetch ("... prev
+// <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
 // <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
-// --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default) and 2 stages,
-// each with its weights prefetched into L2 0-4 stages ahead ("lowbit <kernel> m1 <out>x<in> runs<stages>
-// prefetch<ahead> <median> <min>").
+// --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
+// 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
+// <min>").
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
 
@@ -153,16 +153,16 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
   if (plan_sweep) {
-    for (int stages : {1, 2}) {
+    for (int stages : {1, 2, 4}) {
       lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
-      for (int ahead : {0, 1, 2, 3, 4}) {
-        lb::kernels::packed_gemv_cuda_set_prefetch_stages(ahead);
-        time_case(name + " runs" + std::to_string(stages) + " prefetch" + std::to_string(ahead), copies,
+      for (bool vec : {true, false}) {
+        lb::kernels::packed_gemv_cuda_set_vector_atomics(vec ? 1 : 0);
+        time_case(name + " runs" + std::to_string(stages) + (vec ? "" : " scalar"), copies,
                   [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
       }
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
-    lb::kernels::packed_gemv_cuda_set_prefetch_stages(-1);
+    lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
@@ -176,10 +176,12 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       lb::kernels::packed_gemv_cuda_set_enabled(true);
       lb::kernels::packed_mma_cuda_enable(true);
     }
-    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the GEMV before 2026-12-02's fifth session (no L2 prefetch)
-      lb::kernels::packed_gemv_cuda_set_prefetch_stages(0);
+    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the GEMV before 2026-12-02's fourth session (two-stage
+      lb::kernels::packed_gemv_cuda_set_min_run_stages(2);  // runs, scalar atomics)
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
       time_case(name + " prev", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
-      lb::kernels::packed_gemv_cuda_set_prefetch_stages(-1);
+      lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
+      lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
     }
     for (int out16 : {0, 1}) {
       time_case(name + (out16 ? " f16out" : ""), copies,
@@ -281,7 +283,7 @@ int main(int argc, char** argv) {
     std::printf("kernel_timing: no CUDA device\n");
     return 0;
   }
-  // The GEMV rows are the library's default ("prev" A/B rows time it without the L2 weight prefetch). The
+  // The GEMV rows are the library's default ("prev" A/B rows time two-stage runs with scalar atomics). The
   // tensor-core rows force mma_pipe on wherever it can run, with the previous kernel as the "mma" A/B row; the
   // library itself takes mma_pipe for 4-bit and for m <= 16 only (packed_mma_pipe_cuda.h).
   lb::kernels::packed_mma_pipe_cuda_enable(true);

@@ -18,11 +18,4 @@ bool packed_gemv_accumulate_supported(int64_t in, int bits, int64_t rows_per_gro
 void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, const at::Tensor& qzeros,
                             const at::Tensor& scales, int bits, int64_t rows_per_group, int zero_offset, at::Tensor& y);
 
-// packed_gemv_accumulate with x = silu(gate) * up computed inside the GEMV from the f32 gate_up [m, 2 * in]
-// (gate | up), rounded to act_dtype as the decode step's SiLU * up kernel rounds: that kernel and its launch
-// are saved (issue 7).
-void packed_gemv_accumulate_silu_mul(const at::Tensor& gate_up, c10::ScalarType act_dtype, const at::Tensor& qweight,
-                                     const at::Tensor& qzeros, const at::Tensor& scales, int bits,
-                                     int64_t rows_per_group, int zero_offset, at::Tensor& y);
-
 }  // namespace lb

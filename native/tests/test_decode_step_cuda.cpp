@@ -4,7 +4,7 @@
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
 //    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16;
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
-//    residual (or the down GEMV computing SiLU * up from the f32 gate_up itself, x_silu_mul), twice, each kernel reading what the one before wrote, with programmatic dependent launch on
+//    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
 //    (the default on sm_90) and off: against a double reference. A kernel that read its input before
 //    pdl_wait() would read the previous round's values (or zeros) and miss by far more than the tolerance.
 #include <cuda_runtime_api.h>
@@ -226,13 +226,11 @@ struct DeviceLinear {
         scales(l.p.scales.bytes(1), l.p.scales.data(1)) {}
 };
 
-// y += W x on the device (accumulate mode), x f16; silu_mul: x is the f32 gate_up and the GEMV's input is
-// silu(gate) * up rounded to f16 (x_silu_mul)
-cudaError_t add_into(const Linear& l, const DeviceLinear& d, const void* x, float* y, bool silu_mul = false) {
+// y += W x on the device (accumulate mode), x f16
+cudaError_t add_into(const Linear& l, const DeviceLinear& d, const void* x, float* y) {
   lb::kernels::PackedLinearCudaArgs a{};
   a.x = x;
   a.x_dtype = lb::kernels::kPackedF16;
-  a.x_silu_mul = silu_mul ? 1 : 0;
   a.m = 1;
   a.in = l.c.in;
   a.out = l.c.out;
@@ -247,9 +245,8 @@ cudaError_t add_into(const Linear& l, const DeviceLinear& d, const void* x, floa
   return lb::kernels::packed_gemv_cuda_accumulate(a, 0);
 }
 
-void chain_case(bool pdl, bool silu_in_gemv) {
-  const std::string what = std::string("decode chain, PDL ") + (pdl ? "on" : "off") +
-                           (silu_in_gemv ? ", SiLU * up inside the down GEMV" : "");
+void chain_case(bool pdl) {
+  const std::string what = std::string("decode chain, PDL ") + (pdl ? "on" : "off");
   lb::kernels::set_pdl_enabled(pdl ? 1 : 0);
   constexpr int64_t hidden = 1024, inter = 2816, rounds = 2;
   constexpr float eps = 1e-5f;
@@ -272,12 +269,9 @@ void chain_case(bool pdl, bool silu_in_gemv) {
                                                   hidden, eps, static_cast<float*>(dgu.p), 2 * inter, 0),
             what + ": RMSNorm") ||
         !ok(add_into(gate_up, d_gate_up, dxn.p, static_cast<float*>(dgu.p)), what + ": gate_up") ||
-        (silu_in_gemv
-             ? !ok(add_into(down, d_down, dgu.p, static_cast<float*>(dh.p), true), what + ": down (SiLU * up inside)")
-             : (!ok(lb::kernels::decode_silu_mul_f32_cuda(DecodeType::F16, static_cast<const float*>(dgu.p), dact.p, 1,
-                                                          inter, 0),
-                    what + ": SiLU * up") ||
-                !ok(add_into(down, d_down, dact.p, static_cast<float*>(dh.p)), what + ": down")))) {
+        !ok(lb::kernels::decode_silu_mul_f32_cuda(DecodeType::F16, static_cast<const float*>(dgu.p), dact.p, 1, inter, 0),
+            what + ": SiLU * up") ||
+        !ok(add_into(down, d_down, dact.p, static_cast<float*>(dh.p)), what + ": down")) {
       lb::kernels::set_pdl_enabled(-1);
       return;
     }
@@ -338,9 +332,7 @@ int main() {
     }
   }
   std::printf("rotary+attention kernel: %d cases bit-identical to RoPE + attention\n", rotary_attention_cases);
-  for (bool silu_in_gemv : {false, true}) {
-    chain_case(true, silu_in_gemv);
-    chain_case(false, silu_in_gemv);
-  }
+  chain_case(true);
+  chain_case(false);
   return check::finish("test_decode_step_cuda");
 }

@@ -226,17 +226,14 @@ int main() {
     std::printf("test_packed_gemv_cuda: SKIPPED (no CUDA device visible)\n");
     return check::finish("test_packed_gemv_cuda");
   }
-  test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90, L2 prefetch 2 stages ahead
-  // the A/B settings: two-stage runs, scalar atomics, prefetch 4 stages ahead (LOWBIT_GEMV_MIN_RUN_STAGES=2,
-  // LOWBIT_GEMV_VEC_ATOMICS=0, LOWBIT_GEMV_PREFETCH=4)
+  test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
+  // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0)
   lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
-  lb::kernels::packed_gemv_cuda_set_prefetch_stages(4);
-  std::printf("test_packed_gemv_cuda: again with two-stage runs, scalar atomics and prefetch 4 stages ahead\n");
+  std::printf("test_packed_gemv_cuda: again with two-stage runs and scalar atomics\n");
   cases = 0;
   test_cases();
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
-  lb::kernels::packed_gemv_cuda_set_prefetch_stages(-1);
   return check::finish("test_packed_gemv_cuda");
 }

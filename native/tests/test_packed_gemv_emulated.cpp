@@ -24,18 +24,15 @@ using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
 using gemv_ref::Case;
 
-// vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU); the L2
-// prefetch (2 stages ahead) is a no-op here, its loop runs
-constexpr int gv_prefetch_stages = 2;
-
+// vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
 template <int B, int MR>
 void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
   if (a.scales_dtype == 0) {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, false>, a,
-                plan.per_warp, false, gv_prefetch_stages);
+                plan.per_warp, false);
   } else {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, true>, a,
-                plan.per_warp, false, gv_prefetch_stages);
+                plan.per_warp, false);
   }
 }
 

@@ -1,7 +1,7 @@
 # Issue 7 GEMV targets (m = 1, fp16 x): sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh gemvq`.
 # Builds the timing tool and the GEMV CUDA tests, runs the tests (packed GEMV with its default and its previous
 # settings, VQ), then `lb_kernel_timing --gemv`: per packed shape the GEMV the library runs, the same with its
-# previous settings ("prev": no L2 weight prefetch; A/B in the same run) and the tiled kernel; VQ v8/v6
+# previous settings ("prev": two-stage runs, scalar atomics; A/B in the same run) and the tiled kernel; VQ v8/v6
 # k4096 at 28672 x 8192. About 60 s after the build.
 stage_gemvq() {
   local t0=$SECONDS

@@ -238,7 +238,7 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
             scores, partial, scratch, out + head * dim);
 }
 
-// RoPE + KV-cache write + attention in one kernel (LOWBIT_DECODE_ROPE_ATTENTION=1): block h rotates query head h
+// RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0: two): block h rotates query head h
 // and the key of its kv head and rounds them, and the value, to T exactly as rotary_kv_kernel does; the first
 // query head of each kv group writes the key and value into the cache at *position; every block uses its own
 // copies for that entry. So its output equals rotary_kv_kernel followed by attention_kernel bit for bit.

@@ -30,13 +30,6 @@ bool env_vec_atomics() {
   return v == nullptr || std::strcmp(v, "0") != 0;
 }
 std::atomic<bool> gemv_vec_atomics{env_vec_atomics()};
-// stages of weights prefetched into L2 ahead of the one loaded (LOWBIT_GEMV_PREFETCH=N, 0 = none)
-int env_prefetch() {
-  const char* v = std::getenv("LOWBIT_GEMV_PREFETCH");
-  if (v != nullptr && std::strcmp(v, "0") == 0) return 0;
-  return env_int("LOWBIT_GEMV_PREFETCH", kDefaultPrefetchStages);
-}
-std::atomic<int> gemv_prefetch{env_prefetch()};
 
 template <int B, int MR, bool S16>
 cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
@@ -55,7 +48,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) 
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
   return launch_pdl(packed_gemv_kernel<B, MR, S16>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0, stream,
-                    a, plan.per_warp, vec, gemv_prefetch.load(std::memory_order_relaxed));
+                    a, plan.per_warp, vec);
 }
 
 template <int B, int MR>
@@ -131,10 +124,6 @@ void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, st
 
 void packed_gemv_cuda_set_min_run_stages(int stages) {
   gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1), std::memory_order_relaxed);
-}
-
-void packed_gemv_cuda_set_prefetch_stages(int stages) {
-  gemv_prefetch.store(stages < 0 ? env_prefetch() : stages, std::memory_order_relaxed);
 }
 
 void packed_gemv_cuda_set_vector_atomics(int enabled) {

@@ -76,21 +76,6 @@ __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   return static_cast<const float*>(p)[i];
 }
 
-__device__ __forceinline__ float round_to_dtype(float v, int dtype) {
-  if (dtype == kPackedF16) return __half2float(__float2half_rn(v));
-  if (dtype == kPackedBF16) return __bfloat162float(__float2bfloat16_rn(v));
-  return v;
-}
-
-// Input element k of row r: x[r, k], or in x_silu_mul mode silu(gate) * up from the f32 gate_up row, with the
-// roundings of decode_silu_mul_f32_cuda (each of gate, up, silu(gate) and the product stored in x_dtype).
-__device__ __forceinline__ float input_at(const PackedLinearCudaArgs& a, int64_t r, int64_t k) {
-  if (a.x_silu_mul == 0) return load_x(a.x, a.x_dtype, r * a.in + k);
-  const float* row = static_cast<const float*>(a.x) + r * 2 * a.in;
-  const float g = round_to_dtype(row[k], a.x_dtype), u = round_to_dtype(row[a.in + k], a.x_dtype);
-  return round_to_dtype(round_to_dtype(g / (1.0f + expf(-g)), a.x_dtype) * u, a.x_dtype);
-}
-
 // The 96 bits of 32 3-bit codes are four 24-bit chunks of 3 bytes (rows 8c .. 8c + 7 in bytes 3c .. 3c + 2).
 // Three byte permutes put byte k of every chunk into byte lane c of one word (t[k]); then code j of all
 // four chunks is one shift + mask of one word (two words for the codes 2 and 5 that straddle a byte).
@@ -248,38 +233,18 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, int6
   for (int i = 0; i < NB; ++i)
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
-      s.xv[i][r] = (i < valid && r < a.m) ? input_at(a, r, (kb + i) * kKBlockRows + lane) : 0.0f;
+      s.xv[i][r] = (i < valid && r < a.m) ? load_x(a.x, a.x_dtype, r * a.in + (kb + i) * kKBlockRows + lane) : 0.0f;
     }
-}
-
-// L2 prefetch (sm_90 bulk prefetch) of the weight rows of the stage at kb: lane i * B + w asks for word row w of
-// k-block kb + i, the 512 bytes of the warp's 128 columns (fewer at the last tile). Fire and forget: the stage's
-// own loads later find the rows in L2 instead of waiting a DRAM round trip after the previous stage's compute.
-template <int B, int NB>
-__device__ __forceinline__ void prefetch_stage_l2([[maybe_unused]] const PackedLinearCudaArgs& a,
-                                                  [[maybe_unused]] int64_t kb, [[maybe_unused]] int64_t kb_end,
-                                                  [[maybe_unused]] int64_t tile_col0, [[maybe_unused]] int lane) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  const int i = lane / B, w = lane % B;
-  if (lane < NB * B && kb + i < kb_end) {
-    const int64_t n = a.out;
-    const int64_t cols = min(static_cast<int64_t>(kWarpCols), n - tile_col0);  // a multiple of 8: 32-byte sizes
-    const int32_t* row = a.qweight + ((kb + i) * B + w) * n + tile_col0;
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(row), "r"(static_cast<uint32_t>(cols * 4)) : "memory");
-  }
-#endif
 }
 
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
 // the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
-// prefetch_stages > 0: the weights of the stages that many ahead are prefetched into L2 (prefetch_stage_l2).
 // Each stage's loads are issued at its start. Launched with PDL (pdl_launch.cuh), the first stage's weight loads
 // are in flight before pdl_wait(): they overlap the end of the kernel before (x and y are its outputs).
 template <int B, int MR, bool S16>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
-                                                                                        [[maybe_unused]] bool vec_atomics,
-                                                                                        int prefetch_stages) {
+                                                                                        [[maybe_unused]] bool vec_atomics) {
   constexpr int NB = stage_kblocks<B>();
   constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
@@ -317,11 +282,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     Stage cur{};
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
-      if (prefetch_stages > 0) {  // warp-uniform
-        for (int ahead = kb == kb_begin ? 1 : prefetch_stages; ahead <= prefetch_stages; ++ahead) {
-          prefetch_stage_l2<B, NB>(a, kb + ahead * NB, kb_end, tile * kWarpCols, lane);
-        }
-      }
       // 1. every global load of the stage
       load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, group_kb, cur);
       if (!waited) {

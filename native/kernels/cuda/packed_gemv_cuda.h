@@ -33,11 +33,6 @@ void packed_gemv_cuda_set_enabled(bool enabled);
 // warp gets, in stages (<= 0: the default, 1, or LOWBIT_GEMV_MIN_RUN_STAGES).
 void packed_gemv_cuda_set_min_run_stages(int stages);
 
-// Process-wide knob for timing sweeps: the stages of weights a warp prefetches into L2 ahead of the one it loads
-// (sm_90; 0: none); < 0: the default (kDefaultPrefetchStages, or LOWBIT_GEMV_PREFETCH=N).
-constexpr int kDefaultPrefetchStages = 2;
-void packed_gemv_cuda_set_prefetch_stages(int stages);
-
 // Process-wide A/B switch: on sm_90 with a 16-byte aligned y each lane adds its 4 columns with one 16-byte
 // atomic (1) instead of 4 scalar atomics (0); < 0: the default, on unless LOWBIT_GEMV_VEC_ATOMICS=0.
 void packed_gemv_cuda_set_vector_atomics(int enabled);

@@ -61,7 +61,6 @@ const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
 
 cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   if (packed_linear_cuda_unsupported(a.bits, a.x_dtype, a.scales_dtype) != nullptr) return cudaErrorInvalidValue;
-  if (a.x_silu_mul != 0) return cudaErrorInvalidValue;
   if (a.out % 8 != 0 || a.in % unit_rows(a.bits) != 0 || a.group_size <= 0 ||
       a.group_size % unit_rows(a.bits) != 0) {
     return cudaErrorInvalidValue;

@@ -27,10 +27,6 @@ struct PackedLinearCudaArgs {
   float* y;                // [m, out] f32, always written
   void* y_out;             // optional [m, out] copy of y in y_out_dtype (NULL: none)
   int y_out_dtype;         // kPackedF16 or kPackedBF16 when y_out is set
-  // 1: x is f32 [m, 2 * in] (gate | up, the decode step's gate_up output) and the input row is
-  // silu(gate) * up, rounded to x_dtype where decode_silu_mul_f32_cuda rounds (the accumulate GEMV only;
-  // packed_linear_cuda refuses it). 0: x as above.
-  int x_silu_mul;
 };
 
 // Status of a combination: 0 when a kernel instance exists, else a short reason (static string).

@@ -89,7 +89,6 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   key_index_ = at::arange(max_seq_, at::TensorOptions().dtype(at::kLong).device(device));
   fused_ = fused_decode_available(device, dtype, config.head_dim, max_seq_);
   accumulate_requested_ = fused_ && decode_accumulate_requested();
-  silu_in_gemv_ = accumulate_requested_ && decode_silu_in_gemv_requested();
   rope_attention_ = fused_ && decode_rope_attention_requested();
   layers_.reserve(static_cast<size_t>(num_layers_));
 }
@@ -214,11 +213,11 @@ at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& posit
 // forward_fused with the residual stream in f32 and the packed GEMVs in accumulate mode (issue 7: fewer kernels
 // per layer): o_proj and down_proj add onto the residual in place (no zeroing, no add kernel), q/k/v and gate/up
 // add onto f32 outputs that the RMSNorm before them zeroes (no memset, no cast to the compute dtype: RoPE and
-// SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19; 8 with SiLU * up inside the down
-// GEMV (LOWBIT_DECODE_SILU_GEMV, default on). Linears that do not accumulate
+// SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19, 8 with RoPE and attention in one
+// kernel (Decoder::attention). Linears that do not accumulate
 // (dense, bias, split) run as in forward_fused, added to the f32 residual.
-// RoPE, the KV-cache write and attention of one token in layer l: two fused kernels, or one
-// (LOWBIT_DECODE_ROPE_ATTENTION=1).
+// RoPE, the KV-cache write and attention of one token in layer l: one fused kernel, or two
+// (LOWBIT_DECODE_ROPE_ATTENTION=0).
 at::Tensor Decoder::attention(const at::Tensor& qkv, const at::Tensor& positions, size_t l) {
   const model::LlamaConfig& c = config_;
   if (rope_attention_) {
@@ -249,10 +248,6 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
     if (layer.gate_up.accumulates()) {
       at::Tensor gate_up = at::empty({1, layer.gate_up.out_features()}, f32);
       layer.gate_up.add_into(fused_rms_norm_f32(x, layer.post_attention_norm, c.rms_norm_eps, gate_up), gate_up);
-      if (layer.down.accumulates() && silu_in_gemv_) {  // SiLU * up inside the down GEMV: one kernel less
-        layer.down.add_silu_mul_into(gate_up, c.compute_dtype, x);
-        continue;
-      }
       act = fused_silu_mul_f32(gate_up, inter, c.compute_dtype);
     } else {
       act = fused_silu_mul(layer.gate_up(fused_rms_norm_f32(x, layer.post_attention_norm, c.rms_norm_eps, at::Tensor())),

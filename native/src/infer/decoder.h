@@ -60,7 +60,7 @@ class Decoder {
   bool use_graph_;
   bool fused_ = false;  // one-token steps through the fused CUDA kernels
   // ... with an f32 residual and accumulate GEMVs (LOWBIT_DECODE_ACCUMULATE=1, where some linear accumulates)
-  bool accumulate_requested_ = false, any_accumulating_ = false, silu_in_gemv_ = false, rope_attention_ = false;
+  bool accumulate_requested_ = false, any_accumulating_ = false, rope_attention_ = false;
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
   at::Tensor key_index_;  // 0..max_seq-1 (I64, device)

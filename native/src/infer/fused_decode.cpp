@@ -95,7 +95,7 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k_cache, const
 
 bool decode_rope_attention_requested() {
   const char* env = std::getenv("LOWBIT_DECODE_ROPE_ATTENTION");
-  return env != nullptr && std::strcmp(env, "1") == 0;
+  return env == nullptr || std::strcmp(env, "0") != 0;
 }
 
 at::Tensor fused_rotary_attention(const at::Tensor& qkv, const at::Tensor& cos, const at::Tensor& sin,
@@ -130,11 +130,6 @@ at::Tensor fused_silu_mul(const at::Tensor& gate_up, int64_t inter) {
 
 bool decode_accumulate_requested() {
   const char* env = std::getenv("LOWBIT_DECODE_ACCUMULATE");
-  return env == nullptr || std::strcmp(env, "0") != 0;
-}
-
-bool decode_silu_in_gemv_requested() {
-  const char* env = std::getenv("LOWBIT_DECODE_SILU_GEMV");
   return env == nullptr || std::strcmp(env, "0") != 0;
 }
 
@@ -184,7 +179,6 @@ at::Tensor fused_rotary_attention(const at::Tensor&, const at::Tensor&, const at
   throw_unsupported("built without CUDA");
 }
 bool decode_accumulate_requested() { return false; }
-bool decode_silu_in_gemv_requested() { return false; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {
   throw_unsupported("built without CUDA");
 }

@@ -176,13 +176,6 @@ void InferLinear::add_into(const at::Tensor& x, at::Tensor& y) const {
   }
 }
 
-void InferLinear::add_silu_mul_into(const at::Tensor& gate_up, c10::ScalarType act_dtype, at::Tensor& y) const {
-  if (!accumulates()) throw_unsupported("add_silu_mul_into: this linear does not run as an accumulate GEMV");
-  const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
-  lb::packed_gemv_accumulate_silu_mul(gate_up, act_dtype, qweight_, qzeros_, scales_, bits_, rows_per_group,
-                                      zero_offset_, y);
-}
-
 void InferLinear::dequantize_to_dense() {
   for (InferLinear& p : parts_) p.dequantize_to_dense();
   if (!packed_) return;

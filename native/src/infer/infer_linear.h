@@ -39,9 +39,6 @@ class InferLinear {
   bool accumulates() const;
   // y f32 [rows, out] += this(x), in place: one accumulate GEMV where accumulates(), else y += this(x).
   void add_into(const at::Tensor& x, at::Tensor& y) const;
-  // y f32 [rows, out] += this(silu(gate) * up) from the f32 gate_up [rows, 2 * in], the product rounded to
-  // act_dtype: one accumulate GEMV that computes its input (requires accumulates()).
-  void add_silu_mul_into(const at::Tensor& gate_up, c10::ScalarType act_dtype, at::Tensor& y) const;
 
  private:
   bool packed_ = false;
