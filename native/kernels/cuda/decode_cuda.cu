@@ -97,6 +97,14 @@ __global__ void rms_norm_f32_kernel(const float* __restrict__ x, const T* __rest
   }
 }
 
+// RoPE of the pair (x1 at i, x2 at i + half) with (c1, s1) at i and (c2, s2) at i + half: x * cos +
+// rotate_half(x) * sin, each product and the sum stored in T as ATen does (x1, x2 already rounded to T).
+template <class T>
+__device__ __forceinline__ void rotate_pair(float x1, float x2, float c1, float s1, float c2, float s2, T& out1, T& out2) {
+  out1 = from_f<T>(round_to<T>(x1 * c1) + round_to<T>(-x2 * s1));
+  out2 = from_f<T>(round_to<T>(x2 * c2) + round_to<T>(x1 * s2));
+}
+
 // Blocks 0..heads-1: query heads; heads..heads+kv_heads-1: key heads; then value heads (copied).
 // I: qkv's element type (T, or f32 from the accumulate step's GEMV: rounded to T first, as the ATen path
 // stores the linear's output in T).
@@ -121,10 +129,8 @@ __global__ void rotary_kv_kernel(const I* __restrict__ qkv, const T* __restrict_
   const T* s = sin + pos * dim;
   const int64_t half = dim / 2;
   for (int64_t i = threadIdx.x; i < half; i += blockDim.x) {
-    const float x1 = round_to<T>(to_f(src[i])), x2 = round_to<T>(to_f(src[i + half]));
-    // x * cos + rotate_half(x) * sin, each product and the sum stored in T as ATen does
-    dst[i] = from_f<T>(round_to<T>(x1 * to_f(c[i])) + round_to<T>(-x2 * to_f(s[i])));
-    dst[i + half] = from_f<T>(round_to<T>(x2 * to_f(c[i + half])) + round_to<T>(x1 * to_f(s[i + half])));
+    rotate_pair<T>(round_to<T>(to_f(src[i])), round_to<T>(to_f(src[i + half])), to_f(c[i]), to_f(s[i]),
+                   to_f(c[i + half]), to_f(s[i + half]), dst[i], dst[i + half]);
   }
 }
 
@@ -238,11 +244,11 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
             scores, partial, scratch, out + head * dim);
 }
 
-// RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0: two): block h rotates query head h
-// and the key of its kv head and rounds them, and the value, to T exactly as rotary_kv_kernel does; the first
-// query head of each kv group writes the key and value into the cache at *position; every block uses its own
-// copies for that entry. So its output equals rotary_kv_kernel followed by attention_kernel bit for bit.
-// Shared memory: attention_shared_floats + 3 * dim (q, the new key, the new value).
+// RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0
+// splits it): block h rotates query head h and the key of its kv head and rounds them, and the value, to T
+// exactly as rotary_kv_kernel does; the first query head of each kv group writes the key and value into the cache
+// at *position; every block uses its own copies for that entry. So its output equals rotary_kv_kernel followed by
+// attention_kernel bit for bit. Shared memory: attention_shared_floats + 2 * dim (the new key and value).
 template <class I, class T>
 __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin, const int64_t* __restrict__ position,
@@ -272,12 +278,12 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   T* k_row = k_cache + (kv * max_seq + pos) * dim;
   T* v_row = v_cache + (kv * max_seq + pos) * dim;
   for (int64_t i = threadIdx.x; i < half; i += kAttnThreads) {
-    const float q1 = round_to<T>(to_f(q_src[i])), q2 = round_to<T>(to_f(q_src[i + half]));
-    qf[i] = round_to<T>(round_to<T>(q1 * to_f(c[i])) + round_to<T>(-q2 * to_f(s[i])));
-    qf[i + half] = round_to<T>(round_to<T>(q2 * to_f(c[i + half])) + round_to<T>(q1 * to_f(s[i + half])));
-    const float k1 = round_to<T>(to_f(k_src[i])), k2 = round_to<T>(to_f(k_src[i + half]));
-    const T kr1 = from_f<T>(round_to<T>(k1 * to_f(c[i])) + round_to<T>(-k2 * to_f(s[i])));
-    const T kr2 = from_f<T>(round_to<T>(k2 * to_f(c[i + half])) + round_to<T>(k1 * to_f(s[i + half])));
+    const float c1 = to_f(c[i]), s1 = to_f(s[i]), c2 = to_f(c[i + half]), s2 = to_f(s[i + half]);
+    T qr1, qr2, kr1, kr2;
+    rotate_pair<T>(round_to<T>(to_f(q_src[i])), round_to<T>(to_f(q_src[i + half])), c1, s1, c2, s2, qr1, qr2);
+    rotate_pair<T>(round_to<T>(to_f(k_src[i])), round_to<T>(to_f(k_src[i + half])), c1, s1, c2, s2, kr1, kr2);
+    qf[i] = to_f(qr1);
+    qf[i + half] = to_f(qr2);
     k_own[i] = to_f(kr1);
     k_own[i + half] = to_f(kr2);
     if (writes_cache) {

@@ -210,12 +210,6 @@ at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& posit
   return at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_).to(at::kFloat).view({vocab_});
 }
 
-// forward_fused with the residual stream in f32 and the packed GEMVs in accumulate mode (issue 7: fewer kernels
-// per layer): o_proj and down_proj add onto the residual in place (no zeroing, no add kernel), q/k/v and gate/up
-// add onto f32 outputs that the RMSNorm before them zeroes (no memset, no cast to the compute dtype: RoPE and
-// SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19, 8 with RoPE and attention in one
-// kernel (Decoder::attention). Linears that do not accumulate
-// (dense, bias, split) run as in forward_fused, added to the f32 residual.
 // RoPE, the KV-cache write and attention of one token in layer l: one fused kernel, or two
 // (LOWBIT_DECODE_ROPE_ATTENTION=0).
 at::Tensor Decoder::attention(const at::Tensor& qkv, const at::Tensor& positions, size_t l) {
@@ -229,6 +223,12 @@ at::Tensor Decoder::attention(const at::Tensor& qkv, const at::Tensor& positions
   return fused_attention(q, k_cache_[l], v_cache_[l], positions, c.num_heads, c.num_kv_heads, c.head_dim);
 }
 
+// forward_fused with the residual stream in f32 and the packed GEMVs in accumulate mode (issue 7: fewer kernels
+// per layer): o_proj and down_proj add onto the residual in place (no zeroing, no add kernel), q/k/v and gate/up
+// add onto f32 outputs that the RMSNorm before them zeroes (no memset, no cast to the compute dtype: RoPE and
+// SiLU * up read f32 and round to it). 9 kernels per packed layer instead of 19, 8 with RoPE and attention in one
+// kernel (Decoder::attention). Linears that do not accumulate (dense, bias, split) run as in forward_fused, added to
+// the f32 residual.
 at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Tensor& positions) {
   const model::LlamaConfig& c = config_;
   const int64_t inter = c.intermediate_size;
