@@ -11,6 +11,7 @@
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
+// --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
 
@@ -111,8 +112,10 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
+enum class Rows { kAll, kOne };
+
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
-                 bool plan_sweep = false) {
+                 bool plan_sweep = false, Rows rows = Rows::kAll) {
   const int64_t groups = (in + group - 1) / group;
   const size_t qw = static_cast<size_t>(in * bits / 32 * out) * 4;
   const size_t qz = static_cast<size_t>(groups * out * bits / 32) * 4;
@@ -163,6 +166,8 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
     lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
+  } else if (rows == Rows::kOne) {  // one row: the default kernel (for profilers: launch 11 is the first timed one)
+    time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
@@ -197,6 +202,10 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   cudaFree(x);
   cudaFree(y);
   cudaFree(y16);
+}
+
+void one_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {
+  packed_case(bits, group, m, out, in, false, false, Rows::kOne);
 }
 
 void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
@@ -306,6 +315,10 @@ int main(int argc, char** argv) {
     vq_case(8, 4096, 4096, 4096, 0);
     vq_case(6, 4096, 4096, 4096, 0);
     vq_case(8, 4096, 28672, 8192, 8192 / 100);
+    return 0;
+  }
+  if (argc == 7 && std::strcmp(argv[1], "--one") == 0) {  // --one BITS GROUP M OUT IN: the default kernel only
+    one_case(std::atoi(argv[2]), std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5]), std::atoll(argv[6]));
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv-plan") == 0) {  // the decode-sized GEMV shapes, launch-plan sweep

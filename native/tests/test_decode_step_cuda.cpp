@@ -1,4 +1,6 @@
 // The fused decode kernels on the device, torch-free (skips without a CUDA device):
+//  * decode_rms_norm_cuda / decode_rms_norm_f32_cuda against a double reference (within 2 ulp of the output type)
+//    at widths that take the register path and the strided loop, the f32 one's zeroing of the next output;
 //  * decode_rotary_attention_cuda (RoPE + KV write + attention in one kernel) against the two kernels it
 //    replaces: the same cache and output bytes;
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
@@ -72,6 +74,62 @@ std::vector<float> read_as_float(const DeviceBuffer& b, int dtype, size_t count)
   std::vector<float> out(count);
   for (size_t i = 0; i < count; ++i) out[i] = dtype == 1 ? gemv_ref::half_value(bits[i]) : gemv_ref::bf16_value(bits[i]);
   return out;
+}
+
+// ---- RMSNorm ----
+
+double worst_norm = 0;
+int norm_cases = 0;
+
+// decode_rms_norm_cuda (x in T) or decode_rms_norm_f32_cuda (x in f32, zeroing `zero_count` floats) on rows x hidden
+// against a double reference rounded as the kernels round (x * r to T, times w, to T): within 2 ulp of T (the f32
+// sum of squares is summed in another order). hidden covers the register path (multiples of 4 up to 8192, with
+// and without a partial last chunk) and the strided loop (odd widths, and wider than 8192).
+void norm_case(int dtype, bool f32_input, int64_t rows, int64_t hidden) {
+  const std::string what = std::string("RMSNorm ") + (f32_input ? "f32 x, " : "") + dtype_name(dtype) + " rows=" +
+                           std::to_string(rows) + " hidden=" + std::to_string(hidden);
+  std::mt19937 rng(static_cast<uint32_t>(hidden * 7 + rows + dtype * 3 + (f32_input ? 11 : 0)));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> x_raw(static_cast<size_t>(rows * hidden)), w_raw(static_cast<size_t>(hidden));
+  for (auto& v : x_raw) v = 3.0f * normal(rng);
+  for (auto& v : w_raw) v = 1.0f + 0.2f * normal(rng);
+  const gemv_ref::Stored x = gemv_ref::store(x_raw, f32_input ? 0 : dtype), w = gemv_ref::store(w_raw, dtype);
+  const int x_dtype = f32_input ? 0 : dtype;
+  DeviceBuffer dx(x.bytes(x_dtype), x.data(x_dtype)), dw(w.bytes(dtype), w.data(dtype));
+  DeviceBuffer dy(static_cast<size_t>(rows * hidden) * (dtype == 0 ? 4 : 2));
+  const int64_t zero_count = f32_input ? 3 * hidden + 5 : 0;
+  std::vector<float> garbage(static_cast<size_t>(zero_count), 555.0f);
+  DeviceBuffer dz(static_cast<size_t>(zero_count) * 4, garbage.data());
+  const float eps = 1e-5f;
+  const cudaError_t e =
+      f32_input ? lb::kernels::decode_rms_norm_f32_cuda(decode_type(dtype), static_cast<const float*>(dx.p), dw.p, dy.p, rows,
+                                                         hidden, eps, static_cast<float*>(dz.p), zero_count, 0)
+                : lb::kernels::decode_rms_norm_cuda(decode_type(dtype), dx.p, dw.p, dy.p, rows, hidden, eps, 0);
+  if (!ok(e, what + ": launch") || !ok(cudaDeviceSynchronize(), what + ": kernel")) return;
+  const std::vector<float> got = read_as_float(dy, dtype, static_cast<size_t>(rows * hidden));
+  const std::vector<float> xv = device_values(x, x_dtype, x_raw.size()), wv = device_values(w, dtype, w_raw.size());
+  int wrong = 0;
+  double err = 0, ref2 = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    double sq = 0;
+    for (int64_t i = 0; i < hidden; ++i) sq += double(xv[r * hidden + i]) * xv[r * hidden + i];
+    const double inv = 1.0 / std::sqrt(sq / double(hidden) + eps);
+    for (int64_t i = 0; i < hidden; ++i) {
+      const float want = rounded(wv[i] * rounded(static_cast<float>(xv[r * hidden + i] * inv), dtype), dtype);
+      const float g = got[static_cast<size_t>(r * hidden + i)];
+      const float ulp = dtype == 0 ? std::fabs(want) * 1e-6f + 1e-30f : std::fabs(want) * (dtype == 1 ? 1.0f / 1024 : 1.0f / 128);
+      if (!(std::fabs(g - want) <= 2.02f * ulp + 1e-6f)) ++wrong;  // two roundings: 2 ulp at most
+      err += double(g - want) * (g - want);
+      ref2 += double(want) * want;
+    }
+  }
+  ++norm_cases;
+  worst_norm = std::max(worst_norm, std::sqrt(err / std::max(ref2, 1e-30)));
+  if (wrong != 0) check::fail(__FILE__, __LINE__, what + ": " + std::to_string(wrong) + " values off by more than 2 ulp");
+  if (f32_input) {
+    const std::vector<float> z = dz.read<float>(static_cast<size_t>(zero_count));
+    if (std::count(z.begin(), z.end(), 0.0f) != zero_count) check::fail(__FILE__, __LINE__, what + ": the buffer to zero was not zeroed");
+  }
 }
 
 // ---- attention ----
@@ -316,6 +374,16 @@ int main() {
     return 0;
   }
   std::printf("programmatic dependent launch on this device: %s\n", lb::kernels::pdl_enabled() ? "yes" : "no");
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (bool f32_input : {false, true}) {
+      for (int64_t hidden : {int64_t{4096}, int64_t{4100}, int64_t{8192}, int64_t{96}, int64_t{4098}, int64_t{8196},
+                             int64_t{12288}, int64_t{6}}) {
+        norm_case(dtype, f32_input, hidden == 96 ? 5 : 1, hidden);
+      }
+    }
+  }
+  std::printf("RMSNorm: %d cases within 2 ulp of the rounded double reference, worst relative error %.3g\n", norm_cases,
+              worst_norm);
   const AttentionCase cases[] = {
       {4, 4, 128, 64, 0},    {8, 2, 64, 300, 299},  {3, 1, 80, 40, 17},       {2, 2, 256, 1100, 1037},
       {4, 4, 6, 50, 33},     {5, 5, 130, 70, 31},   {2, 1, 128, 8192, 8191},  {32, 32, 128, 256, 131},

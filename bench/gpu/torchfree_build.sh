@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the torch-free CUDA binaries (kernel timing, the torch-free CUDA tests) with nvcc alone, here or on the GPU
+# machine: no libtorch, no CMake, ~1 min on 2 cores. Flags as native/CMakeLists.txt gives the kernels.
+#   bash bench/gpu/torchfree_build.sh OUTDIR
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT=${1:-$ROOT/build/torchfree}
+mkdir -p "$OUT/obj"
+FLAGS=(-O3 -std=c++17 -arch=sm_90 -fmad=false -prec-div=true -prec-sqrt=true -ftz=false -I "$ROOT/native" -I "$ROOT/native/include")
+# a kernel object is rebuilt when its .cu, or any kernel header, is newer than it
+newest_header=$(ls -t "$ROOT"/native/kernels/cuda/*.cuh "$ROOT"/native/kernels/cuda/*.h | head -1)
+for cu in "$ROOT"/native/kernels/cuda/*.cu; do
+  o="$OUT/obj/$(basename "$cu" .cu).o"
+  [[ -f $o && $o -nt $cu && $o -nt $newest_header ]] || echo "$cu"
+done | xargs -r -P "$(nproc)" -I{} sh -c 'nvcc "$@" -c "{}" -o "'"$OUT"'/obj/$(basename "{}" .cu).o"' _ "${FLAGS[@]}"
+nvcc "${FLAGS[@]}" "$ROOT/native/bench/kernel_timing.cpp" "$OUT"/obj/*.o -o "$OUT/kernel_timing"
+for t in test_packed_gemv_cuda test_decode_step_cuda; do
+  nvcc "${FLAGS[@]}" -I "$ROOT/native/tests" "$ROOT/native/tests/$t.cpp" "$OUT"/obj/*.o -o "$OUT/$t"
+done
+echo "torch-free binaries in $OUT"
