@@ -213,6 +213,12 @@ constexpr int kAttnThreads = 256;
 constexpr int kAttnWarps = kAttnThreads / kWarp;
 constexpr int kKeyLanes = 8;                            // lanes per key in the score pass
 constexpr int kMaxDimPerLane = (int)(kDecodeMaxHeadDim / kWarp);  // value columns per lane
+constexpr int64_t kAttnPrefetchLines = 256;             // 32 KB of K and of V: 128 keys at head_dim 128, 16-bit
+static_assert(kDecodeMaxHeadDim / 2 <= kAttnThreads, "the fused kernel's RoPE takes one pair per thread");
+
+__device__ __forceinline__ void prefetch_l1(const void* p) {
+  asm volatile("prefetch.global.L1 [%0];" ::"l"(p));
+}
 
 inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
   return (size_t)(dim + max_seq + kAttnWarps * dim);
@@ -325,7 +331,6 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
     int64_t max_seq, float scale) {
   pdl_launch_dependents();
-  pdl_wait();
   extern __shared__ float shared[];
   __shared__ float scratch[kWarp];
   float* scores = shared;                   // [max_seq]
@@ -333,6 +338,9 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   float* qf = partial + kAttnWarps * dim;   // [dim]
   float* k_own = qf + dim;                  // [dim]
   float* v_own = k_own + dim;               // [dim]
+  // Before pdl_wait, what no kernel of the step writes (so the reads overlap the GEMV before): the position (set
+  // before the step's first kernel), the RoPE tables, and the cache entries of earlier positions (written by
+  // earlier steps), whose first kAttnPrefetchLines lines of K and of V are prefetched into L1 for the passes below.
   const int64_t pos = *position;
   if (pos < 0 || pos >= max_seq) return;  // the adapter checks the position before the step
   const int64_t head = blockIdx.x;
@@ -341,14 +349,33 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   const bool writes_cache = head % group == 0;
   const T* c = cos + pos * dim;
   const T* s = sin + pos * dim;
-  const int64_t half = dim / 2;
+  const int64_t half = dim / 2;  // <= kAttnThreads (dim <= kDecodeMaxHeadDim): one pair per thread
+  const int64_t i0 = threadIdx.x;
+  float c1 = 0.0f, s1 = 0.0f, c2 = 0.0f, s2 = 0.0f;
+  if (i0 < half) {
+    c1 = to_f(c[i0]);
+    s1 = to_f(s[i0]);
+    c2 = to_f(c[i0 + half]);
+    s2 = to_f(s[i0 + half]);
+  }
+  {
+    const char* k_old = reinterpret_cast<const char*>(k_cache + kv * max_seq * dim);
+    const char* v_old = reinterpret_cast<const char*>(v_cache + kv * max_seq * dim);
+    int64_t lines = (pos * dim * (int64_t)sizeof(T) + 127) / 128;
+    if (lines > kAttnPrefetchLines) lines = kAttnPrefetchLines;
+    for (int64_t l = threadIdx.x; l < lines; l += kAttnThreads) {
+      prefetch_l1(k_old + l * 128);
+      prefetch_l1(v_old + l * 128);
+    }
+  }
+  pdl_wait();
   const I* q_src = qkv + head * dim;
   const I* k_src = qkv + (heads + kv) * dim;
   const I* v_src = qkv + (heads + kv_heads + kv) * dim;
   T* k_row = k_cache + (kv * max_seq + pos) * dim;
   T* v_row = v_cache + (kv * max_seq + pos) * dim;
-  for (int64_t i = threadIdx.x; i < half; i += kAttnThreads) {
-    const float c1 = to_f(c[i]), s1 = to_f(s[i]), c2 = to_f(c[i + half]), s2 = to_f(s[i + half]);
+  if (i0 < half) {
+    const int64_t i = i0;
     T qr1, qr2, kr1, kr2;
     rotate_pair<T>(round_to<T>(to_f(q_src[i])), round_to<T>(to_f(q_src[i + half])), c1, s1, c2, s2, qr1, qr2);
     rotate_pair<T>(round_to<T>(to_f(k_src[i])), round_to<T>(to_f(k_src[i + half])), c1, s1, c2, s2, kr1, kr2);
