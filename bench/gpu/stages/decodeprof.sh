@@ -1,11 +1,12 @@
 # Diagnostics for the decode step (issue 7), not pass/fail: where one token's time goes. Nsight Compute traces
-# `lowbit generate` (8 new tokens) on the genprep model with CUDA-graph node profiling (each kernel timed alone,
-# so no PDL overlap and no launch gaps: the sum is a floor of the step, the rest of the measured step time is
-# latency between kernels) and prints, per kernel name, launches per token and the median duration over the last
-# half of its launches. Nsight Systems could not make a report on these machines (KINDS.md), so this uses ncu.
-# Sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh genprep decodeprof`. DECODEPROF_MODELS: checkpoints
-# (default the genprep int4 and int2 ones), DECODEPROF_ENV: extra variables for a second int4 pass (e.g.
-# LOWBIT_GEMV_MMA=0).
+# `lowbit generate` (8 new tokens) on the genprep model with CUDA-graph node profiling: each kernel is timed alone,
+# so the sum is not the step's time (PDL overlaps kernels, launch gaps add; on the H200, 2026-12-02, the 32-layer
+# int4 step took 0.93x-1.04x the sum). Prints, per kernel name, its launches and the median duration over the last half
+# of them, then one packed decoder layer kernel by kernel (the accumulate step's 8 kernels). Nsight Systems could
+# not make a report on these machines (KINDS.md), so this uses ncu (~20 s per 4-layer model, ~85 s for 32 layers).
+# Sourced by bench/gpu/run.sh; `GEN_LAYERS=4 bash bench/gpu/run.sh genprep decodeprof`. DECODEPROF_MODELS: tag:dir
+# pairs (default the genprep int4, int2 and fp16 models); DECODEPROF_ENV: variables for a second int4 pass (e.g.
+# LOWBIT_DECODE_ROPE_ATTENTION=0).
 decodeprof_one() { # $1 tag, $2 model dir, rest: env assignments
   local tag=$1 m=$2; shift 2
   local csv="$RESULTS/decodeprof-$tag.csv"
@@ -36,6 +37,20 @@ for name, v in by.items():
     per_token = len(v) / tokens
     if len(v) >= tokens:  # at least once per token: the decode step's kernels
         print(f"decodeprof {tag} {name:<60} {len(v):5d} launches  median {med:8.2f} us")
+# one decoder layer of the fused step, by position around its RoPE + attention kernel (the last two tokens' layers)
+seq = []
+for r in data:
+    found = re.search(r"(\w+)\s*(?:<[^()]*>)?\s*\(", r["Kernel Name"])
+    seq.append(((found.group(1) if found else r["Kernel Name"])[:40], float(r["gpu__time_duration.sum"].replace(",", "")) * scale))
+at = [i for i, k in enumerate(seq) if k[0] == "rotary_attention_kernel" and 2 <= i < len(seq) - 5]
+if at and "gemv" in seq[at[-1] - 1][0]:  # the packed accumulate step (a dense model's layer has other kernels)
+    labels = ["RMSNorm (input)", "qkv GEMV", "RoPE + attention", "o GEMV", "RMSNorm (post-attn)", "gate_up GEMV", "SiLU * up", "down GEMV"]
+    total = 0.0
+    for off, label in zip(range(-2, 6), labels):
+        v = [seq[i + off][1] for i in at[-2 * layers:]]
+        total += statistics.median(v)
+        print(f"decodeprof {tag} layer {label:<20} {seq[at[-1] + off][0]:<28} median {statistics.median(v):7.2f} us")
+    print(f"decodeprof {tag} layer sum {total:.2f} us (kernels alone; the real step overlaps them with PDL)")
 PY
 }
 
