@@ -7,8 +7,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT=${1:-$ROOT/build/torchfree}
 mkdir -p "$OUT/obj"
 FLAGS=(-O3 -std=c++17 -arch=sm_90 -fmad=false -prec-div=true -prec-sqrt=true -ftz=false -I "$ROOT/native" -I "$ROOT/native/include")
-# a kernel object is rebuilt when its .cu, or any kernel header, is newer than it
-newest_header=$(ls -t "$ROOT"/native/kernels/cuda/*.cuh "$ROOT"/native/kernels/cuda/*.h | head -1)
+# a kernel object is rebuilt when its .cu, or any header it may include (native/kernels, native/include), is newer
+newest_header=$(find "$ROOT/native/kernels" "$ROOT/native/include" \( -name '*.h' -o -name '*.cuh' \) -printf '%T@ %p\n' \
+  | sort -n | tail -1 | cut -d' ' -f2-)
 for cu in "$ROOT"/native/kernels/cuda/*.cu; do
   o="$OUT/obj/$(basename "$cu" .cu).o"
   [[ -f $o && $o -nt $cu && $o -nt $newest_header ]] || echo "$cu"
