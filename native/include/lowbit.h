@@ -344,7 +344,9 @@ typedef struct lb_decoder_stats {
     int64_t dequantized_linears; /* packed linears dequantized to dense (no packed kernel for the device) */
     int32_t cuda_graph_active;   /* 1 once the decode step runs from a captured CUDA graph */
     int32_t fused_kernels;       /* 1: one-token steps use the fused CUDA decode kernels (LOWBIT_FUSED_DECODE=0: off);
-                                    2: with an f32 residual and accumulate GEMVs (default; LOWBIT_DECODE_ACCUMULATE=0: off) */
+                                    2: with an f32 residual and accumulate GEMVs (LOWBIT_DECODE_ACCUMULATE=0: off);
+                                    3: also the RMSNorms and SiLU * up inside the GEMVs (default where every linear is
+                                    packed for the GEMV; LOWBIT_DECODE_NORMED=0: off) */
 } lb_decoder_stats;
 
 /* embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be the embed tensor for tied

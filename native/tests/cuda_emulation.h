@@ -1,6 +1,6 @@
 // Runs CUDA kernel bodies on the host, one std::thread per CUDA thread of a block (blocks one after the
-// other), with __syncthreads as a barrier and warp shuffles through a block-wide exchange buffer
-// (__syncwarp and the warp reductions __reduce_*_sync use a per-warp barrier: warps may diverge). Enough
+// other), with __syncthreads as a barrier; __syncwarp, the warp shuffles and the warp reductions __reduce_*_sync
+// use a per-warp barrier (warps may diverge). Enough
 // for the kernels in kernels/cuda/*_kernel.cuh, which keep every thread on the same barrier/shuffle path.
 // Checks indexing, shared-memory layout, reductions and the launch plan where no GPU is available; it
 // says nothing about speed, and memory-model races beyond the barriers are not modelled.
@@ -53,17 +53,17 @@ inline dim3 blockDim;
 
 inline void __syncthreads() { emu::context->barrier->arrive_and_wait(); }
 
+// warp-level operations: only the 32 threads of the caller's warp take part (a warp's lanes must all call)
+inline void __syncwarp(unsigned = 0xffffffffu) { (*emu::context->warp_barriers)[threadIdx.x / 32]->arrive_and_wait(); }
+
 inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
   std::vector<float>& e = *emu::context->exchange;
   e[threadIdx.x] = v;
-  __syncthreads();
+  __syncwarp();
   const float other = e[threadIdx.x ^ static_cast<unsigned>(lane_mask)];
-  __syncthreads();
+  __syncwarp();
   return other;
 }
-
-// warp-level operations: only the 32 threads of the caller's warp take part (a warp's lanes must all call)
-inline void __syncwarp(unsigned = 0xffffffffu) { (*emu::context->warp_barriers)[threadIdx.x / 32]->arrive_and_wait(); }
 
 template <class Op>
 inline uint32_t emu_warp_reduce(uint32_t v, Op op) {
@@ -138,6 +138,7 @@ inline uint32_t __float_as_uint(float f) {
 inline int __float2int_rn(float f) { return static_cast<int>(std::nearbyint(f)); }
 inline float __int2float_rn(int i) { return static_cast<float>(i); }
 inline float __fdividef(float a, float b) { return a / b; }
+inline float rsqrtf(float v) { return 1.0f / std::sqrt(v); }  // CUDA: ~2 ulp; the host test compares with tolerances
 inline float __int_as_float(int32_t i) {
   float f;
   std::memcpy(&f, &i, 4);

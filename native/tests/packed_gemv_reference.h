@@ -162,6 +162,63 @@ inline std::vector<double> dequant_reference(const Case& c, const Problem& p) {
   return y;
 }
 
+// The decode step's fused input ops (packed_matmul_cuda.h x_op) for one row: what the kernel reads and the input
+// it must compute from it, in the kernel's f32 arithmetic. op 1 (NormWeight): x (c.x_dtype, the problem's) times a
+// weight stored in dtype2; sumsq = sum x^2. op 2 (SiluMul): x = [gate | up] f32 [2 in] with r = rsqrt(sumsq_in /
+// count + eps); input = round(round(silu(round(r g))) * round(r u)), rounded to dtype2.
+struct FusedInput {
+  Stored x;            // what the kernel reads as x (op 2: f32 [2 in])
+  Stored weight;       // op 1
+  float sumsq_in = 0;  // op 2
+  int64_t count = 0;   // op 2
+  float eps = 0;       // op 2
+  std::vector<float> effective;  // [in]: the GEMV's input
+  double sumsq = 0;    // op 1: the sum the kernel adds to x_sumsq_out
+};
+
+inline float round_to_dtype(float v, int dtype) {
+  return dtype == 1 ? half_value(half_bits(v)) : dtype == 2 ? bf16_value(bf16_bits(v)) : v;
+}
+
+inline FusedInput make_fused_input(const Case& c, const Problem& p, int op, int dtype2) {
+  std::mt19937 rng(static_cast<uint32_t>(c.in * 13 + op * 101 + dtype2));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  FusedInput f;
+  f.effective.resize(static_cast<size_t>(c.in));
+  if (op == 1) {
+    f.x = p.x;
+    std::vector<float> w(static_cast<size_t>(c.in));
+    for (auto& v : w) v = 0.5f + 0.25f * normal(rng);
+    f.weight = store(w, dtype2);
+    for (int64_t j = 0; j < c.in; ++j) {
+      const float v = p.x.values[static_cast<size_t>(j)];
+      f.sumsq += static_cast<double>(v) * v;
+      f.effective[static_cast<size_t>(j)] = v * f.weight.values[static_cast<size_t>(j)];
+    }
+    return f;
+  }
+  std::vector<float> gate_up(static_cast<size_t>(2 * c.in));
+  for (auto& v : gate_up) v = 1.5f * normal(rng);
+  f.x = store(gate_up, 0);
+  f.count = 4096;
+  f.eps = 1e-5f;
+  f.sumsq_in = 2.25f * static_cast<float>(f.count);
+  const float r = 1.0f / std::sqrt(f.sumsq_in / static_cast<float>(f.count) + f.eps);
+  for (int64_t j = 0; j < c.in; ++j) {
+    const float g = round_to_dtype(gate_up[static_cast<size_t>(j)] * r, dtype2);
+    const float u = round_to_dtype(gate_up[static_cast<size_t>(c.in + j)] * r, dtype2);
+    f.effective[static_cast<size_t>(j)] = round_to_dtype(round_to_dtype(g / (1.0f + std::exp(-g)), dtype2) * u, dtype2);
+  }
+  return f;
+}
+
+// The problem with x replaced by a fused op's effective input (f32), for exact_reference / dequant_reference.
+inline Problem with_input(const Problem& p, const std::vector<float>& x) {
+  Problem q = p;
+  q.x = store(x, 0);
+  return q;
+}
+
 inline double relative_error(const std::vector<float>& got, const std::vector<double>& ref) {
   double e = 0, r = 0;
   for (size_t i = 0; i < ref.size(); ++i) {

@@ -224,6 +224,7 @@ int argmax(const std::vector<float>& v) {
 void check_accumulate_step(const Model& m, const std::vector<int64_t>& ids, int bits,
                            std::vector<std::vector<Packed>>& packed, const std::vector<float>& reference) {
   setenv("LOWBIT_DECODE_ACCUMULATE", "1", 1);
+  setenv("LOWBIT_DECODE_NORMED", "0", 1);  // the normed step has its own check (check_normed_step)
   Decoder acc = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   Decoder acc_eager = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, false, bits, &packed);
   Decoder acc16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
@@ -231,6 +232,7 @@ void check_accumulate_step(const Model& m, const std::vector<int64_t>& ids, int 
   setenv("LOWBIT_DECODE_ROPE_ATTENTION", "0", 1);  // RoPE + KV write, then attention: two kernels
   Decoder acc_split = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   unsetenv("LOWBIT_DECODE_ROPE_ATTENTION");
+  unsetenv("LOWBIT_DECODE_NORMED");
   setenv("LOWBIT_DECODE_ACCUMULATE", "0", 1);
   Decoder plain = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   lb_decoder_stats st{};
@@ -256,6 +258,44 @@ void check_accumulate_step(const Model& m, const std::vector<int64_t>& ids, int 
   check_incremental(acc.get(), ids, 3, reference, 2e-3, "cuda packed f32 accumulate step");
   check_incremental(acc16.get(), ids, 3, reference, 0.1, "cuda packed f16 accumulate step");
   check_incremental(acc_bf16.get(), ids, 3, reference, 0.3, "cuda packed bf16 accumulate step");
+}
+
+// The normed decode step (the default where every linear is packed for the GEMV: RMSNorms and SiLU * up inside the
+// GEMVs, 1 / rms applied by the consumers): f32 logits equal the default step's up to f32 rounding (the GEMV reads
+// g * h where the unfused step reads g * (h / rms): the same int8 codes up to rounding), graph and eager; f16/bf16
+// within the dense reference's tolerances.
+void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits,
+                       std::vector<std::vector<Packed>>& packed, const std::vector<float>& reference) {
+  Decoder normed = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  Decoder normed_eager = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, false, bits, &packed);
+  Decoder normed16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  Decoder normed_bf16 = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  setenv("LOWBIT_DECODE_NORMED", "0", 1);
+  Decoder acc = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  unsetenv("LOWBIT_DECODE_NORMED");
+  lb_decoder_stats st{};
+  st.struct_size = sizeof(st);
+  CHECK_OK(lb_decoder_get_stats(normed.get(), &st));
+  CHECK(st.fused_kernels == 3);
+  CHECK_OK(lb_decoder_get_stats(acc.get(), &st));
+  CHECK(st.fused_kernels == 2);
+  for (lb_decoder d : {normed.get(), normed_eager.get(), acc.get()}) CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> a = prefill(normed.get(), {ids[0], ids[1]}), e = prefill(normed_eager.get(), {ids[0], ids[1]});
+  std::vector<float> b = prefill(acc.get(), {ids[0], ids[1]});
+  double worst = 0;
+  for (size_t t = 2; t < ids.size(); ++t) {
+    a = decode(normed.get(), ids[t]);
+    e = decode(normed_eager.get(), ids[t]);
+    b = decode(acc.get(), ids[t]);
+    const double diff = std::max(max_diff(a.data(), b.data(), kVocab), max_diff(e.data(), b.data(), kVocab));
+    worst = std::max(worst, diff);
+    CHECK(diff < 1e-3);
+  }
+  std::printf("int%d normed step vs accumulate step: max |logit diff| %g\n", bits, worst);
+  check_incremental(normed.get(), ids, 3, reference, 2e-3, "cuda packed f32 normed step");
+  check_incremental(normed.get(), ids, 2, reference, 2e-3, "cuda packed f32 normed step after reset");
+  check_incremental(normed16.get(), ids, 3, reference, 0.1, "cuda packed f16 normed step");
+  check_incremental(normed_bf16.get(), ids, 3, reference, 0.3, "cuda packed bf16 normed step");
 }
 
 }  // namespace
@@ -337,6 +377,7 @@ int main() {
       Decoder h = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
       check_incremental(h.get(), ids, 3, reference, 0.1, "cuda packed f16");
       check_accumulate_step(m, ids, bits, packed, reference);
+      check_normed_step(m, ids, bits, packed, reference);
     }
   }
   if (runtime_info().cuda_available) {

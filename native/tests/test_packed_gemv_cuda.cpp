@@ -185,6 +185,100 @@ void gemv_case(const Case& c, bool gemv_expected = true) {
   if (!(e_tiled < 1e-4)) check::fail(__FILE__, __LINE__, what + ": tiled kernel, relative error " + std::to_string(e_tiled));
 }
 
+double worst_fused = 0;
+
+// The fused input ops through packed_gemv_cuda_accumulate (one row, y zeroed): NormWeight (x * w, and sum(x^2) added
+// to x_sumsq_out) and SiluMul (silu(r gate) * (r up) from f32 [gate | up]); both zero a side buffer.
+void fused_case(const Case& c, int op, int dtype2) {
+  const gemv_ref::Problem p = gemv_ref::make_problem(c);
+  const gemv_ref::FusedInput f = gemv_ref::make_fused_input(c, p, op, dtype2);
+  const gemv_ref::Problem pe = gemv_ref::with_input(p, f.effective);
+  Case ce = c;
+  ce.x_dtype = 0;
+  const int x_dtype = op == 1 ? c.x_dtype : 0;
+  DeviceBuffer x(f.x.data(x_dtype), f.x.bytes(x_dtype));
+  DeviceBuffer w(f.weight.data(dtype2), op == 1 ? f.weight.bytes(dtype2) : 16);
+  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
+  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
+  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  const std::vector<float> start{0.25f, f.sumsq_in};
+  DeviceBuffer sums(start.data(), 8);
+  const std::vector<float> side_start(1000, 5.0f);
+  DeviceBuffer side(side_start.data(), side_start.size() * 4);
+  std::vector<float> y_host(static_cast<size_t>(c.out), 0.0f);
+  DeviceBuffer y(y_host.data(), y_host.size() * 4);
+  PackedLinearCudaArgs a{};
+  a.x = x.p;
+  a.x_dtype = x_dtype;
+  a.m = 1;
+  a.in = c.in;
+  a.out = c.out;
+  a.qweight = static_cast<const int32_t*>(qw.p);
+  a.qzeros = static_cast<const int32_t*>(qz.p);
+  a.zero_offset = c.zero_offset;
+  a.scales = sc.p;
+  a.scales_dtype = c.scales_dtype;
+  a.group_size = c.group;
+  a.bits = c.bits;
+  a.y = static_cast<float*>(y.p);
+  lb::kernels::GemvInputOps ops{};
+  ops.op = op;
+  if (op == 1) {
+    ops.weight = w.p;
+    ops.weight_dtype = dtype2;
+    ops.sumsq_out = static_cast<float*>(sums.p);
+  } else {
+    ops.sumsq_in = static_cast<const float*>(sums.p) + 1;
+    ops.norm_count = f.count;
+    ops.norm_eps = f.eps;
+    ops.round_dtype = dtype2;
+  }
+  ops.zero = static_cast<float*>(side.p);
+  ops.zero_count = static_cast<int64_t>(side_start.size());
+  const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") + std::to_string(dtype2);
+  if (!lb::kernels::packed_gemv_cuda_accumulate_fused_applies(a, ops)) {
+    check::fail(__FILE__, __LINE__, what + ": the accumulate GEMV does not apply");
+    return;
+  }
+  if (!ok(lb::kernels::packed_gemv_cuda_accumulate_fused(a, ops, 0), (what + ": launch").c_str())) return;
+  if (!ok(cudaDeviceSynchronize(), (what + ": kernel").c_str())) return;
+  ++cases;
+  ok(cudaMemcpy(y_host.data(), y.p, y_host.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy y");
+  std::vector<float> sums_host(2), side_host(side_start.size());
+  ok(cudaMemcpy(sums_host.data(), sums.p, 8, cudaMemcpyDeviceToHost), "cudaMemcpy sums");
+  ok(cudaMemcpy(side_host.data(), side.p, side_host.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy side");
+  const double e_exact = gemv_ref::relative_error(y_host, gemv_ref::exact_reference(ce, pe));
+  const double e_real = gemv_ref::relative_error(y_host, gemv_ref::dequant_reference(ce, pe));
+  worst_fused = std::max(worst_fused, e_exact);
+  // as gemv_case (the device's reciprocals); SiluMul's rsqrtf and expf may also move a 16-bit rounding of the input
+  if (!(e_exact < 1e-4)) check::fail(__FILE__, __LINE__, what + ": relative error vs its own arithmetic " + std::to_string(e_exact));
+  if (!(e_real < 2e-4)) check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
+  if (op == 1) {
+    const double want = 0.25 + f.sumsq;
+    if (!(std::fabs(sums_host[0] - want) <= 1e-5 * want)) {
+      check::fail(__FILE__, __LINE__, what + ": sum of squares " + std::to_string(sums_host[0]) + ", expected " + std::to_string(want));
+    }
+  }
+  CHECK(sums_host[1] == f.sumsq_in);
+  int nonzero = 0;
+  for (float v : side_host) nonzero += v != 0.0f;
+  if (nonzero != 0) check::fail(__FILE__, __LINE__, what + ": " + std::to_string(nonzero) + " side-buffer values not zeroed");
+}
+
+void test_fused_inputs() {
+  const int64_t wide_out[] = {0, 0, 272, 288, 264};
+  for (int bits : {2, 3, 4}) {
+    for (int dtype2 : {0, 1, 2}) {
+      fused_case(Case{bits, wide_out[bits], 480, 64, 1, dtype2, (dtype2 + 1) % 3, bits % 2, 0, false}, 1, dtype2);
+      fused_case(Case{bits, wide_out[bits], 480, 128, 1, 0, dtype2, 0, 0, false}, 2, dtype2);
+    }
+    // the decode shapes: q/k/v of a 7B layer reading the hidden state, down reading gate/up
+    fused_case(Case{bits, 12288, 4096, bits == 2 ? 64 : 128, 1, 0, 1, 0, 0, false}, 1, 1);
+    fused_case(Case{bits, 4096, 11008, bits == 2 ? 64 : 128, 1, 0, 1, 0, 0, false}, 2, 1);
+  }
+  std::printf("test_packed_gemv_cuda: fused input ops, worst relative error vs own arithmetic %.3g\n", worst_fused);
+}
+
 void test_cases() {
   const int64_t main_out[] = {0, 0, 48, 96, 40};
   const int64_t small_out[] = {0, 0, 16, 32, 8};
@@ -227,6 +321,7 @@ int main() {
     return check::finish("test_packed_gemv_cuda");
   }
   test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
+  test_fused_inputs();
   // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0)
   lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(0);

@@ -20,33 +20,36 @@
 
 namespace {
 
+using lb::kernels::GemvInputOps;
 using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
 using gemv_ref::Case;
 
 // vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
-template <int B, int MR>
-void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
+template <int B, int MR, int XOP = lb::kernels::kGemvInputPlain>
+void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}) {
   if (a.scales_dtype == 0) {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, false>, a,
-                plan.per_warp, false);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops);
   } else {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0, gv::packed_gemv_kernel<B, MR, true>, a,
-                plan.per_warp, false);
+    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops);
   }
 }
 
 template <int B>
-void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
-  if (plan.rows == 1) run_rows<B, 1>(a, plan);
-  if (plan.rows == 2) run_rows<B, 2>(a, plan);
-  if (plan.rows == 4) run_rows<B, 4>(a, plan);
+void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops) {
+  if (ops.op == lb::kernels::kGemvInputNormWeight) return run_rows<B, 1, lb::kernels::kGemvInputNormWeight>(a, plan, ops);
+  if (ops.op == lb::kernels::kGemvInputSiluMul) return run_rows<B, 1, lb::kernels::kGemvInputSiluMul>(a, plan, ops);
+  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops);
+  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops);
+  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops);
 }
 
-void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan) {
-  if (bits == 2) run_bits<2>(a, plan);
-  if (bits == 3) run_bits<3>(a, plan);
-  if (bits == 4) run_bits<4>(a, plan);
+void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}) {
+  if (bits == 2) run_bits<2>(a, plan, ops);
+  if (bits == 3) run_bits<3>(a, plan, ops);
+  if (bits == 4) run_bits<4>(a, plan, ops);
 }
 
 int cases = 0;
@@ -124,6 +127,114 @@ void gemv_case(const Case& c) {
       check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
     }
   }
+}
+
+// The fused input ops (x_op, one row): NormWeight reads x * w and adds sum(x^2) to x_sumsq_out (the warps of tile 0,
+// once per k-block); SiluMul reads silu(r gate) * (r up) from an f32 [gate | up]. Both zero a side buffer.
+void fused_case(const Case& c, int op, int dtype2) {
+  const gemv_ref::Problem p = gemv_ref::make_problem(c);
+  const gemv_ref::FusedInput f = gemv_ref::make_fused_input(c, p, op, dtype2);
+  const gemv_ref::Problem pe = gemv_ref::with_input(p, f.effective);
+  Case ce = c;
+  ce.x_dtype = 0;
+  const std::vector<double> exact = gemv_ref::exact_reference(ce, pe);
+  const std::vector<double> real = gemv_ref::dequant_reference(ce, pe);
+  PackedLinearCudaArgs a{};
+  a.x = f.x.data(op == 1 ? c.x_dtype : 0);
+  a.x_dtype = op == 1 ? c.x_dtype : 0;
+  a.m = 1;
+  a.in = c.in;
+  a.out = c.out;
+  a.qweight = p.qweight.data();
+  a.qzeros = p.qzeros.data();
+  a.zero_offset = c.zero_offset;
+  a.scales = p.scales.data(c.scales_dtype);
+  a.scales_dtype = c.scales_dtype;
+  a.group_size = c.group;
+  a.bits = c.bits;
+  float sumsq = 0.25f;  // the kernel adds onto it
+  GemvInputOps ops{};
+  ops.op = op;
+  if (op == 1) {
+    ops.weight = f.weight.data(dtype2);
+    ops.weight_dtype = dtype2;
+    ops.sumsq_out = &sumsq;
+  } else {
+    ops.sumsq_in = &f.sumsq_in;
+    ops.norm_count = f.count;
+    ops.norm_eps = f.eps;
+    ops.round_dtype = dtype2;
+  }
+  std::vector<float> side(37, 5.0f);
+  ops.zero = side.data();
+  ops.zero_count = static_cast<int64_t>(side.size());
+  std::vector<float> y(static_cast<size_t>(c.out), 0.0f);
+  a.y = y.data();
+  const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") + std::to_string(dtype2);
+  if (!gv::applies(a) || !gv::input_ops_valid(a, ops)) {
+    check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
+    return;
+  }
+  const gv::GemvPlan plan = gv::plan_for(c.bits, 1, c.in, c.out, c.resident_warps);
+  run_any(c.bits, a, plan, ops);
+  ++cases;
+  const double e_exact = gemv_ref::relative_error(y, exact);
+  const double e_real = gemv_ref::relative_error(y, real);
+  if (!(e_exact < 1e-5)) check::fail(__FILE__, __LINE__, what + ": relative error vs its own arithmetic " + std::to_string(e_exact));
+  if (!(e_real < 2e-4)) check::fail(__FILE__, __LINE__, what + ": relative error vs dequantize + matmul " + std::to_string(e_real));
+  if (op == 1) {
+    const double want = 0.25 + f.sumsq;
+    if (!(std::fabs(sumsq - want) <= 1e-5 * want)) {
+      check::fail(__FILE__, __LINE__, what + ": sum of squares " + std::to_string(sumsq) + ", expected " + std::to_string(want));
+    }
+  } else {
+    CHECK(sumsq == 0.25f);  // SiluMul only reads its sum
+  }
+  for (float v : side) CHECK(v == 0.0f);
+}
+
+void test_fused_inputs() {
+  const int64_t outs[] = {0, 0, 48, 96, 40};
+  const int64_t three_tiles[] = {0, 0, 272, 288, 264};
+  for (int bits : {2, 3, 4}) {
+    for (int dtype2 : {0, 1, 2}) {
+      // one tile, and three tiles with runs crossing them (5 resident warps): tile 0 split over several warps
+      fused_case(Case{bits, outs[bits], 352, 32, 1, dtype2, (dtype2 + 1) % 3, bits % 2, 1000, false}, 1, dtype2);
+      fused_case(Case{bits, three_tiles[bits], 480, 64, 1, 0, 1, 0, 5, false}, 1, (dtype2 + 1) % 3);
+      fused_case(Case{bits, outs[bits], 352, 128, 1, 0, dtype2, 1, 1000, false}, 2, dtype2);
+      fused_case(Case{bits, three_tiles[bits], 480, 32, 1, 0, 1, 0, 3, false}, 2, dtype2);
+    }
+  }
+  // what the kernel refuses: the ops take one row and their inputs
+  PackedLinearCudaArgs a{};
+  alignas(16) static int32_t dummy[4];
+  a.scales = dummy;
+  a.qweight = dummy;
+  a.m = 1;
+  a.in = 4096;
+  a.out = 4096;
+  a.group_size = 128;
+  a.bits = 4;
+  GemvInputOps ops{};
+  CHECK(gv::input_ops_valid(a, ops));
+  ops.op = lb::kernels::kGemvInputNormWeight;
+  CHECK(!gv::input_ops_valid(a, ops));  // no weight
+  ops.weight = dummy;
+  CHECK(gv::input_ops_valid(a, ops));
+  a.m = 2;
+  CHECK(!gv::input_ops_valid(a, ops));
+  a.m = 1;
+  ops.op = lb::kernels::kGemvInputSiluMul;
+  CHECK(!gv::input_ops_valid(a, ops));  // no sum of squares
+  const float s = 1.0f;
+  ops.sumsq_in = &s;
+  ops.norm_count = 4096;
+  CHECK(gv::input_ops_valid(a, ops));
+  ops.op = 7;
+  CHECK(!gv::input_ops_valid(a, ops));
+  ops.op = lb::kernels::kGemvInputPlain;
+  ops.zero_count = 5;  // and no buffer
+  CHECK(!gv::input_ops_valid(a, ops));
 }
 
 void test_cases() {
@@ -206,5 +317,6 @@ void test_applies() {
 int main() {
   test_applies();
   test_cases();
+  test_fused_inputs();
   return check::finish("test_packed_gemv_emulated");
 }

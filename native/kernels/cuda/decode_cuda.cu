@@ -325,11 +325,22 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
 // exactly as rotary_kv_kernel does; the first query head of each kv group writes the key and value into the cache
 // at *position; every block uses its own copies for that entry. So its output equals rotary_kv_kernel followed by
 // attention_kernel bit for bit. Shared memory: attention_shared_floats + 2 * dim (the new key and value).
+// The normed step's extras (decode_rotary_attention_normed_cuda): qkv is y = W (g * h) of the GEMV that read the
+// hidden state h, and the RMSNorm's 1 / rms(h) is applied here from sumsq = sum(h^2) (sumsq NULL: none). zero:
+// a buffer the step's next fused GEMV accumulates into, zeroed after pdl_wait (NULL: none).
+struct AttentionInputNorm {
+  const float* sumsq;
+  int64_t count;
+  float eps;
+  float* zero;
+  int64_t zero_count;
+};
+
 template <class I, class T>
 __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin, const int64_t* __restrict__ position,
     T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
-    int64_t max_seq, float scale) {
+    int64_t max_seq, float scale, AttentionInputNorm norm) {
   pdl_launch_dependents();
   extern __shared__ float shared[];
   __shared__ float scratch[kWarp];
@@ -369,6 +380,13 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     }
   }
   pdl_wait();
+  const float r = norm.sumsq != nullptr ? rsqrtf(*norm.sumsq / static_cast<float>(norm.count) + norm.eps) : 1.0f;
+  if (norm.zero != nullptr) {
+    for (int64_t i = blockIdx.x * (int64_t)kAttnThreads + threadIdx.x; i < norm.zero_count;
+         i += (int64_t)gridDim.x * kAttnThreads) {
+      norm.zero[i] = 0.0f;
+    }
+  }
   const I* q_src = qkv + head * dim;
   const I* k_src = qkv + (heads + kv) * dim;
   const I* v_src = qkv + (heads + kv_heads + kv) * dim;
@@ -377,8 +395,8 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   if (i0 < half) {
     const int64_t i = i0;
     T qr1, qr2, kr1, kr2;
-    rotate_pair<T>(round_to<T>(to_f(q_src[i])), round_to<T>(to_f(q_src[i + half])), c1, s1, c2, s2, qr1, qr2);
-    rotate_pair<T>(round_to<T>(to_f(k_src[i])), round_to<T>(to_f(k_src[i + half])), c1, s1, c2, s2, kr1, kr2);
+    rotate_pair<T>(round_to<T>(to_f(q_src[i]) * r), round_to<T>(to_f(q_src[i + half]) * r), c1, s1, c2, s2, qr1, qr2);
+    rotate_pair<T>(round_to<T>(to_f(k_src[i]) * r), round_to<T>(to_f(k_src[i + half]) * r), c1, s1, c2, s2, kr1, kr2);
     qf[i] = to_f(qr1);
     qf[i + half] = to_f(qr2);
     k_own[i] = to_f(kr1);
@@ -389,7 +407,7 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     }
   }
   for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
-    const T vv = from_f<T>(to_f(v_src[i]));
+    const T vv = from_f<T>(to_f(v_src[i]) * r);
     v_own[i] = to_f(vv);
     if (writes_cache) v_row[i] = vv;
   }
@@ -466,12 +484,12 @@ cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, c
 template <class T, class I = T>
 cudaError_t rotary_attention(const void* qkv, const void* cos, const void* sin, const int64_t* position, void* k_cache,
                              void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
-                             float scale, cudaStream_t s) {
+                             float scale, cudaStream_t s, AttentionInputNorm norm = {}) {
   const size_t shared = (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
   return launch_pdl(rotary_attention_kernel<I, T>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
                     static_cast<const I*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin), position,
                     static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim,
-                    max_seq, scale);
+                    max_seq, scale, norm);
 }
 
 template <class T, class I = T>
@@ -537,6 +555,24 @@ cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void*
                                                 head_dim, max_seq, scale, stream)
                    : rotary_attention<T>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim,
                                          max_seq, scale, stream);
+  });
+}
+
+cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq,
+                                                int64_t norm_count, float norm_eps, float* zero, int64_t zero_count,
+                                                const void* cos, const void* sin, const int64_t* position,
+                                                void* k_cache, void* v_cache, void* out, int64_t heads,
+                                                int64_t kv_heads, int64_t head_dim, int64_t max_seq, float scale,
+                                                cudaStream_t stream) {
+  if (head_dim > kDecodeMaxHeadDim || head_dim % 2 != 0 || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
+      heads % kv_heads != 0 || qkv_sumsq == nullptr || norm_count <= 0 || zero_count < 0 ||
+      (zero == nullptr && zero_count != 0)) {
+    return cudaErrorInvalidValue;
+  }
+  const AttentionInputNorm norm{qkv_sumsq, norm_count, norm_eps, zero, zero_count};
+  return by_type(t, [&](auto tag) {
+    return rotary_attention<decltype(tag), float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
+                                                  head_dim, max_seq, scale, stream, norm);
   });
 }
 

@@ -31,11 +31,11 @@ bool env_vec_atomics() {
 }
 std::atomic<bool> gemv_vec_atomics{env_vec_atomics()};
 
-template <int B, int MR, bool S16>
-cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+template <int B, int MR, bool S16, int XOP>
+cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
@@ -47,26 +47,29 @@ cudaError_t launch(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) 
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0, stream,
-                    a, plan.per_warp, vec);
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0, stream,
+                    a, plan.per_warp, vec, ops);
 }
 
-template <int B, int MR>
-cudaError_t launch_scales(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
-  return a.scales_dtype == kPackedF32 ? launch<B, MR, false>(a, sms, stream) : launch<B, MR, true>(a, sms, stream);
+template <int B, int MR, int XOP>
+cudaError_t launch_scales(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, XOP>(a, ops, sms, stream)
+                                      : launch<B, MR, true, XOP>(a, ops, sms, stream);
 }
 
 template <int B>
-cudaError_t launch_rows(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream) {
+cudaError_t launch_rows(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  if (ops.op == kGemvInputNormWeight) return launch_scales<B, 1, kGemvInputNormWeight>(a, ops, sms, stream);  // m = 1
+  if (ops.op == kGemvInputSiluMul) return launch_scales<B, 1, kGemvInputSiluMul>(a, ops, sms, stream);
   switch (rows_for(a.m)) {
-    case 1: return launch_scales<B, 1>(a, sms, stream);
-    case 2: return launch_scales<B, 2>(a, sms, stream);
-    default: return launch_scales<B, 4>(a, sms, stream);
+    case 1: return launch_scales<B, 1, kGemvInputPlain>(a, ops, sms, stream);
+    case 2: return launch_scales<B, 2, kGemvInputPlain>(a, ops, sms, stream);
+    default: return launch_scales<B, 4, kGemvInputPlain>(a, ops, sms, stream);
   }
 }
 
 // The launch for valid arguments (y is not touched first: the warps add their partial sums to it).
-cudaError_t launch_any(const PackedLinearCudaArgs& a, cudaStream_t stream);
+cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream);
 
 }  // namespace
 
@@ -80,7 +83,7 @@ cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream)
   if (a.out == 0) return cudaSuccess;
   cudaError_t e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
   if (e != cudaSuccess) return e;
-  return launch_any(a, stream);
+  return launch_any(a, GemvInputOps{}, stream);
 }
 
 bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& a) {
@@ -90,23 +93,35 @@ bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& a) {
 }
 
 cudaError_t packed_gemv_cuda_accumulate(const PackedLinearCudaArgs& a, cudaStream_t stream) {
-  if (!packed_gemv_cuda_accumulate_applies(a)) return cudaErrorInvalidValue;
-  if (a.out == 0) return cudaSuccess;
-  return launch_any(a, stream);
+  return packed_gemv_cuda_accumulate_fused(a, GemvInputOps{}, stream);
+}
+
+bool packed_gemv_cuda_accumulate_fused_applies(const PackedLinearCudaArgs& a, const GemvInputOps& ops) {
+  return packed_gemv_cuda_accumulate_applies(a) && input_ops_valid(a, ops);
+}
+
+cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& a, const GemvInputOps& ops,
+                                              cudaStream_t stream) {
+  if (!packed_gemv_cuda_accumulate_fused_applies(a, ops)) return cudaErrorInvalidValue;
+  if (a.out == 0) {
+    return ops.zero_count > 0 ? cudaMemsetAsync(ops.zero, 0, static_cast<size_t>(ops.zero_count) * sizeof(float), stream)
+                              : cudaSuccess;
+  }
+  return launch_any(a, ops, stream);
 }
 
 namespace {
 
-cudaError_t launch_any(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream) {
   int device = 0;
   int sms = 0;
   if (cudaGetDevice(&device) != cudaSuccess ||
       cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) {
     sms = 132;
   }
-  return a.bits == 4   ? launch_rows<4>(a, sms, stream)
-         : a.bits == 3 ? launch_rows<3>(a, sms, stream)
-                       : launch_rows<2>(a, sms, stream);
+  return a.bits == 4   ? launch_rows<4>(a, ops, sms, stream)
+         : a.bits == 3 ? launch_rows<3>(a, ops, sms, stream)
+                       : launch_rows<2>(a, ops, sms, stream);
 }
 
 }  // namespace

@@ -76,6 +76,37 @@ __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   return static_cast<const float*>(p)[i];
 }
 
+__device__ __forceinline__ float round_to_dtype(float v, int dtype) {
+  if (dtype == kPackedF16) return __half2float(__float2half_rn(v));
+  if (dtype == kPackedBF16) return __bfloat162float(__float2bfloat16_rn(v));
+  return v;
+}
+
+// SiluMul's row scale: the RMSNorm's 1 / rms of the hidden state (the formula of decode_cuda's norms).
+__device__ __forceinline__ float silu_mul_norm_scale(const GemvInputOps& ops) {
+  return rsqrtf(*ops.sumsq_in / static_cast<float>(ops.norm_count) + ops.norm_eps);
+}
+
+// Element j of row r of the GEMV's input under the op XOP (ops.op; packed_matmul_cuda.h); sq += x^2 for NormWeight.
+// A template parameter, not a branch: the plain instances keep their registers (a runtime switch made the int2
+// instance spill).
+template <int XOP>
+__device__ __forceinline__ float input_x(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int r, int64_t j,
+                                         float norm_scale, float& sq) {
+  if constexpr (XOP == kGemvInputNormWeight) {
+    const float v = load_x(a.x, a.x_dtype, j);
+    sq = __fmaf_rn(v, v, sq);
+    return v * load_x(ops.weight, ops.weight_dtype, j);
+  }
+  if constexpr (XOP == kGemvInputSiluMul) {  // as decode_cuda's silu_mul_kernel on the normed gate/up, rounded alike
+    const int t = ops.round_dtype;
+    const float g = round_to_dtype(load_x(a.x, a.x_dtype, j) * norm_scale, t);
+    const float u = round_to_dtype(load_x(a.x, a.x_dtype, a.in + j) * norm_scale, t);
+    return round_to_dtype(round_to_dtype(g / (1.0f + expf(-g)), t) * u, t);
+  }
+  return load_x(a.x, a.x_dtype, r * a.in + j);
+}
+
 // The 96 bits of 32 3-bit codes are four 24-bit chunks of 3 bytes (rows 8c .. 8c + 7 in bytes 3c .. 3c + 2).
 // Three byte permutes put byte k of every chunk into byte lane c of one word (t[k]); then code j of all
 // four chunks is one shift + mask of one word (two words for the codes 2 and 5 that straddle a byte).
@@ -226,14 +257,15 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
   }
 }
 
-template <int B, int MR, bool S16, int NB>
-__device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, int64_t kb, int valid, int lane,
+template <int B, int MR, bool S16, int NB, int XOP>
+__device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int64_t kb,
+                                             int valid, int lane, float norm_scale, float& sq,
                                              StageLoads<B, MR, S16, NB>& s) {
 #pragma unroll
   for (int i = 0; i < NB; ++i)
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
-      s.xv[i][r] = (i < valid && r < a.m) ? load_x(a.x, a.x_dtype, r * a.in + (kb + i) * kKBlockRows + lane) : 0.0f;
+      s.xv[i][r] = (i < valid && r < a.m) ? input_x<XOP>(a, ops, r, (kb + i) * kKBlockRows + lane, norm_scale, sq) : 0.0f;
     }
 }
 
@@ -242,9 +274,10 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, int6
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
 // Each stage's loads are issued at its start. Launched with PDL (pdl_launch.cuh), the first stage's weight loads
 // are in flight before pdl_wait(): they overlap the end of the kernel before (x and y are its outputs).
-template <int B, int MR, bool S16>
+template <int B, int MR, bool S16, int XOP = kGemvInputPlain>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
-                                                                                        [[maybe_unused]] bool vec_atomics) {
+                                                                                        [[maybe_unused]] bool vec_atomics,
+                                                                                        GemvInputOps ops) {
   constexpr int NB = stage_kblocks<B>();
   constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
@@ -264,6 +297,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   const int xbyte = x_byte_offset<B>(lane);
   pdl_launch_dependents();
   bool waited = false;
+  float norm_scale = 1.0f;  // x_op SiluMul's, read once the kernel before (its producer) has finished
 
   while (u < u_end) {  // one segment per 128-column tile the run touches
     const int64_t tile = u / kblocks;
@@ -276,6 +310,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     for (int r = 0; r < MR; ++r)
 #pragma unroll
       for (int c = 0; c < 4; ++c) acc[r][c] = 0.0f;
+    float sq = 0.0f;  // NormWeight: this lane's sum of x^2 over the segment
 
     int64_t group = kb_begin / gkb;  // load cursor
     int group_kb = static_cast<int>(kb_begin - group * gkb);
@@ -287,8 +322,9 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
       if (!waited) {
         pdl_wait();
         waited = true;
+        if constexpr (XOP == kGemvInputSiluMul) norm_scale = silu_mul_norm_scale(ops);
       }
-      load_stage_x<B, MR, S16, NB>(a, kb, valid, lane, cur);
+      load_stage_x<B, MR, S16, NB, XOP>(a, ops, kb, valid, lane, norm_scale, sq, cur);
 
       // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
       __syncwarp();  // the previous stage's reads of the slots are done
@@ -379,7 +415,22 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
         }
       }
     }
+    // NormWeight: the warps of tile 0 cover every k-block once; their sums make the sum of x^2 over `in`
+    if constexpr (XOP == kGemvInputNormWeight) {
+      if (ops.sumsq_out != nullptr && tile == 0) {
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1) sq += __shfl_xor_sync(0xffffffffu, sq, o);
+        if (lane == 0) atomicAdd(ops.sumsq_out, sq);
+      }
+    }
     u += kb_end - kb_begin;
+  }
+  if (ops.zero != nullptr) {  // a buffer a later kernel of the step accumulates into (its readers have finished)
+    if (!waited) pdl_wait();
+    const int64_t stride = static_cast<int64_t>(gridDim.x) * kThreads;
+    for (int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; i < ops.zero_count; i += stride) {
+      ops.zero[i] = 0.0f;
+    }
   }
 }
 
@@ -388,6 +439,19 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 inline int rows_for(int64_t m) { return m <= 1 ? 1 : m == 2 ? 2 : 4; }
 
 // Whether the GEMV takes this call (else the tiled kernel does).
+// The fused input ops (packed_matmul_cuda.h) for these arguments: they take one row.
+inline bool input_ops_valid(const PackedLinearCudaArgs& a, const GemvInputOps& ops) {
+  const auto known = [](int dtype) { return dtype == kPackedF32 || dtype == kPackedF16 || dtype == kPackedBF16; };
+  if (ops.zero_count < 0 || (ops.zero == nullptr && ops.zero_count != 0)) return false;
+  switch (ops.op) {
+    case kGemvInputPlain: return true;
+    case kGemvInputNormWeight: return a.m == 1 && ops.weight != nullptr && known(ops.weight_dtype);
+    case kGemvInputSiluMul:
+      return a.m == 1 && ops.sumsq_in != nullptr && ops.norm_count > 0 && ops.norm_eps >= 0.0f && known(ops.round_dtype);
+    default: return false;
+  }
+}
+
 inline bool applies(const PackedLinearCudaArgs& a) {
   return a.m >= 1 && a.m <= kMaxRows && a.in > 0 && a.in % kKBlockRows == 0 && a.group_size > 0 &&
          a.group_size % kKBlockRows == 0 && a.in / kKBlockRows < (int64_t{1} << 30) &&

@@ -23,6 +23,13 @@ cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stre
 bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& args);
 cudaError_t packed_gemv_cuda_accumulate(const PackedLinearCudaArgs& args, cudaStream_t stream);
 
+// Accumulate mode with the decode step's fused input ops (packed_matmul_cuda.h GemvInputOps: the RMSNorm's weight
+// and sum of squares, SiLU * up, a buffer to zero). cudaErrorInvalidValue where the accumulate GEMV does not apply
+// or the ops are not valid (NormWeight and SiluMul take m = 1).
+bool packed_gemv_cuda_accumulate_fused_applies(const PackedLinearCudaArgs& args, const GemvInputOps& ops);
+cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& args, const GemvInputOps& ops,
+                                              cudaStream_t stream);
+
 // Name of the GEMV variant for these arguments ("gemv_dp4a_r1", "_r2", "_r4"), nullptr when it does not apply.
 const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 

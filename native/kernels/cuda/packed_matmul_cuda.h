@@ -29,6 +29,25 @@ struct PackedLinearCudaArgs {
   int y_out_dtype;         // kPackedF16 or kPackedBF16 when y_out is set
 };
 
+// The decode step's fused input ops of the accumulate GEMV (packed_gemv_cuda.h; m = 1). NormWeight: the GEMV reads
+// x * weight (so y = W (g * x); the RMSNorm's 1 / rms, one scalar, is applied by the consumer of y, from the sum of
+// squares the GEMV adds to sumsq_out). SiluMul: x is the f32 gate/up output [2 * in] of a NormWeight GEMV and the
+// GEMV reads silu(r g) * (r u), r = rsqrt(sumsq_in / norm_count + norm_eps). Kept apart from PackedLinearCudaArgs:
+// a larger argument struct alone made the plain int2 GEMV spill registers (ptxas, sm_90).
+enum GemvInputOp : int { kGemvInputPlain = 0, kGemvInputNormWeight = 1, kGemvInputSiluMul = 2 };
+struct GemvInputOps {
+  int op;                   // GemvInputOp
+  const void* weight;       // NormWeight: [in], weight_dtype
+  int weight_dtype;
+  float* sumsq_out;         // NormWeight: += sum over `in` of x^2 (NULL: not wanted)
+  const float* sumsq_in;    // SiluMul: the sum of squares of the hidden state the gate/up GEMV read
+  int64_t norm_count;       // SiluMul: the number of elements that sum is over (hidden size)
+  float norm_eps;           // SiluMul: the RMSNorm's epsilon
+  int round_dtype;          // SiluMul: gate, up, silu and the product rounded to it (as the unfused step stores them)
+  float* zero;              // zeroed once the kernel before has finished (zero_count floats; NULL: none)
+  int64_t zero_count;
+};
+
 // Status of a combination: 0 when a kernel instance exists, else a short reason (static string).
 const char* packed_linear_cuda_unsupported(int bits, int x_dtype, int scales_dtype);
 

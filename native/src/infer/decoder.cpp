@@ -90,6 +90,12 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   fused_ = fused_decode_available(device, dtype, config.head_dim, max_seq_);
   accumulate_requested_ = fused_ && decode_accumulate_requested();
   rope_attention_ = fused_ && decode_rope_attention_requested();
+  normed_requested_ = accumulate_requested_ && rope_attention_ && decode_normed_requested();
+  if (normed_requested_) {
+    const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
+    attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
+    mlp_sums_ = at::zeros({2 * config.intermediate_size + 1}, f32);
+  }
   layers_.reserve(static_cast<size_t>(num_layers_));
 }
 
@@ -133,6 +139,9 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
     }
     any_accumulating_ = any_accumulating_ || l->accumulates();
   }
+  for (InferLinear* l : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) {
+    all_accumulating_ = all_accumulating_ && l->accumulates();
+  }
   layers_.push_back(std::move(layer));
   const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
   k_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
@@ -163,6 +172,7 @@ void Decoder::require_ready(int64_t n) const {
 
 at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt) {
   if (fused_ && ids.size(0) == 1 && !fresh_prompt) {
+    if (normed()) return forward_fused_normed(ids, positions);
     return accumulate_requested_ && any_accumulating_ ? forward_fused_accumulate(ids, positions)
                                                       : forward_fused(ids, positions);
   }
@@ -260,6 +270,53 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
       .view({vocab_});
 }
 
+// forward_fused_accumulate with the RMSNorms and SiLU * up folded into the packed GEMVs (issue 7: the fixed cost of
+// each launch dominates the step at batch 1): 5 kernels per layer instead of 8. The q/k/v and gate/up GEMVs read
+// h * g (g: the norm's weight) and add sum(h^2) next to their output; 1 / rms(h), one scalar, is applied by their
+// consumers: the RoPE + attention kernel, and the down GEMV, which reads silu(r gate) * (r up) from the f32 gate/up
+// output. The buffers the next GEMV adds into are zeroed by the kernel two before it, once their readers are done:
+// attention zeroes mlp_sums_, the gate/up GEMV attn_sums_ (for the next layer; zero at the first layer).
+at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor& positions) {
+  const model::LlamaConfig& c = config_;
+  const int64_t hidden = c.hidden_size, inter = c.intermediate_size;
+  const int64_t qkv_dim = attn_sums_.numel() - 1;
+  at::Tensor x = at::index_select(embed_, 0, ids).to(at::kFloat);  // [1, hidden] f32
+  attn_sums_.zero_();
+  at::Tensor qkv = attn_sums_.narrow(0, 0, qkv_dim).view({1, qkv_dim});
+  at::Tensor gate_up = mlp_sums_.narrow(0, 0, 2 * inter).view({1, 2 * inter});
+  float* attn_sum = attn_sums_.data_ptr<float>() + qkv_dim;
+  float* mlp_sum = mlp_sums_.data_ptr<float>() + 2 * inter;
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    GemvInputFusion q_in;
+    q_in.op = GemvInputFusion::kNormWeight;
+    q_in.norm_weight = layer.input_norm;
+    q_in.sumsq_out = attn_sum;
+    layer.qkv.add_into_fused(x, qkv, q_in);
+    const at::Tensor attended =
+        fused_rotary_attention_normed(attn_sums_, hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
+                                      v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim);
+    layer.o.add_into(attended, x);
+    GemvInputFusion gu_in;
+    gu_in.op = GemvInputFusion::kNormWeight;
+    gu_in.norm_weight = layer.post_attention_norm;
+    gu_in.sumsq_out = mlp_sum;
+    gu_in.zero = attn_sums_.data_ptr<float>();
+    gu_in.zero_count = attn_sums_.numel();
+    layer.gate_up.add_into_fused(x, gate_up, gu_in);
+    GemvInputFusion down_in;
+    down_in.op = GemvInputFusion::kSiluMul;
+    down_in.sumsq_in = mlp_sum;
+    down_in.norm_count = hidden;
+    down_in.eps = c.rms_norm_eps;
+    down_in.round_dtype = c.compute_dtype;
+    layer.down.add_into_fused(gate_up, x, down_in);
+  }
+  return at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_)
+      .to(at::kFloat)
+      .view({vocab_});
+}
+
 at::Tensor Decoder::prefill(const int64_t* ids, int64_t n) {
   c10::InferenceMode inference;
   if (n <= 0) throw_invalid("n=" + std::to_string(n) + " (expected at least one token id)");
@@ -304,7 +361,7 @@ lb_decoder_stats Decoder::stats() const {
   s.packed_linears = packed_;
   s.dequantized_linears = dequantized_;
   s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
-  s.fused_kernels = !fused_ ? 0 : accumulate_requested_ && any_accumulating_ ? 2 : 1;
+  s.fused_kernels = !fused_ ? 0 : normed() ? 3 : accumulate_requested_ && any_accumulating_ ? 2 : 1;
   return s;
 }
 

@@ -50,6 +50,8 @@ class Decoder {
 
   at::Tensor forward_fused(const at::Tensor& ids, const at::Tensor& positions);
   at::Tensor forward_fused_accumulate(const at::Tensor& ids, const at::Tensor& positions);
+  at::Tensor forward_fused_normed(const at::Tensor& ids, const at::Tensor& positions);
+  bool normed() const { return normed_requested_ && all_accumulating_; }
   at::Tensor attention(const at::Tensor& qkv, const at::Tensor& positions, size_t l);
   void require_ready(int64_t n) const;
   void check_token(int64_t id, const char* what) const;
@@ -61,6 +63,10 @@ class Decoder {
   bool fused_ = false;  // one-token steps through the fused CUDA kernels
   // ... with an f32 residual and accumulate GEMVs (LOWBIT_DECODE_ACCUMULATE=1, where some linear accumulates)
   bool accumulate_requested_ = false, any_accumulating_ = false, rope_attention_ = false;
+  // ... with the RMSNorms and SiLU * up inside the GEMVs (LOWBIT_DECODE_NORMED=1, where every linear accumulates)
+  bool normed_requested_ = false, all_accumulating_ = true;
+  at::Tensor attn_sums_;  // normed step: f32 [q_dim + 2 kv_dim + 1], the q/k/v GEMV's output, then sum(h^2)
+  at::Tensor mlp_sums_;   // normed step: f32 [2 inter + 1], the gate/up GEMV's output, then sum(h^2)
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
   at::Tensor key_index_;  // 0..max_seq-1 (I64, device)

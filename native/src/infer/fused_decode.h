@@ -44,4 +44,16 @@ at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, dou
 // gate_up f32 [rows, 2 * inter] -> [rows, inter] in out_dtype (each input rounded to out_dtype first).
 at::Tensor fused_silu_mul_f32(const at::Tensor& gate_up, int64_t inter, c10::ScalarType out_dtype);
 
+// ---- the normed decode step (decoder.cpp forward_fused_normed): the RMSNorms and SiLU * up folded into the packed
+// GEMVs (packed_matmul_cuda.h x_op); 5 kernels per layer ----
+
+// on unless LOWBIT_DECODE_NORMED=0.
+bool decode_normed_requested();
+// fused_rotary_attention on qkv_sums f32 [qkv_dim + 1]: qkv = W (g * h) then sum(h^2) at the end; each value is
+// scaled by rsqrt(sum / hidden + eps) before RoPE. Zeroes `zero` (contiguous f32) once the GEMV before has finished.
+at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, int64_t hidden, double eps, at::Tensor& zero,
+                                         const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
+                                         at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
+                                         int64_t head_dim);
+
 }  // namespace lb::infer

@@ -176,6 +176,12 @@ void InferLinear::add_into(const at::Tensor& x, at::Tensor& y) const {
   }
 }
 
+void InferLinear::add_into_fused(const at::Tensor& x, at::Tensor& y, const GemvInputFusion& fusion) const {
+  if (!accumulates()) throw_unsupported("a fused-input GEMV needs a packed linear the accumulate GEMV takes");
+  const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
+  lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group, zero_offset_, y, fusion);
+}
+
 void InferLinear::dequantize_to_dense() {
   for (InferLinear& p : parts_) p.dequantize_to_dense();
   if (!packed_) return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lowbit.h"
+#include "src/packed_gemv_accumulate.h"
 
 namespace lb::infer {
 
@@ -39,6 +40,8 @@ class InferLinear {
   bool accumulates() const;
   // y f32 [rows, out] += this(x), in place: one accumulate GEMV where accumulates(), else y += this(x).
   void add_into(const at::Tensor& x, at::Tensor& y) const;
+  // add_into with the GEMV's fused input op (the normed decode step); requires accumulates().
+  void add_into_fused(const at::Tensor& x, at::Tensor& y, const lb::GemvInputFusion& fusion) const;
 
  private:
   bool packed_ = false;

@@ -1,0 +1,55 @@
+# Issue 7, fewer launches per decode layer: the normed decode step (LOWBIT_DECODE_NORMED=1, the default: the RMSNorms
+# and SiLU * up folded into the packed GEMVs, 5 kernels per layer) against the accumulate step it replaces
+# (LOWBIT_DECODE_NORMED=0: 8 kernels per layer). Sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh decodenorm`.
+# Uses generate.sh's stage_genprep / gen_run; an existing genprep model is reused (GEN_LAYERS=32 for the full model).
+stage_decodenorm() {
+  local t0=$SECONDS m=/tmp/gen-llama7b
+  step "decodenorm: build the GEMV / decoder tests"
+  cmake --build build/native-cuda --target test_packed_gemv_cuda test_decoder -j"$(nproc)" \
+      > "$RESULTS/decodenorm-build.log" 2>&1 || { tail -40 "$RESULTS/decodenorm-build.log"; status=1; return; }
+  local tb=$SECONDS
+
+  step "decodenorm: CUDA tests (fused-input GEMV vs its references; normed step vs the accumulate step)"
+  ctest --test-dir build/native-cuda -R "test_packed_gemv_cuda|test_decoder" --output-on-failure -V \
+      > "$RESULTS/decodenorm-ctest.log" 2>&1
+  grep -E "cases|worst|normed|fused input|SKIP|FAILED|failed|tests passed|tests failed" "$RESULTS/decodenorm-ctest.log" | head -24
+  grep -q "100% tests passed" "$RESULTS/decodenorm-ctest.log" || status=1
+
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  echo "decodenorm model: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("num_hidden_layers"), "layers")' \
+      $m/config.json 2>/dev/null)"
+  step "decodenorm: generate batch 1, 128 new tokens, normed step (default) vs LOWBIT_DECODE_NORMED=0"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  gen_run fp16 $m --dtype f16
+  LOWBIT_DECODE_NORMED=0 gen_run int4-g128-acc $m-w4g128 --dtype f16
+  gen_run int4-g128 $m-w4g128 --dtype f16
+  LOWBIT_DECODE_NORMED=0 gen_run int2-g64-acc $m-w2g64 --dtype f16
+  gen_run int2-g64 $m-w2g64 --dtype f16
+  gen_run fp16-again $m --dtype f16
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodenorm-generate.jsonl" 2>/dev/null
+  # one line per quantized run: decode tok/s, ms/token, speedup vs fp16 (targets int4 2.5x, int2 4x), the normed
+  # step's gain over the accumulate step; greedy texts of the two steps side by side
+  python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); rows[d["label"]] = d
+fps = [rows[k]["decode_tokens_per_second"] for k in ("fp16", "fp16-again") if k in rows]
+fp = sum(fps) / len(fps) if fps else None
+if fp: print(f"decodenorm fp16: {' / '.join(f'{v:.1f}' for v in fps)} tok/s (mean {fp:.1f}, {1000 / fp:.3f} ms/token)")
+for base, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
+    for label in (base + "-acc", base):
+        r = rows.get(label, {}).get("decode_tokens_per_second")
+        if not (fp and r): print(f"decodenorm {label}: missing"); continue
+        acc = rows.get(base + "-acc", {}).get("decode_tokens_per_second")
+        gain = f", x{r / acc:.3f} vs the accumulate step" if label == base and acc else ""
+        print(f"decodenorm {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16 (target >= {target}x)"
+              f"{'' if r / fp >= target else ' BELOW TARGET'}{gain}")
+    a, b = rows.get(base + "-acc", {}).get("text"), rows.get(base, {}).get("text")
+    if a is not None and b is not None:
+        same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        print(f"decodenorm {base}: greedy text {'identical' if a == b else f'differs from character {same}'} "
+              f"with the accumulate step")
+PY
+  echo "decodenorm stage: $(( SECONDS - tb )) s after a $(( tb - t0 )) s build"
+}
