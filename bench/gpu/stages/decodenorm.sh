@@ -53,3 +53,32 @@ for base, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
 PY
   echo "decodenorm stage: $(( SECONDS - tb )) s after a $(( tb - t0 )) s build"
 }
+
+# The GEMV's share of the resident warps (LOWBIT_GEMV_RESIDENT_PERCENT) in the decode step: below 100 the next
+# kernel's blocks fit beside a GEMV's and issue their weight loads before it drains. DECODEOCC_PERCENTS sets the sweep.
+stage_decodeocc() {
+  local m=/tmp/gen-llama7b p
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodeocc: generate batch 1, 128 new tokens, GEMV resident share ${DECODEOCC_PERCENTS:-100 75 50 35} %"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  gen_run fp16 $m --dtype f16
+  for p in ${DECODEOCC_PERCENTS:-100 75 50 35}; do
+    LOWBIT_GEMV_RESIDENT_PERCENT=$p gen_run int4-g128-p$p $m-w4g128 --dtype f16
+    LOWBIT_GEMV_RESIDENT_PERCENT=$p gen_run int2-g64-p$p $m-w2g64 --dtype f16
+  done
+  gen_run fp16-again $m --dtype f16
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodeocc-generate.jsonl" 2>/dev/null
+  python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); rows[d["label"]] = d
+fps = [rows[k]["decode_tokens_per_second"] for k in ("fp16", "fp16-again") if k in rows]
+fp = sum(fps) / len(fps) if fps else None
+if fp: print(f"decodeocc fp16: {' / '.join(f'{v:.1f}' for v in fps)} tok/s (mean {fp:.1f})")
+for label, d in rows.items():
+    if label.startswith("fp16"): continue
+    r = d["decode_tokens_per_second"]
+    print(f"decodeocc {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16" if fp else f"decodeocc {label}: {r:.1f}")
+PY
+}

@@ -31,6 +31,17 @@ bool env_vec_atomics() {
 }
 std::atomic<bool> gemv_vec_atomics{env_vec_atomics()};
 
+// The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..100;
+// default 100). Below 100 the GEMV leaves room on every SM for the next kernel of a PDL chain, whose blocks can
+// then start (and issue their weight loads) before this one drains.
+std::atomic<int> gemv_resident_percent{[] {
+  const char* v = std::getenv("LOWBIT_GEMV_RESIDENT_PERCENT");
+  if (v == nullptr || *v == '\0') return 100;
+  char* end = nullptr;
+  const long parsed = std::strtol(v, &end, 10);
+  return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
+}()};
+
 template <int B, int MR, bool S16, int XOP>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
   static const int per_sm = [] {
@@ -42,7 +53,9 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
     }
     return blocks > 0 ? blocks : min_blocks<MR>();
   }();
-  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, static_cast<int64_t>(sms) * per_sm * kWarps,
+  const int64_t resident = static_cast<int64_t>(sms) * per_sm * kWarps *
+                           gemv_resident_percent.load(std::memory_order_relaxed) / 100;
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, resident > 0 ? resident : 1,
                                  gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
@@ -139,6 +152,10 @@ void packed_gemv_cuda_set_enabled(bool enabled) { gemv_enabled.store(enabled, st
 
 void packed_gemv_cuda_set_min_run_stages(int stages) {
   gemv_min_run_stages.store(stages > 0 ? stages : env_int("LOWBIT_GEMV_MIN_RUN_STAGES", 1), std::memory_order_relaxed);
+}
+
+void packed_gemv_cuda_set_resident_percent(int percent) {
+  gemv_resident_percent.store(percent >= 1 && percent <= 100 ? percent : 100, std::memory_order_relaxed);
 }
 
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
