@@ -20,32 +20,36 @@ stage_decodenorm() {
       $m/config.json 2>/dev/null)"
   step "decodenorm: generate batch 1, 128 new tokens, normed step (default) vs LOWBIT_DECODE_NORMED=0"
   rm -f "$RESULTS/generate-7b.jsonl"
-  gen_run fp16 $m --dtype f16
-  LOWBIT_DECODE_NORMED=0 gen_run int4-g128-acc $m-w4g128 --dtype f16
-  gen_run int4-g128 $m-w4g128 --dtype f16
-  LOWBIT_DECODE_NORMED=0 gen_run int2-g64-acc $m-w2g64 --dtype f16
-  gen_run int2-g64 $m-w2g64 --dtype f16
-  gen_run fp16-again $m --dtype f16
+  local r
+  for r in $(seq 1 "${DECODENORM_ROUNDS:-1}"); do  # rounds interleave the A/B runs (the machine drifts by a few %)
+    gen_run fp16~$r $m --dtype f16
+    LOWBIT_DECODE_NORMED=0 gen_run int4-g128-acc~$r $m-w4g128 --dtype f16
+    gen_run int4-g128~$r $m-w4g128 --dtype f16
+    LOWBIT_DECODE_NORMED=0 gen_run int2-g64-acc~$r $m-w2g64 --dtype f16
+    gen_run int2-g64~$r $m-w2g64 --dtype f16
+  done
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodenorm-generate.jsonl" 2>/dev/null
   # one line per quantized run: decode tok/s, ms/token, speedup vs fp16 (targets int4 2.5x, int2 4x), the normed
   # step's gain over the accumulate step; greedy texts of the two steps side by side
   python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
 import json, sys
-rows = {}
+runs, texts = {}, {}  # label without the round -> decode tok/s of each round; the first round's text
 for line in open(sys.argv[1]):
-    d = json.loads(line); rows[d["label"]] = d
-fps = [rows[k]["decode_tokens_per_second"] for k in ("fp16", "fp16-again") if k in rows]
-fp = sum(fps) / len(fps) if fps else None
-if fp: print(f"decodenorm fp16: {' / '.join(f'{v:.1f}' for v in fps)} tok/s (mean {fp:.1f}, {1000 / fp:.3f} ms/token)")
+    d = json.loads(line); label = d["label"].split("~")[0]
+    runs.setdefault(label, []).append(d["decode_tokens_per_second"]); texts.setdefault(label, d.get("text"))
+mean = lambda label: sum(runs[label]) / len(runs[label]) if runs.get(label) else None
+each = lambda label: " / ".join(f"{v:.1f}" for v in runs[label])
+fp = mean("fp16")
+if fp: print(f"decodenorm fp16: {each('fp16')} tok/s (mean {fp:.1f}, {1000 / fp:.3f} ms/token)")
 for base, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
     for label in (base + "-acc", base):
-        r = rows.get(label, {}).get("decode_tokens_per_second")
+        r = mean(label)
         if not (fp and r): print(f"decodenorm {label}: missing"); continue
-        acc = rows.get(base + "-acc", {}).get("decode_tokens_per_second")
+        acc = mean(base + "-acc")
         gain = f", x{r / acc:.3f} vs the accumulate step" if label == base and acc else ""
-        print(f"decodenorm {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16 (target >= {target}x)"
-              f"{'' if r / fp >= target else ' BELOW TARGET'}{gain}")
-    a, b = rows.get(base + "-acc", {}).get("text"), rows.get(base, {}).get("text")
+        print(f"decodenorm {label}: {each(label)} tok/s (mean {r:.1f}, {1000 / r:.3f} ms/token), {r / fp:.2f}x fp16 "
+              f"(target >= {target}x){'' if r / fp >= target else ' BELOW TARGET'}{gain}")
+    a, b = texts.get(base + "-acc"), texts.get(base)
     if a is not None and b is not None:
         same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
         print(f"decodenorm {base}: greedy text {'identical' if a == b else f'differs from character {same}'} "

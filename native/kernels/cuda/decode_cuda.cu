@@ -326,9 +326,11 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
 // at *position; every block uses its own copies for that entry. So its output equals rotary_kv_kernel followed by
 // attention_kernel bit for bit. Shared memory: attention_shared_floats + 2 * dim (the new key and value).
 // The normed step's extras (decode_rotary_attention_normed_cuda): qkv is y = W (g * h) of the GEMV that read the
-// hidden state h, and the RMSNorm's 1 / rms(h) is applied here from sumsq = sum(h^2) (sumsq NULL: none). zero:
+// hidden state h, and the RMSNorm's 1 / rms(h) is applied here from sumsq = sum(h^2) (sumsq NULL: none), then the
+// projection's bias is added. zero:
 // a buffer the step's next fused GEMV accumulates into, zeroed after pdl_wait (NULL: none).
 struct AttentionInputNorm {
+  const void* bias;  // [q_dim + 2 kv_dim] in T, added after the scale (the q/k/v projection's bias; NULL: none)
   const float* sumsq;
   int64_t count;
   float eps;
@@ -390,13 +392,20 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   const I* q_src = qkv + head * dim;
   const I* k_src = qkv + (heads + kv) * dim;
   const I* v_src = qkv + (heads + kv_heads + kv) * dim;
+  const T* bias = static_cast<const T*>(norm.bias);
+  // element e of qkv as the projection's output: scaled by the norm's r, plus the bias
+  const auto in = [&](const I* src, int64_t offset, int64_t i) {
+    const float v = to_f(src[i]) * r;
+    return bias != nullptr ? v + to_f(bias[offset + i]) : v;
+  };
+  const int64_t q_off = head * dim, k_off = (heads + kv) * dim, v_off = (heads + kv_heads + kv) * dim;
   T* k_row = k_cache + (kv * max_seq + pos) * dim;
   T* v_row = v_cache + (kv * max_seq + pos) * dim;
   if (i0 < half) {
     const int64_t i = i0;
     T qr1, qr2, kr1, kr2;
-    rotate_pair<T>(round_to<T>(to_f(q_src[i]) * r), round_to<T>(to_f(q_src[i + half]) * r), c1, s1, c2, s2, qr1, qr2);
-    rotate_pair<T>(round_to<T>(to_f(k_src[i]) * r), round_to<T>(to_f(k_src[i + half]) * r), c1, s1, c2, s2, kr1, kr2);
+    rotate_pair<T>(round_to<T>(in(q_src, q_off, i)), round_to<T>(in(q_src, q_off, i + half)), c1, s1, c2, s2, qr1, qr2);
+    rotate_pair<T>(round_to<T>(in(k_src, k_off, i)), round_to<T>(in(k_src, k_off, i + half)), c1, s1, c2, s2, kr1, kr2);
     qf[i] = to_f(qr1);
     qf[i + half] = to_f(qr2);
     k_own[i] = to_f(kr1);
@@ -407,7 +416,7 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     }
   }
   for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
-    const T vv = from_f<T>(to_f(v_src[i]) * r);
+    const T vv = from_f<T>(in(v_src, v_off, i));
     v_own[i] = to_f(vv);
     if (writes_cache) v_row[i] = vv;
   }
@@ -559,17 +568,17 @@ cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void*
 }
 
 cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq,
-                                                int64_t norm_count, float norm_eps, float* zero, int64_t zero_count,
-                                                const void* cos, const void* sin, const int64_t* position,
-                                                void* k_cache, void* v_cache, void* out, int64_t heads,
-                                                int64_t kv_heads, int64_t head_dim, int64_t max_seq, float scale,
-                                                cudaStream_t stream) {
+                                                int64_t norm_count, float norm_eps, const void* qkv_bias, float* zero,
+                                                int64_t zero_count, const void* cos, const void* sin,
+                                                const int64_t* position, void* k_cache, void* v_cache, void* out,
+                                                int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
+                                                float scale, cudaStream_t stream) {
   if (head_dim > kDecodeMaxHeadDim || head_dim % 2 != 0 || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
       heads % kv_heads != 0 || qkv_sumsq == nullptr || norm_count <= 0 || zero_count < 0 ||
       (zero == nullptr && zero_count != 0)) {
     return cudaErrorInvalidValue;
   }
-  const AttentionInputNorm norm{qkv_sumsq, norm_count, norm_eps, zero, zero_count};
+  const AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count};
   return by_type(t, [&](auto tag) {
     return rotary_attention<decltype(tag), float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
                                                   head_dim, max_seq, scale, stream, norm);

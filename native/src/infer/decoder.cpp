@@ -139,9 +139,9 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
     }
     any_accumulating_ = any_accumulating_ || l->accumulates();
   }
-  for (InferLinear* l : {&layer.qkv, &layer.o, &layer.gate_up, &layer.down}) {
-    all_accumulating_ = all_accumulating_ && l->accumulates();
-  }
+  // the normed step adds the q/k/v bias in the attention kernel (Qwen2-style models); the others have none
+  all_accumulating_ = all_accumulating_ && layer.qkv.gemv_capable() && layer.o.accumulates() &&
+                      layer.gate_up.accumulates() && layer.down.accumulates();
   layers_.push_back(std::move(layer));
   const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
   k_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
@@ -294,8 +294,8 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     q_in.sumsq_out = attn_sum;
     layer.qkv.add_into_fused(x, qkv, q_in);
     const at::Tensor attended =
-        fused_rotary_attention_normed(attn_sums_, hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
-                                      v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim);
+        fused_rotary_attention_normed(attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_,
+                                      positions, k_cache_[l], v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim);
     layer.o.add_into(attended, x);
     GemvInputFusion gu_in;
     gu_in.op = GemvInputFusion::kNormWeight;

@@ -138,7 +138,8 @@ bool decode_normed_requested() {
   return env == nullptr || std::strcmp(env, "0") != 0;
 }
 
-at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, int64_t hidden, double eps, at::Tensor& zero,
+at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::Tensor& bias, int64_t hidden,
+                                         double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
                                          int64_t head_dim) {
@@ -150,13 +151,17 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, int64_t hid
   if (zero.scalar_type() != at::kFloat || !zero.is_contiguous()) {
     throw_invalid("fused_rotary_attention_normed: the buffer to zero is not a contiguous F32 tensor");
   }
+  if (bias.defined() && (bias.scalar_type() != k_cache.scalar_type() || !bias.is_contiguous() || bias.numel() != qkv_dim)) {
+    throw_invalid("fused_rotary_attention_normed: the bias is not a contiguous " +
+                  std::string(c10::toString(k_cache.scalar_type())) + " tensor of " + std::to_string(qkv_dim) + " elements");
+  }
   at::Tensor out = at::empty({1, heads * head_dim}, k_cache.options());
   const c10::cuda::CUDAGuard guard(qkv_sums.device());
   const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
   const float* q = qkv_sums.data_ptr<float>();
   check(kernels::decode_rotary_attention_normed_cuda(
-            decode_type(k_cache.scalar_type()), q, q + qkv_dim, hidden, static_cast<float>(eps), zero.data_ptr<float>(),
-            zero.numel(), cos.data_ptr(), sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(),
+            decode_type(k_cache.scalar_type()), q, q + qkv_dim, hidden, static_cast<float>(eps),
+            bias.defined() ? bias.data_ptr() : nullptr, zero.data_ptr<float>(), zero.numel(), cos.data_ptr(), sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(),
             v_cache.data_ptr(), out.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), scale, stream_of(qkv_sums)),
         "decode normed RoPE + KV write + attention");
   return out;
@@ -209,7 +214,7 @@ at::Tensor fused_rotary_attention(const at::Tensor&, const at::Tensor&, const at
 }
 bool decode_accumulate_requested() { return false; }
 bool decode_normed_requested() { return false; }
-at::Tensor fused_rotary_attention_normed(const at::Tensor&, int64_t, double, at::Tensor&, const at::Tensor&,
+at::Tensor fused_rotary_attention_normed(const at::Tensor&, const at::Tensor&, int64_t, double, at::Tensor&, const at::Tensor&,
                                          const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, int64_t,
                                          int64_t, int64_t) {
   throw_unsupported("built without CUDA");

@@ -50,8 +50,10 @@ at::Tensor fused_silu_mul_f32(const at::Tensor& gate_up, int64_t inter, c10::Sca
 // on unless LOWBIT_DECODE_NORMED=0.
 bool decode_normed_requested();
 // fused_rotary_attention on qkv_sums f32 [qkv_dim + 1]: qkv = W (g * h) then sum(h^2) at the end; each value is
-// scaled by rsqrt(sum / hidden + eps) before RoPE. Zeroes `zero` (contiguous f32) once the GEMV before has finished.
-at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, int64_t hidden, double eps, at::Tensor& zero,
+// scaled by rsqrt(sum / hidden + eps), plus `bias` (the projection's, in the cache's dtype; may be undefined), before
+// RoPE. Zeroes `zero` (contiguous f32) once the GEMV before has finished.
+at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::Tensor& bias, int64_t hidden,
+                                         double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
                                          int64_t head_dim);

@@ -38,9 +38,12 @@ class InferLinear {
   int64_t count() const { return sources_; }
   // Whether add_into runs as one accumulate GEMV (packed, unsplit, no bias, CUDA, the GEMV's shape rules).
   bool accumulates() const;
+  // Whether the GEMV takes the matmul (accumulates() but for the bias, which add_into_fused leaves to the caller).
+  bool gemv_capable() const;
+  const at::Tensor& bias() const { return bias_; }
   // y f32 [rows, out] += this(x), in place: one accumulate GEMV where accumulates(), else y += this(x).
   void add_into(const at::Tensor& x, at::Tensor& y) const;
-  // add_into with the GEMV's fused input op (the normed decode step); requires accumulates().
+  // y += W x with the GEMV's fused input op (the normed decode step), without the bias; requires gemv_capable().
   void add_into_fused(const at::Tensor& x, at::Tensor& y, const lb::GemvInputFusion& fusion) const;
 
  private:
