@@ -2,7 +2,7 @@
 # `lowbit generate` (8 new tokens) on the genprep model with CUDA-graph node profiling: each kernel is timed alone,
 # so the sum is not the step's time (PDL overlaps kernels, launch gaps add; on the H200, 2026-12-02, the 32-layer
 # int4 step took 0.93x-1.04x the sum). Prints, per kernel name, its launches and the median duration over the last half
-# of them, then one packed decoder layer kernel by kernel (the accumulate step's 8 kernels). Nsight Systems could
+# of them, then one packed decoder layer kernel by kernel (the normed step's 5 kernels or the accumulate step's 8). Nsight Systems could
 # not make a report on these machines (KINDS.md), so this uses ncu (~20 s per 4-layer model, ~85 s for 32 layers).
 # Sourced by bench/gpu/run.sh; `GEN_LAYERS=4 bash bench/gpu/run.sh genprep decodeprof`. DECODEPROF_MODELS: tag:dir
 # pairs (default the genprep int4, int2 and fp16 models); DECODEPROF_ENV: variables for a second int4 pass (e.g.
@@ -43,10 +43,14 @@ for r in data:
     found = re.search(r"(\w+)\s*(?:<[^()]*>)?\s*\(", r["Kernel Name"])
     seq.append(((found.group(1) if found else r["Kernel Name"])[:40], float(r["gpu__time_duration.sum"].replace(",", "")) * scale))
 at = [i for i, k in enumerate(seq) if k[0] == "rotary_attention_kernel" and 2 <= i < len(seq) - 5]
-if at and "gemv" in seq[at[-1] - 1][0]:  # the packed accumulate step (a dense model's layer has other kernels)
-    labels = ["RMSNorm (input)", "qkv GEMV", "RoPE + attention", "o GEMV", "RMSNorm (post-attn)", "gate_up GEMV", "SiLU * up", "down GEMV"]
+if at and "gemv" in seq[at[-1] - 1][0]:  # a packed step (a dense model's layer has other kernels)
+    if "gemv" in seq[at[-1] - 2][0]:  # the normed step: the previous layer's down GEMV, then this layer's q/k/v GEMV
+        first, labels = -1, ["qkv GEMV (+norm)", "RoPE + attention", "o GEMV", "gate_up GEMV (+norm)", "down GEMV (+SiLU)"]
+    else:  # the accumulate step
+        first, labels = -2, ["RMSNorm (input)", "qkv GEMV", "RoPE + attention", "o GEMV", "RMSNorm (post-attn)",
+                             "gate_up GEMV", "SiLU * up", "down GEMV"]
     total = 0.0
-    for off, label in zip(range(-2, 6), labels):
+    for off, label in zip(range(first, first + len(labels)), labels):
         v = [seq[i + off][1] for i in at[-2 * layers:]]
         total += statistics.median(v)
         print(f"decodeprof {tag} layer {label:<20} {seq[at[-1] + off][0]:<28} median {statistics.median(v):7.2f} us")

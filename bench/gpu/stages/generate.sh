@@ -67,7 +67,10 @@ PY
 stage_generate() {
   stage_genprep
   stage_genrun
+  stage_gensmall
+}
 
+stage_gensmall() {
   step "generate: small fixture, greedy, fp and RTN int4 (texts for docs/)"
   local small; small=$(small_model)
   "${LOWBIT[@]}" quantize rtn --model "$small" --out /tmp/gen-small-w4g128 --bits 4 --group 128 --device cuda 2>/dev/null | tail -1

@@ -59,7 +59,11 @@ class PackedLinearTest {
                 ref += e[i] * (double) e[i];
             }
             double rel = Math.sqrt(err / ref);
-            assertTrue(rel < 1e-4, "relative error " + rel);
+            // CUDA, m >= 5: the tensor-core kernel rounds each dequantized weight to 16 bits where a k-step spans
+            // two groups (bits 3 with group 64 here; packed_mma_cuda.cuh), ~1.4e-4 measured on the H200 (issue 7's
+            // bound is 1e-2). Everywhere else the products are exact in f32.
+            double bound = device.kind() == Device.Kind.CUDA && m >= 5 ? 1e-3 : 1e-4;
+            assertTrue(rel < bound, "relative error " + rel + " (bound " + bound + ")");
         }
     }
 
