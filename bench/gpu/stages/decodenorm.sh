@@ -86,3 +86,28 @@ for label, d in rows.items():
     print(f"decodeocc {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16" if fp else f"decodeocc {label}: {r:.1f}")
 PY
 }
+
+# The shipped step only, fp16 around int4 and int2 (the targets' ratios in one call): `bash bench/gpu/run.sh decodequick`.
+stage_decodequick() {
+  local m=/tmp/gen-llama7b
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodequick: generate batch 1, 128 new tokens: fp16, int4, int2, fp16"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  gen_run fp16~1 $m --dtype f16
+  gen_run int4-g128~1 $m-w4g128 --dtype f16
+  gen_run int2-g64~1 $m-w2g64 --dtype f16
+  gen_run fp16~2 $m --dtype f16
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodequick-generate.jsonl" 2>/dev/null
+  python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
+import json, sys
+runs = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); runs.setdefault(d["label"].split("~")[0], []).append(d["decode_tokens_per_second"])
+fp = sum(runs.get("fp16", [0])) / max(1, len(runs.get("fp16", [])))
+print(f"decodequick fp16: {' / '.join(f'{v:.1f}' for v in runs.get('fp16', []))} tok/s (mean {fp:.1f})")
+for label, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
+    for r in runs.get(label, []):
+        print(f"decodequick {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16 (target >= {target}x)"
+              f"{'' if r / fp >= target else ' BELOW TARGET'}")
+PY
+}

@@ -381,31 +381,43 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
       prefetch_l1(v_old + l * 128);
     }
   }
-  pdl_wait();
-  const float r = norm.sumsq != nullptr ? rsqrtf(*norm.sumsq / static_cast<float>(norm.count) + norm.eps) : 1.0f;
-  if (norm.zero != nullptr) {
-    for (int64_t i = blockIdx.x * (int64_t)kAttnThreads + threadIdx.x; i < norm.zero_count;
-         i += (int64_t)gridDim.x * kAttnThreads) {
-      norm.zero[i] = 0.0f;
-    }
-  }
-  const I* q_src = qkv + head * dim;
-  const I* k_src = qkv + (heads + kv) * dim;
-  const I* v_src = qkv + (heads + kv_heads + kv) * dim;
+  // the projection's bias is a weight too: read before the wait (NULL: none)
   const T* bias = static_cast<const T*>(norm.bias);
-  // element e of qkv as the projection's output: scaled by the norm's r, plus the bias
-  const auto in = [&](const I* src, int64_t offset, int64_t i) {
-    const float v = to_f(src[i]) * r;
-    return bias != nullptr ? v + to_f(bias[offset + i]) : v;
-  };
   const int64_t q_off = head * dim, k_off = (heads + kv) * dim, v_off = (heads + kv_heads + kv) * dim;
+  const int64_t v0 = threadIdx.x;  // this thread's first V element (dim <= kAttnThreads: its only one)
+  float bq1 = 0.0f, bq2 = 0.0f, bk1 = 0.0f, bk2 = 0.0f, bv = 0.0f;
+  if (bias != nullptr) {
+    if (i0 < half) {
+      bq1 = to_f(bias[q_off + i0]);
+      bq2 = to_f(bias[q_off + i0 + half]);
+      bk1 = to_f(bias[k_off + i0]);
+      bk2 = to_f(bias[k_off + i0 + half]);
+    }
+    if (v0 < dim) bv = to_f(bias[v_off + v0]);
+  }
+  pdl_wait();
+  // every load of the GEMV's output at once (q, k, this thread's first v, the sum of squares), then the math
+  const I* q_src = qkv + q_off;
+  const I* k_src = qkv + k_off;
+  const I* v_src = qkv + v_off;
+  float q1 = 0.0f, q2 = 0.0f, k1 = 0.0f, k2 = 0.0f, v1 = 0.0f;
+  if (i0 < half) {
+    q1 = to_f(q_src[i0]);
+    q2 = to_f(q_src[i0 + half]);
+    k1 = to_f(k_src[i0]);
+    k2 = to_f(k_src[i0 + half]);
+  }
+  if (v0 < dim) v1 = to_f(v_src[v0]);
+  const float r = norm.sumsq != nullptr ? rsqrtf(*norm.sumsq / static_cast<float>(norm.count) + norm.eps) : 1.0f;
+  // a projection output: scaled by the norm's r, plus the bias
+  const auto in = [&](float v, float b) { return bias != nullptr ? v * r + b : v * r; };
   T* k_row = k_cache + (kv * max_seq + pos) * dim;
   T* v_row = v_cache + (kv * max_seq + pos) * dim;
   if (i0 < half) {
     const int64_t i = i0;
     T qr1, qr2, kr1, kr2;
-    rotate_pair<T>(round_to<T>(in(q_src, q_off, i)), round_to<T>(in(q_src, q_off, i + half)), c1, s1, c2, s2, qr1, qr2);
-    rotate_pair<T>(round_to<T>(in(k_src, k_off, i)), round_to<T>(in(k_src, k_off, i + half)), c1, s1, c2, s2, kr1, kr2);
+    rotate_pair<T>(round_to<T>(in(q1, bq1)), round_to<T>(in(q2, bq2)), c1, s1, c2, s2, qr1, qr2);
+    rotate_pair<T>(round_to<T>(in(k1, bk1)), round_to<T>(in(k2, bk2)), c1, s1, c2, s2, kr1, kr2);
     qf[i] = to_f(qr1);
     qf[i + half] = to_f(qr2);
     k_own[i] = to_f(kr1);
@@ -415,8 +427,9 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
       k_row[i + half] = kr2;
     }
   }
-  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
-    const T vv = from_f<T>(in(v_src, v_off, i));
+  for (int64_t i = v0; i < dim; i += kAttnThreads) {
+    const float raw = i == v0 ? v1 : to_f(v_src[i]);
+    const T vv = from_f<T>(in(raw, i == v0 ? bv : bias != nullptr ? to_f(bias[v_off + i]) : 0.0f));
     v_own[i] = to_f(vv);
     if (writes_cache) v_row[i] = vv;
   }
@@ -425,6 +438,12 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   if (keys > max_seq) keys = max_seq;
   attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
             partial, scratch, out + head * dim);
+  if (norm.zero != nullptr) {  // last: stores before the loads above would have ordered them after the stores
+    for (int64_t i = blockIdx.x * (int64_t)kAttnThreads + threadIdx.x; i < norm.zero_count;
+         i += (int64_t)gridDim.x * kAttnThreads) {
+      norm.zero[i] = 0.0f;
+    }
+  }
 }
 
 // I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).

@@ -92,11 +92,11 @@ __device__ __forceinline__ float silu_mul_norm_scale(const GemvInputOps& ops) {
 // instance spill).
 template <int XOP>
 __device__ __forceinline__ float input_x(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int r, int64_t j,
-                                         float norm_scale, float& sq) {
-  if constexpr (XOP == kGemvInputNormWeight) {
+                                         float norm_scale, float weight, float& sq) {
+  if constexpr (XOP == kGemvInputNormWeight) {  // weight: ops.weight[j], read before pdl_wait (load_stage_weight)
     const float v = load_x(a.x, a.x_dtype, j);
     sq = __fmaf_rn(v, v, sq);
-    return v * load_x(ops.weight, ops.weight_dtype, j);
+    return v * weight;
   }
   if constexpr (XOP == kGemvInputSiluMul) {  // as decode_cuda's silu_mul_kernel on the normed gate/up, rounded alike
     const int t = ops.round_dtype;
@@ -214,6 +214,7 @@ struct StageLoads {
   ScaleRaw<S16> sraw[NB];
   uint32_t zraw[NB][kZeroWords];
   float xv[NB][MR];
+  float wx[NB];  // NormWeight: ops.weight at this lane's row of each k-block
 };
 
 // (g, gk): the group of k-block kb and the k-block's place in it; advanced past the stage (a load cursor).
@@ -265,7 +266,8 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
   for (int i = 0; i < NB; ++i)
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
-      s.xv[i][r] = (i < valid && r < a.m) ? input_x<XOP>(a, ops, r, (kb + i) * kKBlockRows + lane, norm_scale, sq) : 0.0f;
+      s.xv[i][r] = (i < valid && r < a.m) ? input_x<XOP>(a, ops, r, (kb + i) * kKBlockRows + lane, norm_scale, s.wx[i], sq)
+                                          : 0.0f;
     }
 }
 
@@ -319,6 +321,10 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
       // 1. every global load of the stage
       load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, group_kb, cur);
+      if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
+#pragma unroll
+        for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;
+      }
       if (!waited) {
         pdl_wait();
         waited = true;
