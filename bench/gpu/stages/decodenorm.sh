@@ -87,7 +87,7 @@ for label, d in rows.items():
 PY
 }
 
-# The shipped step only, fp16 around int4 and int2 (the targets' ratios in one call): `bash bench/gpu/run.sh decodequick`.
+# The shipped step only: fp16, int4 and int2 (DECODEQUICK_FP16_TWICE=1: fp16 again at the end) (the targets' ratios in one call): `bash bench/gpu/run.sh decodequick`.
 stage_decodequick() {
   local m=/tmp/gen-llama7b
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
@@ -96,7 +96,7 @@ stage_decodequick() {
   gen_run fp16~1 $m --dtype f16
   gen_run int4-g128~1 $m-w4g128 --dtype f16
   gen_run int2-g64~1 $m-w2g64 --dtype f16
-  gen_run fp16~2 $m --dtype f16
+  [[ -z ${DECODEQUICK_FP16_TWICE:-} ]] || gen_run fp16~2 $m --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodequick-generate.jsonl" 2>/dev/null
   python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
 import json, sys
