@@ -29,6 +29,10 @@
 //  * vec_atomics (sm_90, y 16-byte aligned; the launcher decides): each lane adds its 4 columns with one
 //    16-byte atomic. Small layers split k over many warps, so their atomics are not negligible next to the
 //    weight loads (4096 x 4096 with one-stage runs: 262k scalar atomics against 8 MB of weights).
+//  * Fused inputs (the normed decode step; GemvInputOps in packed_matmul_cuda.h, template parameter XOP, m = 1): the
+//    x a lane loads per k-block row is x * w (NormWeight; w read before pdl_wait with the stage's weights, and the
+//    warps of tile 0 add sum(x^2) to one float) or silu(r gate) * (r up) from an f32 [gate | up] (SiluMul); after its
+//    work the grid zeroes a buffer that a later kernel of the step accumulates into.
 // Limits (packed_gemv_applies): m <= 4, in and group_size multiples of 32, scales 16-byte aligned.
 // Other shapes take the tiled kernel of packed_matmul_cuda_kernel.cuh.
 #pragma once
