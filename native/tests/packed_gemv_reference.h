@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/cuda/packed_matmul_cuda.h"
 #include "pack_reference.h"
 
 namespace gemv_ref {
@@ -217,6 +218,47 @@ inline Problem with_input(const Problem& p, const std::vector<float>& x) {
   Problem q = p;
   q.x = store(x, 0);
   return q;
+}
+
+// The launch arguments of a case on host or device buffers: x (x_dtype, m rows), the packed weight, y.
+inline lb::kernels::PackedLinearCudaArgs gemv_args(const Case& c, const void* x, int x_dtype, int64_t m,
+                                                   const void* qweight, const void* qzeros, const void* scales, float* y) {
+  lb::kernels::PackedLinearCudaArgs a{};
+  a.x = x;
+  a.x_dtype = x_dtype;
+  a.m = m;
+  a.in = c.in;
+  a.out = c.out;
+  a.qweight = static_cast<const int32_t*>(qweight);
+  a.qzeros = static_cast<const int32_t*>(qzeros);
+  a.zero_offset = c.zero_offset;
+  a.scales = scales;
+  a.scales_dtype = c.scales_dtype;
+  a.group_size = c.group;
+  a.bits = c.bits;
+  a.y = y;
+  return a;
+}
+
+// A fused op's arguments (op 1 NormWeight: weight in dtype2, the sum added to sumsq_out; op 2 SiluMul: the sum read
+// from sumsq_in, rounded to dtype2), zeroing `zero` afterwards; the pointers are host or device buffers.
+inline lb::kernels::GemvInputOps fused_ops(const FusedInput& f, int op, int dtype2, const void* weight, float* sumsq_out,
+                                           const float* sumsq_in, float* zero, int64_t zero_count) {
+  lb::kernels::GemvInputOps ops{};
+  ops.op = op;
+  if (op == 1) {
+    ops.weight = weight;
+    ops.weight_dtype = dtype2;
+    ops.sumsq_out = sumsq_out;
+  } else {
+    ops.sumsq_in = sumsq_in;
+    ops.norm_count = f.count;
+    ops.norm_eps = f.eps;
+    ops.round_dtype = dtype2;
+  }
+  ops.zero = zero;
+  ops.zero_count = zero_count;
+  return ops;
 }
 
 inline double relative_error(const std::vector<float>& got, const std::vector<double>& ref) {

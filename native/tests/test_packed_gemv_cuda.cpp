@@ -53,20 +53,7 @@ std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, con
   std::vector<float> garbage(count, 12345.0f);
   DeviceBuffer y(garbage.data(), count * 4);  // garbage: the launcher must zero y itself
   DeviceBuffer y16(nullptr, count * 2);
-  PackedLinearCudaArgs a{};
-  a.x = x.p;
-  a.x_dtype = c.x_dtype;
-  a.m = c.m;
-  a.in = c.in;
-  a.out = c.out;
-  a.qweight = static_cast<const int32_t*>(qw.p);
-  a.qzeros = static_cast<const int32_t*>(qz.p);
-  a.zero_offset = c.zero_offset;
-  a.scales = sc.p;
-  a.scales_dtype = c.scales_dtype;
-  a.group_size = c.group;
-  a.bits = c.bits;
-  a.y = static_cast<float*>(y.p);
+  PackedLinearCudaArgs a = gemv_ref::gemv_args(c, x.p, c.x_dtype, c.m, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
   a.y_out = out16 != 0 ? y16.p : nullptr;
   a.y_out_dtype = out16 == 2 ? lb::kernels::kPackedBF16 : lb::kernels::kPackedF16;
   *kernel = lb::kernels::packed_linear_cuda_kernel_name(a);
@@ -103,20 +90,7 @@ void accumulate_case(const Case& c, const gemv_ref::Problem& p, const std::vecto
   std::vector<float> y0(count);
   for (size_t i = 0; i < count; ++i) y0[i] = static_cast<float>(rms * std::sin(0.7 * static_cast<double>(i) + 0.3));
   DeviceBuffer y(y0.data(), count * 4);
-  PackedLinearCudaArgs a{};
-  a.x = x.p;
-  a.x_dtype = c.x_dtype;
-  a.m = c.m;
-  a.in = c.in;
-  a.out = c.out;
-  a.qweight = static_cast<const int32_t*>(qw.p);
-  a.qzeros = static_cast<const int32_t*>(qz.p);
-  a.zero_offset = c.zero_offset;
-  a.scales = sc.p;
-  a.scales_dtype = c.scales_dtype;
-  a.group_size = c.group;
-  a.bits = c.bits;
-  a.y = static_cast<float*>(y.p);
+  PackedLinearCudaArgs a = gemv_ref::gemv_args(c, x.p, c.x_dtype, c.m, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
   a.y_out = y0.data();  // a 16-bit copy is not offered in accumulate mode
   CHECK(!lb::kernels::packed_gemv_cuda_accumulate_applies(a));
   CHECK(lb::kernels::packed_gemv_cuda_accumulate(a, 0) == cudaErrorInvalidValue);
@@ -207,34 +181,11 @@ void fused_case(const Case& c, int op, int dtype2) {
   DeviceBuffer side(side_start.data(), side_start.size() * 4);
   std::vector<float> y_host(static_cast<size_t>(c.out), 0.0f);
   DeviceBuffer y(y_host.data(), y_host.size() * 4);
-  PackedLinearCudaArgs a{};
-  a.x = x.p;
-  a.x_dtype = x_dtype;
-  a.m = 1;
-  a.in = c.in;
-  a.out = c.out;
-  a.qweight = static_cast<const int32_t*>(qw.p);
-  a.qzeros = static_cast<const int32_t*>(qz.p);
-  a.zero_offset = c.zero_offset;
-  a.scales = sc.p;
-  a.scales_dtype = c.scales_dtype;
-  a.group_size = c.group;
-  a.bits = c.bits;
-  a.y = static_cast<float*>(y.p);
-  lb::kernels::GemvInputOps ops{};
-  ops.op = op;
-  if (op == 1) {
-    ops.weight = w.p;
-    ops.weight_dtype = dtype2;
-    ops.sumsq_out = static_cast<float*>(sums.p);
-  } else {
-    ops.sumsq_in = static_cast<const float*>(sums.p) + 1;
-    ops.norm_count = f.count;
-    ops.norm_eps = f.eps;
-    ops.round_dtype = dtype2;
-  }
-  ops.zero = static_cast<float*>(side.p);
-  ops.zero_count = static_cast<int64_t>(side_start.size());
+  const PackedLinearCudaArgs a =
+      gemv_ref::gemv_args(c, x.p, x_dtype, 1, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
+  const lb::kernels::GemvInputOps ops =
+      gemv_ref::fused_ops(f, op, dtype2, w.p, static_cast<float*>(sums.p), static_cast<const float*>(sums.p) + 1,
+                          static_cast<float*>(side.p), static_cast<int64_t>(side_start.size()));
   const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") + std::to_string(dtype2);
   if (!lb::kernels::packed_gemv_cuda_accumulate_fused_applies(a, ops)) {
     check::fail(__FILE__, __LINE__, what + ": the accumulate GEMV does not apply");

@@ -59,19 +59,8 @@ void gemv_case(const Case& c) {
   const gemv_ref::Problem p = gemv_ref::make_problem(c);
   const std::vector<double> exact = gemv_ref::exact_reference(c, p);
   const std::vector<double> real = gemv_ref::dequant_reference(c, p);
-  PackedLinearCudaArgs a{};
-  a.x = p.x.data(c.x_dtype);
-  a.x_dtype = c.x_dtype;
-  a.m = c.m;
-  a.in = c.in;
-  a.out = c.out;
-  a.qweight = p.qweight.data();
-  a.qzeros = p.qzeros.data();
-  a.zero_offset = c.zero_offset;
-  a.scales = p.scales.data(c.scales_dtype);
-  a.scales_dtype = c.scales_dtype;
-  a.group_size = c.group;
-  a.bits = c.bits;
+  PackedLinearCudaArgs a = gemv_ref::gemv_args(c, p.x.data(c.x_dtype), c.x_dtype, c.m, p.qweight.data(),
+                                               p.qzeros.data(), p.scales.data(c.scales_dtype), nullptr);
   // y0: the accumulate mode's starting y (the decode step's residual), of the size of W x
   std::vector<float> y0(static_cast<size_t>(c.m * c.out));
   {
@@ -139,37 +128,14 @@ void fused_case(const Case& c, int op, int dtype2) {
   ce.x_dtype = 0;
   const std::vector<double> exact = gemv_ref::exact_reference(ce, pe);
   const std::vector<double> real = gemv_ref::dequant_reference(ce, pe);
-  PackedLinearCudaArgs a{};
-  a.x = f.x.data(op == 1 ? c.x_dtype : 0);
-  a.x_dtype = op == 1 ? c.x_dtype : 0;
-  a.m = 1;
-  a.in = c.in;
-  a.out = c.out;
-  a.qweight = p.qweight.data();
-  a.qzeros = p.qzeros.data();
-  a.zero_offset = c.zero_offset;
-  a.scales = p.scales.data(c.scales_dtype);
-  a.scales_dtype = c.scales_dtype;
-  a.group_size = c.group;
-  a.bits = c.bits;
-  float sumsq = 0.25f;  // the kernel adds onto it
-  GemvInputOps ops{};
-  ops.op = op;
-  if (op == 1) {
-    ops.weight = f.weight.data(dtype2);
-    ops.weight_dtype = dtype2;
-    ops.sumsq_out = &sumsq;
-  } else {
-    ops.sumsq_in = &f.sumsq_in;
-    ops.norm_count = f.count;
-    ops.norm_eps = f.eps;
-    ops.round_dtype = dtype2;
-  }
-  std::vector<float> side(37, 5.0f);
-  ops.zero = side.data();
-  ops.zero_count = static_cast<int64_t>(side.size());
   std::vector<float> y(static_cast<size_t>(c.out), 0.0f);
-  a.y = y.data();
+  const int x_dtype = op == 1 ? c.x_dtype : 0;
+  PackedLinearCudaArgs a = gemv_ref::gemv_args(c, f.x.data(x_dtype), x_dtype, 1, p.qweight.data(), p.qzeros.data(),
+                                               p.scales.data(c.scales_dtype), y.data());
+  float sumsq = 0.25f;  // the kernel adds onto it
+  std::vector<float> side(37, 5.0f);
+  const GemvInputOps ops = gemv_ref::fused_ops(f, op, dtype2, f.weight.data(dtype2), &sumsq, &f.sumsq_in, side.data(),
+                                               static_cast<int64_t>(side.size()));
   const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") + std::to_string(dtype2);
   if (!gv::applies(a) || !gv::input_ops_valid(a, ops)) {
     check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");

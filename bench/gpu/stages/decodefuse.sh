@@ -1,7 +1,7 @@
 # Issue 7, fewer kernels per decode layer: the accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1: f32 residual,
 # packed GEMVs that add onto it and onto f32 outputs zeroed by the RMSNorm before them; 9 kernels per packed
 # layer instead of 19). Sourced by bench/gpu/run.sh; `bash bench/gpu/run.sh decodefuse`. Uses generate.sh's
-# stage_genprep / gen_run. Budget ~200 s after the build: GEN_LAYERS defaults to 8 here (the 2026-12-02
+# stage_genprep / gen_run. The -acc runs pin LOWBIT_DECODE_NORMED=0 (else the normed step, now the default, runs). Budget ~200 s after the build: GEN_LAYERS defaults to 8 here (the 2026-12-02
 # baseline: fp16 618 tok/s, int4 g128 702, int2 g64 758 at 8 layers); an existing genprep model is reused.
 stage_decodefuse() {
   local t0=$SECONDS m=/tmp/gen-llama7b
@@ -23,9 +23,9 @@ stage_decodefuse() {
   rm -f "$RESULTS/generate-7b.jsonl"
   gen_run fp16 $m --dtype f16
   LOWBIT_DECODE_ACCUMULATE=0 gen_run int4-g128 $m-w4g128 --dtype f16
-  LOWBIT_DECODE_ACCUMULATE=1 gen_run int4-g128-acc $m-w4g128 --dtype f16
+  LOWBIT_DECODE_NORMED=0 LOWBIT_DECODE_ACCUMULATE=1 gen_run int4-g128-acc $m-w4g128 --dtype f16
   LOWBIT_DECODE_ACCUMULATE=0 gen_run int2-g64 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_ACCUMULATE=1 gen_run int2-g64-acc $m-w2g64 --dtype f16
+  LOWBIT_DECODE_NORMED=0 LOWBIT_DECODE_ACCUMULATE=1 gen_run int2-g64-acc $m-w2g64 --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodefuse-generate.jsonl" 2>/dev/null
   # one line per quantized run: decode tok/s, ms/token, speedup vs fp16 (targets int4 2.5x, int2 4x), and the
   # accumulate step's gain over the default step of the same checkpoint; the texts must match (greedy)

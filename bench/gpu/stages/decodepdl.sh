@@ -3,7 +3,8 @@
 # attention in one kernel. Sourced by bench/gpu/run.sh; `GEN_LAYERS=32 bash bench/gpu/run.sh decodepdl`. Uses
 # generate.sh's stage_genprep / gen_run; an existing genprep model is reused. Lines:
 #   decodepdl <label>: <tok/s> tok/s (<ms> ms/token), <x>x fp16 ...  - the defaults; -nopdl (LOWBIT_PDL=0);
-#       -ropesplit (LOWBIT_DECODE_ROPE_ATTENTION=0: RoPE + KV write and attention as two kernels)
+#       -ropesplit (LOWBIT_DECODE_ROPE_ATTENTION=0: RoPE + KV write and attention as two kernels; that also
+#       leaves the normed step, which needs the fused kernel, for the accumulate step)
 #   decodepdl <label>: greedy text identical|DIFFERS with PDL off      - the same kernels; the GEMV's float atomics
 #       add in a run-dependent order, so near-tied greedy picks on random weights may still differ
 stage_decodepdl() {
