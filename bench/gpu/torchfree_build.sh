@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the torch-free CUDA binaries (kernel timing, the torch-free CUDA tests) with nvcc alone, here or on the GPU
-# machine: no libtorch, no CMake, ~1 min on 2 cores. Flags as native/CMakeLists.txt gives the kernels.
+# machine: no libtorch, no CMake, ~1.5 min on 2 cores. Flags as native/CMakeLists.txt gives the kernels.
 #   bash bench/gpu/torchfree_build.sh OUTDIR
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,7 +15,7 @@ for cu in "$ROOT"/native/kernels/cuda/*.cu; do
   [[ -f $o && $o -nt $cu && $o -nt $newest_header ]] || echo "$cu"
 done | xargs -r -P "$(nproc)" -I{} sh -c 'nvcc "$@" -c "{}" -o "'"$OUT"'/obj/$(basename "{}" .cu).o"' _ "${FLAGS[@]}"
 nvcc "${FLAGS[@]}" "$ROOT/native/bench/kernel_timing.cpp" "$OUT"/obj/*.o -o "$OUT/kernel_timing"
-for t in test_packed_gemv_cuda test_decode_step_cuda; do
+for t in test_packed_gemv_cuda test_decode_step_cuda test_packed_mma_pipe_cuda test_packed_mma_cuda; do
   nvcc "${FLAGS[@]}" -I "$ROOT/native/tests" "$ROOT/native/tests/$t.cpp" "$OUT"/obj/*.o -o "$OUT/$t"
 done
 echo "torch-free binaries in $OUT"

@@ -221,43 +221,60 @@ struct StageLoads {
   float wx[NB];  // NormWeight: ops.weight at this lane's row of each k-block
 };
 
-// (g, gk): the group of k-block kb and the k-block's place in it; advanced past the stage (a load cursor).
+// The load cursor of a segment: the group of the next k-block, that k-block's place in it, and the lane's
+// scale and zero words of the group (pointers advanced with the group, so the loop does no 64-bit multiply).
+template <int B, bool S16>
+struct GroupCursor {
+  int gk;
+  const unsigned char* scales;  // row g of the scales at the lane's first column
+  const uint32_t* zeros;        // row g of qzeros at the word of the lane's first column
+
+  __device__ __forceinline__ GroupCursor(const PackedLinearCudaArgs& a, int64_t kb, int gkb, int64_t col0) {
+    const int64_t g = kb / gkb;
+    gk = static_cast<int>(kb - g * gkb);
+    scales = static_cast<const unsigned char*>(a.scales) + (g * a.out + col0) * (S16 ? 2 : 4);
+    zeros = reinterpret_cast<const uint32_t*>(a.qzeros) + g * (a.out * B / 32) + ((col0 * B) >> 5);
+  }
+};
+
+// One stage's loads from k-block kb; advances the cursor past the stage.
 template <int B, int MR, bool S16, int NB>
 __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_t kb, int valid, bool col_ok,
-                                           int64_t col0, int gkb, int64_t& g, int& gk,
+                                           int64_t col0, int gkb, GroupCursor<B, S16>& cur_g,
                                            StageLoads<B, MR, S16, NB>& s) {
   constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
   const int64_t n = a.out;
+  const int64_t scale_row_bytes = n * (S16 ? 2 : 4);
   const int64_t zero_row_words = n * B / 32;
+  const int32_t* wp = a.qweight + kb * B * n + col0;  // word row kb * B, advanced by n per load
 #pragma unroll
   for (int i = 0; i < NB; ++i) {
     const bool on = col_ok && i < valid;
 #pragma unroll
     for (int w = 0; w < B; ++w) {
-      s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(a.qweight + ((kb + i) * B + w) * n + col0))
-                      : make_uint4(0u, 0u, 0u, 0u);
+      s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(wp)) : make_uint4(0u, 0u, 0u, 0u);
+      wp += n;
     }
     s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
 #pragma unroll
     for (int z = 0; z < kZeroWords; ++z) s.zraw[i][z] = 0u;
     if (on) {
       if constexpr (S16) {
-        const uint2 sc = __ldg(reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(a.scales) + g * n + col0));
+        const uint2 sc = __ldg(reinterpret_cast<const uint2*>(cur_g.scales));
         s.sraw[i].v.x = sc.x;
         s.sraw[i].v.y = sc.y;
       } else {
-        s.sraw[i].v = __ldg(reinterpret_cast<const uint4*>(static_cast<const float*>(a.scales) + g * n + col0));
+        s.sraw[i].v = __ldg(reinterpret_cast<const uint4*>(cur_g.scales));
       }
-      const uint32_t* zrow = reinterpret_cast<const uint32_t*>(a.qzeros) + g * zero_row_words;
-      const int64_t bit = col0 * B;
-      s.zraw[i][0] = __ldg(zrow + (bit >> 5));
+      s.zraw[i][0] = __ldg(cur_g.zeros);
       if constexpr (B == 3) {
-        if ((bit & 31) + 12 > 32) s.zraw[i][1] = __ldg(zrow + (bit >> 5) + 1);
+        if (((col0 * B) & 31) + 12 > 32) s.zraw[i][1] = __ldg(cur_g.zeros + 1);
       }
     }
-    if (++gk == gkb) {
-      gk = 0;
-      ++g;
+    if (++cur_g.gk == gkb) {
+      cur_g.gk = 0;
+      cur_g.scales += scale_row_bytes;
+      cur_g.zeros += zero_row_words;
     }
   }
 }
@@ -318,13 +335,12 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
       for (int c = 0; c < 4; ++c) acc[r][c] = 0.0f;
     float sq = 0.0f;  // NormWeight: this lane's sum of x^2 over the segment
 
-    int64_t group = kb_begin / gkb;  // load cursor
-    int group_kb = static_cast<int>(kb_begin - group * gkb);
+    GroupCursor<B, S16> group(a, kb_begin, gkb, col0);
     Stage cur{};
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
       // 1. every global load of the stage
-      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, group_kb, cur);
+      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, cur);
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;

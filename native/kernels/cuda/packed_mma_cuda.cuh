@@ -166,6 +166,41 @@ __device__ __forceinline__ uint32_t mul_pair(uint32_t a, uint32_t b) {
 #endif
 }
 
+// a * b + c on 16-bit pairs, one rounding (the f16 / bf16 fma).
+template <int OP>
+__device__ __forceinline__ uint32_t fma_pair(uint32_t a, uint32_t b, uint32_t c) {
+#ifdef LB_CUDA_EMULATION
+  uint32_t r = 0;
+  for (int e = 0; e < 2; ++e) {
+    const double v = static_cast<double>(value16<OP>(static_cast<uint16_t>(a >> (16 * e)))) *
+                         value16<OP>(static_cast<uint16_t>(b >> (16 * e))) +
+                     value16<OP>(static_cast<uint16_t>(c >> (16 * e)));
+    r |= static_cast<uint32_t>(bits16<OP>(static_cast<float>(v))) << (16 * e);  // exact where the kernels use it
+  }
+  return r;
+#else
+  uint32_t r;
+  if constexpr (OP == kOpF16) {
+    asm("fma.rn.f16x2 %0, %1, %2, %3;" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+  } else {
+    asm("fma.rn.bf16x2 %0, %1, %2, %3;" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+  }
+  return r;
+#endif
+}
+
+// (a & MASK) | c in one LOP3 (the compiler splits it in two when both constants are immediates).
+template <uint32_t MASK>
+__device__ __forceinline__ uint32_t and_or(uint32_t a, uint32_t c) {
+#ifdef LB_CUDA_EMULATION
+  return (a & MASK) | c;
+#else
+  uint32_t r;
+  asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(a), "n"(MASK), "r"(c));
+  return r;
+#endif
+}
+
 // d += A (16 x 16, row) . B (16 x 8, col), fp32 accumulation.
 template <int OP>
 __device__ __forceinline__ void mma(float (&d)[4], const uint4& a, uint32_t b0, uint32_t b1) {
@@ -249,7 +284,7 @@ __device__ __forceinline__ void load_x_unit(const void* x, int64_t offset, bool 
 
 // 16-bit value s of a (low if s even) | value s of b << 16: the A register half pair (v_s, v_{s + R/2}).
 __device__ __forceinline__ uint32_t pair_of(uint32_t a, uint32_t b, int s) {
-  return (s & 1) ? ((a >> 16) | (b & 0xFFFF0000u)) : ((a & 0xFFFFu) | (b << 16));
+  return __byte_perm(a, b, (s & 1) ? 0x7632u : 0x5410u);
 }
 
 template <int B, int OP, int MB, bool FOLD>

@@ -108,6 +108,34 @@ __device__ __forceinline__ int zero_of(const uint32_t* words, int lc, int zero_o
   return static_cast<int>((v + static_cast<uint32_t>(zero_offset)) & ((1u << B) - 1u));
 }
 
+// B registers of one column word for chunk c: the pairs (values s, s + R / 2), s = 2c + r, dequantized to the exact
+// 16-bit (q - z). 4-bit f16 takes Marlin's route for the odd s: the nibble is masked in place (16 q) under the
+// magic exponent, and one f16x2 fma with 1/16 and -(64 + z) gives q - z (every step exact), so a word's four
+// pairs cost one shift, four LOP3 and four HADD2 / HFMA2.
+template <int B, int OP>
+__device__ __forceinline__ void dequant_chunk(const uint32_t (&w)[Unit<B>::kWords], int c, uint32_t z2, uint32_t zf,
+                                              uint32_t (&b)[2]) {
+  constexpr uint32_t kMagic = packed_mma::magic_pair<OP>();
+  if constexpr (B == 4 && OP == kOpF16) {
+    const uint32_t v = c == 0 ? w[0] : w[0] >> 8;
+    b[0] = packed_mma::sub_pair<OP>(packed_mma::and_or<0x000F000Fu>(v, kMagic), z2);
+    b[1] = packed_mma::fma_pair<OP>(packed_mma::and_or<0x00F000F0u>(v, kMagic), 0x2C002C00u, zf);
+  } else if constexpr (B == 3) {
+#pragma unroll
+    for (int r = 0; r < 2; ++r) b[r] = packed_mma::sub_pair<OP>(packed_mma::code_pair<B>(w, 2 * c + r) | kMagic, z2);
+  } else {
+    constexpr uint32_t kMask = ((1u << B) - 1u) * 0x00010001u;
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      const int s = 2 * c + r;
+      b[r] = packed_mma::sub_pair<OP>(packed_mma::and_or<kMask>(s == 0 ? w[0] : w[0] >> (B * s), kMagic), z2);
+    }
+  }
+}
+
+// The kernel does no 64-bit division and no per-copy index arithmetic in its loop: sources are lane pointers
+// advanced by fixed strides, bounds are lane-constant limits on the stage-relative k-step, and both the
+// producer and the consumer find group starts with a counter (the group of a k-step is ks / kpg).
 template <int B, int OP, int MB>
 __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, bool atomic) {
@@ -119,6 +147,9 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   constexpr int P = S::P;
   constexpr int KSt = PP::KSt;
   constexpr int SB = stage_bytes<B, MB>();
+  constexpr int kChunks = PP::RS / 8;  // 16-byte x chunks per row and stage
+  constexpr int kXTasks = 16 * MB * kChunks;
+  constexpr int kXIters = (kXTasks + kThreads - 1) / kThreads;
   static_assert(MB <= max_mb(B), "x registers per lane exceed the budget");
   static_assert(SB % 16 == 0 && PP::XRow % 16 == 0 && PP::WBytes % 16 == 0, "16-byte alignment of the stages");
   LB_DYNAMIC_SHARED(unsigned char, smem);
@@ -128,69 +159,81 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   const int warp = tid >> 5;
   const int gid = lane >> 2;
   const int t = lane & 3;
-  const int64_t n = a.out;
-  const int64_t c0 = static_cast<int64_t>(blockIdx.y) * kBlockCols;  // the block's first column
-  const int64_t wcol = c0 + warp * kWarpCols;
-  const int64_t bcol = wcol + packed_mma::col_of(gid, 0);  // this lane's B columns bcol .. bcol + 3
-  const bool b_ok = bcol < n;                              // out % 8 == 0: all four or none
-  const int64_t m0 = static_cast<int64_t>(blockIdx.x) * (16 * MB);
-  const int64_t units = a.in / R;
-  const int64_t ksteps = (units + 3) / 4;
-  const int64_t ksb = static_cast<int64_t>(blockIdx.z) * ksteps_per_split;
-  const int64_t kse = min(ksteps, ksb + ksteps_per_split);
-  const int64_t nst = (kse - ksb + KSt - 1) / KSt;  // stages of this split
+  // the plan bounds out, in and m below 2^30: 32-bit columns, rows and k-steps
+  const int n = static_cast<int>(a.out);
+  const int c0 = static_cast<int>(blockIdx.y) * kBlockCols;  // the block's first column
+  const int wcol = c0 + warp * kWarpCols;
+  const int bcol = wcol + packed_mma::col_of(gid, 0);  // this lane's B columns bcol .. bcol + 3
+  const bool b_ok = bcol < n;                          // out % 8 == 0: all four or none
+  const int m0 = static_cast<int>(blockIdx.x) * (16 * MB);
+  const int in = static_cast<int>(a.in);
+  const int units = in / R;
+  const int ksteps = (units + 3) / 4;
+  const int ksb = static_cast<int>(blockIdx.z * ksteps_per_split);
+  const int kse = min(ksteps, ksb + static_cast<int>(ksteps_per_split));
+  const int nst = (kse - ksb + KSt - 1) / KSt;  // stages of this split
   const int esz = a.scales_dtype == kPackedF32 ? 4 : 2;
-  const int64_t zrow_words = n * B / 32;  // words per qzeros row
+  const int zrow_words = n * B / 32;  // words per qzeros row
+  // k-steps per group: the plan takes groups that are a multiple of the k-step or cover all of `in`
+  const int kpg = a.group_size % S::KS == 0 && a.group_size / S::KS < ksteps ? static_cast<int>(a.group_size / S::KS)
+                                                                            : ksteps;
+
+  // producer state: weights of k-step ks (relative to ksb) are unit rows 4 ks + t; this lane copies k-steps
+  // below w_end (the split's end, the last unit, its columns)
+  const int w_end = b_ok ? min(kse, (units - t + 3) / 4) - ksb : 0;
+  const int32_t* const w_src = a.qweight + static_cast<int64_t>(4 * ksb + t) * W * n + bcol;
+  const int64_t w_step = static_cast<int64_t>(4) * W * n;  // words per k-step
+  const uint16_t* x_src[kXIters];  // raw x chunks this thread copies, and the stage-relative k limit of each
+  int x_lim[kXIters];
+#pragma unroll
+  for (int it = 0; it < kXIters; ++it) {
+    const int task = it * kThreads + tid;
+    const int r = task / kChunks;
+    const int ch = task - r * kChunks;
+    const bool ok = task < kXTasks && m0 + r < a.m;
+    x_src[it] = static_cast<const uint16_t*>(a.x) + (ok ? static_cast<int64_t>(m0 + r) * in + ksb * S::KS + ch * 8 : 0);
+    x_lim[it] = ok ? in - ksb * S::KS - ch * 8 : 0;  // stage st copies while st * RS < x_lim
+  }
+  const int cols = min(kBlockCols, n - c0);
+  const bool sc_ok = tid * 4 < cols * esz;
+  const unsigned char* const sc_src = static_cast<const unsigned char*>(a.scales) + static_cast<int64_t>(c0) * esz + tid * 4;
+  const bool zc_ok = tid < 8 * B && c0 * B / 32 + tid < zrow_words;
+  const int32_t* const zc_src = a.qzeros + c0 * B / 32 + tid;
+  int p_gk = ksb / kpg;  // group of the next group start the producer fills
+  int p_next = ksb;      // its first k-step
 
   // ---- producer: stage st (relative to the split) into buffer st % kStages; always commits a group ----
-  int64_t p_end = 0;  // first row after the group whose scales the producer copied last (rows only grow)
-  auto fetch = [&](int64_t st) {
+  auto fetch = [&](int st) {
     if (st < nst) {
-      unsigned char* base = smem + static_cast<size_t>(st % kStages) * SB;
+      unsigned char* base = smem + (st % kStages) * SB;
       uint4* ws = reinterpret_cast<uint4*>(base);
       unsigned char* xs = base + PP::WBytes;
       unsigned char* slots = xs + 16 * MB * PP::XRow;
-      const int64_t ks0 = ksb + st * KSt;
 #pragma unroll
       for (int kj = 0; kj < KSt; ++kj) {
-        const int64_t ks = ks0 + kj;
-        const int64_t u = ks * 4 + t;
-        const bool ok = b_ok && ks < kse && u < units;
+        const int r = st * KSt + kj;  // k-step relative to ksb
+        const bool ok = r < w_end;
+        const int32_t* src = w_src + r * w_step;
 #pragma unroll
-        for (int i = 0; i < W; ++i) {
-          const int32_t* src = ok ? a.qweight + (u * W + i) * n + bcol : a.qweight;
-          cp_async16(ws + (kj * W + i) * kThreads + tid, src, ok);
-        }
-        // scales / zeros of the group that starts at this k-step (or of the split's first k-step): the same
-        // state machine as the consumer's (c_end), so the slot is filled exactly when it will be read
-        if (ks < kse && ks * S::KS >= p_end) {
-          const int64_t gk = ks * S::KS / a.group_size;
-          p_end = (gk + 1) * a.group_size;
+        for (int i = 0; i < W; ++i) cp_async16(ws + (kj * W + i) * kThreads + tid, ok ? src + i * n : a.qweight, ok);
+        // scales / zeros of a group that starts at this k-step (or at the split's first k-step): the consumer
+        // reads the slot exactly then
+        if (ksb + r == p_next && ksb + r < kse) {
           unsigned char* slot = slots + kj * kSlotBytes;
-          const int64_t cols = min(static_cast<int64_t>(kBlockCols), n - c0);
-          if (tid * 4 < cols * esz) {
-            cp_async4(slot + tid * 4, static_cast<const unsigned char*>(a.scales) + (gk * n + c0) * esz + tid * 4);
-          }
-          const int64_t zw = c0 * B / 32 + tid;
-          if (tid < 8 * B && zw < zrow_words) {
-            cp_async4(slot + kScaleSlotBytes + tid * 4, a.qzeros + gk * zrow_words + zw);
-          }
+          if (sc_ok) cp_async4(slot + tid * 4, sc_src + static_cast<int64_t>(p_gk) * n * esz);
+          if (zc_ok) cp_async4(slot + kScaleSlotBytes + tid * 4, zc_src + static_cast<int64_t>(p_gk) * zrow_words);
+          ++p_gk;
+          p_next = p_gk * kpg;
         }
       }
-      // raw x: 16 * MB rows x RS / 8 chunks of 16 bytes
-      constexpr int kChunks = PP::RS / 8;
-      const int64_t k0 = ks0 * S::KS;
 #pragma unroll
-      for (int it = 0; it < (16 * MB * kChunks + kThreads - 1) / kThreads; ++it) {
+      for (int it = 0; it < kXIters; ++it) {
         const int task = it * kThreads + tid;
-        if (task < 16 * MB * kChunks) {
+        if (kXTasks % kThreads == 0 || task < kXTasks) {
           const int r = task / kChunks;
           const int ch = task - r * kChunks;
-          const int64_t row = m0 + r;
-          const int64_t k = k0 + ch * 8;
-          const bool ok = row < a.m && k < a.in;
-          const uint16_t* src = ok ? static_cast<const uint16_t*>(a.x) + row * a.in + k : static_cast<const uint16_t*>(a.x);
-          cp_async16(xs + r * PP::XRow + ch * 16, src, ok);
+          const bool ok = st * PP::RS < x_lim[it];
+          cp_async16(xs + r * PP::XRow + ch * 16, ok ? x_src[it] + st * PP::RS : static_cast<const uint16_t*>(a.x), ok);
         }
       }
     }
@@ -209,12 +252,15 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         part[mt][j][i] = 0.0f;
       }
   uint32_t z2[4] = {0u, 0u, 0u, 0u};  // magic + zero of the B columns, both halves
+  uint32_t zf[4] = {0u, 0u, 0u, 0u};  // f16 -(64 + zero) (the 4-bit f16 odd pairs)
   float cs[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};  // scales of columns wcol + 8t + i
-  int64_t cg = -1;     // group of cs / part
-  int64_t c_end = 0;   // first row after group cg
+  bool any_group = false;
+  int c_gk = ksb / kpg;  // group of the next group start the consumer meets
+  int c_next = ksb;      // its first k-step
+  const int lc_s = warp * kWarpCols + 8 * t;  // local column of cs[0]
+  const bool cs_ok = c0 + lc_s < n;           // out % 8 == 0: all eight or none
 
   auto flush = [&]() {
-    if (cg < 0) return;
 #pragma unroll
     for (int mt = 0; mt < MB; ++mt)
 #pragma unroll
@@ -227,26 +273,39 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   };
 
   // ---- consumer: k-step kj of the stage in `base` ----
-  auto compute = [&](const unsigned char* base, int kj, int64_t ks) {
+  auto compute = [&](const unsigned char* base, int kj, int ks) {
     const unsigned char* xs = base + PP::WBytes;
-    const int64_t row0 = ks * S::KS;  // the whole k-step is in one group (fold)
-    if (row0 >= c_end) {              // a group starts here: its slot was filled by the producer
-      flush();
-      const int64_t gk = row0 / a.group_size;
-      cg = gk;
-      c_end = (gk + 1) * a.group_size;
+    if (ks == c_next) {  // a group starts here (the whole k-step is in it): its slot was filled by the producer
+      if (any_group) flush();
+      any_group = true;
+      ++c_gk;
+      c_next = c_gk * kpg;
       const unsigned char* slot = xs + 16 * MB * PP::XRow + kj * kSlotBytes;
+      if (esz == 4) {
+        const float4 v0 = reinterpret_cast<const float4*>(slot)[lc_s / 4];
+        const float4 v1 = reinterpret_cast<const float4*>(slot)[lc_s / 4 + 1];
+        cs[0] = v0.x, cs[1] = v0.y, cs[2] = v0.z, cs[3] = v0.w, cs[4] = v1.x, cs[5] = v1.y, cs[6] = v1.z, cs[7] = v1.w;
+      } else {
+        const uint4 v = reinterpret_cast<const uint4*>(slot)[lc_s / 8];
+        const uint32_t h[4] = {v.x, v.y, v.z, v.w};
 #pragma unroll
-      for (int i = 0; i < 8; ++i) {
-        const int lc = warp * kWarpCols + 8 * t + i;
-        cs[i] = c0 + lc < n ? packed_cuda::load_value(slot, a.scales_dtype, lc) : 0.0f;
+        for (int i = 0; i < 8; ++i) {
+          const uint16_t bits = static_cast<uint16_t>(h[i >> 1] >> (16 * (i & 1)));
+          cs[i] = a.scales_dtype == kPackedF16 ? packed_mma::value16<kOpF16>(bits) : packed_mma::value16<kOpBF16>(bits);
+        }
+      }
+      if (!cs_ok) {
+#pragma unroll
+        for (int i = 0; i < 8; ++i) cs[i] = 0.0f;
       }
       const uint32_t* zw = reinterpret_cast<const uint32_t*>(slot + kScaleSlotBytes);
 #pragma unroll
       for (int j = 0; j < 4; ++j) {
-        const int z = b_ok ? zero_of<B>(zw, static_cast<int>(bcol - c0) + j, a.zero_offset) : 0;
+        const int z = b_ok ? zero_of<B>(zw, bcol - c0 + j, a.zero_offset) : 0;
         const uint32_t h = (packed_mma::magic_pair<OP>() & 0xFFFFu) | static_cast<uint32_t>(z);
         z2[j] = h | (h << 16);
+        const uint32_t f = 0xD400u | (static_cast<uint32_t>(z) << 4);  // f16 -(64 + z), z < 16
+        zf[j] = f | (f << 16);
       }
     }
     // this lane's weights (its own slots)
@@ -279,10 +338,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         uint32_t w[W];
 #pragma unroll
         for (int i = 0; i < W; ++i) w[i] = packed_mma::component(cur[i], j);
-#pragma unroll
-        for (int r = 0; r < 2; ++r) {
-          b[j][r] = packed_mma::sub_pair<OP>(packed_mma::code_pair<B>(w, 2 * c + r) | packed_mma::magic_pair<OP>(), z2[j]);
-        }
+        dequant_chunk<B, OP>(w, c, z2[j], zf[j], b[j]);
       }
 #pragma unroll
       for (int mt = 0; mt < MB; ++mt) {
@@ -302,18 +358,18 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   // ---- main loop: wait for stage st, barrier (stage st visible; buffer (st - 1) % kStages free), refill it ----
 #pragma unroll
   for (int s = 0; s < kStages - 1; ++s) fetch(s);
-  for (int64_t st = 0; st < nst; ++st) {
+  for (int st = 0; st < nst; ++st) {
     cp_async_wait<kStages - 2>();
     __syncthreads();
     fetch(st + kStages - 1);
-    const unsigned char* base = smem + static_cast<size_t>(st % kStages) * SB;
+    const unsigned char* base = smem + (st % kStages) * SB;
 #pragma unroll
     for (int kj = 0; kj < KSt; ++kj) {
-      const int64_t ks = ksb + st * KSt + kj;
-      if (ks < kse) compute(base, kj, ks);  // uniform over the block
+      const int ks = ksb + st * KSt + kj;
+      if (KSt == 1 || ks < kse) compute(base, kj, ks);  // uniform over the block
     }
   }
-  flush();
+  if (any_group) flush();
   cp_async_wait<0>();
 
   // y through shared memory (the pipeline buffers are free after the barrier): coalesced rows per warp
@@ -328,7 +384,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         tile[(mt * 16 + packed_mma::c_row(lane, i)) * kTileStride + packed_mma::c_col(lane, i, j)] = acc[mt][j][i];
       }
   __syncthreads();
-  const int64_t col = wcol + lane;
+  const int col = wcol + lane;
   for (int r = 0; r < 16 * MB; ++r) {
     const int64_t row = m0 + r;
     if (row < a.m && col < n) {
@@ -370,7 +426,9 @@ inline PipePlan pipe_plan_for(int bits, int64_t m, int64_t in, int64_t out, int6
   plan.mb = want < max_mb(bits) ? want : max_mb(bits);
   plan.mtiles = (m + 16 * plan.mb - 1) / (16 * plan.mb);
   plan.col_blocks = (out + kBlockCols - 1) / kBlockCols;
-  if (plan.col_blocks > 65535 || plan.mtiles > 2147483647LL) return plan;
+  if (plan.col_blocks > 65535 || out >= (int64_t{1} << 30) || in >= (int64_t{1} << 30) || m >= (int64_t{1} << 30)) {
+    return plan;  // the kernel indexes columns, rows and k-steps in 32 bits
+  }
   const int64_t base = plan.col_blocks * plan.mtiles;
   const int64_t ksteps = (in / r + 3) / 4;
   const int kst = bits == 3 ? 1 : 2;
