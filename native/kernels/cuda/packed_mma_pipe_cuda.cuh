@@ -35,7 +35,10 @@ constexpr int kWarps = 8;
 constexpr int kThreads = kWarps * 32;
 constexpr int kWarpCols = 32;
 constexpr int kBlockCols = kWarps * kWarpCols;
-constexpr int kStages = 4;
+#ifndef LB_MMA_PIPE_STAGES
+#define LB_MMA_PIPE_STAGES 4  // a build flag only for A/B timing runs
+#endif
+constexpr int kStages = LB_MMA_PIPE_STAGES;
 constexpr int kScaleSlotBytes = kBlockCols * 4;       // 256 scales of up to 4 bytes
 constexpr int kZeroSlotBytes = kBlockCols * 4 / 8;    // 256 zeros of up to 4 bits
 constexpr int kSlotBytes = kScaleSlotBytes + kZeroSlotBytes;
@@ -96,16 +99,6 @@ __device__ __forceinline__ void cp_async_wait() {
 #ifndef LB_CUDA_EMULATION
   asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
 #endif
-}
-
-// Zero point (with zero_offset) of local column lc of a zero slot (the block's 256 columns, bit stream).
-template <int B>
-__device__ __forceinline__ int zero_of(const uint32_t* words, int lc, int zero_offset) {
-  const int p = lc * B;
-  const int off = p & 31;
-  uint32_t v = words[p >> 5] >> off;
-  if (off + B > 32) v |= words[(p >> 5) + 1] << (32 - off);
-  return static_cast<int>((v + static_cast<uint32_t>(zero_offset)) & ((1u << B) - 1u));
 }
 
 // B registers of one column word for chunk c: the pairs (values s, s + R / 2), s = 2c + r, dequantized to the exact
@@ -181,7 +174,9 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   // producer state: weights of k-step ks (relative to ksb) are unit rows 4 ks + t; this lane copies k-steps
   // below w_end (the split's end, the last unit, its columns)
   const int w_end = b_ok ? min(kse, (units - t + 3) / 4) - ksb : 0;
-  const int32_t* const w_src = a.qweight + static_cast<int64_t>(4 * ksb + t) * W * n + bcol;
+  // copy sources advance with the stages; a copy that is off reads 0 bytes (cp.async zero-fill), so its address
+  // may run past the end and is never dereferenced
+  const int32_t* w_src = a.qweight + static_cast<int64_t>(4 * ksb + t) * W * n + bcol;
   const int64_t w_step = static_cast<int64_t>(4) * W * n;  // words per k-step
   const uint16_t* x_src[kXIters];  // raw x chunks this thread copies, and the stage-relative k limit of each
   int x_lim[kXIters];
@@ -213,9 +208,8 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
       for (int kj = 0; kj < KSt; ++kj) {
         const int r = st * KSt + kj;  // k-step relative to ksb
         const bool ok = r < w_end;
-        const int32_t* src = w_src + r * w_step;
 #pragma unroll
-        for (int i = 0; i < W; ++i) cp_async16(ws + (kj * W + i) * kThreads + tid, ok ? src + i * n : a.qweight, ok);
+        for (int i = 0; i < W; ++i) cp_async16(ws + (kj * W + i) * kThreads + tid, w_src + kj * w_step + i * n, ok);
         // scales / zeros of a group that starts at this k-step (or at the split's first k-step): the consumer
         // reads the slot exactly then
         if (ksb + r == p_next && ksb + r < kse) {
@@ -232,10 +226,11 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         if (kXTasks % kThreads == 0 || task < kXTasks) {
           const int r = task / kChunks;
           const int ch = task - r * kChunks;
-          const bool ok = st * PP::RS < x_lim[it];
-          cp_async16(xs + r * PP::XRow + ch * 16, ok ? x_src[it] + st * PP::RS : static_cast<const uint16_t*>(a.x), ok);
+          cp_async16(xs + r * PP::XRow + ch * 16, x_src[it], st * PP::RS < x_lim[it]);
         }
+        x_src[it] += PP::RS;
       }
+      w_src += KSt * w_step;
     }
     cp_async_commit();
   };
@@ -298,10 +293,16 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 #pragma unroll
         for (int i = 0; i < 8; ++i) cs[i] = 0.0f;
       }
+      // the lane's 4 zeros: 4B bits from bit (bcol - c0) B of the slot (within one word unless B = 3)
       const uint32_t* zw = reinterpret_cast<const uint32_t*>(slot + kScaleSlotBytes);
+      const int zp = (bcol - c0) * B;
+      uint32_t zv = zw[zp >> 5] >> (zp & 31);
+      if constexpr (B == 3) {
+        if ((zp & 31) + 4 * B > 32) zv |= zw[(zp >> 5) + 1] << (32 - (zp & 31));
+      }
 #pragma unroll
       for (int j = 0; j < 4; ++j) {
-        const int z = b_ok ? zero_of<B>(zw, bcol - c0 + j, a.zero_offset) : 0;
+        const int z = b_ok ? static_cast<int>(((zv >> (B * j)) + static_cast<uint32_t>(a.zero_offset)) & ((1u << B) - 1u)) : 0;
         const uint32_t h = (packed_mma::magic_pair<OP>() & 0xFFFFu) | static_cast<uint32_t>(z);
         z2[j] = h | (h << 16);
         const uint32_t f = 0xD400u | (static_cast<uint32_t>(z) << 4);  // f16 -(64 + z), z < 16
