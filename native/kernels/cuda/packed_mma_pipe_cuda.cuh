@@ -21,6 +21,8 @@
 // (x f32, bits 2 with group 32, bits 3 with group 32 / 64, scales not 4-byte aligned) stays on packed_mma_cuda.
 #pragma once
 
+#include <type_traits>
+
 #include "kernels/cuda/packed_mma_cuda.cuh"
 
 namespace lb::kernels::packed_mma_pipe {
@@ -194,6 +196,8 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   const unsigned char* const sc_src = static_cast<const unsigned char*>(a.scales) + static_cast<int64_t>(c0) * esz + tid * 4;
   const bool zc_ok = tid < 8 * B && c0 * B / 32 + tid < zrow_words;
   const int32_t* const zc_src = a.qzeros + c0 * B / 32 + tid;
+  // groups start only at even k-steps (the plan makes splits start at even k-steps for KSt = 2)
+  const bool pair_groups = kpg % 2 == 0 && ksb % 2 == 0;
   int p_gk = ksb / kpg;  // group of the next group start the producer fills
   int p_next = ksb;      // its first k-step
 
@@ -252,8 +256,8 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   bool any_group = false;
   int c_gk = ksb / kpg;  // group of the next group start the consumer meets
   int c_next = ksb;      // its first k-step
-  const int lc_s = warp * kWarpCols + 8 * t;  // local column of cs[0]
-  const bool cs_ok = c0 + lc_s < n;           // out % 8 == 0: all eight or none
+  const int lc_s = warp * kWarpCols + 8 * t;  // local column of cs[0] (past n: unfilled slot words, whose
+                                              // columns are never stored)
 
   auto flush = [&]() {
 #pragma unroll
@@ -268,9 +272,10 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   };
 
   // ---- consumer: k-step kj of the stage in `base` ----
-  auto compute = [&](const unsigned char* base, int kj, int ks) {
+  // CheckGroup false: the caller knows no group starts at this k-step (no branch between the k-steps of a stage)
+  auto compute = [&](auto check_group, const unsigned char* base, int kj, int ks) {
     const unsigned char* xs = base + PP::WBytes;
-    if (ks == c_next) {  // a group starts here (the whole k-step is in it): its slot was filled by the producer
+    if (decltype(check_group)::value && ks == c_next) {  // a group starts here (the whole k-step is in it): its slot was filled by the producer
       if (any_group) flush();
       any_group = true;
       ++c_gk;
@@ -288,10 +293,6 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
           const uint16_t bits = static_cast<uint16_t>(h[i >> 1] >> (16 * (i & 1)));
           cs[i] = a.scales_dtype == kPackedF16 ? packed_mma::value16<kOpF16>(bits) : packed_mma::value16<kOpBF16>(bits);
         }
-      }
-      if (!cs_ok) {
-#pragma unroll
-        for (int i = 0; i < 8; ++i) cs[i] = 0.0f;
       }
       // the lane's 4 zeros: 4B bits from bit (bcol - c0) B of the slot (within one word unless B = 3)
       const uint32_t* zw = reinterpret_cast<const uint32_t*>(slot + kScaleSlotBytes);
@@ -364,10 +365,15 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     __syncthreads();
     fetch(st + kStages - 1);
     const unsigned char* base = smem + (st % kStages) * SB;
+    const int ks0 = ksb + st * KSt;
+    if (KSt == 2 && pair_groups && ks0 + 1 < kse) {  // a full stage whose second k-step starts no group
+      compute(std::true_type{}, base, 0, ks0);
+      compute(std::false_type{}, base, 1, ks0 + 1);
+    } else {
 #pragma unroll
-    for (int kj = 0; kj < KSt; ++kj) {
-      const int ks = ksb + st * KSt + kj;
-      if (KSt == 1 || ks < kse) compute(base, kj, ks);  // uniform over the block
+      for (int kj = 0; kj < KSt; ++kj) {
+        if (KSt == 1 || ks0 + kj < kse) compute(std::true_type{}, base, kj, ks0 + kj);  // uniform over the block
+      }
     }
   }
   if (any_group) flush();
@@ -386,14 +392,15 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
       }
   __syncthreads();
   const int col = wcol + lane;
-  for (int r = 0; r < 16 * MB; ++r) {
-    const int64_t row = m0 + r;
-    if (row < a.m && col < n) {
+  if (col < n) {
+    const int rows = min(16 * MB, static_cast<int>(a.m) - m0);
+    float* yp = a.y + static_cast<int64_t>(m0) * n + col;
+    for (int r = 0; r < rows; ++r, yp += n) {
       const float v = tile[r * kTileStride + lane];
       if (atomic) {
-        atomicAdd(a.y + row * n + col, v);
+        atomicAdd(yp, v);
       } else {
-        a.y[row * n + col] = v;
+        *yp = v;
       }
     }
   }
@@ -444,7 +451,8 @@ inline PipePlan pipe_plan_for(int bits, int64_t m, int64_t in, int64_t out, int6
   int64_t best_per = ksteps;
   double best_fill = -1.0;
   for (int64_t cand = first; cand <= 3 * first && cand <= max_splits; ++cand) {
-    const int64_t per = (ksteps + cand - 1) / cand;
+    int64_t per = (ksteps + cand - 1) / cand;
+    if (kst == 2 && per % 2 != 0 && per < ksteps) ++per;  // splits start at even k-steps (the kernel pairs them)
     const int64_t blocks = base * ((ksteps + per - 1) / per);
     const int64_t waves = (blocks + resident - 1) / resident;
     const double fill = static_cast<double>(blocks) / static_cast<double>(waves * resident);
