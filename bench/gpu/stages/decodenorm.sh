@@ -87,16 +87,19 @@ for label, d in rows.items():
 PY
 }
 
-# The shipped step only: fp16, int4 and int2 (DECODEQUICK_FP16_TWICE=1: fp16 again at the end) (the targets' ratios in one call): `bash bench/gpu/run.sh decodequick`.
+# The shipped step only: fp16, int4 and int2 (DECODEQUICK_ROUNDS=N: N interleaved rounds; DECODEQUICK_FP16_TWICE=1: fp16 again at the end) (the targets' ratios in one call): `bash bench/gpu/run.sh decodequick`.
 stage_decodequick() {
   local m=/tmp/gen-llama7b
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
   step "decodequick: generate batch 1, 128 new tokens: fp16, int4, int2, fp16"
   rm -f "$RESULTS/generate-7b.jsonl"
-  gen_run fp16~1 $m --dtype f16
-  gen_run int4-g128~1 $m-w4g128 --dtype f16
-  gen_run int2-g64~1 $m-w2g64 --dtype f16
-  [[ -z ${DECODEQUICK_FP16_TWICE:-} ]] || gen_run fp16~2 $m --dtype f16
+  local i
+  for ((i = 1; i <= ${DECODEQUICK_ROUNDS:-1}; i++)); do  # interleaved rounds: drift hits every model alike
+    gen_run fp16~$i $m --dtype f16
+    gen_run int4-g128~$i $m-w4g128 --dtype f16
+    gen_run int2-g64~$i $m-w2g64 --dtype f16
+  done
+  [[ -z ${DECODEQUICK_FP16_TWICE:-} ]] || gen_run fp16~last $m --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodequick-generate.jsonl" 2>/dev/null
   python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
 import json, sys
@@ -109,5 +112,8 @@ for label, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
     for r in runs.get(label, []):
         print(f"decodequick {label}: {r:.1f} tok/s ({1000 / r:.3f} ms/token), {r / fp:.2f}x fp16 (target >= {target}x)"
               f"{'' if r / fp >= target else ' BELOW TARGET'}")
+    if len(runs.get(label, [])) > 1:
+        mean = sum(runs[label]) / len(runs[label])
+        print(f"decodequick {label}: mean of {len(runs[label])} runs {mean:.1f} tok/s, {mean / fp:.2f}x the fp16 mean")
 PY
 }

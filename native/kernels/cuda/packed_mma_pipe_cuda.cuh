@@ -41,13 +41,16 @@ constexpr int kBlockCols = kWarps * kWarpCols;
 #define LB_MMA_PIPE_STAGES 4  // a build flag only for A/B timing runs
 #endif
 constexpr int kStages = LB_MMA_PIPE_STAGES;
+#ifndef LB_MMA_PIPE_KSTEPS4
+#define LB_MMA_PIPE_KSTEPS4 2  // k-steps per stage for 4 bits (a build flag only for A/B timing runs)
+#endif
 constexpr int kScaleSlotBytes = kBlockCols * 4;       // 256 scales of up to 4 bytes
 constexpr int kZeroSlotBytes = kBlockCols * 4 / 8;    // 256 zeros of up to 4 bits
 constexpr int kSlotBytes = kScaleSlotBytes + kZeroSlotBytes;
 
 template <int B>
 struct Pipe {
-  static constexpr int KSt = B == 3 ? 1 : 2;            // k-steps per stage
+  static constexpr int KSt = B == 3 ? 1 : B == 4 ? LB_MMA_PIPE_KSTEPS4 : 2;  // k-steps per stage
   static constexpr int RS = KSt * Shape<B>::KS;         // rows of `in` per stage: 64 / 128 / 128
   static constexpr int XRow = RS * 2 + (B == 4 ? 64 : 16);  // bytes per x row in shared memory (padded)
   static constexpr int WBytes = KSt * Unit<B>::kWords * kThreads * 16;
@@ -196,8 +199,8 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   const unsigned char* const sc_src = static_cast<const unsigned char*>(a.scales) + static_cast<int64_t>(c0) * esz + tid * 4;
   const bool zc_ok = tid < 8 * B && c0 * B / 32 + tid < zrow_words;
   const int32_t* const zc_src = a.qzeros + c0 * B / 32 + tid;
-  // groups start only at even k-steps (the plan makes splits start at even k-steps for KSt = 2)
-  const bool pair_groups = kpg % 2 == 0 && ksb % 2 == 0;
+  // groups start only at a stage's first k-step (the plan makes splits start at multiples of KSt)
+  const bool stage_groups = (kpg % KSt == 0 || kpg >= ksteps) && ksb % KSt == 0;
   int p_gk = ksb / kpg;  // group of the next group start the producer fills
   int p_next = ksb;      // its first k-step
 
@@ -272,6 +275,9 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   };
 
   // ---- consumer: k-step kj of the stage in `base` ----
+  // the lane's shared-memory offsets inside a stage (hoisted: only the stage base changes in the loop)
+  const int w_lane = tid * 16;
+  const int x_lane = PP::WBytes + gid * PP::XRow + R * t * 2;
   // CheckGroup false: the caller knows no group starts at this k-step (no branch between the k-steps of a stage)
   auto compute = [&](auto check_group, const unsigned char* base, int kj, int ks) {
     const unsigned char* xs = base + PP::WBytes;
@@ -311,18 +317,17 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
       }
     }
     // this lane's weights (its own slots)
-    const uint4* ws = reinterpret_cast<const uint4*>(base);
+    const uint4* ws = reinterpret_cast<const uint4*>(base + w_lane);
     uint4 cur[W];
 #pragma unroll
-    for (int i = 0; i < W; ++i) cur[i] = ws[(kj * W + i) * kThreads + tid];
+    for (int i = 0; i < W; ++i) cur[i] = ws[(kj * W + i) * kThreads];
     // x of rows gid / gid + 8 of each m16 tile, values R t .. R t + R - 1 of the k-step: R / 2 words per row
     uint32_t h[MB][2][R / 2];
 #pragma unroll
     for (int mt = 0; mt < MB; ++mt)
 #pragma unroll
       for (int hh = 0; hh < 2; ++hh) {
-        const uint4* src =
-            reinterpret_cast<const uint4*>(xs + (mt * 16 + gid + 8 * hh) * PP::XRow + (kj * S::KS + R * t) * 2);
+        const uint4* src = reinterpret_cast<const uint4*>(base + x_lane + (mt * 16 + 8 * hh) * PP::XRow + kj * S::KS * 2);
 #pragma unroll
         for (int q = 0; q < R / 8; ++q) {
           const uint4 v = src[q];
@@ -366,9 +371,10 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     fetch(st + kStages - 1);
     const unsigned char* base = smem + (st % kStages) * SB;
     const int ks0 = ksb + st * KSt;
-    if (KSt == 2 && pair_groups && ks0 + 1 < kse) {  // a full stage whose second k-step starts no group
+    if (KSt > 1 && stage_groups && ks0 + KSt - 1 < kse) {  // a full stage whose later k-steps start no group
       compute(std::true_type{}, base, 0, ks0);
-      compute(std::false_type{}, base, 1, ks0 + 1);
+#pragma unroll
+      for (int kj = 1; kj < KSt; ++kj) compute(std::false_type{}, base, kj, ks0 + kj);
     } else {
 #pragma unroll
       for (int kj = 0; kj < KSt; ++kj) {
@@ -439,7 +445,7 @@ inline PipePlan pipe_plan_for(int bits, int64_t m, int64_t in, int64_t out, int6
   }
   const int64_t base = plan.col_blocks * plan.mtiles;
   const int64_t ksteps = (in / r + 3) / 4;
-  const int kst = bits == 3 ? 1 : 2;
+  const int kst = bits == 3 ? 1 : bits == 4 ? LB_MMA_PIPE_KSTEPS4 : 2;
   // split-k: at least one wave of resident blocks, then among up to 3x that many splits the one whose last
   // wave is fullest (ties: fewer splits); at least one stage per split, at most 65535 splits
   const int64_t resident = static_cast<int64_t>(blocks_per_sm > 0 ? blocks_per_sm : 1) * (sm_count > 0 ? sm_count : 132);
@@ -452,7 +458,7 @@ inline PipePlan pipe_plan_for(int bits, int64_t m, int64_t in, int64_t out, int6
   double best_fill = -1.0;
   for (int64_t cand = first; cand <= 3 * first && cand <= max_splits; ++cand) {
     int64_t per = (ksteps + cand - 1) / cand;
-    if (kst == 2 && per % 2 != 0 && per < ksteps) ++per;  // splits start at even k-steps (the kernel pairs them)
+    if (per % kst != 0 && per < ksteps) per += kst - per % kst;  // splits start at stage boundaries
     const int64_t blocks = base * ((ksteps + per - 1) / per);
     const int64_t waves = (blocks + resident - 1) / resident;
     const double fill = static_cast<double>(blocks) / static_cast<double>(waves * resident);
