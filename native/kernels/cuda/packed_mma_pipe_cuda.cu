@@ -38,6 +38,24 @@ int sm_count() {
   return sms;
 }
 
+// LOWBIT_MMA_PIPE_SPLITS=N: N split-k parts instead of the plan's (a sweep knob for kernel_timing, not a setting).
+int forced_splits() {
+  static const int n = [] {
+    const char* v = std::getenv("LOWBIT_MMA_PIPE_SPLITS");
+    return v != nullptr ? std::atoi(v) : 0;
+  }();
+  return n;
+}
+
+void split_plan(PipePlan& plan, int splits, int unit_rows, int ksteps_per_stage, int64_t in) {
+  const int64_t ksteps = (in / unit_rows + 3) / 4;
+  int64_t per = (ksteps + splits - 1) / splits;
+  if (per % ksteps_per_stage != 0) per += ksteps_per_stage - per % ksteps_per_stage;
+  plan.ksteps_per_split = per;
+  plan.splits = static_cast<int>((ksteps + per - 1) / per);
+  plan.blocks = plan.col_blocks * plan.mtiles * plan.splits;
+}
+
 // Resident blocks per SM of an instance, after raising its shared-memory limit: once per instance (a
 // thread-safe static).
 struct Prepared {
@@ -70,9 +88,9 @@ cudaError_t launch(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   const Prepared prepared = prepare<B, OP, MB>();
   if (prepared.status != cudaSuccess) return prepared.status;
   cudaError_t e = cudaSuccess;
-  const PipePlan plan =
-      pipe_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, sm_count(), prepared.blocks_per_sm);
+  PipePlan plan = pipe_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, sm_count(), prepared.blocks_per_sm);
   if (!plan.takes || plan.mb != MB) return cudaErrorInvalidValue;
+  if (const int forced = forced_splits(); forced > 0) split_plan(plan, forced, Shape<B>::R, Pipe<B>::KSt, a.in);
   if (plan.splits > 1) {
     e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
     if (e != cudaSuccess) return e;
