@@ -115,7 +115,7 @@ inline Problem make_problem(const Case& c) {
 }
 
 // The kernel's arithmetic: per row and 32-row k-block, amax, t = x * 127 / amax, q1 = rint(t),
-// q2 = rint((t - q1) * 254); y += s * (amax / 127 / 254) * (sum (254 q1 + q2) code - z * sum (254 q1 + q2)).
+// q2 = rint((t - q1) * 254); y += s * float(amax * float(1 / (127 * 254))) * (sum (254 q1 + q2) code - z * sum (254 q1 + q2)).
 inline std::vector<double> exact_reference(const Case& c, const Problem& p) {
   const int64_t kblocks = c.in / 32;
   std::vector<double> y(static_cast<size_t>(c.m * c.out), 0.0);
@@ -133,7 +133,7 @@ inline std::vector<double> exact_reference(const Case& c, const Problem& p) {
         v[i] = 254 * q1 + q2;
         sum += v[i];
       }
-      const double d = static_cast<double>(amax / 127.0f) / 254.0;
+      const double d = static_cast<double>(amax * (1.0f / (127.0f * 254.0f)));  // the kernel's d / 254
       const int64_t g = kb * 32 / c.group;
       for (int64_t o = 0; o < c.out; ++o) {
         int64_t total = 0;

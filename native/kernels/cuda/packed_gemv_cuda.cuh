@@ -13,7 +13,8 @@
 //    ~0.95 (int2), ~1.3 (int3) integer ops per weight against ~2 + an FMA before.
 //    x is stored per k-block in the byte order the unpacked words have, so no shuffles are needed.
 //    The zero point folds in exactly: sum q (w - z) = sum q w - z * sum q, all in int32 (|.| < 2^24, so
-//    the one I2F per column and k-block is exact); then y += (s * d / 254) * that.
+//    the one I2F per column and k-block is exact); then y += (s * d / 254) * that, d / 254 taken as
+//    absmax * float(1 / (127 * 254)).
 //    Half2 magic-number dequant was rejected: fp16 partial sums overflow with down_proj activations.
 //  * Memory-level parallelism, no block barriers. A warp owns 128 columns (lane = 4 columns, one 16-byte
 //    load per word row) and a contiguous run of k-blocks; per stage it issues all weight, scale and zero
@@ -370,7 +371,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
           xs_bytes[slot * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q1));
           xs_bytes[(slot + 8) * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q2));
           if (lane == 0) {
-            xs[slot + 16] = __float_as_uint(amax / 127.0f);
+            xs[slot + 16] = __float_as_uint(amax);  // d / 254 = amax / (127 * 254): one multiply by the reader
             xs[slot + 17] = static_cast<uint32_t>(sum);
           }
         }
@@ -390,7 +391,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 #pragma unroll
             for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
             const uint4 tail = sl[4];
-            dr[r] = __uint_as_float(tail.x) * (1.0f / static_cast<float>(kResidualScale));
+            dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
             sr[r] = static_cast<int>(tail.y);
           }
           uint32_t zbits;
