@@ -17,6 +17,10 @@
 // * Block: 8 warps x 32 columns = 256 columns, m tiles on blockIdx.x (blocks sharing weights run together and
 //   hit L2), column blocks on y, split-k on z with f32 atomics into y (zeroed first): like the old kernel and
 //   the GEMV, the order of the split sums, hence the last bits of y, may differ from run to run.
+// * Instruction count: the kernel is bound by issue, not memory (Nsight Compute, docs/BENCHMARKS.md), so the
+//   loop keeps only the k-step's work: copy sources are lane pointers stepped per stage, group starts come from
+//   counters (no division), a stage's k-steps form one basic block when groups start only at its first k-step,
+//   and 4-bit f16 weights dequantize by LOP3 + HSUB2 / HFMA2 (dequant_chunk).
 // Coverage: x f16 / bf16 and groups that fold (a multiple of the k-step, or per channel). Everything else
 // (x f32, bits 2 with group 32, bits 3 with group 32 / 64, scales not 4-byte aligned) stays on packed_mma_cuda.
 #pragma once
