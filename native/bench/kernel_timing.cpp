@@ -294,7 +294,7 @@ int main(int argc, char** argv) {
   }
   // The GEMV rows are the library's default ("prev" A/B rows time two-stage runs with scalar atomics). The
   // tensor-core rows force mma_pipe on wherever it can run, with the previous kernel as the "mma" A/B row; the
-  // library itself takes mma_pipe for 4-bit and for m <= 16 only (packed_mma_pipe_cuda.h).
+  // library itself takes mma_pipe for 4 and 2 bits at every m and for 3 bits up to m = 16 (packed_mma_pipe_cuda.cu).
   lb::kernels::packed_mma_pipe_cuda_enable(true);
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, 0), "properties");

@@ -14,8 +14,8 @@ namespace {
 constexpr int kOff = 0, kOn = 1, kWhereFaster = 2;
 
 // LOWBIT_PACKED_MMA_PIPE: "1" every call it can take, "0" never; unset: where the H200 A/B of 2026-12-02
-// (docs/BENCHMARKS.md, stage mma16) found it faster than the previous mma kernel: 4-bit at every m, 2/3-bit
-// up to m = 16 (at m = 64 it was 0.6-1.0x for 3 and 2 bits).
+// (docs/BENCHMARKS.md, kernels sixth round, `kernel_timing --mma`) found it faster than the previous mma kernel:
+// 4 and 2 bits at every m, 3 bits up to m = 16 (at m = 64 it was 0.85-0.96x for 3 bits).
 std::atomic<int>& enabled() {
   static std::atomic<int> on{[] {
     const char* v = std::getenv("LOWBIT_PACKED_MMA_PIPE");
@@ -26,7 +26,7 @@ std::atomic<int>& enabled() {
   return on;
 }
 
-bool faster_here(int bits, int64_t m) { return bits == 4 || m <= 16; }
+bool faster_here(int bits, int64_t m) { return bits != 3 || m <= 16; }
 
 int sm_count() {
   int device = 0;

@@ -16,8 +16,8 @@ bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& args);
 cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
 
 // Switches the pipelined kernel on (every call it can take) or off for the process (A/B against packed_mma_cuda's
-// kernel). Initially LOWBIT_PACKED_MMA_PIPE decides: "1" on, "0" off, unset: on where it measured faster (4-bit at
-// every m, 2/3-bit up to m = 16).
+// kernel). Initially LOWBIT_PACKED_MMA_PIPE decides: "1" on, "0" off, unset: on where it measured faster (4 and 2 bits
+// at every m, 3 bits up to m = 16).
 void packed_mma_pipe_cuda_enable(bool on);
 
 }  // namespace lb::kernels
