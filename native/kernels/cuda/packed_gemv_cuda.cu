@@ -94,7 +94,7 @@ bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& a) {
 cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   if (!packed_gemv_cuda_applies(a)) return cudaErrorInvalidValue;
   if (a.out == 0) return cudaSuccess;
-  cudaError_t e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
+  cudaError_t e = zero_f32_before_pdl(a.y, a.m * a.out, stream);
   if (e != cudaSuccess) return e;
   return launch_any(a, GemvInputOps{}, stream);
 }

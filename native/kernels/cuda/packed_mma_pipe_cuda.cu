@@ -1,6 +1,7 @@
 #include "kernels/cuda/packed_mma_pipe_cuda.h"
 
 #include "kernels/cuda/packed_mma_pipe_cuda.cuh"
+#include "kernels/cuda/pdl_launch.cuh"
 
 #include <atomic>
 #include <cstdlib>
@@ -92,14 +93,13 @@ cudaError_t launch(const PackedLinearCudaArgs& a, cudaStream_t stream) {
   if (!plan.takes || plan.mb != MB) return cudaErrorInvalidValue;
   if (const int forced = forced_splits(); forced > 0) split_plan(plan, forced, Shape<B>::R, Pipe<B>::KSt, a.in);
   if (plan.splits > 1) {
-    e = cudaMemsetAsync(a.y, 0, static_cast<size_t>(a.m * a.out) * sizeof(float), stream);
+    e = zero_f32_before_pdl(a.y, a.m * a.out, stream);
     if (e != cudaSuccess) return e;
   }
   const dim3 grid(static_cast<unsigned>(plan.mtiles), static_cast<unsigned>(plan.col_blocks),
                   static_cast<unsigned>(plan.splits));
-  packed_mma_pipe_kernel<B, OP, MB><<<grid, kThreads, smem_bytes<B, MB>(), stream>>>(a, plan.ksteps_per_split,
-                                                                                      plan.splits > 1);
-  return cudaGetLastError();
+  return launch_pdl(packed_mma_pipe_kernel<B, OP, MB>, grid, dim3(kThreads), smem_bytes<B, MB>(), stream, a,
+                    plan.ksteps_per_split, plan.splits > 1);
 }
 
 template <int B, int OP>

@@ -209,12 +209,12 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   int p_next = ksb;      // its first k-step
 
   // ---- producer: stage st (relative to the split) into buffer st % kStages; always commits a group ----
-  auto fetch = [&](int st) {
+  // Weights, scales and zeros (written by no kernel of the stream: issued before pdl_wait in the prologue), then x
+  // and the commit. Every stage is one commit group holding its x (and its weights, or an earlier group does).
+  auto fetch_weights = [&](int st) {
     if (st < nst) {
-      unsigned char* base = smem + (st % kStages) * SB;
-      uint4* ws = reinterpret_cast<uint4*>(base);
-      unsigned char* xs = base + PP::WBytes;
-      unsigned char* slots = xs + 16 * MB * PP::XRow;
+      unsigned char* slots = smem + (st % kStages) * SB + PP::WBytes + 16 * MB * PP::XRow;
+      uint4* ws = reinterpret_cast<uint4*>(smem + (st % kStages) * SB);
 #pragma unroll
       for (int kj = 0; kj < KSt; ++kj) {
         const int r = st * KSt + kj;  // k-step relative to ksb
@@ -231,6 +231,12 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
           p_next = p_gk * kpg;
         }
       }
+      w_src += KSt * w_step;
+    }
+  };
+  auto fetch_x = [&](int st) {
+    if (st < nst) {
+      unsigned char* xs = smem + (st % kStages) * SB + PP::WBytes;
 #pragma unroll
       for (int it = 0; it < kXIters; ++it) {
         const int task = it * kThreads + tid;
@@ -241,9 +247,12 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         }
         x_src[it] += PP::RS;
       }
-      w_src += KSt * w_step;
     }
     cp_async_commit();
+  };
+  auto fetch = [&](int st) {
+    fetch_weights(st);
+    fetch_x(st);
   };
 
   float acc[MB][4][4];
@@ -368,7 +377,10 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 
   // ---- main loop: wait for stage st, barrier (stage st visible; buffer (st - 1) % kStages free), refill it ----
 #pragma unroll
-  for (int s = 0; s < kStages - 1; ++s) fetch(s);
+  for (int s = 0; s < kStages - 1; ++s) fetch_weights(s);
+  pdl_wait();  // launched with PDL after the kernel that zeroes y (and may follow the producer of x)
+#pragma unroll
+  for (int s = 0; s < kStages - 1; ++s) fetch_x(s);
   for (int st = 0; st < nst; ++st) {
     cp_async_wait<kStages - 2>();
     __syncthreads();

@@ -6,6 +6,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <utility>
 
 namespace lb::kernels {
@@ -16,6 +17,12 @@ bool pdl_enabled();
 
 // Process-wide A/B switch: 1 on, 0 off, < 0 the default (on unless LOWBIT_PDL=0).
 void set_pdl_enabled(int enabled);
+
+// Zeroes count floats at y with a kernel (a memset when PDL is off), for a kernel that adds into y and is then
+// launched with launch_pdl: that launch may start at once, overlap the zeroing with its weight loads, and must
+// pdl_wait() before it touches y. A memset in between would end the overlap: PDL relaxes only kernel-to-kernel
+// edges.
+cudaError_t zero_f32_before_pdl(float* y, int64_t count, cudaStream_t stream);
 
 template <class... Params, class... Args>
 cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
