@@ -161,7 +161,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   const int warp = tid >> 5;
   const int gid = lane >> 2;
   const int t = lane & 3;
-  // the plan bounds out, in and m below 2^30: 32-bit columns, rows and k-steps
+  // the plan bounds out below 2^28 (out * bits fits), in and m below 2^30: 32-bit columns, rows and k-steps
   const int n = static_cast<int>(a.out);
   const int c0 = static_cast<int>(blockIdx.y) * kBlockCols;  // the block's first column
   const int wcol = c0 + warp * kWarpCols;
@@ -456,8 +456,8 @@ inline PipePlan pipe_plan_for(int bits, int64_t m, int64_t in, int64_t out, int6
   plan.mb = want < max_mb(bits) ? want : max_mb(bits);
   plan.mtiles = (m + 16 * plan.mb - 1) / (16 * plan.mb);
   plan.col_blocks = (out + kBlockCols - 1) / kBlockCols;
-  if (plan.col_blocks > 65535 || out >= (int64_t{1} << 30) || in >= (int64_t{1} << 30) || m >= (int64_t{1} << 30)) {
-    return plan;  // the kernel indexes columns, rows and k-steps in 32 bits
+  if (plan.col_blocks > 65535 || out >= (int64_t{1} << 28) || in >= (int64_t{1} << 30) || m >= (int64_t{1} << 30)) {
+    return plan;  // the kernel indexes columns (times bits), rows and k-steps in 32 bits
   }
   const int64_t base = plan.col_blocks * plan.mtiles;
   const int64_t ksteps = (in / r + 3) / 4;
