@@ -291,7 +291,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   // the lane's shared-memory offsets inside a stage (hoisted: only the stage base changes in the loop)
   const int w_lane = tid * 16;
   const int x_lane = PP::WBytes + gid * PP::XRow + R * t * 2;
-  // CheckGroup false: the caller knows no group starts at this k-step (no branch between the k-steps of a stage)
+  // check_group false: the caller knows no group starts at this k-step (no branch between the k-steps of a stage)
   auto compute = [&](auto check_group, const unsigned char* base, int kj, int ks) {
     const unsigned char* xs = base + PP::WBytes;
     if (decltype(check_group)::value && ks == c_next) {  // a group starts here (the whole k-step is in it): its slot was filled by the producer
