@@ -5,7 +5,7 @@
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
 // <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
-// <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
+// <median> <min>") and without the quantized-x workspace, every warp quantizing its x ("... warpq <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
@@ -153,6 +153,11 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     a.y_out_dtype = lb::kernels::kPackedF16;
     return a;
   };
+  // the GEMV's quantized-x workspace, as the library's adapter passes it
+  const int64_t ws_bytes = lb::kernels::packed_linear_cuda_workspace_bytes(bits, m, in);
+  void* ws_data = nullptr;
+  if (ws_bytes > 0) check(cudaMalloc(&ws_data, static_cast<size_t>(ws_bytes)), "cudaMalloc");
+  const lb::kernels::PackedLinearCudaWorkspace ws{ws_data, ws_bytes};
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
   if (plan_sweep) {
@@ -161,36 +166,39 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       for (bool vec : {true, false}) {
         lb::kernels::packed_gemv_cuda_set_vector_atomics(vec ? 1 : 0);
         time_case(name + " runs" + std::to_string(stages) + (vec ? "" : " scalar"), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       }
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
     lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   } else if (rows == Rows::kOne) {  // one row: the default kernel (for profilers: launch 11 is the first timed one)
-    time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+    time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
   } else {
     if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
       lb::kernels::packed_mma_pipe_cuda_enable(false);
-      time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       lb::kernels::packed_mma_pipe_cuda_enable(true);
     }
     if (kernel != "tiled" && tiled_ab) {  // A/B: the tiled kernel on the same shape
       lb::kernels::packed_gemv_cuda_set_enabled(false);
       lb::kernels::packed_mma_cuda_enable(false);
-      time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      time_case(name + " tiled", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       lb::kernels::packed_gemv_cuda_set_enabled(true);
       lb::kernels::packed_mma_cuda_enable(true);
+    }
+    if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: x quantized in every warp (no workspace), as before 2026-12-03
+      time_case(name + " warpq", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
     }
     if (kernel.rfind("gemv_dp4a", 0) == 0) {  // A/B: the GEMV before 2026-12-02's fourth session (two-stage
       lb::kernels::packed_gemv_cuda_set_min_run_stages(2);  // runs, scalar atomics)
       lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
-      time_case(name + " prev", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
+      time_case(name + " prev", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
       lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
     }
     for (int out16 : {0, 1}) {
       time_case(name + (out16 ? " f16out" : ""), copies,
-                [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0); });
+                [&](int c) { return lb::kernels::packed_linear_cuda(args(c, out16), 0, ws); });
       if (m != 1) break;  // the f16-output variant only matters for decode
     }
   }
@@ -202,6 +210,7 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   cudaFree(x);
   cudaFree(y);
   cudaFree(y16);
+  cudaFree(ws_data);
 }
 
 void one_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in) {

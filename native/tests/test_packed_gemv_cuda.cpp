@@ -1,7 +1,8 @@
 // The CUDA packed GEMV (m <= 4) on the device through the real launcher (packed_linear_cuda), torch-free:
 // against the host copy of its integer arithmetic (tight), dequantize + a double matmul (activation
 // quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
-// 16-bit y_out copy; which kernel runs for which shape; the accumulate mode (packed_gemv_cuda_accumulate:
+// 16-bit y_out copy; which kernel runs for which shape; with the quantized-x workspace (the default run) and
+// without (x quantized in every warp); the accumulate mode (packed_gemv_cuda_accumulate:
 // y0 + W x onto a non-zero y, no zeroing). Skips without a CUDA device.
 #include <cuda_runtime_api.h>
 
@@ -40,6 +41,7 @@ struct DeviceBuffer {
 };
 
 int cases = 0;
+bool use_workspace = true;  // pass packed_linear_cuda the quantized-x workspace (x quantized once, PREQ kernel)
 double worst_exact = 0, worst_normal = 0, worst_outlier = 0, worst_tiled = 0;
 
 // runs packed_linear_cuda, returns y (f32) and, if out16 is 1 / 2, checks the f16 / bf16 copy against y
@@ -58,7 +60,17 @@ std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, con
   a.y_out_dtype = out16 == 2 ? lb::kernels::kPackedBF16 : lb::kernels::kPackedF16;
   *kernel = lb::kernels::packed_linear_cuda_kernel_name(a);
   std::vector<float> host(count, 0.0f);
-  if (!ok(lb::kernels::packed_linear_cuda(a, 0), (what + ": launch").c_str())) return host;
+  // the workspace starts as garbage: the quantize kernel must write every slot the GEMV reads (rows m..3 as zeros)
+  const int64_t ws_bytes = lb::kernels::packed_linear_cuda_workspace_bytes(c.bits, c.m, c.in);
+  const std::vector<unsigned char> ws_garbage(static_cast<size_t>(ws_bytes), 0x7F);
+  DeviceBuffer ws(ws_garbage.data(), ws_garbage.size());
+  const lb::kernels::PackedLinearCudaWorkspace workspace{use_workspace ? ws.p : nullptr, ws_bytes};
+  if (use_workspace && kernel->rfind("gemv_dp4a", 0) == 0) {
+    CHECK(ws_bytes > 0);
+    CHECK(lb::kernels::packed_gemv_cuda_uses_workspace(a, workspace));
+    CHECK(!lb::kernels::packed_gemv_cuda_uses_workspace(a, {ws.p, ws_bytes - 16}));  // too small: not used
+  }
+  if (!ok(lb::kernels::packed_linear_cuda(a, 0, workspace), (what + ": launch").c_str())) return host;
   if (!ok(cudaDeviceSynchronize(), (what + ": kernel").c_str())) return host;
   ok(cudaMemcpy(host.data(), y.p, count * 4, cudaMemcpyDeviceToHost), "cudaMemcpy y");
   if (out16 != 0) {
@@ -273,10 +285,12 @@ int main() {
   }
   test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
   test_fused_inputs();
-  // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0)
+  // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0),
+  // and x quantized in every warp (no workspace)
   lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
-  std::printf("test_packed_gemv_cuda: again with two-stage runs and scalar atomics\n");
+  use_workspace = false;
+  std::printf("test_packed_gemv_cuda: again with two-stage runs, scalar atomics, no workspace\n");
   cases = 0;
   test_cases();
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);

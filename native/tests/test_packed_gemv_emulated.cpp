@@ -26,30 +26,46 @@ namespace gv = lb::kernels::packed_gemv;
 using gemv_ref::Case;
 
 // vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
+// xq: the PREQ path (pre-quantized x): quantize_x_kernel fills xq and zeroes y, then the GEMV copies its slots
 template <int B, int MR, int XOP = lb::kernels::kGemvInputPlain>
-void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}) {
+void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}, uint4* xq = nullptr) {
+  if constexpr (XOP == lb::kernels::kGemvInputPlain) {
+    if (xq != nullptr) {
+      emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, MR>, a, xq);  // 3 blocks: grid-stride loops
+      if (a.scales_dtype == 0) {
+        emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                    gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq);
+      } else {
+        emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                    gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops, xq);
+      }
+      return;
+    }
+  }
+  const uint4* none = nullptr;
   if (a.scales_dtype == 0) {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops);
+                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none);
   } else {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops);
+                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none);
   }
 }
 
 template <int B>
-void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops) {
+void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops, uint4* xq) {
   if (ops.op == lb::kernels::kGemvInputNormWeight) return run_rows<B, 1, lb::kernels::kGemvInputNormWeight>(a, plan, ops);
   if (ops.op == lb::kernels::kGemvInputSiluMul) return run_rows<B, 1, lb::kernels::kGemvInputSiluMul>(a, plan, ops);
-  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops);
-  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops);
-  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops);
+  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops, xq);
+  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops, xq);
+  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops, xq);
 }
 
-void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}) {
-  if (bits == 2) run_bits<2>(a, plan, ops);
-  if (bits == 3) run_bits<3>(a, plan, ops);
-  if (bits == 4) run_bits<4>(a, plan, ops);
+void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {},
+             uint4* xq = nullptr) {
+  if (bits == 2) run_bits<2>(a, plan, ops, xq);
+  if (bits == 3) run_bits<3>(a, plan, ops, xq);
+  if (bits == 4) run_bits<4>(a, plan, ops, xq);
 }
 
 int cases = 0;
@@ -72,16 +88,19 @@ void gemv_case(const Case& c) {
     for (auto& v : y0) v = static_cast<float>(rms * normal(rng));
   }
   // the variants: runs of at least one stage (the default plan) and of two, each writing a zeroed y and adding
-  // onto a non-zero y (accumulate mode)
-  for (int variant = 0; variant < 4; ++variant) {
-    const bool accumulate = variant % 2 == 1;
-    const int min_run_stages = variant < 2 ? 1 : 2;
-    std::vector<float> y(static_cast<size_t>(c.m * c.out), 0.0f);  // the launcher zeroes y
+  // onto a non-zero y (accumulate mode); then x pre-quantized into a workspace (PREQ: garbage in, y garbage too,
+  // both must be overwritten) with one- and two-stage runs
+  for (int variant = 0; variant < 6; ++variant) {
+    const bool preq = variant >= 4;
+    const bool accumulate = !preq && variant % 2 == 1;
+    const int min_run_stages = variant % 4 < 2 ? 1 : 2;
+    std::vector<float> y(static_cast<size_t>(c.m * c.out), preq ? 777.0f : 0.0f);  // else the launcher zeroes y
     if (accumulate) y = y0;
+    std::vector<uint4> xq(static_cast<size_t>(gv::xq_bytes(c.m, c.in) / 16), make_uint4(0x7F7F7F7Fu, 1u, 2u, 3u));
     a.y = y.data();
     const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
     const std::string what = gemv_ref::describe(c) + (accumulate ? " accumulate" : "") +
-                             (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") +
+                             (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") + (preq ? " PREQ" : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
@@ -90,7 +109,8 @@ void gemv_case(const Case& c) {
     CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits));
     CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
-    run_any(c.bits, a, plan);
+    CHECK(xq.size() * 16 == static_cast<size_t>(gv::rows_for(c.m) * (c.in / 32) * gv::kSlotWords * 4));
+    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr);
     ++cases;
     if (accumulate) {
       // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds

@@ -1,5 +1,6 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -42,11 +43,12 @@ std::atomic<int> gemv_resident_percent{[] {
   return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
 }()};
 
-template <int B, int MR, bool S16, int XOP>
-cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+template <int B, int MR, bool S16, int XOP, bool PREQ = false>
+cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
+                   const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
@@ -60,8 +62,31 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0, stream,
-                    a, plan.per_warp, vec, ops);
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0,
+                    stream, a, plan.per_warp, vec, ops, xq);
+}
+
+// The PREQ path: quantize_x_kernel (x into the workspace, y zeroed), then the GEMV on the quantized x.
+template <int B, int MR>
+cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaStream_t stream) {
+  const int64_t items = a.in / kKBlockRows * MR;
+  const int64_t zero_blocks = (a.m * a.out + kThreads * 4 - 1) / (kThreads * 4);
+  int64_t blocks = std::max((items + kWarps - 1) / kWarps, zero_blocks);
+  blocks = std::min<int64_t>(std::max<int64_t>(blocks, 1), 1024);
+  quantize_x_kernel<B, MR><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xq);
+  cudaError_t e = cudaGetLastError();
+  if (e != cudaSuccess) return e;
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq)
+                                      : launch<B, MR, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq);
+}
+
+template <int B>
+cudaError_t launch_preq_rows(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaStream_t stream) {
+  switch (rows_for(a.m)) {
+    case 1: return launch_preq<B, 1>(a, xq, sms, stream);
+    case 2: return launch_preq<B, 2>(a, xq, sms, stream);
+    default: return launch_preq<B, 4>(a, xq, sms, stream);
+  }
 }
 
 template <int B, int MR, int XOP>
@@ -81,6 +106,16 @@ cudaError_t launch_rows(const PackedLinearCudaArgs& a, const GemvInputOps& ops, 
   }
 }
 
+int device_sms() {
+  int device = 0;
+  int sms = 0;
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) {
+    sms = 132;
+  }
+  return sms;
+}
+
 // The launch for valid arguments (y is not touched first: the warps add their partial sums to it).
 cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream);
 
@@ -91,12 +126,27 @@ bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& a) {
          applies(a);
 }
 
-cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream, PackedLinearCudaWorkspace ws) {
   if (!packed_gemv_cuda_applies(a)) return cudaErrorInvalidValue;
   if (a.out == 0) return cudaSuccess;
+  if (packed_gemv_cuda_uses_workspace(a, ws)) {
+    const int sms = device_sms();
+    uint4* xq = static_cast<uint4*>(ws.data);
+    return a.bits == 4   ? launch_preq_rows<4>(a, xq, sms, stream)
+           : a.bits == 3 ? launch_preq_rows<3>(a, xq, sms, stream)
+                         : launch_preq_rows<2>(a, xq, sms, stream);
+  }
   cudaError_t e = zero_f32_before_pdl(a.y, a.m * a.out, stream);
   if (e != cudaSuccess) return e;
   return launch_any(a, GemvInputOps{}, stream);
+}
+
+int64_t packed_gemv_cuda_workspace_bytes(int64_t m, int64_t in) { return xq_bytes(m, in); }
+
+bool packed_gemv_cuda_uses_workspace(const PackedLinearCudaArgs& a, PackedLinearCudaWorkspace ws) {
+  const int64_t need = xq_bytes(a.m, a.in);
+  return packed_gemv_cuda_applies(a) && need > 0 && ws.data != nullptr && ws.bytes >= need &&
+         reinterpret_cast<uintptr_t>(ws.data) % 16 == 0;
 }
 
 bool packed_gemv_cuda_accumulate_applies(const PackedLinearCudaArgs& a) {
@@ -126,12 +176,7 @@ cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& a, con
 namespace {
 
 cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream) {
-  int device = 0;
-  int sms = 0;
-  if (cudaGetDevice(&device) != cudaSuccess ||
-      cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) {
-    sms = 132;
-  }
+  const int sms = device_sms();
   return a.bits == 4   ? launch_rows<4>(a, ops, sms, stream)
          : a.bits == 3 ? launch_rows<3>(a, ops, sms, stream)
                        : launch_rows<2>(a, ops, sms, stream);

@@ -30,6 +30,12 @@
 //  * vec_atomics (sm_90, y 16-byte aligned; the launcher decides): each lane adds its 4 columns with one
 //    16-byte atomic. Small layers split k over many warps, so their atomics are not negligible next to the
 //    weight loads (4096 x 4096 with one-stage runs: 262k scalar atomics against 8 MB of weights).
+//  * x quantized once (PREQ; packed_gemv_cuda with a workspace): a small kernel before the GEMV (quantize_x_kernel,
+//    which also zeroes y) writes every k-block's slot to global memory and each warp copies a stage's slots into
+//    its shared slots. Quantizing in every warp cost ~50 of ~270 instructions per k-block and column tile
+//    (int2, Nsight Compute); on the H200 the copy made int2 g64 at 28672 x 8192 31.0 -> 26.1 us and int4 m = 4
+//    80.3 -> 58.4 us (2026-12-03). The accumulate / fused-input launches (the decode step) still quantize per warp:
+//    there the input is the previous kernel's atomics, and a kernel between the two would add a launch boundary.
 //  * Fused inputs (the normed decode step; GemvInputOps in packed_matmul_cuda.h, template parameter XOP, m = 1): the
 //    x a lane loads per k-block row is x * w (NormWeight; w read before pdl_wait with the stage's weights, and the
 //    warps of tile 0 add sum(x^2) to one float) or silu(r gate) * (r up) from an f32 [gate | up] (SiluMul); after its
@@ -110,6 +116,25 @@ __device__ __forceinline__ float input_x(const PackedLinearCudaArgs& a, const Ge
     return round_to_dtype(round_to_dtype(g / (1.0f + expf(-g)), t) * u, t);
   }
   return load_x(a.x, a.x_dtype, r * a.in + j);
+}
+
+// Quantizes one k-block row of x (all 32 lanes; lane = row within the k-block, v its value) into a slot of
+// kSlotWords words in shared or global memory: q1 at byte xbyte (x_byte_offset) of words 0..7, q2 likewise in words
+// 8..15, absmax (f32 bits; the reader multiplies by 1 / (127 * 254)) in word 16, sum(254 q1 + q2) in word 17.
+__device__ __forceinline__ void quantize_kblock(float v, int lane, int xbyte, uint32_t* slot) {
+  const float amax = __uint_as_float(__reduce_max_sync(0xffffffffu, __float_as_uint(fabsf(v))));
+  const float inv = amax > 0.0f ? __fdividef(127.0f, amax) : 0.0f;
+  const float t = v * inv;
+  const int q1 = max(-127, min(127, __float2int_rn(t)));
+  const int q2 = max(-127, min(127, __float2int_rn((t - static_cast<float>(q1)) * static_cast<float>(kResidualScale))));
+  const int sum = __reduce_add_sync(0xffffffffu, kResidualScale * q1 + q2);
+  unsigned char* bytes = reinterpret_cast<unsigned char*>(slot);
+  bytes[xbyte] = static_cast<unsigned char>(static_cast<signed char>(q1));
+  bytes[32 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q2));
+  if (lane == 0) {
+    slot[16] = __float_as_uint(amax);
+    slot[17] = static_cast<uint32_t>(sum);
+  }
 }
 
 // The 96 bits of 32 3-bit codes are four 24-bit chunks of 3 bytes (rows 8c .. 8c + 7 in bytes 3c .. 3c + 2).
@@ -298,10 +323,15 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
 // Each stage's loads are issued at its start. Launched with PDL (pdl_launch.cuh), the first stage's weight loads
 // are in flight before pdl_wait(): they overlap the end of the kernel before (x and y are its outputs).
-template <int B, int MR, bool S16, int XOP = kGemvInputPlain>
+// PREQ (plain input only): x was quantized once by quantize_x_kernel into xq ([k-block][MR rows][kSlotWords]); the
+// warp copies a stage's slots into its shared slots instead of quantizing (~50 of ~270 instructions per k-block
+// and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
+template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
-                                                                                        GemvInputOps ops) {
+                                                                                        GemvInputOps ops,
+                                                                                        [[maybe_unused]] const uint4* xq) {
+  static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   constexpr int NB = stage_kblocks<B>();
   constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
@@ -310,7 +340,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   const int lane = static_cast<int>(threadIdx.x) & 31;
   const int warp = static_cast<int>(threadIdx.x) >> 5;
   uint32_t* xs = reinterpret_cast<uint32_t*>(smem4) + warp * (NB * MR * kSlotWords);
-  unsigned char* xs_bytes = reinterpret_cast<unsigned char*>(xs);
   const int64_t n = a.out;
   const int64_t kblocks = a.in / kKBlockRows;
   const int64_t units = (n + kWarpCols - 1) / kWarpCols * kblocks;
@@ -351,29 +380,26 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
         waited = true;
         if constexpr (XOP == kGemvInputSiluMul) norm_scale = silu_mul_norm_scale(ops);
       }
-      load_stage_x<B, MR, S16, NB, XOP>(a, ops, kb, valid, lane, norm_scale, sq, cur);
-
-      // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
       __syncwarp();  // the previous stage's reads of the slots are done
+      if constexpr (PREQ) {
+        // 2. copy the stage's quantized x slots (contiguous in xq, in the shared slots' order)
+        constexpr int kSlotVecs = kSlotWords / 4;
+        const uint4* src = xq + kb * (MR * kSlotVecs);
+        uint4* dst = reinterpret_cast<uint4*>(xs);
+        const int vecs = valid * MR * kSlotVecs;
 #pragma unroll
-      for (int i = 0; i < NB; ++i) {
-        if (i >= valid) continue;  // warp-uniform
+        for (int it = 0; it < (NB * MR * kSlotVecs + 31) / 32; ++it) {
+          const int v = lane + 32 * it;
+          if (v < vecs) dst[v] = src[v];
+        }
+      } else {
+        load_stage_x<B, MR, S16, NB, XOP>(a, ops, kb, valid, lane, norm_scale, sq, cur);
+        // 2. quantize the stage's x slice (all lanes: lane = row of the k-block) into this warp's slots
 #pragma unroll
-        for (int r = 0; r < MR; ++r) {
-          const float v = cur.xv[i][r];
-          const float amax = __uint_as_float(__reduce_max_sync(0xffffffffu, __float_as_uint(fabsf(v))));
-          const float inv = amax > 0.0f ? __fdividef(127.0f, amax) : 0.0f;
-          const float t = v * inv;
-          const int q1 = max(-127, min(127, __float2int_rn(t)));
-          const int q2 = max(-127, min(127, __float2int_rn((t - static_cast<float>(q1)) * static_cast<float>(kResidualScale))));
-          const int sum = __reduce_add_sync(0xffffffffu, kResidualScale * q1 + q2);
-          const int slot = (i * MR + r) * kSlotWords;
-          xs_bytes[slot * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q1));
-          xs_bytes[(slot + 8) * 4 + xbyte] = static_cast<unsigned char>(static_cast<signed char>(q2));
-          if (lane == 0) {
-            xs[slot + 16] = __float_as_uint(amax);  // d / 254 = amax / (127 * 254): one multiply by the reader
-            xs[slot + 17] = static_cast<uint32_t>(sum);
-          }
+        for (int i = 0; i < NB; ++i) {
+          if (i >= valid) continue;  // warp-uniform
+#pragma unroll
+          for (int r = 0; r < MR; ++r) quantize_kblock(cur.xv[i][r], lane, xbyte, xs + (i * MR + r) * kSlotWords);
         }
       }
       __syncwarp();
@@ -461,6 +487,26 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   }
 }
 
+// Quantizes x once for the PREQ GEMV that follows it (launched plainly, so it runs after the kernel that wrote x):
+// one warp per (k-block, row) item of xq [in / 32][MR][kSlotWords], rows m..MR-1 as zeros; also zeroes y, which the
+// GEMV adds into. The GEMV, launched with PDL, may start at once (weight loads) and reads xq and y after pdl_wait.
+template <int B, int MR>
+__global__ void __launch_bounds__(kThreads) quantize_x_kernel(PackedLinearCudaArgs a, uint4* xq) {
+  pdl_launch_dependents();
+  const int lane = static_cast<int>(threadIdx.x) & 31;
+  const int64_t threads = static_cast<int64_t>(gridDim.x) * kThreads;
+  const int64_t thread = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  for (int64_t i = thread; i < a.m * a.out; i += threads) a.y[i] = 0.0f;
+  const int64_t items = a.in / kKBlockRows * MR;
+  const int xbyte = x_byte_offset<B>(lane);
+  for (int64_t item = thread / 32; item < items; item += threads / 32) {  // warp-uniform
+    const int64_t kb = item / MR;
+    const int r = static_cast<int>(item - kb * MR);
+    const float v = r < a.m ? load_x(a.x, a.x_dtype, r * a.in + kb * kKBlockRows + lane) : 0.0f;
+    quantize_kblock(v, lane, xbyte, reinterpret_cast<uint32_t*>(xq + item * (kSlotWords / 4)));
+  }
+}
+
 // ---- host side: applicability and the launch plan ----
 
 inline int rows_for(int64_t m) { return m <= 1 ? 1 : m == 2 ? 2 : 4; }
@@ -483,6 +529,12 @@ inline bool applies(const PackedLinearCudaArgs& a) {
   return a.m >= 1 && a.m <= kMaxRows && a.in > 0 && a.in % kKBlockRows == 0 && a.group_size > 0 &&
          a.group_size % kKBlockRows == 0 && a.in / kKBlockRows < (int64_t{1} << 30) &&
          reinterpret_cast<uintptr_t>(a.scales) % 16 == 0 && reinterpret_cast<uintptr_t>(a.qweight) % 16 == 0;
+}
+
+// Bytes of the PREQ path's quantized x (quantize_x_kernel) for m rows of `in`; 0 where the GEMV does not apply.
+inline int64_t xq_bytes(int64_t m, int64_t in) {
+  if (m < 1 || m > kMaxRows || in <= 0 || in % kKBlockRows != 0) return 0;
+  return rows_for(m) * (in / kKBlockRows) * kSlotWords * 4;
 }
 
 struct GemvPlan {

@@ -13,8 +13,13 @@ namespace lb::kernels {
 bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& args);
 
 // Zeroes y, then launches the GEMV on `stream` (y_out is left to the caller). cudaErrorInvalidValue when
-// it does not apply.
-cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+// it does not apply. With a workspace it can use (packed_gemv_cuda_uses_workspace) a small kernel quantizes x into
+// it once and zeroes y; else each warp quantizes the x it reads.
+cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream, PackedLinearCudaWorkspace workspace = {});
+
+// Workspace bytes the GEMV uses for m rows of `in` (0: none); whether these arguments' workspace will be used.
+int64_t packed_gemv_cuda_workspace_bytes(int64_t m, int64_t in);
+bool packed_gemv_cuda_uses_workspace(const PackedLinearCudaArgs& args, PackedLinearCudaWorkspace workspace);
 
 // Accumulate mode (the decode step's residual adds, issue 7): y[m, out] += x . W^T, y left as it is on entry
 // (no zeroing; the warps' atomics add onto it), so `h = h + o(att)` is one launch into an f32 residual.

@@ -53,13 +53,17 @@ PackedLinearCudaPlan packed_linear_cuda_plan(int bits, int64_t m, int64_t in, in
   return plan_for(bits, m, in, out, sm_count);
 }
 
+int64_t packed_linear_cuda_workspace_bytes(int bits, int64_t m, int64_t in) {
+  return (bits == 2 || bits == 3 || bits == 4) ? packed_gemv_cuda_workspace_bytes(m, in) : 0;
+}
+
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
   if (const char* gemv = packed_gemv_cuda_kernel_name(a)) return gemv;
   if (!packed_mma_cuda_takes(a)) return "tiled";
   return packed_mma_pipe_cuda_takes(a) ? "mma_pipe" : "mma";
 }
 
-cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream, PackedLinearCudaWorkspace ws) {
   if (packed_linear_cuda_unsupported(a.bits, a.x_dtype, a.scales_dtype) != nullptr) return cudaErrorInvalidValue;
   if (a.out % 8 != 0 || a.in % unit_rows(a.bits) != 0 || a.group_size <= 0 ||
       a.group_size % unit_rows(a.bits) != 0) {
@@ -72,7 +76,7 @@ cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t strea
     cudaError_t e = cudaMemsetAsync(a.y, 0, count * sizeof(float), stream);
     if (e != cudaSuccess) return e;
   } else if (packed_gemv_cuda_applies(a)) {  // m <= 4: the dp4a GEMV (packed_gemv_cuda.cuh)
-    cudaError_t e = packed_gemv_cuda(a, stream);
+    cudaError_t e = packed_gemv_cuda(a, stream, ws);
     if (e != cudaSuccess) return e;
   } else if (packed_mma_cuda_takes(a)) {  // m >= 5: tensor cores (packed_mma_cuda.cuh)
     cudaError_t e = packed_mma_cuda(a, stream);

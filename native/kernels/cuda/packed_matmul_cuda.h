@@ -29,6 +29,18 @@ struct PackedLinearCudaArgs {
   int y_out_dtype;         // kPackedF16 or kPackedBF16 when y_out is set
 };
 
+// Optional device scratch for packed_linear_cuda, 16-byte aligned, of packed_linear_cuda_workspace_bytes bytes: the
+// m <= 4 GEMV then quantizes x once into it (a small kernel before it) instead of in every warp that reads x. NULL
+// or too small: the GEMV quantizes in its warps (same result, slower). Not a field of PackedLinearCudaArgs: the
+// kernels take that struct by value, and 16 more bytes of it made the int2 GEMV spill registers (ptxas, sm_90).
+struct PackedLinearCudaWorkspace {
+  void* data;
+  int64_t bytes;
+};
+
+// Bytes of workspace that packed_linear_cuda can use for these arguments (0: none).
+int64_t packed_linear_cuda_workspace_bytes(int bits, int64_t m, int64_t in);
+
 // The decode step's fused input ops of the accumulate GEMV (packed_gemv_cuda.h; m = 1). NormWeight: the GEMV reads
 // x * weight (so y = W (g * x); the RMSNorm's 1 / rms, one scalar, is applied by the consumer of y, from the sum of
 // squares the GEMV adds to sumsq_out). SiluMul: x is the f32 gate/up output [2 * in] of a NormWeight GEMV and the
@@ -55,7 +67,8 @@ const char* packed_linear_cuda_unsupported(int bits, int x_dtype, int scales_dty
 // runs ceil(m / 16) row tiles), and the split over `in` so that every SM has blocks. Asynchronous on
 // `stream`; returns cudaErrorInvalidValue for a combination not built (see packed_linear_cuda_unsupported)
 // or the launch status.
-cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream,
+                               PackedLinearCudaWorkspace workspace = {});
 
 // Name of the kernel packed_linear_cuda runs for these arguments (benchmarks and tests): "gemv_dp4a_r1/_r2/_r4"
 // (m <= 4, packed_gemv_cuda.cuh), "mma_pipe" (m >= 5, tensor cores with a cp.async pipeline,
