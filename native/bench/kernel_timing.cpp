@@ -5,7 +5,7 @@
 // matmul first "kernel <case>: <name>" (which CUDA kernel runs it: gemv_dp4a_r<rows>, mma or tiled); shapes the
 // GEMV or the tensor-core kernel take are also timed on the tiled kernel ("lowbit <kernel> m<m> <out>x<in> tiled
 // <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
-// <median> <min>") and without the quantized-x workspace, every warp quantizing its x ("... warpq <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
+// <median> <min>") and without the quantized-x workspace, every warp quantizing its x ("... warpq <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>") and on raw x, without the A-fragment workspace ("... rawx <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
 // timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
@@ -174,10 +174,11 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   } else if (rows == Rows::kOne) {  // one row: the default kernel (for profilers: launch 11 is the first timed one)
     time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
   } else {
-    if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape
+    if (kernel == "mma_pipe") {  // A/B: the old tensor-core kernel on the same shape, and mma_pipe on raw x
       lb::kernels::packed_mma_pipe_cuda_enable(false);
       time_case(name + " mma", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       lb::kernels::packed_mma_pipe_cuda_enable(true);
+      time_case(name + " rawx", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0); });
     }
     if (kernel != "tiled" && tiled_ab) {  // A/B: the tiled kernel on the same shape
       lb::kernels::packed_gemv_cuda_set_enabled(false);

@@ -25,6 +25,8 @@
 
 namespace {
 
+bool use_workspace = true;  // pass packed_linear_cuda the A-fragment workspace (the XP kernel)
+
 bool ok(cudaError_t e, const std::string& what) {
   if (e == cudaSuccess) return true;
   check::fail(__FILE__, __LINE__, what + ": " + cudaGetErrorString(e));
@@ -99,7 +101,16 @@ std::vector<float> run(const lb::kernels::PackedLinearCudaArgs& base, const std:
   lb::kernels::PackedLinearCudaArgs a = base;
   a.y = dy;
   a.y_out = y16_host != nullptr ? dy16 : nullptr;
-  ok(lb::kernels::packed_linear_cuda(a, 0), "launch " + what);
+  // the A-fragment workspace (x laid out once, XP kernel), garbage at first, unless use_workspace is off
+  const int64_t ws_bytes = lb::kernels::packed_linear_cuda_workspace_bytes(a.bits, a.m, a.in);
+  void* ws = nullptr;
+  ok(cudaMalloc(&ws, static_cast<size_t>(ws_bytes) + 16), "cudaMalloc");
+  ok(cudaMemset(ws, 0x7c, static_cast<size_t>(ws_bytes) + 16), "garbage workspace");
+  const lb::kernels::PackedLinearCudaWorkspace workspace{use_workspace ? ws : nullptr, ws_bytes};
+  if (use_workspace && std::string(lb::kernels::packed_linear_cuda_kernel_name(a)) == "mma_pipe") {
+    CHECK(lb::kernels::packed_mma_pipe_cuda_uses_workspace(a, workspace));
+  }
+  ok(lb::kernels::packed_linear_cuda(a, 0, workspace), "launch " + what);
   ok(cudaDeviceSynchronize(), "run " + what);
   std::vector<float> y(count);
   ok(cudaMemcpy(y.data(), dy, count * 4, cudaMemcpyDeviceToHost), "copy y");
@@ -109,6 +120,7 @@ std::vector<float> run(const lb::kernels::PackedLinearCudaArgs& base, const std:
   }
   cudaFree(dy);
   cudaFree(dy16);
+  cudaFree(ws);
   return y;
 }
 
@@ -240,14 +252,7 @@ void check_fallbacks() {
 
 }  // namespace
 
-int main() {
-  int devices = 0;
-  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
-    std::printf("test_packed_mma_pipe_cuda: SKIPPED (no CUDA device)\n");
-    return check::finish("test_packed_mma_pipe_cuda");
-  }
-  lb::kernels::packed_mma_pipe_cuda_enable(true);  // opt-in by default: this test is about it
-  check_fallbacks();
+void run_cases() {
   // edges vs the double reference: out not a multiple of the 256-column block, `in` with a tail unit
   //        bits out   in           group        m   x  s  z  y_out
   pipe_case({4, 264, 1280 + 8, 128, 5, 1, 1, 0, 1}, true);
@@ -269,6 +274,21 @@ int main() {
   pipe_case({3, 11008, 4096, 128, 64, 1, 0, 1, 0}, false);
   pipe_case({2, 4096, 4096, 64, 16, 1, 1, 0, 1}, false);
   pipe_case({4, 4096, 4096, 128, 64, 2, 1, 0, 2}, false);
+}
+
+int main() {
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    std::printf("test_packed_mma_pipe_cuda: SKIPPED (no CUDA device)\n");
+    return check::finish("test_packed_mma_pipe_cuda");
+  }
+  lb::kernels::packed_mma_pipe_cuda_enable(true);  // opt-in by default: this test is about it
+  check_fallbacks();
+  for (bool with_workspace : {true, false}) {  // x laid out once (XP kernel), then raw x
+    use_workspace = with_workspace;
+    std::printf("test_packed_mma_pipe_cuda: %s the A-fragment workspace\n", with_workspace ? "with" : "without");
+    run_cases();
+  }
   std::printf("test_packed_mma_pipe_cuda: %d cases; worst relative error vs reference %.3g, vs old mma / FMA %.3g\n",
               cases, worst_reference, worst_old);
   return check::finish("test_packed_mma_pipe_cuda");

@@ -71,29 +71,38 @@ void check_x_banks() {
 }
 
 
+// xp: the XP path (x laid out as A fragments by permute_x_kernel into xp, which also zeroes y for split-k)
 template <int B, int OP, int MB>
-void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan) {
+void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
   const dim3 grid(static_cast<unsigned>(plan.mtiles), static_cast<unsigned>(plan.col_blocks),
                   static_cast<unsigned>(plan.splits));
+  if (xp != nullptr) {
+    emu::launch(dim3(3, 1, 1), pipe::kThreads, 0, pipe::permute_x_kernel<B>, a, xp, plan.splits > 1);  // grid-stride
+    const uint4* fragments = xp;
+    emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB, true>, a,
+                plan.ksteps_per_split, plan.splits > 1, fragments);
+    return;
+  }
+  const uint4* none = nullptr;
   emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB>, a,
-              plan.ksteps_per_split, plan.splits > 1);
+              plan.ksteps_per_split, plan.splits > 1, none);
 }
 template <int B, int OP>
-void run_mb(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan) {
-  if (plan.mb == 1) run<B, OP, 1>(a, plan);
+void run_mb(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
+  if (plan.mb == 1) run<B, OP, 1>(a, plan, xp);
   if constexpr (pipe::max_mb(B) >= 2) {
-    if (plan.mb == 2) run<B, OP, 2>(a, plan);
+    if (plan.mb == 2) run<B, OP, 2>(a, plan, xp);
   }
   if constexpr (pipe::max_mb(B) >= 4) {
-    if (plan.mb == 4) run<B, OP, 4>(a, plan);
+    if (plan.mb == 4) run<B, OP, 4>(a, plan, xp);
   }
 }
 template <int B>
-void run_op(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan) {
+void run_op(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
   if (plan.op == mma::kOpF16) {
-    run_mb<B, mma::kOpF16>(a, plan);
+    run_mb<B, mma::kOpF16>(a, plan, xp);
   } else {
-    run_mb<B, mma::kOpBF16>(a, plan);
+    run_mb<B, mma::kOpBF16>(a, plan, xp);
   }
 }
 
@@ -106,25 +115,30 @@ void pipe_case(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int 
                int sms) {
   const packed_problem::Problem pr = packed_problem::make(bits, out, in, group, m, xdtype, sdtype, zero_offset, 1.0f);
   const int64_t rows_per_group = pr.rows_per_group;
-  std::vector<float> y(static_cast<size_t>(m * out), 12345.0f);  // garbage unless the launcher memsets
-  const PackedLinearCudaArgs a = pr.args(y.data());
-  const std::string& what = pr.what;
   const pipe::PipePlan plan = pipe::pipe_plan_for(bits, m, in, out, rows_per_group, xdtype, sms, 1);
   if (!plan.takes) {
-    check::fail(__FILE__, __LINE__, what + ": the plan declines the shape");
+    check::fail(__FILE__, __LINE__, pr.what + ": the plan declines the shape");
     return;
   }
-  if (plan.splits > 1) std::fill(y.begin(), y.end(), 0.0f);  // the launcher's cudaMemsetAsync
-  if (bits == 2) run_op<2>(a, plan);
-  if (bits == 3) run_op<3>(a, plan);
-  if (bits == 4) run_op<4>(a, plan);
-  const double e = pr.relative_error(y);
-  ++cases;
-  worst = std::fmax(worst, e);
-  if (!(e < 1e-5)) {  // exact products, f32 sums (as the old kernel's fold)
-    check::fail(__FILE__, __LINE__,
-                what + " mb=" + std::to_string(plan.mb) + " mtiles=" + std::to_string(plan.mtiles) + " splits=" +
-                    std::to_string(plan.splits) + ": relative error " + std::to_string(e));
+  for (bool with_xp : {false, true}) {
+    std::vector<float> y(static_cast<size_t>(m * out), 12345.0f);  // garbage unless the launcher zeroes it
+    const PackedLinearCudaArgs a = pr.args(y.data());
+    const std::string what = pr.what + (with_xp ? " XP" : "");
+    // XP: fragments start as garbage; permute_x_kernel writes all of them and zeroes y for split-k
+    std::vector<uint4> xp(static_cast<size_t>(pipe::xp_bytes(bits, m, in) / 16), make_uint4(0x7C007C00u, 1u, 2u, 3u));
+    if (!with_xp && plan.splits > 1) std::fill(y.begin(), y.end(), 0.0f);  // the launcher's zeroing kernel
+    uint4* fragments = with_xp ? xp.data() : nullptr;
+    if (bits == 2) run_op<2>(a, plan, fragments);
+    if (bits == 3) run_op<3>(a, plan, fragments);
+    if (bits == 4) run_op<4>(a, plan, fragments);
+    const double e = pr.relative_error(y);
+    ++cases;
+    worst = std::fmax(worst, e);
+    if (!(e < 1e-5)) {  // exact products, f32 sums (as the old kernel's fold)
+      check::fail(__FILE__, __LINE__,
+                  what + " mb=" + std::to_string(plan.mb) + " mtiles=" + std::to_string(plan.mtiles) + " splits=" +
+                      std::to_string(plan.splits) + ": relative error " + std::to_string(e));
+    }
   }
 }
 

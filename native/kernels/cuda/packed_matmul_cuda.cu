@@ -54,7 +54,8 @@ PackedLinearCudaPlan packed_linear_cuda_plan(int bits, int64_t m, int64_t in, in
 }
 
 int64_t packed_linear_cuda_workspace_bytes(int bits, int64_t m, int64_t in) {
-  return (bits == 2 || bits == 3 || bits == 4) ? packed_gemv_cuda_workspace_bytes(m, in) : 0;
+  if (bits != 2 && bits != 3 && bits != 4) return 0;
+  return m <= 4 ? packed_gemv_cuda_workspace_bytes(m, in) : packed_mma_pipe_cuda_workspace_bytes(bits, m, in);
 }
 
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
@@ -79,7 +80,7 @@ cudaError_t packed_linear_cuda(const PackedLinearCudaArgs& a, cudaStream_t strea
     cudaError_t e = packed_gemv_cuda(a, stream, ws);
     if (e != cudaSuccess) return e;
   } else if (packed_mma_cuda_takes(a)) {  // m >= 5: tensor cores (packed_mma_cuda.cuh)
-    cudaError_t e = packed_mma_cuda(a, stream);
+    cudaError_t e = packed_mma_cuda(a, stream, ws);
     if (e != cudaSuccess) return e;
   } else {
     int device = 0;

@@ -29,9 +29,10 @@ struct PackedLinearCudaArgs {
   int y_out_dtype;         // kPackedF16 or kPackedBF16 when y_out is set
 };
 
-// Optional device scratch for packed_linear_cuda, 16-byte aligned, of packed_linear_cuda_workspace_bytes bytes: the
-// m <= 4 GEMV then quantizes x once into it (a small kernel before it) instead of in every warp that reads x. NULL
-// or too small: the GEMV quantizes in its warps (same result, slower). Not a field of PackedLinearCudaArgs: the
+// Optional device scratch for packed_linear_cuda, 16-byte aligned, of packed_linear_cuda_workspace_bytes bytes: a
+// small kernel before the matmul prepares x in it once, instead of every warp that reads x: quantized to int8 for the
+// m <= 4 GEMV, laid out as mma A fragments for the m >= 5 tensor-core kernel (mma_pipe). NULL or too small: the
+// kernels work from raw x (same results, slower). Not a field of PackedLinearCudaArgs: the
 // kernels take that struct by value, and 16 more bytes of it made the int2 GEMV spill registers (ptxas, sm_90).
 struct PackedLinearCudaWorkspace {
   void* data;

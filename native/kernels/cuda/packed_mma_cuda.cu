@@ -68,8 +68,8 @@ bool packed_mma_cuda_takes(const PackedLinearCudaArgs& a) {
   return mma_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, 132).takes;
 }
 
-cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
-  if (packed_mma_pipe_cuda_takes(a)) return packed_mma_pipe_cuda(a, stream);  // the pipelined kernel
+cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream, PackedLinearCudaWorkspace ws) {
+  if (packed_mma_pipe_cuda_takes(a)) return packed_mma_pipe_cuda(a, stream, ws);  // the pipelined kernel
   const MmaPlan plan = plan_of(a);
   if (!plan.takes) return cudaErrorInvalidValue;
   if (plan.splits > 1) {

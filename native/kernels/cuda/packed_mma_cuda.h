@@ -15,7 +15,7 @@ bool packed_mma_cuda_takes(const PackedLinearCudaArgs& args);
 // Writes args.y (not y_out) with the tensor-core kernel (the pipelined one of packed_mma_pipe_cuda.h when it
 // takes the call); call only when packed_mma_cuda_takes(args).
 // Asynchronous on `stream`; returns the memset / launch status.
-cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+cudaError_t packed_mma_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream, PackedLinearCudaWorkspace workspace = {});
 
 // Switches the tensor-core path on or off for the process (benchmarks compare both kernels). The initial
 // state is on unless the environment variable LOWBIT_PACKED_MMA is "0" (a kill switch).

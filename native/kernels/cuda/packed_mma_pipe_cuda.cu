@@ -3,6 +3,7 @@
 #include "kernels/cuda/packed_mma_pipe_cuda.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -64,19 +65,18 @@ struct Prepared {
   int blocks_per_sm;
 };
 
-template <int B, int OP, int MB>
+template <int B, int OP, int MB, bool XP>
 Prepared prepare() {
   static const Prepared prepared = [] {
     constexpr int kSmem = smem_bytes<B, MB>();
+    constexpr auto kernel = packed_mma_pipe_kernel<B, OP, MB, XP>;
     Prepared p{cudaSuccess, 0};
-    p.status = cudaFuncSetAttribute(packed_mma_pipe_kernel<B, OP, MB>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
+    p.status = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem);
     if (p.status == cudaSuccess) {
-      p.status = cudaFuncSetAttribute(packed_mma_pipe_kernel<B, OP, MB>, cudaFuncAttributePreferredSharedMemoryCarveout,
-                                      100);
+      p.status = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, 100);
     }
     if (p.status == cudaSuccess) {
-      p.status =
-          cudaOccupancyMaxActiveBlocksPerMultiprocessor(&p.blocks_per_sm, packed_mma_pipe_kernel<B, OP, MB>, kThreads, kSmem);
+      p.status = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&p.blocks_per_sm, kernel, kThreads, kSmem);
     }
     if (p.status == cudaSuccess && p.blocks_per_sm < 1) p.status = cudaErrorInvalidConfiguration;
     return p;
@@ -84,39 +84,52 @@ Prepared prepare() {
   return prepared;
 }
 
-template <int B, int OP, int MB>
-cudaError_t launch(const PackedLinearCudaArgs& a, cudaStream_t stream) {
-  const Prepared prepared = prepare<B, OP, MB>();
+// xp: x laid out as A fragments (the workspace), or NULL: the kernel builds them from raw x.
+template <int B, int OP, int MB, bool XP>
+cudaError_t launch(const PackedLinearCudaArgs& a, uint4* xp, cudaStream_t stream) {
+  const Prepared prepared = prepare<B, OP, MB, XP>();
   if (prepared.status != cudaSuccess) return prepared.status;
   cudaError_t e = cudaSuccess;
   PipePlan plan = pipe_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, sm_count(), prepared.blocks_per_sm);
   if (!plan.takes || plan.mb != MB) return cudaErrorInvalidValue;
   if (const int forced = forced_splits(); forced > 0) split_plan(plan, forced, Shape<B>::R, Pipe<B>::KSt, a.in);
-  if (plan.splits > 1) {
+  if constexpr (XP) {  // one small kernel lays out x (and zeroes y for split-k)
+    const int64_t total = xp_bytes(B, a.m, a.in) / 16;
+    const int64_t blocks = std::min<int64_t>(1024, std::max<int64_t>(1, (std::max(total, a.m * a.out) + kThreads - 1) / kThreads));
+    permute_x_kernel<B><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xp, plan.splits > 1);
+    e = cudaGetLastError();
+    if (e != cudaSuccess) return e;
+  } else if (plan.splits > 1) {
     e = zero_f32_before_pdl(a.y, a.m * a.out, stream);
     if (e != cudaSuccess) return e;
   }
   const dim3 grid(static_cast<unsigned>(plan.mtiles), static_cast<unsigned>(plan.col_blocks),
                   static_cast<unsigned>(plan.splits));
-  return launch_pdl(packed_mma_pipe_kernel<B, OP, MB>, grid, dim3(kThreads), smem_bytes<B, MB>(), stream, a,
-                    plan.ksteps_per_split, plan.splits > 1);
+  return launch_pdl(packed_mma_pipe_kernel<B, OP, MB, XP>, grid, dim3(kThreads), smem_bytes<B, MB>(), stream, a,
+                    plan.ksteps_per_split, plan.splits > 1, static_cast<const uint4*>(xp));
+}
+
+template <int B, int OP, int MB>
+cudaError_t launch_xp(const PackedLinearCudaArgs& a, uint4* xp, cudaStream_t stream) {
+  return xp != nullptr ? launch<B, OP, MB, true>(a, xp, stream) : launch<B, OP, MB, false>(a, nullptr, stream);
 }
 
 template <int B, int OP>
-cudaError_t launch_mb(const PackedLinearCudaArgs& a, int mb, cudaStream_t stream) {
-  if (mb == 1) return launch<B, OP, 1>(a, stream);
+cudaError_t launch_mb(const PackedLinearCudaArgs& a, int mb, uint4* xp, cudaStream_t stream) {
+  if (mb == 1) return launch_xp<B, OP, 1>(a, xp, stream);
   if constexpr (max_mb(B) >= 2) {
-    if (mb == 2) return launch<B, OP, 2>(a, stream);
+    if (mb == 2) return launch_xp<B, OP, 2>(a, xp, stream);
   }
   if constexpr (max_mb(B) >= 4) {
-    if (mb == 4) return launch<B, OP, 4>(a, stream);
+    if (mb == 4) return launch_xp<B, OP, 4>(a, xp, stream);
   }
   return cudaErrorInvalidValue;
 }
 
 template <int B>
-cudaError_t launch_op(const PackedLinearCudaArgs& a, const PipePlan& plan, cudaStream_t stream) {
-  return plan.op == kOpF16 ? launch_mb<B, kOpF16>(a, plan.mb, stream) : launch_mb<B, kOpBF16>(a, plan.mb, stream);
+cudaError_t launch_op(const PackedLinearCudaArgs& a, const PipePlan& plan, uint4* xp, cudaStream_t stream) {
+  return plan.op == kOpF16 ? launch_mb<B, kOpF16>(a, plan.mb, xp, stream)
+                           : launch_mb<B, kOpBF16>(a, plan.mb, xp, stream);
 }
 
 }  // namespace
@@ -135,12 +148,21 @@ bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& a) {
   return pipe_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, 132, 1).takes;
 }
 
-cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream) {
+int64_t packed_mma_pipe_cuda_workspace_bytes(int bits, int64_t m, int64_t in) { return xp_bytes(bits, m, in); }
+
+bool packed_mma_pipe_cuda_uses_workspace(const PackedLinearCudaArgs& a, PackedLinearCudaWorkspace ws) {
+  const int64_t need = xp_bytes(a.bits, a.m, a.in);
+  return packed_mma_pipe_cuda_takes(a) && need > 0 && ws.data != nullptr && ws.bytes >= need &&
+         reinterpret_cast<uintptr_t>(ws.data) % 16 == 0;
+}
+
+cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream, PackedLinearCudaWorkspace ws) {
   const PipePlan plan = pipe_plan_for(a.bits, a.m, a.in, a.out, a.group_size, a.x_dtype, 132, 1);
   if (!plan.takes) return cudaErrorInvalidValue;
-  return a.bits == 4   ? launch_op<4>(a, plan, stream)
-         : a.bits == 3 ? launch_op<3>(a, plan, stream)
-                       : launch_op<2>(a, plan, stream);
+  uint4* xp = packed_mma_pipe_cuda_uses_workspace(a, ws) ? static_cast<uint4*>(ws.data) : nullptr;
+  return a.bits == 4   ? launch_op<4>(a, plan, xp, stream)
+         : a.bits == 3 ? launch_op<3>(a, plan, xp, stream)
+                       : launch_op<2>(a, plan, xp, stream);
 }
 
 }  // namespace lb::kernels

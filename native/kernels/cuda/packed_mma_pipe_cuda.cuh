@@ -17,6 +17,10 @@
 // * Block: 8 warps x 32 columns = 256 columns, m tiles on blockIdx.x (blocks sharing weights run together and
 //   hit L2), column blocks on y, split-k on z with f32 atomics into y (zeroed first): like the old kernel and
 //   the GEMV, the order of the split sums, hence the last bits of y, may differ from run to run.
+// * x as A fragments (XP; a workspace given to packed_linear_cuda): permute_x_kernel lays x out once in the order
+//   the lanes hold their A registers, a stage copies its fragments and a lane reads each with one 16-byte load,
+//   instead of every warp building them (two 16-byte loads per row pair and four PRMT per mma). H200, 2026-12-03:
+//   int4 m = 16 at 28672 x 8192 73.3 -> 69.0 us, m = 64 169.8 -> 144.0 us.
 // * Instruction count: the kernel is bound by issue, not memory (Nsight Compute, docs/BENCHMARKS.md), so the
 //   loop keeps only the k-step's work: copy sources are lane pointers stepped per stage, group starts come from
 //   counters (no division), a stage's k-steps form one basic block when groups start only at its first k-step,
@@ -138,9 +142,12 @@ __device__ __forceinline__ void dequant_chunk(const uint32_t (&w)[Unit<B>::kWord
 // The kernel does no 64-bit division and no per-copy index arithmetic in its loop: sources are lane pointers
 // advanced by fixed strides, bounds are lane-constant limits on the stage-relative k-step, and both the
 // producer and the consumer find group starts with a counter (the group of a k-step is ks / kpg).
-template <int B, int OP, int MB>
+// XP: x was laid out as A fragments by permute_x_kernel (xp, [m16 tile][k-step][chunk][lane] x 16 bytes): a stage
+// copies its fragments and a lane reads each A register quadruple with one conflict-free 16-byte load (no PRMT).
+template <int B, int OP, int MB, bool XP = false>
 __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
-    packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, bool atomic) {
+    packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, bool atomic,
+                           [[maybe_unused]] const uint4* xp) {
   using S = Shape<B>;
   using PP = Pipe<B>;
   constexpr int W = S::W;
@@ -152,7 +159,11 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
   constexpr int kChunks = PP::RS / 8;  // 16-byte x chunks per row and stage
   constexpr int kXTasks = 16 * MB * kChunks;
   constexpr int kXIters = (kXTasks + kThreads - 1) / kThreads;
+  constexpr int kXpPerTile = KSt * NCH * 32;  // XP: 16-byte fragments per m16 tile and stage
+  constexpr int kXpTasks = MB * kXpPerTile;
+  constexpr int kXpIters = (kXpTasks + kThreads - 1) / kThreads;
   static_assert(MB <= max_mb(B), "x registers per lane exceed the budget");
+  static_assert(kXpTasks * 16 <= 16 * MB * PP::XRow, "the fragments fit the raw x tile's shared memory");
   static_assert(SB % 16 == 0 && PP::XRow % 16 == 0 && PP::WBytes % 16 == 0, "16-byte alignment of the stages");
   LB_DYNAMIC_SHARED(unsigned char, smem);
 
@@ -198,6 +209,21 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     x_src[it] = static_cast<const uint16_t*>(a.x) + (ok ? static_cast<int64_t>(m0 + r) * in + ksb * S::KS + ch * 8 : 0);
     x_lim[it] = ok ? in - ksb * S::KS - ch * 8 : 0;  // stage st copies while st * RS < x_lim
   }
+  [[maybe_unused]] const uint4* xp_src[kXpIters];  // XP: this thread's fragment copies, and their k-step limits
+  [[maybe_unused]] int xp_lim[kXpIters];
+  if constexpr (XP) {
+    const int mtiles16 = static_cast<int>((a.m + 15) / 16);
+#pragma unroll
+    for (int it = 0; it < kXpIters; ++it) {
+      const int task = it * kThreads + tid;
+      const int mt = task / kXpPerTile;
+      const int rem = task - mt * kXpPerTile;
+      const int tile = static_cast<int>(blockIdx.x) * MB + mt;
+      const bool ok = task < kXpTasks && tile < mtiles16;
+      xp_src[it] = xp + (ok ? (static_cast<int64_t>(tile) * ksteps + ksb) * NCH * 32 + rem : 0);
+      xp_lim[it] = ok ? kse - ksb - rem / (NCH * 32) : 0;  // stage st copies while st * KSt < xp_lim
+    }
+  }
   const int cols = min(kBlockCols, n - c0);
   const bool sc_ok = tid * 4 < cols * esz;
   const unsigned char* const sc_src = static_cast<const unsigned char*>(a.scales) + static_cast<int64_t>(c0) * esz + tid * 4;
@@ -235,6 +261,19 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     }
   };
   auto fetch_x = [&](int st) {
+    if constexpr (XP) {
+      if (st < nst) {
+        uint4* xs = reinterpret_cast<uint4*>(smem + (st % kStages) * SB + PP::WBytes);
+#pragma unroll
+        for (int it = 0; it < kXpIters; ++it) {
+          const int task = it * kThreads + tid;
+          if (kXpTasks % kThreads == 0 || task < kXpTasks) cp_async16(xs + task, xp_src[it], st * KSt < xp_lim[it]);
+          xp_src[it] += kXpPerTile;
+        }
+      }
+      cp_async_commit();
+      return;
+    }
     if (st < nst) {
       unsigned char* xs = smem + (st % kStages) * SB + PP::WBytes;
 #pragma unroll
@@ -335,21 +374,24 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 #pragma unroll
     for (int i = 0; i < W; ++i) cur[i] = ws[(kj * W + i) * kThreads];
     // x of rows gid / gid + 8 of each m16 tile, values R t .. R t + R - 1 of the k-step: R / 2 words per row
+    // (plain `if` on XP, not `if constexpr`: gcc 12 fails on the latter in this generic lambda in the host emulation)
     uint32_t h[MB][2][R / 2];
+    if (!XP) {
 #pragma unroll
-    for (int mt = 0; mt < MB; ++mt)
+      for (int mt = 0; mt < MB; ++mt)
 #pragma unroll
-      for (int hh = 0; hh < 2; ++hh) {
-        const uint4* src = reinterpret_cast<const uint4*>(base + x_lane + (mt * 16 + 8 * hh) * PP::XRow + kj * S::KS * 2);
+        for (int hh = 0; hh < 2; ++hh) {
+          const uint4* src = reinterpret_cast<const uint4*>(base + x_lane + (mt * 16 + 8 * hh) * PP::XRow + kj * S::KS * 2);
 #pragma unroll
-        for (int q = 0; q < R / 8; ++q) {
-          const uint4 v = src[q];
-          h[mt][hh][4 * q] = v.x;
-          h[mt][hh][4 * q + 1] = v.y;
-          h[mt][hh][4 * q + 2] = v.z;
-          h[mt][hh][4 * q + 3] = v.w;
+          for (int q = 0; q < R / 8; ++q) {
+            const uint4 v = src[q];
+            h[mt][hh][4 * q] = v.x;
+            h[mt][hh][4 * q + 1] = v.y;
+            h[mt][hh][4 * q + 2] = v.z;
+            h[mt][hh][4 * q + 3] = v.w;
+          }
         }
-      }
+    }
 #pragma unroll
     for (int c = 0; c < NCH; ++c) {
       uint32_t b[4][2];
@@ -365,10 +407,14 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         // A registers: (row gid, B reg 0), (row gid + 8, reg 0), (row gid, reg 1), (row gid + 8, reg 1); register r
         // of chunk c holds values 2c + r and 2c + r + P of the unit (words c and c + P / 2)
         uint4 af;
-        af.x = packed_mma::pair_of(h[mt][0][c], h[mt][0][c + P / 2], 0);
-        af.y = packed_mma::pair_of(h[mt][1][c], h[mt][1][c + P / 2], 0);
-        af.z = packed_mma::pair_of(h[mt][0][c], h[mt][0][c + P / 2], 1);
-        af.w = packed_mma::pair_of(h[mt][1][c], h[mt][1][c + P / 2], 1);
+        if (XP) {
+          af = reinterpret_cast<const uint4*>(base + PP::WBytes)[((mt * KSt + kj) * NCH + c) * 32 + lane];
+        } else {
+          af.x = packed_mma::pair_of(h[mt][0][c], h[mt][0][c + P / 2], 0);
+          af.y = packed_mma::pair_of(h[mt][1][c], h[mt][1][c + P / 2], 0);
+          af.z = packed_mma::pair_of(h[mt][0][c], h[mt][0][c + P / 2], 1);
+          af.w = packed_mma::pair_of(h[mt][1][c], h[mt][1][c + P / 2], 1);
+        }
 #pragma unroll
         for (int j = 0; j < 4; ++j) packed_mma::mma<OP>(part[mt][j], af, b[j][0], b[j][1]);
       }
@@ -426,6 +472,47 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
       }
     }
   }
+}
+
+// x as A fragments for the XP kernel: xp[((tile * ksteps + ks) * NCH + c) * 32 + lane] holds the 4 A registers of
+// chunk c of k-step ks for m16 tile `tile` (rows gid and gid + 8, values 2c + r and 2c + r + P of unit 4 ks + t, as
+// pair_of builds them), zeros past m and `in`. Also zeroes y when the GEMM adds into it (split-k). Launched plainly
+// (it reads x, the previous kernel's output); the GEMM after it, launched with PDL, reads xp and y after pdl_wait.
+template <int B>
+__global__ void __launch_bounds__(kThreads) permute_x_kernel(PackedLinearCudaArgs a, uint4* xp, bool zero_y) {
+  using S = Shape<B>;
+  pdl_launch_dependents();
+  const int64_t threads = static_cast<int64_t>(gridDim.x) * kThreads;
+  const int64_t thread = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
+  if (zero_y) {
+    for (int64_t i = thread; i < a.m * a.out; i += threads) a.y[i] = 0.0f;
+  }
+  const int64_t ksteps = (a.in / S::R + 3) / 4;
+  const int64_t total = (a.m + 15) / 16 * ksteps * S::NCH * 32;
+  const uint16_t* x = static_cast<const uint16_t*>(a.x);
+  for (int64_t i = thread; i < total; i += threads) {
+    const int lane = static_cast<int>(i & 31);
+    const int64_t rest = i >> 5;
+    const int c = static_cast<int>(rest % S::NCH);
+    const int64_t ks = rest / S::NCH % ksteps;
+    const int64_t tile = rest / S::NCH / ksteps;
+    const int64_t k0 = (4 * ks + (lane & 3)) * S::R + 2 * c;  // value 2c of the lane's unit
+    const int64_t row0 = tile * 16 + (lane >> 2);
+    auto v = [&](int64_t row, int64_t k) -> uint32_t { return row < a.m && k < a.in ? x[row * a.in + k] : 0u; };
+    uint4 af;
+    af.x = v(row0, k0) | v(row0, k0 + S::P) << 16;
+    af.y = v(row0 + 8, k0) | v(row0 + 8, k0 + S::P) << 16;
+    af.z = v(row0, k0 + 1) | v(row0, k0 + 1 + S::P) << 16;
+    af.w = v(row0 + 8, k0 + 1) | v(row0 + 8, k0 + 1 + S::P) << 16;
+    xp[i] = af;
+  }
+}
+
+// Bytes of permute_x_kernel's output for m rows of `in`.
+inline int64_t xp_bytes(int bits, int64_t m, int64_t in) {
+  const int r = packed_mma::unit_rows(bits);
+  if (m < 1 || in <= 0 || r <= 0) return 0;
+  return (m + 15) / 16 * ((in / r + 3) / 4) * (r / 4) * 32 * 16;
 }
 
 // ---- plan ----

@@ -13,7 +13,12 @@ bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& args);
 
 // Writes args.y with the pipelined kernel (zeroes it first when split over `in`); call only when
 // packed_mma_pipe_cuda_takes(args). Asynchronous on `stream`; returns the memset / launch status.
-cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream);
+// With a workspace it can use (packed_mma_pipe_cuda_uses_workspace), a small kernel first lays x out as the mma's
+// A fragments (permute_x_kernel) and the GEMM copies them instead of building them from raw x; same results.
+cudaError_t packed_mma_pipe_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream,
+                                 PackedLinearCudaWorkspace workspace = {});
+int64_t packed_mma_pipe_cuda_workspace_bytes(int bits, int64_t m, int64_t in);
+bool packed_mma_pipe_cuda_uses_workspace(const PackedLinearCudaArgs& args, PackedLinearCudaWorkspace workspace);
 
 // Switches the pipelined kernel on (every call it can take) or off for the process (A/B against packed_mma_cuda's
 // kernel). Initially LOWBIT_PACKED_MMA_PIPE decides: "1" on, "0" off, unset: on where it measured faster (4 and 2 bits
