@@ -7,7 +7,7 @@
 // <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
 // <median> <min>") and without the quantized-x workspace, every warp quantizing its x ("... warpq <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>") and on raw x, without the A-fragment workspace ("... rawx <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
-// timed on the default ("old") column-stationary GEMV and on the wide one ("... new <median> <min>"; LOWBIT_VQ_GEMV);
+// timed on the default GEMV (the wide one where it applies) and the column-stationary one ("... old <median> <min>"; LOWBIT_VQ_GEMV), and the two outputs compared ("check <case>: ... relative difference");
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
@@ -16,6 +16,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -268,14 +269,17 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
   }
   const std::string name = "vq_v" + std::to_string(v) + "k" + std::to_string(k) + (outliers > 0 ? "_outl1pct" : "") +
                            " m1 " + std::to_string(out) + "x" + std::to_string(in);
-  // A/B in the same run: the column-stationary "old" kernel (unsuffixed line) and the "new" wide one
+  // A/B in the same run: the default (the wide "new" kernel where it applies; unsuffixed line) and the
+  // column-stationary "old" one
   int sms = 0;
   check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "SMs");
-  for (int variant : {0, 1}) {
+  std::vector<std::vector<float>> outputs;
+  for (int variant : {-1, 0}) {
     lb::kernels::vq_gemv_cuda_set_variant(variant);
     const std::string kernel = lb::kernels::vq_gemv_cuda_kernel_name(l, false, sms, max_shared);
-    std::printf("kernel %s%s: %s\n", name.c_str(), variant ? " new" : "", kernel.c_str());
-    time_case(name + (variant ? " new" : ""), copies, [&](int c) {
+    const std::string suffix = variant < 0 ? "" : " old";
+    std::printf("kernel %s%s: %s\n", name.c_str(), suffix.c_str(), kernel.c_str());
+    time_case(name + suffix, copies, [&](int c) {
       lb::kernels::VqWeightsCuda w{};
       w.centroids = centroids;
       w.indices = static_cast<const uint32_t*>(indices[c]);
@@ -286,7 +290,17 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
       w.weight_bias = bias;
       return lb::kernels::vq_linear_cuda(l, w, x, 1, y, ws, 0);
     });
+    // y of the last timed run (copy (kWarmup + kRuns - 1) % copies) of each variant: the variants must agree
+    check(cudaDeviceSynchronize(), "sync");
+    outputs.emplace_back(static_cast<size_t>(out));
+    check(cudaMemcpy(outputs.back().data(), y, static_cast<size_t>(out) * 4, cudaMemcpyDeviceToHost), "copy y");
   }
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < outputs[0].size(); ++i) {
+    diff += (static_cast<double>(outputs[0][i]) - outputs[1][i]) * (static_cast<double>(outputs[0][i]) - outputs[1][i]);
+    norm += static_cast<double>(outputs[1][i]) * outputs[1][i];
+  }
+  std::printf("check %s: default vs old kernel, relative difference %.3g\n", name.c_str(), std::sqrt(diff / (norm > 0 ? norm : 1)));
   lb::kernels::vq_gemv_cuda_set_variant(-1);
   for (void* p : indices) cudaFree(p);
   for (void* p : {centroids, oc, oidx, perm, scale, bias, x}) cudaFree(p);

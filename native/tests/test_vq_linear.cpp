@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <string>
@@ -261,7 +262,7 @@ void check_config(const std::string& name, const Config& c, uint32_t seed) {
               r += static_cast<double>(first[i]) * first[i];
             }
             if (!(std::sqrt(d) <= 1e-5 * std::sqrt(r) + 1e-6)) {
-              check::fail(__FILE__, __LINE__, where + " m=" + std::to_string(m) + ": new GEMV differs from old by " +
+              check::fail(__FILE__, __LINE__, where + " m=" + std::to_string(m) + ": " + variant + " GEMV differs from old by " +
                                                   std::to_string(std::sqrt(d / (r > 0 ? r : 1))));
             }
           }
@@ -330,6 +331,21 @@ void test_cuda_real_width() {
     CHECK(a.size() == g.size());
     CHECK(rel < 1e-4);
     ++cases;
+  }
+  // a NaN in x reaches every output
+  xv[17] = std::numeric_limits<float>::quiet_NaN();
+  const Tensor xn = convert(host_tensor(xv, LB_DTYPE_F32, {1, c.N}).get(), LB_DTYPE_F16, LB_DEVICE_CUDA);
+  for (const char* variant : {"old", "new"}) {
+    setenv("LOWBIT_VQ_GEMV", variant, 1);
+    lb_tensor yn_raw = nullptr;
+    CHECK_OK(lb_vq_linear(xn.get(), &wg.w, &yn_raw));
+    const Tensor yn(yn_raw);
+    if (yn == nullptr) continue;
+    int finite = 0;
+    for (float v : to_vector<float>(convert(yn.get(), LB_DTYPE_F32).get())) finite += std::isfinite(v) ? 1 : 0;
+    if (finite != 0) {
+      check::fail(__FILE__, __LINE__, std::string(variant) + " GEMV: " + std::to_string(finite) + " finite outputs from a NaN input");
+    }
   }
   unsetenv("LOWBIT_VQ_GEMV");
 }
