@@ -54,9 +54,10 @@ at::Tensor packed_linear_cuda(const at::Tensor& x, const at::Tensor& qweight, co
   if (const char* why = kernels::packed_linear_cuda_unsupported(bits, a.x_dtype, a.scales_dtype)) {
     throw_unsupported(std::string("packed matmul on CUDA: ") + why);
   }
-  // the m <= 4 GEMV's quantized x (tens of KB; torch's caching allocator makes it cheap), freed with this frame's
-  // tensor after the kernels are queued: the allocator keeps it for this stream until they have run
-  const int64_t ws_bytes = kernels::packed_linear_cuda_workspace_bytes(bits, m, in);
+  // x prepared once for the kernel (int8 slots for the m <= 4 GEMV, A fragments for mma_pipe: at most x's size,
+  // m padded to 16 rows), from torch's caching allocator; freed with this frame's tensor after the kernels are
+  // queued: the allocator keeps it for this stream until they have run
+  const int64_t ws_bytes = kernels::packed_linear_cuda_workspace_bytes(a);
   const at::Tensor ws = ws_bytes > 0 ? at::empty({ws_bytes}, x.options().dtype(at::kByte)) : at::Tensor();
   const kernels::PackedLinearCudaWorkspace workspace{ws_bytes > 0 ? ws.data_ptr() : nullptr, ws_bytes};
   const cudaError_t status = kernels::packed_linear_cuda(a, stream, workspace);

@@ -65,6 +65,9 @@ std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, con
   const std::vector<unsigned char> ws_garbage(static_cast<size_t>(ws_bytes), 0x7F);
   DeviceBuffer ws(ws_garbage.data(), ws_garbage.size());
   const lb::kernels::PackedLinearCudaWorkspace workspace{use_workspace ? ws.p : nullptr, ws_bytes};
+  // the exact size is the shape's bound where the GEMV or mma_pipe runs, 0 where a kernel without workspace does
+  const bool takes_ws = kernel->rfind("gemv_dp4a", 0) == 0 || *kernel == "mma_pipe";
+  CHECK(lb::kernels::packed_linear_cuda_workspace_bytes(a) == (takes_ws ? ws_bytes : 0));
   if (use_workspace && kernel->rfind("gemv_dp4a", 0) == 0) {
     CHECK(ws_bytes > 0);
     CHECK(lb::kernels::packed_gemv_cuda_uses_workspace(a, workspace));

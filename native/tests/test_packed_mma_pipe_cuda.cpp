@@ -107,7 +107,10 @@ std::vector<float> run(const lb::kernels::PackedLinearCudaArgs& base, const std:
   ok(cudaMalloc(&ws, static_cast<size_t>(ws_bytes) + 16), "cudaMalloc");
   ok(cudaMemset(ws, 0x7c, static_cast<size_t>(ws_bytes) + 16), "garbage workspace");
   const lb::kernels::PackedLinearCudaWorkspace workspace{use_workspace ? ws : nullptr, ws_bytes};
-  if (use_workspace && std::string(lb::kernels::packed_linear_cuda_kernel_name(a)) == "mma_pipe") {
+  // the exact size: the shape's bound for mma_pipe, 0 for the old tensor-core kernel (no workspace)
+  const bool pipe = std::string(lb::kernels::packed_linear_cuda_kernel_name(a)) == "mma_pipe";
+  CHECK(lb::kernels::packed_linear_cuda_workspace_bytes(a) == (pipe ? ws_bytes : 0));
+  if (use_workspace && pipe) {
     CHECK(lb::kernels::packed_mma_pipe_cuda_uses_workspace(a, workspace));
   }
   ok(lb::kernels::packed_linear_cuda(a, 0, workspace), "launch " + what);

@@ -58,6 +58,15 @@ int64_t packed_linear_cuda_workspace_bytes(int bits, int64_t m, int64_t in) {
   return m <= 4 ? packed_gemv_cuda_workspace_bytes(m, in) : packed_mma_pipe_cuda_workspace_bytes(bits, m, in);
 }
 
+int64_t packed_linear_cuda_workspace_bytes(const PackedLinearCudaArgs& a) {
+  if (packed_linear_cuda_unsupported(a.bits, a.x_dtype, a.scales_dtype) != nullptr || a.m <= 0 || a.in <= 0) return 0;
+  if (packed_gemv_cuda_applies(a)) return packed_gemv_cuda_workspace_bytes(a.m, a.in);  // the order of the dispatch
+  if (packed_mma_cuda_takes(a) && packed_mma_pipe_cuda_takes(a)) {
+    return packed_mma_pipe_cuda_workspace_bytes(a.bits, a.m, a.in);
+  }
+  return 0;
+}
+
 const char* packed_linear_cuda_kernel_name(const PackedLinearCudaArgs& a) {
   if (const char* gemv = packed_gemv_cuda_kernel_name(a)) return gemv;
   if (!packed_mma_cuda_takes(a)) return "tiled";

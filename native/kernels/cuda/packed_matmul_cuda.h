@@ -39,8 +39,11 @@ struct PackedLinearCudaWorkspace {
   int64_t bytes;
 };
 
-// Bytes of workspace that packed_linear_cuda can use for these arguments (0: none).
+// Bytes of workspace that packed_linear_cuda can use for calls of this shape (0: none); the bound for buffers reused
+// across calls. The overload on the arguments is exact: 0 where the kernel it picks takes no workspace (the old
+// tensor-core kernel, the tiled kernel, a GEMV switched off).
 int64_t packed_linear_cuda_workspace_bytes(int bits, int64_t m, int64_t in);
+int64_t packed_linear_cuda_workspace_bytes(const PackedLinearCudaArgs& args);
 
 // The decode step's fused input ops of the accumulate GEMV (packed_gemv_cuda.h; m = 1). NormWeight: the GEMV reads
 // x * weight (so y = W (g * x); the RMSNorm's 1 / rms, one scalar, is applied by the consumer of y, from the sum of
