@@ -346,7 +346,9 @@ typedef struct lb_decoder_stats {
     int32_t fused_kernels;       /* 1: one-token steps use the fused CUDA decode kernels (LOWBIT_FUSED_DECODE=0: off);
                                     2: with an f32 residual and accumulate GEMVs (LOWBIT_DECODE_ACCUMULATE=0: off);
                                     3: also the RMSNorms and SiLU * up inside the GEMVs (default where every linear is
-                                    packed for the GEMV; LOWBIT_DECODE_NORMED=0: off) */
+                                    packed for the GEMV; LOWBIT_DECODE_NORMED=0: off);
+                                    4: also the attention kernel writes the o projection's quantized input (head_dim a
+                                    multiple of 32; LOWBIT_DECODE_O_PREPARED=0: off) */
 } lb_decoder_stats;
 
 /* embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be the embed tensor for tied

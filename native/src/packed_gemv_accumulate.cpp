@@ -75,6 +75,16 @@ void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, cons
   a.bits = bits;
   a.y = y.data_ptr<float>();
   a.y_out = nullptr;
+  if (fusion.op == GemvInputFusion::kPrepared) {
+    if (!kernels::packed_gemv_cuda_accumulate_prepared_applies(a, fusion.prepared)) {
+      throw_invalid("the prepared-input GEMV takes one row and 16-byte aligned slots (m=" + std::to_string(m) + ")");
+    }
+    const cudaError_t status = kernels::packed_gemv_cuda_accumulate_prepared(a, fusion.prepared, stream);
+    if (status != cudaSuccess) {
+      throw Error(LB_ERR_CUDA, std::string("prepared-input GEMV launch failed: ") + cudaGetErrorString(status));
+    }
+    return;
+  }
   kernels::GemvInputOps ops{};
   at::Tensor norm_weight;
   if (fusion.op == GemvInputFusion::kNormWeight) {

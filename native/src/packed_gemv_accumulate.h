@@ -12,8 +12,10 @@ namespace lb {
 // The GEMV's fused input op (kernels/cuda/packed_matmul_cuda.h, x_op), for the normed decode step. The pointers are
 // f32 device memory the caller owns.
 struct GemvInputFusion {
-  enum Op { kPlain = 0, kNormWeight = 1, kSiluMul = 2 };
+  enum Op { kPlain = 0, kNormWeight = 1, kSiluMul = 2, kPrepared = 3 };
   Op op = kPlain;
+  const void* prepared = nullptr;  // Prepared: x as the GEMV's quantized slots (packed_gemv_cuda_accumulate_prepared);
+                                   // x [1, in] then gives the shape only
   at::Tensor norm_weight;         // NormWeight: [in] (the RMSNorm's weight), multiplied into x
   float* sumsq_out = nullptr;     // NormWeight: += sum over in of x^2 (nullptr: not wanted)
   const float* sumsq_in = nullptr;  // SiluMul: x = [gate | up] f32 [1, 2 in]; the sum of squares of the hidden state

@@ -5,6 +5,8 @@
 //    replaces: the same cache and output bytes;
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
 //    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16;
+//  * the normed RoPE + attention kernel writing the o projection's quantized input (bits 2, 3, 4): output and cache
+//    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them;
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
 //    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
 //    (the default on sm_90) and off: against a double reference. A kernel that read its input before
@@ -365,6 +367,145 @@ void chain_case(bool pdl) {
   if (!(worst < 1e-2)) check::fail(__FILE__, __LINE__, what + ": relative error " + std::to_string(worst));
 }
 
+// ---- the normed attention writing the o projection's quantized input ----
+
+int o_slot_cases = 0;
+
+// decode_rotary_attention_normed_cuda with o slots: the same output and cache bytes as without; the slots byte for
+// byte what the GEMV's own quantize_x_kernel writes from that output (packed_gemv_cuda with a workspace); the
+// prepared accumulate GEMV on them adds what the plain GEMV computes.
+void o_slots_case(const AttentionCase& c, int dtype, int bits) {
+  const std::string what = std::string("o slots ") + dtype_name(dtype) + " bits=" + std::to_string(bits) +
+                           " heads=" + std::to_string(c.heads) + " kv_heads=" + std::to_string(c.kv_heads) +
+                           " dim=" + std::to_string(c.dim) + " position=" + std::to_string(c.position);
+  std::mt19937 rng(static_cast<uint32_t>(c.heads * 5 + c.dim + c.position * 7 + dtype * 13 + bits));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  const int64_t qkv_dim = (c.heads + 2 * c.kv_heads) * c.dim, in = c.heads * c.dim;
+  const size_t table_count = static_cast<size_t>(c.max_seq * c.dim);
+  const size_t cache_count = static_cast<size_t>(c.kv_heads * c.max_seq * c.dim);
+  std::vector<float> qkv(static_cast<size_t>(qkv_dim + 1)), cos_raw(table_count), sin_raw(table_count),
+      k_raw(cache_count), v_raw(cache_count);
+  for (auto& v : qkv) v = 3.0f * normal(rng);
+  qkv[qkv_dim] = 2.0f * static_cast<float>(in);  // sum(h^2): rms 1.41
+  for (auto& v : cos_raw) v = unit(rng);
+  for (auto& v : sin_raw) v = unit(rng);
+  for (auto& v : k_raw) v = normal(rng);
+  for (auto& v : v_raw) v = normal(rng);
+  const gemv_ref::Stored cs = gemv_ref::store(cos_raw, dtype), sn = gemv_ref::store(sin_raw, dtype),
+                         k = gemv_ref::store(k_raw, dtype), v = gemv_ref::store(v_raw, dtype);
+  DeviceBuffer dqkv(qkv.size() * 4, qkv.data()), dcos(cs.bytes(dtype), cs.data(dtype)),
+      dsin(sn.bytes(dtype), sn.data(dtype)), dpos(sizeof(int64_t), &c.position);
+  DeviceBuffer k_a(k.bytes(dtype), k.data(dtype)), v_a(v.bytes(dtype), v.data(dtype)), k_b(k.bytes(dtype), k.data(dtype)),
+      v_b(v.bytes(dtype), v.data(dtype));
+  const size_t out_bytes = static_cast<size_t>(in) * (dtype == 0 ? 4 : 2);
+  const int64_t slot_bytes = lb::kernels::decode_attention_slots_bytes(c.heads, c.dim);
+  CHECK(slot_bytes == lb::kernels::packed_gemv_cuda_workspace_bytes(1, in));
+  std::vector<uint8_t> garbage(static_cast<size_t>(slot_bytes), 0xAB);
+  DeviceBuffer out_a(out_bytes), out_b(out_bytes), slots(static_cast<size_t>(slot_bytes), garbage.data()),
+      ws(static_cast<size_t>(slot_bytes), garbage.data());
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(c.dim)));
+  const DecodeType t = decode_type(dtype);
+  const int64_t* pos = static_cast<const int64_t*>(dpos.p);
+  const float* q = static_cast<const float*>(dqkv.p);
+  const auto attend = [&](const DeviceBuffer& kc, const DeviceBuffer& vc, const DeviceBuffer& out, void* o_slots) {
+    return lb::kernels::decode_rotary_attention_normed_cuda(t, q, q + qkv_dim, in, 1e-5f, nullptr, nullptr, 0, dcos.p,
+                                                            dsin.p, pos, kc.p, vc.p, out.p, c.heads, c.kv_heads, c.dim,
+                                                            c.max_seq, scale, 0, o_slots, bits);
+  };
+  if (!ok(attend(k_a, v_a, out_a, nullptr), what + ": attention") ||
+      !ok(attend(k_b, v_b, out_b, slots.p), what + ": attention with slots") ||
+      !ok(cudaDeviceSynchronize(), what + ": attention kernels")) {
+    return;
+  }
+  if (out_a.read<uint8_t>(out_bytes) != out_b.read<uint8_t>(out_bytes) ||
+      k_a.read<uint8_t>(k.bytes(dtype)) != k_b.read<uint8_t>(k.bytes(dtype)) ||
+      v_a.read<uint8_t>(v.bytes(dtype)) != v_b.read<uint8_t>(v.bytes(dtype))) {
+    check::fail(__FILE__, __LINE__, what + ": output or cache differs from the kernel without slots");
+  }
+
+  // the o projection: 264 outputs (a partial column tile), group 64 (32 where in is not a multiple of 64)
+  const int64_t out = 264;
+  gemv_ref::Case lc{bits, out, in, in % 64 == 0 ? 64 : 32, 1, dtype, 1, 1, 0, false};
+  const gemv_ref::Problem p = gemv_ref::make_problem(lc);
+  DeviceBuffer qweight(p.qweight.size() * 4, p.qweight.data()), qzeros(p.qzeros.size() * 4, p.qzeros.data()),
+      scales(p.scales.bytes(1), p.scales.data(1));
+  std::vector<float> start(static_cast<size_t>(out));
+  for (auto& y : start) y = normal(rng);
+  DeviceBuffer y_plain(out * 4), y_prep(out * 4, start.data());
+  lb::kernels::PackedLinearCudaArgs a{};
+  a.x = out_b.p;
+  a.x_dtype = dtype == 0 ? lb::kernels::kPackedF32 : dtype == 1 ? lb::kernels::kPackedF16 : lb::kernels::kPackedBF16;
+  a.m = 1;
+  a.in = in;
+  a.out = out;
+  a.qweight = static_cast<const int32_t*>(qweight.p);
+  a.qzeros = static_cast<const int32_t*>(qzeros.p);
+  a.zero_offset = lc.zero_offset;
+  a.scales = scales.p;
+  a.scales_dtype = lb::kernels::kPackedF16;
+  a.group_size = lc.group;
+  a.bits = bits;
+  a.y = static_cast<float*>(y_plain.p);
+  const lb::kernels::PackedLinearCudaWorkspace w{ws.p, slot_bytes};
+  CHECK(lb::kernels::packed_gemv_cuda_uses_workspace(a, w));
+  if (!ok(lb::kernels::packed_gemv_cuda(a, 0, w), what + ": GEMV with a workspace")) return;
+  a.y = static_cast<float*>(y_prep.p);
+  if (!ok(lb::kernels::packed_gemv_cuda_accumulate_prepared(a, slots.p, 0), what + ": prepared GEMV") ||
+      !ok(cudaDeviceSynchronize(), what + ": GEMVs")) {
+    return;
+  }
+  // words 0..17 of every slot are written (18, 19 are padding)
+  const std::vector<uint32_t> got = slots.read<uint32_t>(static_cast<size_t>(slot_bytes / 4)),
+                              want = ws.read<uint32_t>(static_cast<size_t>(slot_bytes / 4));
+  int64_t differing = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (i % 20 < 18 && got[i] != want[i]) ++differing;
+  }
+  if (differing != 0) {
+    check::fail(__FILE__, __LINE__, what + ": " + std::to_string(differing) + " slot words differ from quantize_x_kernel's");
+  }
+  const std::vector<float> plain = y_plain.read<float>(out), prep = y_prep.read<float>(out);
+  double worst = 0, top = 0;
+  for (int64_t o = 0; o < out; ++o) top = std::max(top, std::fabs(double(plain[o])));
+  for (int64_t o = 0; o < out; ++o) worst = std::max(worst, std::fabs(double(prep[o]) - start[o] - plain[o]) / top);
+  // the same products; only the order of the warps' atomic adds (and the start value) differ
+  if (!(worst < 1e-5)) check::fail(__FILE__, __LINE__, what + ": prepared GEMV relative error " + std::to_string(worst));
+  ++o_slot_cases;
+}
+
+void o_slots_rejected() {
+  float* any = nullptr;
+  CHECK(cudaMalloc(&any, 1 << 16) == cudaSuccess);
+  int64_t pos = 0;
+  // head_dim 16: a head is half a k-block, so no block owns whole slots
+  CHECK(lb::kernels::decode_rotary_attention_normed_cuda(DecodeType::F16, any, any, 16, 1e-5f, nullptr, nullptr, 0, any,
+                                                         any, &pos, any, any, any, 2, 1, 16, 8, 0.25f, 0, any,
+                                                         4) == cudaErrorInvalidValue);
+  CHECK(lb::kernels::decode_rotary_attention_normed_cuda(DecodeType::F16, any, any, 32, 1e-5f, nullptr, nullptr, 0, any,
+                                                         any, &pos, any, any, any, 1, 1, 32, 8, 0.25f, 0, any,
+                                                         8) == cudaErrorInvalidValue);
+  CHECK(!lb::kernels::decode_attention_slots_apply(32, 4, reinterpret_cast<const char*>(any) + 4));
+  lb::kernels::PackedLinearCudaArgs a{};
+  a.m = 2;
+  a.in = 64;
+  a.out = 8;
+  a.bits = 4;
+  a.group_size = 64;
+  a.x_dtype = a.scales_dtype = lb::kernels::kPackedF16;
+  a.x = a.scales = any;
+  a.qweight = a.qzeros = reinterpret_cast<const int32_t*>(any);
+  a.y = any;
+  CHECK(!lb::kernels::packed_gemv_cuda_accumulate_prepared_applies(a, any));  // two rows
+  a.m = 1;
+  CHECK(lb::kernels::packed_gemv_cuda_accumulate_prepared_applies(a, any));
+  CHECK(!lb::kernels::packed_gemv_cuda_accumulate_prepared_applies(a, nullptr));
+  CHECK(lb::kernels::packed_gemv_cuda_accumulate_prepared(a, reinterpret_cast<const char*>(any) + 8, 0) ==
+        cudaErrorInvalidValue);
+  cudaDeviceSynchronize();
+  cudaFree(any);
+}
+
 }  // namespace
 
 int main() {
@@ -400,6 +541,16 @@ int main() {
     }
   }
   std::printf("rotary+attention kernel: %d cases bit-identical to RoPE + attention\n", rotary_attention_cases);
+  const AttentionCase slot_cases[] = {{4, 4, 128, 64, 0}, {8, 2, 64, 300, 299}, {3, 1, 32, 40, 17},
+                                     {2, 2, 256, 1100, 1037}, {32, 32, 128, 256, 131}};
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (int bits : {2, 3, 4}) {
+      for (const AttentionCase& c : slot_cases) o_slots_case(c, dtype, bits);
+    }
+  }
+  std::printf("o slots: %d cases (attention output unchanged, slots equal quantize_x_kernel's, prepared GEMV agrees)\n",
+              o_slot_cases);
+  o_slots_rejected();
   chain_case(true);
   chain_case(false);
   return check::finish("test_decode_step_cuda");

@@ -15,7 +15,8 @@
 
 namespace {
 
-constexpr int64_t kHidden = 64, kInter = 128, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kVocab = 50, kLayers = 2;
+// head_dim 32: a head is one k-block of the packed GEMV, so the normed step's attention writes the o GEMV's input
+constexpr int64_t kHidden = 64, kInter = 128, kHeads = 2, kKvHeads = 1, kHeadDim = 32, kVocab = 50, kLayers = 2;
 const int64_t kOut[7] = {kHeads * kHeadDim, kKvHeads * kHeadDim, kKvHeads * kHeadDim, kHidden, kInter, kInter, kHidden};
 const int64_t kIn[7] = {kHidden, kHidden, kHidden, kHeads * kHeadDim, kHidden, kHidden, kInter};
 
@@ -271,28 +272,39 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   Decoder normed_eager = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, false, bits, &packed);
   Decoder normed16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
   Decoder normed_bf16 = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  setenv("LOWBIT_DECODE_O_PREPARED", "0", 1);
+  Decoder unprepared = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  unsetenv("LOWBIT_DECODE_O_PREPARED");
   setenv("LOWBIT_DECODE_NORMED", "0", 1);
   Decoder acc = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   unsetenv("LOWBIT_DECODE_NORMED");
   lb_decoder_stats st{};
   st.struct_size = sizeof(st);
   CHECK_OK(lb_decoder_get_stats(normed.get(), &st));
+  CHECK(st.fused_kernels == 4);  // head_dim 32: the attention kernel writes the o GEMV's quantized input
+  CHECK_OK(lb_decoder_get_stats(unprepared.get(), &st));
   CHECK(st.fused_kernels == 3);
   CHECK_OK(lb_decoder_get_stats(acc.get(), &st));
   CHECK(st.fused_kernels == 2);
-  for (lb_decoder d : {normed.get(), normed_eager.get(), acc.get()}) CHECK_OK(lb_decoder_reset(d));
+  for (lb_decoder d : {normed.get(), normed_eager.get(), unprepared.get(), acc.get()}) CHECK_OK(lb_decoder_reset(d));
   std::vector<float> a = prefill(normed.get(), {ids[0], ids[1]}), e = prefill(normed_eager.get(), {ids[0], ids[1]});
-  std::vector<float> b = prefill(acc.get(), {ids[0], ids[1]});
-  double worst = 0;
+  std::vector<float> b = prefill(acc.get(), {ids[0], ids[1]}), u = prefill(unprepared.get(), {ids[0], ids[1]});
+  double worst = 0, worst_prepared = 0;
   for (size_t t = 2; t < ids.size(); ++t) {
     a = decode(normed.get(), ids[t]);
     e = decode(normed_eager.get(), ids[t]);
     b = decode(acc.get(), ids[t]);
+    u = decode(unprepared.get(), ids[t]);
     const double diff = std::max(max_diff(a.data(), b.data(), kVocab), max_diff(e.data(), b.data(), kVocab));
     worst = std::max(worst, diff);
     CHECK(diff < 1e-3);
+    // the same int8 codes either way: only the order of the GEMVs' atomic adds differs
+    const double prepared = max_diff(a.data(), u.data(), kVocab);
+    worst_prepared = std::max(worst_prepared, prepared);
+    CHECK(prepared < 1e-4);
   }
-  std::printf("int%d normed step vs accumulate step: max |logit diff| %g\n", bits, worst);
+  std::printf("int%d normed step vs accumulate step: max |logit diff| %g; o input from attention vs quantized in the "
+              "GEMV: %g\n", bits, worst, worst_prepared);
   check_incremental(normed.get(), ids, 3, reference, 2e-3, "cuda packed f32 normed step");
   check_incremental(normed.get(), ids, 2, reference, 2e-3, "cuda packed f32 normed step after reset");
   check_incremental(normed16.get(), ids, 3, reference, 0.1, "cuda packed f16 normed step");

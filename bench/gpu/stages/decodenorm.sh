@@ -117,3 +117,31 @@ for label, target in (("int4-g128", 2.5), ("int2-g64", 4.0)):
         print(f"decodequick {label}: mean of {len(runs[label])} runs {mean:.1f} tok/s, {mean / fp:.2f}x the fp16 mean")
 PY
 }
+
+# The o projection's input written by the attention kernel (default) against quantized in the o GEMV
+# (LOWBIT_DECODE_O_PREPARED=0): int4 and int2, DECODEOPREP_ROUNDS interleaved rounds, with fp16 for the ratios.
+stage_decodeoprep() {
+  local m=/tmp/gen-llama7b
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodeoprep: generate batch 1, 128 new tokens: o input from attention vs quantized in the GEMV"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  local i
+  for ((i = 1; i <= ${DECODEOPREP_ROUNDS:-2}; i++)); do
+    gen_run fp16~$i $m --dtype f16
+    gen_run int4-g128~$i $m-w4g128 --dtype f16
+    LOWBIT_DECODE_O_PREPARED=0 gen_run int4-g128-gemvq~$i $m-w4g128 --dtype f16
+    gen_run int2-g64~$i $m-w2g64 --dtype f16
+    LOWBIT_DECODE_O_PREPARED=0 gen_run int2-g64-gemvq~$i $m-w2g64 --dtype f16
+  done
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodeoprep-generate.jsonl" 2>/dev/null
+  python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
+import json, sys
+runs = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); runs.setdefault(d["label"].split("~")[0], []).append(d["decode_tokens_per_second"])
+fp = sum(runs.get("fp16", [0])) / max(1, len(runs.get("fp16", [])))
+for label, values in runs.items():
+    mean = sum(values) / len(values)
+    print(f"decodeoprep {label}: {' / '.join(f'{v:.1f}' for v in values)} tok/s, mean {mean:.1f}, {mean / fp:.2f}x fp16")
+PY
+}

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "kernels/cuda/cuda_shared.cuh"
+#include "kernels/cuda/packed_gemv_xslot.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
 
 namespace lb::kernels {
@@ -230,7 +231,7 @@ inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
 template <class T>
 __device__ void attend(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys, int64_t own,
                        const float* k_own, const float* v_own, int64_t dim, float scale, float* scores, float* partial,
-                       float* scratch, T* __restrict__ out) {
+                       float* scratch, T* __restrict__ out, uint32_t* slots = nullptr, int slot_bits = 4) {
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   const int sub = threadIdx.x % kKeyLanes;
   // the loop bound is warp-uniform (the shuffles need every lane): a lane past the last key adds zeros
@@ -288,11 +289,16 @@ __device__ void attend(const float* qf, const T* __restrict__ k, const T* __rest
   }
   __syncthreads();
   const float inv = 1.0f / total;
-  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {
+  for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) {  // with slots: dim % 32 == 0, so warp-uniform
     float sum = 0.0f;
 #pragma unroll
     for (int w = 0; w < kAttnWarps; ++w) sum += partial[w * dim + i];
-    out[i] = from_f<T>(sum * inv);
+    const T o = from_f<T>(sum * inv);
+    out[i] = o;
+    if (slots != nullptr) {
+      packed_gemv::quantize_kblock(to_f(o), lane, packed_gemv::x_byte_offset_for(slot_bits, lane),
+                                   slots + (i / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords);
+    }
   }
 }
 
@@ -336,6 +342,8 @@ struct AttentionInputNorm {
   float eps;
   float* zero;
   int64_t zero_count;
+  uint32_t* o_slots;  // the o projection's quantized input (packed_gemv_xslot.cuh), written with `out` (NULL: none)
+  int o_slot_bits;    // the o projection's bit width: the slots' byte order
 };
 
 template <class I, class T>
@@ -437,7 +445,10 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   int64_t keys = pos + 1;
   if (keys > max_seq) keys = max_seq;
   attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
-            partial, scratch, out + head * dim);
+            partial, scratch, out + head * dim,
+            norm.o_slots != nullptr ? norm.o_slots + head * (dim / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords
+                                    : nullptr,
+            norm.o_slot_bits);
   if (norm.zero != nullptr) {  // last: stores before the loads above would have ordered them after the stores
     for (int64_t i = blockIdx.x * (int64_t)kAttnThreads + threadIdx.x; i < norm.zero_count;
          i += (int64_t)gridDim.x * kAttnThreads) {
@@ -591,17 +602,29 @@ cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, 
                                                 int64_t zero_count, const void* cos, const void* sin,
                                                 const int64_t* position, void* k_cache, void* v_cache, void* out,
                                                 int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
-                                                float scale, cudaStream_t stream) {
+                                                float scale, cudaStream_t stream, void* o_slots,
+                                                int o_slot_bits) {
   if (head_dim > kDecodeMaxHeadDim || head_dim % 2 != 0 || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
       heads % kv_heads != 0 || qkv_sumsq == nullptr || norm_count <= 0 || zero_count < 0 ||
       (zero == nullptr && zero_count != 0)) {
     return cudaErrorInvalidValue;
   }
-  const AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count};
+  if (o_slots != nullptr && !decode_attention_slots_apply(head_dim, o_slot_bits, o_slots)) return cudaErrorInvalidValue;
+  const AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count,
+                                static_cast<uint32_t*>(o_slots), o_slot_bits};
   return by_type(t, [&](auto tag) {
     return rotary_attention<decltype(tag), float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
                                                   head_dim, max_seq, scale, stream, norm);
   });
+}
+
+bool decode_attention_slots_apply(int64_t head_dim, int bits, const void* slots) {
+  return head_dim % packed_gemv::kKBlockRows == 0 && (bits == 2 || bits == 3 || bits == 4) &&
+         reinterpret_cast<uintptr_t>(slots) % 16 == 0;
+}
+
+int64_t decode_attention_slots_bytes(int64_t heads, int64_t head_dim) {
+  return heads * head_dim / packed_gemv::kKBlockRows * packed_gemv::kSlotWords * 4;
 }
 
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,

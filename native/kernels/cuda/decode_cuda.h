@@ -42,13 +42,21 @@ cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void*
 // The normed decode step (the RMSNorms folded into the GEMVs, packed_matmul_cuda.h x_op): decode_rotary_attention_cuda
 // on qkv f32 = W (g * h), each value multiplied by rsqrt(qkv_sumsq[0] / norm_count + norm_eps) (the RMSNorm's scale
 // of h), plus qkv_bias (t [q_dim + 2 kv_dim], or NULL), then rounded to t; also sets zero[0, zero_count) to 0 once
-// the kernel before has finished.
+// the kernel before has finished. o_slots (NULL: none): the output is also written there quantized for the o
+// projection's GEMV (packed_gemv_cuda_accumulate_prepared, o_slot_bits its bit width), exactly as that GEMV would
+// quantize `out`; needs decode_attention_slots_apply and decode_attention_slots_bytes(heads, head_dim) bytes.
 cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq,
                                                 int64_t norm_count, float norm_eps, const void* qkv_bias, float* zero,
                                                 int64_t zero_count, const void* cos, const void* sin,
                                                 const int64_t* position, void* k_cache, void* v_cache, void* out,
                                                 int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
-                                                float scale, cudaStream_t stream);
+                                                float scale, cudaStream_t stream, void* o_slots = nullptr,
+                                                int o_slot_bits = 4);
+
+// Whether the attention kernel can write the o projection's slots: head_dim a multiple of 32 (a head is whole
+// k-blocks), bits 2, 3 or 4, slots 16-byte aligned. Their size for heads x head_dim outputs.
+bool decode_attention_slots_apply(int64_t head_dim, int bits, const void* slots);
+int64_t decode_attention_slots_bytes(int64_t heads, int64_t head_dim);
 
 // out [rows, inter] = silu(gate_up[:, :inter]) * gate_up[:, inter:].
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,

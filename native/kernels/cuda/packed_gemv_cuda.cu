@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
@@ -171,6 +172,27 @@ cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& a, con
                               : cudaSuccess;
   }
   return launch_any(a, ops, stream);
+}
+
+bool packed_gemv_cuda_accumulate_prepared_applies(const PackedLinearCudaArgs& a, const void* xq) {
+  return packed_gemv_cuda_accumulate_applies(a) && a.m == 1 && xq != nullptr &&
+         reinterpret_cast<uintptr_t>(xq) % 16 == 0;
+}
+
+cudaError_t packed_gemv_cuda_accumulate_prepared(const PackedLinearCudaArgs& a, const void* xq, cudaStream_t stream) {
+  if (!packed_gemv_cuda_accumulate_prepared_applies(a, xq)) return cudaErrorInvalidValue;
+  if (a.out == 0) return cudaSuccess;
+  const int sms = device_sms();
+  const uint4* q = static_cast<const uint4*>(xq);
+  // the PREQ instances of packed_gemv_cuda (m = 1): no second copy of the kernel
+  const auto run = [&](auto bits_tag) {
+    constexpr int B = decltype(bits_tag)::value;
+    return a.scales_dtype == kPackedF32 ? launch<B, 1, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, q)
+                                        : launch<B, 1, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, q);
+  };
+  return a.bits == 4   ? run(std::integral_constant<int, 4>{})
+         : a.bits == 3 ? run(std::integral_constant<int, 3>{})
+                       : run(std::integral_constant<int, 2>{});
 }
 
 namespace {

@@ -35,6 +35,14 @@ bool packed_gemv_cuda_accumulate_fused_applies(const PackedLinearCudaArgs& args,
 cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& args, const GemvInputOps& ops,
                                               cudaStream_t stream);
 
+// Accumulate mode on x already quantized (the decode step's o projection: the attention kernel writes its output's
+// slots, decode_rotary_attention_normed_cuda): y[1, out] += x . W^T where xq holds x as the slots of
+// packed_gemv_xslot.cuh, [in / 32][kSlotWords] words, in the byte order of args.bits (args.x is not read). Takes m = 1
+// and a 16-byte aligned xq of packed_gemv_cuda_workspace_bytes(1, in) bytes. The result equals
+// packed_gemv_cuda_accumulate on the x those slots were quantized from, bit for bit.
+bool packed_gemv_cuda_accumulate_prepared_applies(const PackedLinearCudaArgs& args, const void* xq);
+cudaError_t packed_gemv_cuda_accumulate_prepared(const PackedLinearCudaArgs& args, const void* xq, cudaStream_t stream);
+
 // Name of the GEMV variant for these arguments ("gemv_dp4a_r1", "_r2", "_r4"), nullptr when it does not apply.
 const char* packed_gemv_cuda_kernel_name(const PackedLinearCudaArgs& args);
 

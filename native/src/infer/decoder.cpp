@@ -95,6 +95,10 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
     mlp_sums_ = at::zeros({2 * config.intermediate_size + 1}, f32);
+    if (decode_o_prepared_requested() && decode_attention_o_slots_apply(config.head_dim, 4)) {
+      o_slots_ = at::empty({decode_attention_o_slots_bytes(config.num_heads, config.head_dim)},
+                           at::TensorOptions().dtype(at::kByte).device(device));
+    }
   }
   layers_.reserve(static_cast<size_t>(num_layers_));
 }
@@ -142,6 +146,7 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
   // the normed step adds the q/k/v bias in the attention kernel (Qwen2-style models); the others have none
   all_accumulating_ = all_accumulating_ && layer.qkv.gemv_capable() && layer.o.accumulates() &&
                       layer.gate_up.accumulates() && layer.down.accumulates();
+  all_o_prepared_ = all_o_prepared_ && o_prepared(layer);
   layers_.push_back(std::move(layer));
   const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
   k_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
@@ -276,6 +281,10 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
 // consumers: the RoPE + attention kernel, and the down GEMV, which reads silu(r gate) * (r up) from the f32 gate/up
 // output. The buffers the next GEMV adds into are zeroed by the kernel two before it, once their readers are done:
 // attention zeroes mlp_sums_, the gate/up GEMV attn_sums_ (for the next layer; zero at the first layer).
+bool Decoder::o_prepared(const Layer& layer) const {
+  return o_slots_.defined() && layer.o.accumulates() && decode_attention_o_slots_apply(config_.head_dim, layer.o.bits());
+}
+
 at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor& positions) {
   const model::LlamaConfig& c = config_;
   const int64_t hidden = c.hidden_size, inter = c.intermediate_size;
@@ -293,10 +302,18 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     q_in.norm_weight = layer.input_norm;
     q_in.sumsq_out = attn_sum;
     layer.qkv.add_into_fused(x, qkv, q_in);
-    const at::Tensor attended =
-        fused_rotary_attention_normed(attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_,
-                                      positions, k_cache_[l], v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim);
-    layer.o.add_into(attended, x);
+    const bool o_prep = o_prepared(layer);
+    const at::Tensor attended = fused_rotary_attention_normed(
+        attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
+        v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits());
+    if (o_prep) {  // the o GEMV reads the attention's output as the slots the kernel wrote beside it
+      GemvInputFusion o_in;
+      o_in.op = GemvInputFusion::kPrepared;
+      o_in.prepared = o_slots_.data_ptr();
+      layer.o.add_into_fused(attended, x, o_in);
+    } else {
+      layer.o.add_into(attended, x);
+    }
     GemvInputFusion gu_in;
     gu_in.op = GemvInputFusion::kNormWeight;
     gu_in.norm_weight = layer.post_attention_norm;
@@ -361,7 +378,7 @@ lb_decoder_stats Decoder::stats() const {
   s.packed_linears = packed_;
   s.dequantized_linears = dequantized_;
   s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
-  s.fused_kernels = !fused_ ? 0 : normed() ? 3 : accumulate_requested_ && any_accumulating_ ? 2 : 1;
+  s.fused_kernels = !fused_ ? 0 : normed() ? (all_o_prepared_ && o_slots_.defined() ? 4 : 3) : accumulate_requested_ && any_accumulating_ ? 2 : 1;
   return s;
 }
 

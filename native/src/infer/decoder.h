@@ -67,6 +67,11 @@ class Decoder {
   bool normed_requested_ = false, all_accumulating_ = true;
   at::Tensor attn_sums_;  // normed step: f32 [q_dim + 2 kv_dim + 1], the q/k/v GEMV's output, then sum(h^2)
   at::Tensor mlp_sums_;   // normed step: f32 [2 inter + 1], the gate/up GEMV's output, then sum(h^2)
+  // ... where the attention kernel writes the o GEMV's quantized input (LOWBIT_DECODE_O_PREPARED=1, head_dim a
+  // multiple of 32): the slots (bytes), and whether every layer's o projection reads them
+  at::Tensor o_slots_;
+  bool all_o_prepared_ = true;
+  bool o_prepared(const Layer& layer) const;
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
   at::Tensor key_index_;  // 0..max_seq-1 (I64, device)

@@ -142,7 +142,7 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
                                          double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
-                                         int64_t head_dim) {
+                                         int64_t head_dim, const at::Tensor& o_slots, int o_bits) {
   const int64_t qkv_dim = (heads + 2 * kv_heads) * head_dim;
   if (qkv_sums.scalar_type() != at::kFloat || !qkv_sums.is_contiguous() || qkv_sums.numel() != qkv_dim + 1) {
     throw_invalid("fused_rotary_attention_normed: qkv_sums is not a contiguous F32 tensor of " +
@@ -155,6 +155,14 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
     throw_invalid("fused_rotary_attention_normed: the bias is not a contiguous " +
                   std::string(c10::toString(k_cache.scalar_type())) + " tensor of " + std::to_string(qkv_dim) + " elements");
   }
+  if (o_slots.defined() &&
+      (o_slots.scalar_type() != at::kByte || !o_slots.is_contiguous() || o_slots.device() != qkv_sums.device() ||
+       o_slots.numel() < decode_attention_o_slots_bytes(heads, head_dim) ||
+       !kernels::decode_attention_slots_apply(head_dim, o_bits, o_slots.data_ptr()))) {
+    throw_invalid("fused_rotary_attention_normed: the o projection's slots are not a 16-byte aligned byte tensor of " +
+                  std::to_string(decode_attention_o_slots_bytes(heads, head_dim)) + " bytes for bits 2-4 and a head_dim "
+                  "that is a multiple of 32 (head_dim " + std::to_string(head_dim) + ", bits " + std::to_string(o_bits) + ")");
+  }
   at::Tensor out = at::empty({1, heads * head_dim}, k_cache.options());
   const c10::cuda::CUDAGuard guard(qkv_sums.device());
   const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
@@ -162,9 +170,23 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
   check(kernels::decode_rotary_attention_normed_cuda(
             decode_type(k_cache.scalar_type()), q, q + qkv_dim, hidden, static_cast<float>(eps),
             bias.defined() ? bias.data_ptr() : nullptr, zero.data_ptr<float>(), zero.numel(), cos.data_ptr(), sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(),
-            v_cache.data_ptr(), out.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), scale, stream_of(qkv_sums)),
+            v_cache.data_ptr(), out.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), scale, stream_of(qkv_sums),
+            o_slots.defined() ? o_slots.data_ptr() : nullptr, o_bits),
         "decode normed RoPE + KV write + attention");
   return out;
+}
+
+bool decode_o_prepared_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_O_PREPARED");
+  return env == nullptr || std::strcmp(env, "0") != 0;
+}
+
+bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits) {
+  return kernels::decode_attention_slots_apply(head_dim, o_bits, nullptr);
+}
+
+int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim) {
+  return kernels::decode_attention_slots_bytes(heads, head_dim);
 }
 
 at::Tensor fused_rms_norm_f32(const at::Tensor& x, const at::Tensor& weight, double eps, const at::Tensor& zero) {
@@ -216,9 +238,12 @@ bool decode_accumulate_requested() { return false; }
 bool decode_normed_requested() { return false; }
 at::Tensor fused_rotary_attention_normed(const at::Tensor&, const at::Tensor&, int64_t, double, at::Tensor&, const at::Tensor&,
                                          const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, int64_t,
-                                         int64_t, int64_t) {
+                                         int64_t, int64_t, const at::Tensor&, int) {
   throw_unsupported("built without CUDA");
 }
+bool decode_o_prepared_requested() { return false; }
+bool decode_attention_o_slots_apply(int64_t, int) { return false; }
+int64_t decode_attention_o_slots_bytes(int64_t, int64_t) { return 0; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {
   throw_unsupported("built without CUDA");
 }

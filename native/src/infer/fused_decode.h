@@ -56,6 +56,12 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
                                          double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
-                                         int64_t head_dim);
+                                         int64_t head_dim, const at::Tensor& o_slots = at::Tensor(), int o_bits = 0);
+// o_slots (defined): the kernel also writes its output quantized for the o projection's accumulate GEMV at o_bits
+// (GemvInputFusion::kPrepared), a byte tensor of decode_attention_o_slots_bytes; where decode_attention_o_slots_apply.
+// On unless LOWBIT_DECODE_O_PREPARED=0.
+bool decode_o_prepared_requested();
+bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits);
+int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim);
 
 }  // namespace lb::infer

@@ -29,6 +29,7 @@ class InferLinear {
   at::Tensor operator()(const at::Tensor& x) const;
 
   bool packed() const { return packed_; }
+  int bits() const { return bits_; }  // packed: 2, 3, 4 or 8; dense: 0
   int64_t out_features() const { return out_; }
   // Packed -> dense once: where no packed kernel runs on the device.
   void dequantize_to_dense();
