@@ -1,7 +1,6 @@
 // The split of an L2 prefetch over a grid (kernels/cuda/l2_prefetch.cuh, l2_prefetch_pieces) on the host: over all
 // blocks and lanes the pieces cover the 16-byte aligned part of every range exactly once, each piece aligned and at
-// most one chunk long, for unaligned, empty, null and adjacent ranges and grids of 1 to 700 blocks; in line mode every
-// 128-byte line a range touches once per range.
+// most one chunk long, for unaligned, empty, null and adjacent ranges and grids of 1 to 700 blocks.
 #include "cuda_emulation.h"
 #include "kernels/cuda/l2_prefetch.cuh"
 
@@ -66,27 +65,6 @@ void split_case(const std::vector<std::pair<uintptr_t, int64_t>>& ranges, int64_
   }
 }
 
-// Line mode: over all threads, every 128-byte line a range touches, once per range.
-void lines_case(const std::vector<std::pair<uintptr_t, int64_t>>& ranges, int64_t threads) {
-  L2Prefetch p{};
-  p.lines = 1;
-  std::map<uintptr_t, int> want, got;
-  for (size_t r = 0; r < ranges.size(); ++r) {
-    p.ptr[r] = reinterpret_cast<const void*>(ranges[r].first);
-    p.bytes[r] = ranges[r].second;
-    if (ranges[r].first == 0 || ranges[r].second <= 0) continue;
-    for (uintptr_t l = ranges[r].first / 128; l <= (ranges[r].first + ranges[r].second - 1) / 128; ++l) want[l * 128] += 1;
-  }
-  for (int64_t t = 0; t < threads; ++t) {
-    lb::kernels::l2_prefetch_line_addresses(p, t, threads, [&](uintptr_t address) { got[address] += 1; });
-  }
-  ++cases;
-  if (got != want) {
-    check::fail(__FILE__, __LINE__, "line mode, threads=" + std::to_string(threads) + ": " + std::to_string(got.size()) +
-                                        " lines issued, " + std::to_string(want.size()) + " expected (or repeated)");
-  }
-}
-
 }  // namespace
 
 int main() {
@@ -111,11 +89,6 @@ int main() {
       at += static_cast<uintptr_t>(bytes);
     }
     split_case(ranges, parts);
-  }
-  lines_case({}, 128);
-  lines_case({{base + 5, 1}, {base + 127, 2}, {0, 512}, {base + 4096, 0}}, 3);  // one byte; a line boundary inside
-  for (int64_t threads : {1, 128, 1000, 78720}) {
-    lines_case({{base + 17, 300000}, {base + 300017, 5000}, {base + (1 << 22), 1 << 20}}, threads);
   }
   std::printf("test_l2_prefetch: %d cases\n", cases);
   return check::finish("test_l2_prefetch");

@@ -55,24 +55,3 @@ stage_decodel2sites() {
   LOWBIT_DECODE_L2_PREFETCH=0 gen_run int2-off-again $m-w2g64 --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodel2sites-generate.jsonl" 2>/dev/null
 }
-
-# Line prefetches (LOWBIT_DECODE_L2_PREFETCH=3: one prefetch.global.L2 per 128-byte line from every thread; 4: with
-# evict_last) by site: LOWBIT_DECODE_L2_SITES 1 q/k/v GEMV -> o, +8 -> o and gate/up, 2 attention -> gate/up,
-# 4 gate/up GEMV -> down + next q/k/v.
-stage_decodel2lines() {
-  local m=/tmp/gen-llama7b
-  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
-  step "decodel2lines: int2 / int4 decode with line prefetches by site"
-  rm -f "$RESULTS/generate-7b.jsonl"
-  gen_run fp16 $m --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=0 gen_run int2-off $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=3 LOWBIT_DECODE_L2_SITES=1 gen_run int2-l-s1 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=3 LOWBIT_DECODE_L2_SITES=2 gen_run int2-l-s2 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=3 LOWBIT_DECODE_L2_SITES=9 LOWBIT_DECODE_L2_PREFETCH_MB=32 gen_run int2-l-s9 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=3 LOWBIT_DECODE_L2_SITES=13 LOWBIT_DECODE_L2_PREFETCH_MB=32 gen_run int2-l-s13 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=4 LOWBIT_DECODE_L2_SITES=13 LOWBIT_DECODE_L2_PREFETCH_MB=32 gen_run int2-le-s13 $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=0 gen_run int2-off-again $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=0 gen_run int4-off $m-w4g128 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=3 LOWBIT_DECODE_L2_SITES=13 LOWBIT_DECODE_L2_PREFETCH_MB=32 gen_run int4-l-s13 $m-w4g128 --dtype f16
-  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodel2lines-generate.jsonl" 2>/dev/null
-}

@@ -45,45 +45,9 @@ __host__ __device__ __forceinline__ void l2_prefetch_pieces(const L2Prefetch& p,
   }
 }
 
-// p.lines: thread `thread` of `threads` calls issue(address) for every threads-th 128-byte line of the ranges laid end
-// to end (each range from the line holding its first byte to the line holding its last).
-template <class Issue>
-__host__ __device__ __forceinline__ void l2_prefetch_line_addresses(const L2Prefetch& p, int64_t thread, int64_t threads,
-                                                                    Issue&& issue) {
-  int64_t first[kL2PrefetchRanges], lines[kL2PrefetchRanges], total = 0;
-#pragma unroll
-  for (int r = 0; r < kL2PrefetchRanges; ++r) {
-    const uintptr_t begin = reinterpret_cast<uintptr_t>(p.ptr[r]) / 128;
-    const uintptr_t end = (reinterpret_cast<uintptr_t>(p.ptr[r]) + static_cast<uintptr_t>(p.bytes[r] > 0 ? p.bytes[r] : 0) + 127) / 128;
-    lines[r] = p.ptr[r] != nullptr && p.bytes[r] > 0 ? static_cast<int64_t>(end - begin) : 0;
-    first[r] = static_cast<int64_t>(begin);
-    total += lines[r];
-  }
-  for (int64_t i = thread; i < total; i += threads) {
-    int64_t at = i;
-#pragma unroll
-    for (int r = 0; r < kL2PrefetchRanges; ++r) {
-      if (at >= 0 && at < lines[r]) issue(static_cast<uintptr_t>(first[r] + at) * 128);
-      at -= lines[r];
-    }
-  }
-}
-
-// The grid's call: block blockIdx.x of gridDim.x (bulk: lanes of warp 0; lines: every thread).
+// The grid's call: block blockIdx.x of gridDim.x, lanes of warp 0.
 __device__ __forceinline__ void l2_prefetch_share(const L2Prefetch& p) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  if (p.lines != 0) {
-    const bool keep = p.evict_last != 0;
-    l2_prefetch_line_addresses(p, static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x,
-                               static_cast<int64_t>(gridDim.x) * blockDim.x, [&](uintptr_t address) {
-                                 if (keep) {
-                                   asm volatile("prefetch.global.L2::evict_last [%0];" ::"l"(address));
-                                 } else {
-                                   asm volatile("prefetch.global.L2 [%0];" ::"l"(address));
-                                 }
-                               });
-    return;
-  }
   if (threadIdx.x >= 32) return;
   const bool evict_last = p.evict_last != 0;
   l2_prefetch_pieces(p, blockIdx.x, gridDim.x, static_cast<int>(threadIdx.x), [&](uintptr_t address, uint32_t bytes) {

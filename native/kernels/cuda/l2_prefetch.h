@@ -14,7 +14,6 @@ struct L2Prefetch {
   const void* ptr[kL2PrefetchRanges];
   int64_t bytes[kL2PrefetchRanges];
   int evict_last;  // 1: fetched with an evict_last L2 policy (kept over lines streamed once); 0: normal
-  int lines;       // 1: one prefetch.global.L2 per 128-byte line from every thread; 0: bulk prefetches (warp 0)
 };
 
 }  // namespace lb::kernels

@@ -10,11 +10,12 @@
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/silu.h>
 #include <ATen/ops/softmax.h>
+
+#include <cstdlib>
 #include <ATen/ops/zeros.h>
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -303,8 +304,7 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
   // (decode_l2_prefetch_mode), up to l2_prefetch_max_ bytes each
   const auto l2 = [&](const InferLinear& first, const InferLinear* second) {
     kernels::L2Prefetch p{};
-    p.evict_last = l2_prefetch_mode_ == 2 || l2_prefetch_mode_ == 4 ? 1 : 0;
-    p.lines = l2_prefetch_mode_ >= 3 ? 1 : 0;
+    p.evict_last = l2_prefetch_mode_ == 2 ? 1 : 0;
     int64_t budget = l2_prefetch_max_;
     first.add_l2_prefetch(p, budget);
     if (second != nullptr) second->add_l2_prefetch(p, budget);
@@ -316,7 +316,7 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     q_in.op = GemvInputFusion::kNormWeight;
     q_in.norm_weight = layer.input_norm;
     q_in.sumsq_out = attn_sum;
-    if (l2_sites_ & 1) q_in.prefetch = l2(layer.o, (l2_sites_ & 8) ? &layer.gate_up : nullptr);
+    if (l2_sites_ & 1) q_in.prefetch = l2(layer.o, nullptr);
     layer.qkv.add_into_fused(x, qkv, q_in);
     const bool o_prep = o_prepared(layer);
     const at::Tensor attended = fused_rotary_attention_normed(

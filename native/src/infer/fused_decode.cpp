@@ -186,7 +186,7 @@ int decode_l2_prefetch_mode() {
   const char* env = std::getenv("LOWBIT_DECODE_L2_PREFETCH");
   if (env == nullptr || *env == '\0') return 1;
   const int mode = std::atoi(env);
-  return mode >= 0 && mode <= 4 ? mode : 1;
+  return mode >= 0 && mode <= 2 ? mode : 1;
 }
 
 int64_t decode_l2_prefetch_max_bytes() {
