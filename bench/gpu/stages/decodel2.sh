@@ -39,19 +39,3 @@ for label, values in runs.items():
     print(f"decodel2 {label}: {' / '.join(f'{v:.1f}' for v in values)} tok/s, mean {mean:.1f}, {mean / fp:.2f}x fp16{same}")
 PY
 }
-
-# Which kernel's prefetch costs what: int2 with one site at a time (LOWBIT_DECODE_L2_SITES 1: q/k/v GEMV -> o,
-# 2: attention -> gate/up, 4: gate/up GEMV -> down + next q/k/v) and all sites with 2 and 8 MB caps.
-stage_decodel2sites() {
-  local m=/tmp/gen-llama7b
-  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
-  step "decodel2sites: int2 decode by prefetch site and cap"
-  rm -f "$RESULTS/generate-7b.jsonl"
-  LOWBIT_DECODE_L2_PREFETCH=0 gen_run int2-off $m-w2g64 --dtype f16
-  local s
-  for s in 1 2 4; do LOWBIT_DECODE_L2_SITES=$s gen_run int2-site$s $m-w2g64 --dtype f16; done
-  LOWBIT_DECODE_L2_PREFETCH_MB=2 gen_run int2-all-2mb $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH_MB=8 gen_run int2-all-8mb $m-w2g64 --dtype f16
-  LOWBIT_DECODE_L2_PREFETCH=0 gen_run int2-off-again $m-w2g64 --dtype f16
-  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodel2sites-generate.jsonl" 2>/dev/null
-}

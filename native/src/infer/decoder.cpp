@@ -10,8 +10,6 @@
 #include <ATen/ops/matmul.h>
 #include <ATen/ops/silu.h>
 #include <ATen/ops/softmax.h>
-
-#include <cstdlib>
 #include <ATen/ops/zeros.h>
 #include <c10/core/InferenceMode.h>
 
@@ -95,7 +93,6 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   normed_requested_ = accumulate_requested_ && rope_attention_ && decode_normed_requested();
   l2_prefetch_mode_ = normed_requested_ ? decode_l2_prefetch_mode() : 0;
   l2_prefetch_max_ = l2_prefetch_mode_ != 0 ? decode_l2_prefetch_max_bytes() : 0;
-  if (const char* sites = std::getenv("LOWBIT_DECODE_L2_SITES")) l2_sites_ = std::atoi(sites);
   if (normed_requested_) {
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
@@ -316,13 +313,13 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     q_in.op = GemvInputFusion::kNormWeight;
     q_in.norm_weight = layer.input_norm;
     q_in.sumsq_out = attn_sum;
-    if (l2_sites_ & 1) q_in.prefetch = l2(layer.o, nullptr);
+    q_in.prefetch = l2(layer.o, nullptr);
     layer.qkv.add_into_fused(x, qkv, q_in);
     const bool o_prep = o_prepared(layer);
     const at::Tensor attended = fused_rotary_attention_normed(
         attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
         v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits(),
-        (l2_sites_ & 2) ? l2(layer.gate_up, nullptr) : kernels::L2Prefetch{});
+        l2(layer.gate_up, nullptr));
     if (o_prep) {  // the o GEMV reads the attention's output as the slots the kernel wrote beside it
       GemvInputFusion o_in;
       o_in.op = GemvInputFusion::kPrepared;
@@ -337,7 +334,7 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     gu_in.sumsq_out = mlp_sum;
     gu_in.zero = attn_sums_.data_ptr<float>();
     gu_in.zero_count = attn_sums_.numel();
-    if (l2_sites_ & 4) gu_in.prefetch = l2(layer.down, l + 1 < layers_.size() ? &layers_[l + 1].qkv : nullptr);
+    gu_in.prefetch = l2(layer.down, l + 1 < layers_.size() ? &layers_[l + 1].qkv : nullptr);
     layer.gate_up.add_into_fused(x, gate_up, gu_in);
     GemvInputFusion down_in;
     down_in.op = GemvInputFusion::kSiluMul;

@@ -75,7 +75,6 @@ class Decoder {
   // the bytes each kernel asks for at most
   int l2_prefetch_mode_ = 0;
   int64_t l2_prefetch_max_ = 0;
-  int l2_sites_ = 7;  // LOWBIT_DECODE_L2_SITES: 1 the q/k/v GEMV, 2 attention, 4 the gate/up GEMV (diagnostic)
   bool o_prepared(const Layer& layer) const;
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
