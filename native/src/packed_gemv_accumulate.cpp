@@ -106,7 +106,7 @@ void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, cons
     throw_unsupported("the accumulate GEMV does not take these operands (bits=" + std::to_string(bits) + ", in=" +
                       std::to_string(in) + ", group=" + std::to_string(rows_per_group) + ")");
   }
-  const cudaError_t status = kernels::packed_gemv_cuda_accumulate_fused(a, ops, stream, &fusion.prefetch);
+  const cudaError_t status = kernels::packed_gemv_cuda_accumulate_fused(a, ops, stream);
   if (status != cudaSuccess) {
     throw Error(LB_ERR_CUDA, std::string("accumulate GEMV launch failed: ") + cudaGetErrorString(status));
   }

@@ -7,8 +7,6 @@
 
 #include <cstdint>
 
-#include "kernels/cuda/l2_prefetch.h"
-
 namespace lb {
 
 // The GEMV's fused input op (kernels/cuda/packed_matmul_cuda.h, x_op), for the normed decode step. The pointers are
@@ -26,7 +24,6 @@ struct GemvInputFusion {
   c10::ScalarType round_dtype = c10::ScalarType::Float;  // SiluMul: the act's dtype in the unfused step
   float* zero = nullptr;          // zeroed once the kernel before has finished (zero_count floats)
   int64_t zero_count = 0;
-  kernels::L2Prefetch prefetch{};  // bytes the GEMV asks L2 for at its start (the next kernel's weights; not kPrepared)
 };
 
 // Whether the accumulate GEMV takes a packed linear with `in` rows at `bits`, `rows_per_group` rows per group

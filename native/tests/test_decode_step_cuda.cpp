@@ -408,28 +408,20 @@ void o_slots_case(const AttentionCase& c, int dtype, int bits) {
   const DecodeType t = decode_type(dtype);
   const int64_t* pos = static_cast<const int64_t*>(dpos.p);
   const float* q = static_cast<const float*>(dqkv.p);
-  // the run with slots also asks L2 for the RoPE tables and a range with unaligned ends (a hint: same bytes out)
-  lb::kernels::L2Prefetch prefetch{};
-  prefetch.ptr[0] = dcos.p;
-  prefetch.bytes[0] = static_cast<int64_t>(cs.bytes(dtype));
-  prefetch.ptr[1] = static_cast<const char*>(dsin.p) + 2;
-  prefetch.bytes[1] = static_cast<int64_t>(sn.bytes(dtype)) - 5;
-  prefetch.evict_last = bits == 3;
   const auto attend = [&](const DeviceBuffer& kc, const DeviceBuffer& vc, const DeviceBuffer& out, void* o_slots) {
     return lb::kernels::decode_rotary_attention_normed_cuda(t, q, q + qkv_dim, in, 1e-5f, nullptr, nullptr, 0, dcos.p,
                                                             dsin.p, pos, kc.p, vc.p, out.p, c.heads, c.kv_heads, c.dim,
-                                                            c.max_seq, scale, 0, o_slots, bits,
-                                                            o_slots != nullptr ? &prefetch : nullptr);
+                                                            c.max_seq, scale, 0, o_slots, bits);
   };
   if (!ok(attend(k_a, v_a, out_a, nullptr), what + ": attention") ||
-      !ok(attend(k_b, v_b, out_b, slots.p), what + ": attention with slots and an L2 prefetch") ||
+      !ok(attend(k_b, v_b, out_b, slots.p), what + ": attention with slots") ||
       !ok(cudaDeviceSynchronize(), what + ": attention kernels")) {
     return;
   }
   if (out_a.read<uint8_t>(out_bytes) != out_b.read<uint8_t>(out_bytes) ||
       k_a.read<uint8_t>(k.bytes(dtype)) != k_b.read<uint8_t>(k.bytes(dtype)) ||
       v_a.read<uint8_t>(v.bytes(dtype)) != v_b.read<uint8_t>(v.bytes(dtype))) {
-    check::fail(__FILE__, __LINE__, what + ": output or cache differs from the kernel without slots and prefetch");
+    check::fail(__FILE__, __LINE__, what + ": output or cache differs from the kernel without slots");
   }
 
   // the o projection: 264 outputs (a partial column tile), group 64 (32 where in is not a multiple of 64)

@@ -206,21 +206,7 @@ void fused_case(const Case& c, int op, int dtype2) {
     check::fail(__FILE__, __LINE__, what + ": the accumulate GEMV does not apply");
     return;
   }
-  // with an L2 prefetch of its own weights (a hint: the results must not change), one range unaligned
-  lb::kernels::L2Prefetch prefetch{};
-  const void* ranges[] = {qw.p, sc.p, qz.p, static_cast<const char*>(qw.p) + 3};
-  const int64_t range_bytes[] = {static_cast<int64_t>(p.qweight.size() * 4),
-                                 static_cast<int64_t>(p.scales.bytes(c.scales_dtype)),
-                                 static_cast<int64_t>(p.qzeros.size() * 4), 100};
-  for (int r = 0; r < 4; ++r) {
-    prefetch.ptr[r] = ranges[r];
-    prefetch.bytes[r] = range_bytes[r];
-  }
-  prefetch.evict_last = dtype2 == 1;
-  if (!ok(lb::kernels::packed_gemv_cuda_accumulate_fused(a, ops, 0, op == 1 ? &prefetch : nullptr),
-          (what + ": launch").c_str())) {
-    return;
-  }
+  if (!ok(lb::kernels::packed_gemv_cuda_accumulate_fused(a, ops, 0), (what + ": launch").c_str())) return;
   if (!ok(cudaDeviceSynchronize(), (what + ": kernel").c_str())) return;
   ++cases;
   ok(cudaMemcpy(y_host.data(), y.p, y_host.size() * 4, cudaMemcpyDeviceToHost), "cudaMemcpy y");

@@ -20,7 +20,6 @@
 
 namespace {
 
-using lb::kernels::L2Prefetch;
 using lb::kernels::GemvInputOps;
 using lb::kernels::PackedLinearCudaArgs;
 namespace gv = lb::kernels::packed_gemv;
@@ -35,10 +34,10 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
       emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, MR>, a, xq);  // 3 blocks: grid-stride loops
       if (a.scales_dtype == 0) {
         emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                    gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq, L2Prefetch{});
+                    gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq);
       } else {
         emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                    gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops, xq, L2Prefetch{});
+                    gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops, xq);
       }
       return;
     }
@@ -46,10 +45,10 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
   const uint4* none = nullptr;
   if (a.scales_dtype == 0) {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none, L2Prefetch{});
+                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none);
   } else {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none, L2Prefetch{});
+                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none);
   }
 }
 

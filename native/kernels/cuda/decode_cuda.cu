@@ -5,7 +5,6 @@
 #include <math.h>
 
 #include "kernels/cuda/cuda_shared.cuh"
-#include "kernels/cuda/l2_prefetch.cuh"
 #include "kernels/cuda/packed_gemv_xslot.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
 
@@ -345,7 +344,6 @@ struct AttentionInputNorm {
   int64_t zero_count;
   uint32_t* o_slots;  // the o projection's quantized input (packed_gemv_xslot.cuh), written with `out` (NULL: none)
   int o_slot_bits;    // the o projection's bit width: the slots' byte order
-  L2Prefetch prefetch;  // asked of L2 at the start (the next GEMVs' weights; all 0: none)
 };
 
 template <class I, class T>
@@ -354,7 +352,6 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
     int64_t max_seq, float scale, AttentionInputNorm norm) {
   pdl_launch_dependents();
-  l2_prefetch_share(norm.prefetch);
   extern __shared__ float shared[];
   __shared__ float scratch[kWarp];
   float* scores = shared;                   // [max_seq]
@@ -606,16 +603,15 @@ cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, 
                                                 const int64_t* position, void* k_cache, void* v_cache, void* out,
                                                 int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
                                                 float scale, cudaStream_t stream, void* o_slots,
-                                                int o_slot_bits, const L2Prefetch* prefetch) {
+                                                int o_slot_bits) {
   if (head_dim > kDecodeMaxHeadDim || head_dim % 2 != 0 || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
       heads % kv_heads != 0 || qkv_sumsq == nullptr || norm_count <= 0 || zero_count < 0 ||
       (zero == nullptr && zero_count != 0)) {
     return cudaErrorInvalidValue;
   }
   if (o_slots != nullptr && !decode_attention_slots_apply(head_dim, o_slot_bits, o_slots)) return cudaErrorInvalidValue;
-  AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count,
-                          static_cast<uint32_t*>(o_slots), o_slot_bits, L2Prefetch{}};
-  if (prefetch != nullptr) norm.prefetch = *prefetch;
+  const AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count,
+                                static_cast<uint32_t*>(o_slots), o_slot_bits};
   return by_type(t, [&](auto tag) {
     return rotary_attention<decltype(tag), float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
                                                   head_dim, max_seq, scale, stream, norm);

@@ -7,8 +7,6 @@
 #include <cuda_runtime_api.h>
 #include <stdint.h>
 
-#include "kernels/cuda/l2_prefetch.h"
-
 namespace lb::kernels {
 
 enum class DecodeType { F32 = 0, F16 = 1, BF16 = 2 };
@@ -47,14 +45,13 @@ cudaError_t decode_rotary_attention_cuda(DecodeType t, bool qkv_f32, const void*
 // the kernel before has finished. o_slots (NULL: none): the output is also written there quantized for the o
 // projection's GEMV (packed_gemv_cuda_accumulate_prepared, o_slot_bits its bit width), exactly as that GEMV would
 // quantize `out`; needs decode_attention_slots_apply and decode_attention_slots_bytes(heads, head_dim) bytes.
-// prefetch (NULL: none): bytes the grid asks L2 for at its start (the next GEMVs' weights; l2_prefetch.h).
 cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq,
                                                 int64_t norm_count, float norm_eps, const void* qkv_bias, float* zero,
                                                 int64_t zero_count, const void* cos, const void* sin,
                                                 const int64_t* position, void* k_cache, void* v_cache, void* out,
                                                 int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t max_seq,
                                                 float scale, cudaStream_t stream, void* o_slots = nullptr,
-                                                int o_slot_bits = 4, const L2Prefetch* prefetch = nullptr);
+                                                int o_slot_bits = 4);
 
 // Whether the attention kernel can write the o projection's slots: head_dim a multiple of 32 (a head is whole
 // k-blocks), bits 2, 3 or 4, slots 16-byte aligned. Their size for heads x head_dim outputs.

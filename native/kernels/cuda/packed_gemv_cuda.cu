@@ -46,7 +46,7 @@ std::atomic<int> gemv_resident_percent{[] {
 
 template <int B, int MR, bool S16, int XOP, bool PREQ = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
-                   const uint4* xq = nullptr, const L2Prefetch& prefetch = {}) {
+                   const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ>, kThreads, 0) !=
@@ -64,7 +64,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
   return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0,
-                    stream, a, plan.per_warp, vec, ops, xq, prefetch);
+                    stream, a, plan.per_warp, vec, ops, xq);
 }
 
 // The PREQ path: quantize_x_kernel (x into the workspace, y zeroed), then the GEMV on the quantized x.
@@ -91,21 +91,19 @@ cudaError_t launch_preq_rows(const PackedLinearCudaArgs& a, uint4* xq, int sms, 
 }
 
 template <int B, int MR, int XOP>
-cudaError_t launch_scales(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
-                          const L2Prefetch& pf) {
-  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, XOP>(a, ops, sms, stream, nullptr, pf)
-                                      : launch<B, MR, true, XOP>(a, ops, sms, stream, nullptr, pf);
+cudaError_t launch_scales(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, XOP>(a, ops, sms, stream)
+                                      : launch<B, MR, true, XOP>(a, ops, sms, stream);
 }
 
 template <int B>
-cudaError_t launch_rows(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
-                        const L2Prefetch& pf) {
-  if (ops.op == kGemvInputNormWeight) return launch_scales<B, 1, kGemvInputNormWeight>(a, ops, sms, stream, pf);  // m = 1
-  if (ops.op == kGemvInputSiluMul) return launch_scales<B, 1, kGemvInputSiluMul>(a, ops, sms, stream, pf);
+cudaError_t launch_rows(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  if (ops.op == kGemvInputNormWeight) return launch_scales<B, 1, kGemvInputNormWeight>(a, ops, sms, stream);  // m = 1
+  if (ops.op == kGemvInputSiluMul) return launch_scales<B, 1, kGemvInputSiluMul>(a, ops, sms, stream);
   switch (rows_for(a.m)) {
-    case 1: return launch_scales<B, 1, kGemvInputPlain>(a, ops, sms, stream, pf);
-    case 2: return launch_scales<B, 2, kGemvInputPlain>(a, ops, sms, stream, pf);
-    default: return launch_scales<B, 4, kGemvInputPlain>(a, ops, sms, stream, pf);
+    case 1: return launch_scales<B, 1, kGemvInputPlain>(a, ops, sms, stream);
+    case 2: return launch_scales<B, 2, kGemvInputPlain>(a, ops, sms, stream);
+    default: return launch_scales<B, 4, kGemvInputPlain>(a, ops, sms, stream);
   }
 }
 
@@ -120,8 +118,7 @@ int device_sms() {
 }
 
 // The launch for valid arguments (y is not touched first: the warps add their partial sums to it).
-cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream,
-                       const L2Prefetch& pf = {});
+cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream);
 
 }  // namespace
 
@@ -168,13 +165,13 @@ bool packed_gemv_cuda_accumulate_fused_applies(const PackedLinearCudaArgs& a, co
 }
 
 cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& a, const GemvInputOps& ops,
-                                              cudaStream_t stream, const L2Prefetch* prefetch) {
+                                              cudaStream_t stream) {
   if (!packed_gemv_cuda_accumulate_fused_applies(a, ops)) return cudaErrorInvalidValue;
   if (a.out == 0) {
     return ops.zero_count > 0 ? cudaMemsetAsync(ops.zero, 0, static_cast<size_t>(ops.zero_count) * sizeof(float), stream)
                               : cudaSuccess;
   }
-  return launch_any(a, ops, stream, prefetch != nullptr ? *prefetch : L2Prefetch{});
+  return launch_any(a, ops, stream);
 }
 
 bool packed_gemv_cuda_accumulate_prepared_applies(const PackedLinearCudaArgs& a, const void* xq) {
@@ -200,12 +197,11 @@ cudaError_t packed_gemv_cuda_accumulate_prepared(const PackedLinearCudaArgs& a, 
 
 namespace {
 
-cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream,
-                       const L2Prefetch& pf) {
+cudaError_t launch_any(const PackedLinearCudaArgs& a, const GemvInputOps& ops, cudaStream_t stream) {
   const int sms = device_sms();
-  return a.bits == 4   ? launch_rows<4>(a, ops, sms, stream, pf)
-         : a.bits == 3 ? launch_rows<3>(a, ops, sms, stream, pf)
-                       : launch_rows<2>(a, ops, sms, stream, pf);
+  return a.bits == 4   ? launch_rows<4>(a, ops, sms, stream)
+         : a.bits == 3 ? launch_rows<3>(a, ops, sms, stream)
+                       : launch_rows<2>(a, ops, sms, stream);
 }
 
 }  // namespace

@@ -49,7 +49,6 @@
 #include <stdint.h>
 
 #include "kernels/cuda/cuda_shared.cuh"
-#include "kernels/cuda/l2_prefetch.cuh"
 #include "kernels/cuda/packed_gemv_xslot.cuh"
 #include "kernels/cuda/packed_matmul_cuda.h"
 
@@ -298,8 +297,7 @@ template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
-                                                                                        [[maybe_unused]] const uint4* xq,
-                                                                                        L2Prefetch prefetch) {
+                                                                                        [[maybe_unused]] const uint4* xq) {
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   constexpr int NB = stage_kblocks<B>();
   constexpr uint32_t kMask = (1u << B) - 1u;
@@ -318,9 +316,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
   const int xbyte = x_byte_offset<B>(lane);
   pdl_launch_dependents();
-  // the norm-weight instances only (the decode step's q/k/v and gate/up GEMVs): the call made the SiLU * up and
-  // prepared int2 instances spill registers (ptxas, sm_90)
-  if constexpr (XOP == kGemvInputNormWeight) l2_prefetch_share(prefetch);
   bool waited = false;
   float norm_scale = 1.0f;  // x_op SiluMul's, read once the kernel before (its producer) has finished
 

@@ -4,7 +4,6 @@
 
 #include <cuda_runtime_api.h>
 
-#include "kernels/cuda/l2_prefetch.h"
 #include "kernels/cuda/packed_matmul_cuda.h"
 
 namespace lb::kernels {
@@ -31,12 +30,10 @@ cudaError_t packed_gemv_cuda_accumulate(const PackedLinearCudaArgs& args, cudaSt
 
 // Accumulate mode with the decode step's fused input ops (packed_matmul_cuda.h GemvInputOps: the RMSNorm's weight
 // and sum of squares, SiLU * up, a buffer to zero). cudaErrorInvalidValue where the accumulate GEMV does not apply
-// or the ops are not valid (NormWeight and SiluMul take m = 1). prefetch (NULL: none): bytes the grid asks L2 for at
-// its start (the decode step: the next GEMV's weights; l2_prefetch.h). A kernel parameter of its own, not a field of
-// GemvInputOps: the larger struct made the int2 instances spill registers (ptxas, sm_90).
+// or the ops are not valid (NormWeight and SiluMul take m = 1).
 bool packed_gemv_cuda_accumulate_fused_applies(const PackedLinearCudaArgs& args, const GemvInputOps& ops);
 cudaError_t packed_gemv_cuda_accumulate_fused(const PackedLinearCudaArgs& args, const GemvInputOps& ops,
-                                              cudaStream_t stream, const L2Prefetch* prefetch = nullptr);
+                                              cudaStream_t stream);
 
 // Accumulate mode on x already quantized (the decode step's o projection: the attention kernel writes its output's
 // slots, decode_rotary_attention_normed_cuda): y[1, out] += x . W^T where xq holds x as the slots of

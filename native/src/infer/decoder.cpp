@@ -91,8 +91,6 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   accumulate_requested_ = fused_ && decode_accumulate_requested();
   rope_attention_ = fused_ && decode_rope_attention_requested();
   normed_requested_ = accumulate_requested_ && rope_attention_ && decode_normed_requested();
-  l2_prefetch_mode_ = normed_requested_ ? decode_l2_prefetch_mode() : 0;
-  l2_prefetch_max_ = l2_prefetch_mode_ != 0 ? decode_l2_prefetch_max_bytes() : 0;
   if (normed_requested_) {
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
@@ -297,29 +295,17 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
   at::Tensor gate_up = mlp_sums_.narrow(0, 0, 2 * inter).view({1, 2 * inter});
   float* attn_sum = attn_sums_.data_ptr<float>() + qkv_dim;
   float* mlp_sum = mlp_sums_.data_ptr<float>() + 2 * inter;
-  // the q/k/v GEMV, the attention kernel and the gate/up GEMV ask L2 for the weights of the GEMVs after them
-  // (decode_l2_prefetch_mode), up to l2_prefetch_max_ bytes each
-  const auto l2 = [&](const InferLinear& first, const InferLinear* second) {
-    kernels::L2Prefetch p{};
-    p.evict_last = l2_prefetch_mode_ == 2 ? 1 : 0;
-    int64_t budget = l2_prefetch_max_;
-    first.add_l2_prefetch(p, budget);
-    if (second != nullptr) second->add_l2_prefetch(p, budget);
-    return p;
-  };
   for (size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
     GemvInputFusion q_in;
     q_in.op = GemvInputFusion::kNormWeight;
     q_in.norm_weight = layer.input_norm;
     q_in.sumsq_out = attn_sum;
-    q_in.prefetch = l2(layer.o, nullptr);
     layer.qkv.add_into_fused(x, qkv, q_in);
     const bool o_prep = o_prepared(layer);
     const at::Tensor attended = fused_rotary_attention_normed(
         attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
-        v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits(),
-        l2(layer.gate_up, nullptr));
+        v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits());
     if (o_prep) {  // the o GEMV reads the attention's output as the slots the kernel wrote beside it
       GemvInputFusion o_in;
       o_in.op = GemvInputFusion::kPrepared;
@@ -334,7 +320,6 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     gu_in.sumsq_out = mlp_sum;
     gu_in.zero = attn_sums_.data_ptr<float>();
     gu_in.zero_count = attn_sums_.numel();
-    gu_in.prefetch = l2(layer.down, l + 1 < layers_.size() ? &layers_[l + 1].qkv : nullptr);
     layer.gate_up.add_into_fused(x, gate_up, gu_in);
     GemvInputFusion down_in;
     down_in.op = GemvInputFusion::kSiluMul;

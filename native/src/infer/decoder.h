@@ -71,10 +71,6 @@ class Decoder {
   // multiple of 32): the slots (bytes), and whether every layer's o projection reads them
   at::Tensor o_slots_;
   bool all_o_prepared_ = true;
-  // ... where its kernels ask L2 for later GEMVs' weights (decode_l2_prefetch_mode: 0 off, 1 on, 2 evict_last), and
-  // the bytes each kernel asks for at most
-  int l2_prefetch_mode_ = 0;
-  int64_t l2_prefetch_max_ = 0;
   bool o_prepared(const Layer& layer) const;
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]

@@ -142,8 +142,7 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
                                          double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
-                                         int64_t head_dim, const at::Tensor& o_slots, int o_bits,
-                                         const kernels::L2Prefetch& prefetch) {
+                                         int64_t head_dim, const at::Tensor& o_slots, int o_bits) {
   const int64_t qkv_dim = (heads + 2 * kv_heads) * head_dim;
   if (qkv_sums.scalar_type() != at::kFloat || !qkv_sums.is_contiguous() || qkv_sums.numel() != qkv_dim + 1) {
     throw_invalid("fused_rotary_attention_normed: qkv_sums is not a contiguous F32 tensor of " +
@@ -172,7 +171,7 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
             decode_type(k_cache.scalar_type()), q, q + qkv_dim, hidden, static_cast<float>(eps),
             bias.defined() ? bias.data_ptr() : nullptr, zero.data_ptr<float>(), zero.numel(), cos.data_ptr(), sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(),
             v_cache.data_ptr(), out.data_ptr(), heads, kv_heads, head_dim, k_cache.size(2), scale, stream_of(qkv_sums),
-            o_slots.defined() ? o_slots.data_ptr() : nullptr, o_bits, &prefetch),
+            o_slots.defined() ? o_slots.data_ptr() : nullptr, o_bits),
         "decode normed RoPE + KV write + attention");
   return out;
 }
@@ -180,19 +179,6 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
 bool decode_o_prepared_requested() {
   const char* env = std::getenv("LOWBIT_DECODE_O_PREPARED");
   return env == nullptr || std::strcmp(env, "0") != 0;
-}
-
-int decode_l2_prefetch_mode() {
-  const char* env = std::getenv("LOWBIT_DECODE_L2_PREFETCH");
-  if (env == nullptr || *env == '\0') return 1;
-  const int mode = std::atoi(env);
-  return mode >= 0 && mode <= 2 ? mode : 1;
-}
-
-int64_t decode_l2_prefetch_max_bytes() {
-  const char* env = std::getenv("LOWBIT_DECODE_L2_PREFETCH_MB");
-  const int64_t mb = env != nullptr && std::atoll(env) > 0 ? std::atoll(env) : 24;
-  return mb * 1024 * 1024;
 }
 
 bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits) {
@@ -252,12 +238,10 @@ bool decode_accumulate_requested() { return false; }
 bool decode_normed_requested() { return false; }
 at::Tensor fused_rotary_attention_normed(const at::Tensor&, const at::Tensor&, int64_t, double, at::Tensor&, const at::Tensor&,
                                          const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, int64_t,
-                                         int64_t, int64_t, const at::Tensor&, int, const kernels::L2Prefetch&) {
+                                         int64_t, int64_t, const at::Tensor&, int) {
   throw_unsupported("built without CUDA");
 }
 bool decode_o_prepared_requested() { return false; }
-int decode_l2_prefetch_mode() { return 0; }
-int64_t decode_l2_prefetch_max_bytes() { return 0; }
 bool decode_attention_o_slots_apply(int64_t, int) { return false; }
 int64_t decode_attention_o_slots_bytes(int64_t, int64_t) { return 0; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {

@@ -7,8 +7,6 @@
 
 #include <cstdint>
 
-#include "kernels/cuda/l2_prefetch.h"
-
 namespace lb::infer {
 
 // Whether the fused kernels serve a decoder of this shape on `device` in `dtype`.
@@ -58,18 +56,11 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
                                          double eps, at::Tensor& zero,
                                          const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions,
                                          at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads, int64_t kv_heads,
-                                         int64_t head_dim, const at::Tensor& o_slots = at::Tensor(), int o_bits = 0,
-                                         const kernels::L2Prefetch& prefetch = {});
+                                         int64_t head_dim, const at::Tensor& o_slots = at::Tensor(), int o_bits = 0);
 // o_slots (defined): the kernel also writes its output quantized for the o projection's accumulate GEMV at o_bits
 // (GemvInputFusion::kPrepared), a byte tensor of decode_attention_o_slots_bytes; where decode_attention_o_slots_apply.
 // On unless LOWBIT_DECODE_O_PREPARED=0.
 bool decode_o_prepared_requested();
-// The normed step's L2 prefetch: kernels ask L2 for later GEMVs' weights (q/k/v GEMV: o; attention: gate/up; gate/up
-// GEMV: down, then the next layer's q/k/v), at most decode_l2_prefetch_max_bytes per kernel.
-// LOWBIT_DECODE_L2_PREFETCH: 0 off, 1 on (default), 2 on with an evict_last L2 policy; LOWBIT_DECODE_L2_PREFETCH_MB
-// the cap (default 24).
-int decode_l2_prefetch_mode();
-int64_t decode_l2_prefetch_max_bytes();
 bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits);
 int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim);
 

@@ -184,22 +184,6 @@ void InferLinear::add_into_fused(const at::Tensor& x, at::Tensor& y, const GemvI
   lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group, zero_offset_, y, fusion);
 }
 
-void InferLinear::add_l2_prefetch(kernels::L2Prefetch& p, int64_t& budget) const {
-  if (!packed_ || !parts_.empty() || !qweight_.is_cuda() || budget <= 0) return;
-  int free = 0;
-  while (free < kernels::kL2PrefetchRanges && p.bytes[free] != 0) ++free;
-  if (free + 3 > kernels::kL2PrefetchRanges) return;
-  const at::Tensor* tensors[] = {&qweight_, &scales_, &qzeros_};
-  int64_t total = 0;
-  for (const at::Tensor* t : tensors) total += t->numel() * t->element_size();
-  const double keep = total > budget ? static_cast<double>(budget) / static_cast<double>(total) : 1.0;
-  for (const at::Tensor* t : tensors) {
-    p.ptr[free] = t->data_ptr();
-    p.bytes[free] = static_cast<int64_t>(keep * static_cast<double>(t->numel() * t->element_size()));
-    budget -= p.bytes[free++];
-  }
-}
-
 void InferLinear::dequantize_to_dense() {
   for (InferLinear& p : parts_) p.dequantize_to_dense();
   if (!packed_) return;

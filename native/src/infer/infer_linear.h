@@ -46,10 +46,6 @@ class InferLinear {
   void add_into(const at::Tensor& x, at::Tensor& y) const;
   // y += W x with the GEMV's fused input op (the normed decode step), without the bias; requires gemv_capable().
   void add_into_fused(const at::Tensor& x, at::Tensor& y, const lb::GemvInputFusion& fusion) const;
-  // Adds the packed tensors' device memory to p's free ranges (the decode step: a kernel asks L2 for a later GEMV's
-  // weights), each cut to the same leading fraction where they add up to more than budget, which shrinks by what
-  // was added. Adds nothing for a dense, split or CPU linear, or without three free ranges.
-  void add_l2_prefetch(kernels::L2Prefetch& p, int64_t& budget) const;
 
  private:
   bool packed_ = false;
