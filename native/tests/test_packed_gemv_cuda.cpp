@@ -286,17 +286,20 @@ int main() {
     std::printf("test_packed_gemv_cuda: SKIPPED (no CUDA device visible)\n");
     return check::finish("test_packed_gemv_cuda");
   }
-  test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90
+  test_cases();  // the defaults: runs of at least one stage, 16-byte atomics on sm_90, the cooperative fused GEMV
   test_fused_inputs();
   // the A/B settings: two-stage runs and scalar atomics (LOWBIT_GEMV_MIN_RUN_STAGES=2, LOWBIT_GEMV_VEC_ATOMICS=0),
-  // and x quantized in every warp (no workspace)
+  // x quantized in every warp (no workspace), the per-warp fused GEMV (LOWBIT_GEMV_COOP=0)
   lb::kernels::packed_gemv_cuda_set_min_run_stages(2);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(0);
+  lb::kernels::packed_gemv_cuda_set_coop(0);
   use_workspace = false;
-  std::printf("test_packed_gemv_cuda: again with two-stage runs, scalar atomics, no workspace\n");
+  std::printf("test_packed_gemv_cuda: again with two-stage runs, scalar atomics, no workspace, per-warp fused GEMV\n");
   cases = 0;
   test_cases();
+  test_fused_inputs();
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
+  lb::kernels::packed_gemv_cuda_set_coop(-1);
   return check::finish("test_packed_gemv_cuda");
 }

@@ -7,6 +7,7 @@
 // (packed_gemv_cuda_accumulate: y starts non-zero, the kernel must add W x onto it).
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
+#include "kernels/cuda/packed_gemv_coop.cuh"
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 
 #include <algorithm>
@@ -66,6 +67,29 @@ void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, 
   if (bits == 2) run_bits<2>(a, plan, ops, xq);
   if (bits == 3) run_bits<3>(a, plan, ops, xq);
   if (bits == 4) run_bits<4>(a, plan, ops, xq);
+}
+
+// The block-cooperative kernel (packed_gemv_coop.cuh) for a fused op.
+template <int B, int XOP>
+void run_coop_op(const PackedLinearCudaArgs& a, const gv::CoopPlan& plan, const GemvInputOps& ops) {
+  const dim3 grid(static_cast<unsigned>(plan.blocks), 1, 1);
+  if (a.scales_dtype == 0) {
+    emu::launch(grid, gv::kThreads, 0, gv::packed_gemv_coop_kernel<B, false, XOP>, a, plan.per_block, false, ops);
+  } else {
+    emu::launch(grid, gv::kThreads, 0, gv::packed_gemv_coop_kernel<B, true, XOP>, a, plan.per_block, false, ops);
+  }
+}
+
+template <int B>
+void run_coop_bits(const PackedLinearCudaArgs& a, const gv::CoopPlan& plan, const GemvInputOps& ops) {
+  if (ops.op == lb::kernels::kGemvInputNormWeight) run_coop_op<B, lb::kernels::kGemvInputNormWeight>(a, plan, ops);
+  if (ops.op == lb::kernels::kGemvInputSiluMul) run_coop_op<B, lb::kernels::kGemvInputSiluMul>(a, plan, ops);
+}
+
+void run_coop(int bits, const PackedLinearCudaArgs& a, const gv::CoopPlan& plan, const GemvInputOps& ops) {
+  if (bits == 2) run_coop_bits<2>(a, plan, ops);
+  if (bits == 3) run_coop_bits<3>(a, plan, ops);
+  if (bits == 4) run_coop_bits<4>(a, plan, ops);
 }
 
 int cases = 0;
@@ -140,7 +164,8 @@ void gemv_case(const Case& c) {
 
 // The fused input ops (x_op, one row): NormWeight reads x * w and adds sum(x^2) to x_sumsq_out (the warps of tile 0,
 // once per k-block); SiluMul reads silu(r gate) * (r up) from an f32 [gate | up]. Both zero a side buffer.
-void fused_case(const Case& c, int op, int dtype2) {
+// coop: the block-cooperative kernel, with resident_warps / 4 resident blocks (runs that cross 512-column groups).
+void fused_case(const Case& c, int op, int dtype2, bool coop) {
   const gemv_ref::Problem p = gemv_ref::make_problem(c);
   const gemv_ref::FusedInput f = gemv_ref::make_fused_input(c, p, op, dtype2);
   const gemv_ref::Problem pe = gemv_ref::with_input(p, f.effective);
@@ -156,13 +181,20 @@ void fused_case(const Case& c, int op, int dtype2) {
   std::vector<float> side(37, 5.0f);
   const GemvInputOps ops = gemv_ref::fused_ops(f, op, dtype2, f.weight.data(dtype2), &sumsq, &f.sumsq_in, side.data(),
                                                static_cast<int64_t>(side.size()));
-  const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") + std::to_string(dtype2);
+  const std::string what = gemv_ref::describe(c) + (op == 1 ? " NormWeight w=" : " SiluMul round=") +
+                           std::to_string(dtype2) + (coop ? " cooperative" : "");
   if (!gv::applies(a) || !gv::input_ops_valid(a, ops)) {
     check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
     return;
   }
-  const gv::GemvPlan plan = gv::plan_for(c.bits, 1, c.in, c.out, c.resident_warps);
-  run_any(c.bits, a, plan, ops);
+  if (coop) {
+    const gv::CoopPlan plan = gv::plan_coop(c.bits, c.in, c.out, std::max<int64_t>(1, c.resident_warps / gv::kWarps));
+    CHECK(plan.per_block >= gv::stage_kblocks_for(c.bits));
+    CHECK(plan.blocks * plan.per_block >= ((c.out + 127) / 128 + gv::kWarps - 1) / gv::kWarps * (c.in / 32));
+    run_coop(c.bits, a, plan, ops);
+  } else {
+    run_any(c.bits, a, gv::plan_for(c.bits, 1, c.in, c.out, c.resident_warps), ops);
+  }
   ++cases;
   const double e_exact = gemv_ref::relative_error(y, exact);
   const double e_real = gemv_ref::relative_error(y, real);
@@ -184,11 +216,20 @@ void test_fused_inputs() {
   const int64_t three_tiles[] = {0, 0, 272, 288, 264};
   for (int bits : {2, 3, 4}) {
     for (int dtype2 : {0, 1, 2}) {
-      // one tile, and three tiles with runs crossing them (5 resident warps): tile 0 split over several warps
-      fused_case(Case{bits, outs[bits], 352, 32, 1, dtype2, (dtype2 + 1) % 3, bits % 2, 1000, false}, 1, dtype2);
-      fused_case(Case{bits, three_tiles[bits], 480, 64, 1, 0, 1, 0, 5, false}, 1, (dtype2 + 1) % 3);
-      fused_case(Case{bits, outs[bits], 352, 128, 1, 0, dtype2, 1, 1000, false}, 2, dtype2);
-      fused_case(Case{bits, three_tiles[bits], 480, 32, 1, 0, 1, 0, 3, false}, 2, dtype2);
+      for (bool coop : {false, true}) {
+        // one tile, and three tiles with runs crossing them (5 resident warps): tile 0 split over several warps
+        fused_case(Case{bits, outs[bits], 352, 32, 1, dtype2, (dtype2 + 1) % 3, bits % 2, 1000, false}, 1, dtype2, coop);
+        fused_case(Case{bits, three_tiles[bits], 480, 64, 1, 0, 1, 0, 5, false}, 1, (dtype2 + 1) % 3, coop);
+        fused_case(Case{bits, outs[bits], 352, 128, 1, 0, dtype2, 1, 1000, false}, 2, dtype2, coop);
+        fused_case(Case{bits, three_tiles[bits], 480, 32, 1, 0, 1, 0, 3, false}, 2, dtype2, coop);
+      }
+    }
+    // six tiles, two 512-column groups of the cooperative kernel, with runs crossing them (2 and 3 resident blocks)
+    const int64_t six_tiles[] = {0, 0, 656, 672, 648};
+    for (int op : {1, 2}) {
+      fused_case(Case{bits, six_tiles[bits], 544, 64, 1, 1, 1, 0, 8, false}, op, 1, true);
+      fused_case(Case{bits, six_tiles[bits], 416, 32, 1, 2, 0, 1, 12, false}, op, 2, true);
+      fused_case(Case{bits, six_tiles[bits], 544, 64, 1, 1, 1, 0, 8, false}, op, 1, false);
     }
   }
   // what the kernel refuses: the ops take one row and their inputs

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kernels/cuda/packed_gemv_coop.cuh"
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
 
@@ -32,6 +33,14 @@ bool env_vec_atomics() {
   return v == nullptr || std::strcmp(v, "0") != 0;
 }
 std::atomic<bool> gemv_vec_atomics{env_vec_atomics()};
+
+// The fused-input launches (the decode step's) take the block-cooperative kernel (packed_gemv_coop.cuh) unless
+// LOWBIT_GEMV_COOP=0.
+bool env_coop() {
+  const char* v = std::getenv("LOWBIT_GEMV_COOP");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+}
+std::atomic<bool> gemv_coop{env_coop()};
 
 // The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..100;
 // default 100). Below 100 the GEMV leaves room on every SM for the next kernel of a PDL chain, whose blocks can
@@ -96,10 +105,36 @@ cudaError_t launch_scales(const PackedLinearCudaArgs& a, const GemvInputOps& ops
                                       : launch<B, MR, true, XOP>(a, ops, sms, stream);
 }
 
+template <int B, bool S16, int XOP>
+cudaError_t launch_coop(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  static const int per_sm = [] {
+    int blocks = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_coop_kernel<B, S16, XOP>, kThreads, 0) !=
+        cudaSuccess) {
+      cudaGetLastError();
+      blocks = 0;
+    }
+    return blocks > 0 ? blocks : min_blocks<1>();
+  }();
+  const CoopPlan plan = plan_coop(B, a.in, a.out, static_cast<int64_t>(sms) * per_sm);
+  if (plan.blocks == 0) return cudaSuccess;
+  if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
+  const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
+  return launch_pdl(packed_gemv_coop_kernel<B, S16, XOP>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0,
+                    stream, a, plan.per_block, vec, ops);
+}
+
+template <int B, int XOP>
+cudaError_t launch_fused(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
+  if (!gemv_coop.load(std::memory_order_relaxed)) return launch_scales<B, 1, XOP>(a, ops, sms, stream);
+  return a.scales_dtype == kPackedF32 ? launch_coop<B, false, XOP>(a, ops, sms, stream)
+                                      : launch_coop<B, true, XOP>(a, ops, sms, stream);
+}
+
 template <int B>
 cudaError_t launch_rows(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream) {
-  if (ops.op == kGemvInputNormWeight) return launch_scales<B, 1, kGemvInputNormWeight>(a, ops, sms, stream);  // m = 1
-  if (ops.op == kGemvInputSiluMul) return launch_scales<B, 1, kGemvInputSiluMul>(a, ops, sms, stream);
+  if (ops.op == kGemvInputNormWeight) return launch_fused<B, kGemvInputNormWeight>(a, ops, sms, stream);  // m = 1
+  if (ops.op == kGemvInputSiluMul) return launch_fused<B, kGemvInputSiluMul>(a, ops, sms, stream);
   switch (rows_for(a.m)) {
     case 1: return launch_scales<B, 1, kGemvInputPlain>(a, ops, sms, stream);
     case 2: return launch_scales<B, 2, kGemvInputPlain>(a, ops, sms, stream);
@@ -227,6 +262,10 @@ void packed_gemv_cuda_set_resident_percent(int percent) {
 
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
   gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
+}
+
+void packed_gemv_cuda_set_coop(int enabled) {
+  gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);
 }
 
 }  // namespace lb::kernels

@@ -61,4 +61,9 @@ void packed_gemv_cuda_set_resident_percent(int percent);
 // atomic (1) instead of 4 scalar atomics (0); < 0: the default, on unless LOWBIT_GEMV_VEC_ATOMICS=0.
 void packed_gemv_cuda_set_vector_atomics(int enabled);
 
+// Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
+// take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless
+// LOWBIT_GEMV_COOP=0.
+void packed_gemv_cuda_set_coop(int enabled);
+
 }  // namespace lb::kernels
