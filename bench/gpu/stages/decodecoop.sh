@@ -22,14 +22,5 @@ stage_decodecoop() {
   LOWBIT_GEMV_COOP=0 gen_run int2-warp~2 $m-w2g64 --dtype f16
   gen_run fp16~2 $m --dtype f16
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodecoop-generate.jsonl" 2>/dev/null
-  python3 - "$RESULTS/generate-7b.jsonl" <<'PY'
-import json, sys
-runs = {}
-for line in open(sys.argv[1]):
-    d = json.loads(line); runs.setdefault(d["label"].split("~")[0], []).append(d["decode_tokens_per_second"])
-fp = sum(runs.get("fp16", [0])) / max(1, len(runs.get("fp16", [])))
-for label, values in runs.items():
-    mean = sum(values) / len(values)
-    print(f"decodecoop {label}: {' / '.join(f'{v:.1f}' for v in values)} tok/s, mean {mean:.1f}, {mean / fp:.2f}x fp16")
-PY
+  gen_ratio_summary decodecoop
 }

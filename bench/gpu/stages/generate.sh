@@ -6,6 +6,22 @@ gen_json_field() { # $1 json line, $2 key
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d.get(sys.argv[2]); print(v)' "$1" "$2" 2>/dev/null
 }
 
+# One line per label of generate-7b.jsonl (round suffix "~N" dropped): each run's decode tok/s, their mean and the
+# mean's ratio to the fp16 mean. $1: the prefix of the lines.
+gen_ratio_summary() {
+  python3 - "$RESULTS/generate-7b.jsonl" "$1" <<'PY'
+import json, sys
+runs = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); runs.setdefault(d["label"].split("~")[0], []).append(d["decode_tokens_per_second"])
+fp = sum(runs.get("fp16", [0])) / max(1, len(runs.get("fp16", [])))
+for label, values in runs.items():
+    mean = sum(values) / len(values)
+    ratio = f", {mean / fp:.2f}x fp16" if fp else ""
+    print(f"{sys.argv[2]} {label}: {' / '.join(f'{v:.1f}' for v in values)} tok/s, mean {mean:.1f}{ratio}")
+PY
+}
+
 gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7b.jsonl, prints one row
   local label=$1 model=$2; shift 2
   local line

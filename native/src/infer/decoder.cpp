@@ -275,16 +275,17 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
       .view({vocab_});
 }
 
+// Whether layer's o GEMV reads the slots the attention kernel writes (the normed step, o_slots_ allocated).
+bool Decoder::o_prepared(const Layer& layer) const {
+  return o_slots_.defined() && layer.o.accumulates() && decode_attention_o_slots_apply(config_.head_dim, layer.o.bits());
+}
+
 // forward_fused_accumulate with the RMSNorms and SiLU * up folded into the packed GEMVs (issue 7: the fixed cost of
 // each launch dominates the step at batch 1): 5 kernels per layer instead of 8. The q/k/v and gate/up GEMVs read
 // h * g (g: the norm's weight) and add sum(h^2) next to their output; 1 / rms(h), one scalar, is applied by their
 // consumers: the RoPE + attention kernel, and the down GEMV, which reads silu(r gate) * (r up) from the f32 gate/up
 // output. The buffers the next GEMV adds into are zeroed by the kernel two before it, once their readers are done:
 // attention zeroes mlp_sums_, the gate/up GEMV attn_sums_ (for the next layer; zero at the first layer).
-bool Decoder::o_prepared(const Layer& layer) const {
-  return o_slots_.defined() && layer.o.accumulates() && decode_attention_o_slots_apply(config_.head_dim, layer.o.bits());
-}
-
 at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor& positions) {
   const model::LlamaConfig& c = config_;
   const int64_t hidden = c.hidden_size, inter = c.intermediate_size;
@@ -378,7 +379,13 @@ lb_decoder_stats Decoder::stats() const {
   s.packed_linears = packed_;
   s.dequantized_linears = dequantized_;
   s.cuda_graph_active = graph_ && graph_->active() ? 1 : 0;
-  s.fused_kernels = !fused_ ? 0 : normed() ? (all_o_prepared_ && o_slots_.defined() ? 4 : 3) : accumulate_requested_ && any_accumulating_ ? 2 : 1;
+  if (!fused_) {
+    s.fused_kernels = 0;
+  } else if (normed()) {
+    s.fused_kernels = all_o_prepared_ && o_slots_.defined() ? 4 : 3;
+  } else {
+    s.fused_kernels = accumulate_requested_ && any_accumulating_ ? 2 : 1;
+  }
   return s;
 }
 
