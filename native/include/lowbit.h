@@ -348,7 +348,9 @@ typedef struct lb_decoder_stats {
                                     3: also the RMSNorms and SiLU * up inside the GEMVs (default where every linear is
                                     packed for the GEMV; LOWBIT_DECODE_NORMED=0: off);
                                     4: also the attention kernel writes the o projection's quantized input (head_dim a
-                                    multiple of 32; LOWBIT_DECODE_O_PREPARED=0: off) */
+                                    multiple of 32; LOWBIT_DECODE_O_PREPARED=0: off);
+                                    5: instead the o projection runs inside the attention kernel (f16 / bf16, head_dim
+                                    a multiple of 32 up to 128; LOWBIT_DECODE_ATTENTION_O=0: off) */
 } lb_decoder_stats;
 
 /* embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be the embed tensor for tied

@@ -60,21 +60,10 @@ void packed_gemv_accumulate(const at::Tensor& x, const at::Tensor& qweight, cons
   const at::Tensor words = aligned16(qweight);
   const at::Tensor zero_words = qzeros.contiguous();
   const at::Tensor s = aligned16(scales);
-  kernels::PackedLinearCudaArgs a{};
+  kernels::PackedLinearCudaArgs a =
+      packed_gemv_args(words, zero_words, s, bits, rows_per_group, zero_offset, m, in, y);
   a.x = xc.data_ptr();
   a.x_dtype = packed_dtype_code(xc.scalar_type());
-  a.m = m;
-  a.in = in;
-  a.out = out;
-  a.qweight = words.data_ptr<int32_t>();
-  a.qzeros = zero_words.data_ptr<int32_t>();
-  a.zero_offset = zero_offset;
-  a.scales = s.data_ptr();
-  a.scales_dtype = packed_dtype_code(s.scalar_type());
-  a.group_size = rows_per_group;
-  a.bits = bits;
-  a.y = y.data_ptr<float>();
-  a.y_out = nullptr;
   if (fusion.op == GemvInputFusion::kPrepared) {
     if (!kernels::packed_gemv_cuda_accumulate_prepared_applies(a, fusion.prepared)) {
       throw_invalid("the prepared-input GEMV takes one row and 16-byte aligned slots (m=" + std::to_string(m) + ")");

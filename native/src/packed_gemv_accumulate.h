@@ -26,6 +26,15 @@ struct GemvInputFusion {
   int64_t zero_count = 0;
 };
 
+// A packed linear's operands as the accumulate GEMV takes them (what packed_gemv_accumulate's arguments name), for the
+// kernels that run that GEMV inside another (the decode step's attention + o projection).
+struct PackedGemvOperands {
+  at::Tensor qweight, qzeros, scales;
+  int bits = 0;
+  int64_t rows_per_group = 0;
+  int zero_offset = 0;
+};
+
 // Whether the accumulate GEMV takes a packed linear with `in` rows at `bits`, `rows_per_group` rows per group
 // (the effective group: `in` for per channel), for m <= 4 rows of x. False in builds without CUDA.
 bool packed_gemv_accumulate_supported(int64_t in, int bits, int64_t rows_per_group);

@@ -4,9 +4,12 @@
 //  * decode_rotary_attention_cuda (RoPE + KV write + attention in one kernel) against the two kernels it
 //    replaces: the same cache and output bytes;
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
-//    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16;
+//    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16; these and the two below in both attention
+//    forms (decode_attention_set_online: one-pass where head_dim allows, and two-pass);
 //  * the normed RoPE + attention kernel writing the o projection's quantized input (bits 2, 3, 4): output and cache
-//    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them;
+//    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them; and the
+//    kernel with the o projection inside (f16 / bf16, head_dim <= 128): the same output and cache bytes, y within
+//    1e-5 of the prepared GEMV's (the order of the atomic adds differs);
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
 //    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
 //    (the default on sm_90) and off: against a double reference. A kernel that read its input before
@@ -370,6 +373,8 @@ void chain_case(bool pdl) {
 // ---- the normed attention writing the o projection's quantized input ----
 
 int o_slot_cases = 0;
+int attention_o_cases = 0;
+bool attention_online = true;  // the form main() set (decode_attention_set_online)
 
 // decode_rotary_attention_normed_cuda with o slots: the same output and cache bytes as without; the slots byte for
 // byte what the GEMV's own quantize_x_kernel writes from that output (packed_gemv_cuda with a workspace); the
@@ -424,8 +429,9 @@ void o_slots_case(const AttentionCase& c, int dtype, int bits) {
     check::fail(__FILE__, __LINE__, what + ": output or cache differs from the kernel without slots");
   }
 
-  // the o projection: 264 outputs (a partial column tile), group 64 (32 where in is not a multiple of 64)
-  const int64_t out = 264;
+  // the o projection: 1184 outputs (10 column tiles, the last partial: two parts of the fused kernel below), group 64
+  // (32 where in is not a multiple of 64)
+  const int64_t out = 1184;
   gemv_ref::Case lc{bits, out, in, in % 64 == 0 ? 64 : 32, 1, dtype, 1, 1, 0, false};
   const gemv_ref::Problem p = gemv_ref::make_problem(lc);
   DeviceBuffer qweight(p.qweight.size() * 4, p.qweight.data()), qzeros(p.qzeros.size() * 4, p.qzeros.data()),
@@ -472,6 +478,34 @@ void o_slots_case(const AttentionCase& c, int dtype, int bits) {
   // the same products; only the order of the warps' atomic adds (and the start value) differ
   if (!(worst < 1e-5)) check::fail(__FILE__, __LINE__, what + ": prepared GEMV relative error " + std::to_string(worst));
   ++o_slot_cases;
+
+  // the o projection inside the attention kernel: the same cache and output bytes, y as the prepared GEMV's
+  a.x = nullptr;
+  const bool fused = lb::kernels::decode_rotary_attention_o_applies(t, c.heads, c.dim, a);
+  if (fused != (attention_online && dtype != 0 && c.dim <= 128)) check::fail(__FILE__, __LINE__, what + ": fused o applicability");
+  if (!fused) return;
+  DeviceBuffer k_c(k.bytes(dtype), k.data(dtype)), v_c(v.bytes(dtype), v.data(dtype)), out_c(out_bytes),
+      y_fused(out * 4, start.data());
+  a.y = static_cast<float*>(y_fused.p);
+  if (!ok(lb::kernels::decode_rotary_attention_o_cuda(t, q, q + qkv_dim, in, 1e-5f, nullptr, nullptr, 0, dcos.p, dsin.p,
+                                                      pos, k_c.p, v_c.p, out_c.p, c.heads, c.kv_heads, c.dim,
+                                                      c.max_seq, scale, a, 0),
+          what + ": attention + o") ||
+      !ok(cudaDeviceSynchronize(), what + ": attention + o kernel")) {
+    return;
+  }
+  if (out_c.read<uint8_t>(out_bytes) != out_b.read<uint8_t>(out_bytes) ||
+      k_c.read<uint8_t>(k.bytes(dtype)) != k_b.read<uint8_t>(k.bytes(dtype)) ||
+      v_c.read<uint8_t>(v.bytes(dtype)) != v_b.read<uint8_t>(v.bytes(dtype))) {
+    check::fail(__FILE__, __LINE__, what + ": attention + o: output or cache differs from the attention kernel's");
+  }
+  const std::vector<float> fused_y = y_fused.read<float>(out);
+  double worst_fused = 0;
+  for (int64_t o = 0; o < out; ++o) worst_fused = std::max(worst_fused, std::fabs(double(fused_y[o]) - prep[o]) / top);
+  if (!(worst_fused < 1e-5)) {
+    check::fail(__FILE__, __LINE__, what + ": attention + o vs the prepared GEMV: relative error " + std::to_string(worst_fused));
+  }
+  ++attention_o_cases;
 }
 
 void o_slots_rejected() {
@@ -529,27 +563,37 @@ int main() {
       {4, 4, 128, 64, 0},    {8, 2, 64, 300, 299},  {3, 1, 80, 40, 17},       {2, 2, 256, 1100, 1037},
       {4, 4, 6, 50, 33},     {5, 5, 130, 70, 31},   {2, 1, 128, 8192, 8191},  {32, 32, 128, 256, 131},
   };
-  for (int dtype = 0; dtype < 3; ++dtype) {
-    for (const AttentionCase& c : cases) attention_case(c, dtype);
-  }
-  std::printf("attention worst relative error: f32 %.3g, f16 %.3g, bf16 %.3g\n", worst_attention[0], worst_attention[1],
-              worst_attention[2]);
-  for (int dtype = 0; dtype < 3; ++dtype) {
-    for (const AttentionCase& c : cases) {
-      rotary_attention_case(c, dtype, false);
-      if (dtype != 0) rotary_attention_case(c, dtype, true);
+  // both attention forms: one-pass (decode_attention.cuh, where head_dim allows) and two-pass
+  for (int online : {1, 0}) {
+    lb::kernels::decode_attention_set_online(online);
+    attention_online = online != 0;
+    for (double& w : worst_attention) w = 0;
+    std::printf("attention form: %s\n", online ? "one-pass where it applies" : "two-pass");
+    for (int dtype = 0; dtype < 3; ++dtype) {
+      for (const AttentionCase& c : cases) attention_case(c, dtype);
     }
-  }
-  std::printf("rotary+attention kernel: %d cases bit-identical to RoPE + attention\n", rotary_attention_cases);
-  const AttentionCase slot_cases[] = {{4, 4, 128, 64, 0}, {8, 2, 64, 300, 299}, {3, 1, 32, 40, 17},
-                                     {2, 2, 256, 1100, 1037}, {32, 32, 128, 256, 131}};
-  for (int dtype = 0; dtype < 3; ++dtype) {
-    for (int bits : {2, 3, 4}) {
-      for (const AttentionCase& c : slot_cases) o_slots_case(c, dtype, bits);
+    std::printf("attention worst relative error: f32 %.3g, f16 %.3g, bf16 %.3g\n", worst_attention[0], worst_attention[1],
+                worst_attention[2]);
+    for (int dtype = 0; dtype < 3; ++dtype) {
+      for (const AttentionCase& c : cases) {
+        rotary_attention_case(c, dtype, false);
+        if (dtype != 0) rotary_attention_case(c, dtype, true);
+      }
     }
+    std::printf("rotary+attention kernel: %d cases bit-identical to RoPE + attention\n", rotary_attention_cases);
+    const AttentionCase slot_cases[] = {{4, 4, 128, 64, 0}, {8, 2, 64, 300, 299}, {3, 1, 32, 40, 17},
+                                       {2, 2, 256, 1100, 1037}, {32, 32, 128, 256, 131}};
+    for (int dtype = 0; dtype < 3; ++dtype) {
+      for (int bits : {2, 3, 4}) {
+        for (const AttentionCase& c : slot_cases) o_slots_case(c, dtype, bits);
+      }
+    }
+    std::printf("o slots: %d cases (attention output unchanged, slots equal quantize_x_kernel's, prepared GEMV agrees)\n",
+                o_slot_cases);
+    std::printf("attention + o in one kernel: %d cases (output and cache unchanged, y as the prepared GEMV's)\n",
+                attention_o_cases);
   }
-  std::printf("o slots: %d cases (attention output unchanged, slots equal quantize_x_kernel's, prepared GEMV agrees)\n",
-              o_slot_cases);
+  lb::kernels::decode_attention_set_online(-1);
   o_slots_rejected();
   chain_case(true);
   chain_case(false);

@@ -309,6 +309,26 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   check_incremental(normed.get(), ids, 2, reference, 2e-3, "cuda packed f32 normed step after reset");
   check_incremental(normed16.get(), ids, 3, reference, 0.1, "cuda packed f16 normed step");
   check_incremental(normed_bf16.get(), ids, 3, reference, 0.3, "cuda packed bf16 normed step");
+
+  // f16: the o projection inside the attention kernel (level 5) against the attention kernel + prepared o GEMV (4):
+  // the same slots and products, only the order of the atomic adds onto the residual differs
+  setenv("LOWBIT_DECODE_ATTENTION_O", "0", 1);
+  Decoder separate16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  unsetenv("LOWBIT_DECODE_ATTENTION_O");
+  CHECK_OK(lb_decoder_get_stats(normed16.get(), &st));
+  CHECK(st.fused_kernels == 5);
+  CHECK_OK(lb_decoder_get_stats(separate16.get(), &st));
+  CHECK(st.fused_kernels == 4);
+  for (lb_decoder d : {normed16.get(), separate16.get()}) CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> f = prefill(normed16.get(), {ids[0], ids[1]}), g = prefill(separate16.get(), {ids[0], ids[1]});
+  double worst_o = 0;
+  for (size_t t = 2; t < ids.size(); ++t) {
+    f = decode(normed16.get(), ids[t]);
+    g = decode(separate16.get(), ids[t]);
+    worst_o = std::max(worst_o, max_diff(f.data(), g.data(), kVocab));
+  }
+  std::printf("int%d f16: o projection inside attention vs separate GEMV: max |logit diff| %g\n", bits, worst_o);
+  CHECK(worst_o < 2e-2);
 }
 
 }  // namespace

@@ -4,7 +4,14 @@
 #include <cuda_fp16.h>
 #include <math.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 #include "kernels/cuda/cuda_shared.cuh"
+#include "kernels/cuda/decode_attention.cuh"
+#include "kernels/cuda/decode_attention_o.cuh"
+#include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/packed_gemv_xslot.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
 
@@ -12,6 +19,14 @@ namespace lb::kernels {
 namespace {
 
 constexpr int kWarp = 32;
+
+// The attention kernels take the one-pass form (decode_attention.cuh) where it applies, unless
+// LOWBIT_DECODE_ATTENTION_ONLINE=0 (decode_attention_set_online).
+bool env_attention_online() {
+  const char* v = std::getenv("LOWBIT_DECODE_ATTENTION_ONLINE");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+}
+std::atomic<bool> attention_online{env_attention_online()};
 
 __device__ __forceinline__ float to_f(float v) { return v; }
 __device__ __forceinline__ float to_f(__half v) { return __half2float(v); }
@@ -228,11 +243,28 @@ inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
 // The two passes and the output of the attention for one query head, qf (f32, in shared memory) against cache
 // entries 0..keys-1; entry `own` (the current position, when the fused kernel below computed it) is read from
 // k_own / v_own (shared, f32 of the T-rounded values: what the cache holds) instead of the cache.
-template <class T>
+// WIDE: registers for the one-pass form's head_dim up to kDecodeMaxHeadDim, else up to 128 (a separate kernel
+// instance: the wide one takes ~165 registers a thread, the narrow one far fewer).
+template <class T, bool WIDE>
 __device__ void attend(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys, int64_t own,
                        const float* k_own, const float* v_own, int64_t dim, float scale, float* scores, float* partial,
-                       float* scratch, T* __restrict__ out, uint32_t* slots = nullptr, int slot_bits = 4) {
+                       float* scratch, T* __restrict__ out, bool online, uint32_t* slots = nullptr,
+                       int slot_bits = 4) {
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
+  if (online && decode_attention::online_applies(dim, sizeof(T), k, v)) {  // block-uniform
+    constexpr int kLaneChunks = decode_attention::lane_chunks<T>(WIDE ? decode_attention::kMaxDim : 128);
+    const auto emit = [&](int i, float value) {
+      const T o = from_f<T>(value);
+      if (out != nullptr) out[i] = o;
+      if (slots != nullptr) {
+        packed_gemv::quantize_kblock(to_f(o), lane, packed_gemv::x_byte_offset_for(slot_bits, lane),
+                                     slots + (i / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords);
+      }
+    };
+    decode_attention::attend_online<T, kLaneChunks>(qf, k, v, keys, own, k_own, v_own, static_cast<int>(dim), scale,
+                                                    partial, scratch, emit);
+    return;
+  }
   const int sub = threadIdx.x % kKeyLanes;
   // the loop bound is warp-uniform (the shuffles need every lane): a lane past the last key adds zeros
   for (int64_t base = (int64_t)warp * (kWarp / kKeyLanes); base < keys; base += kAttnThreads / kKeyLanes) {
@@ -294,7 +326,7 @@ __device__ void attend(const float* qf, const T* __restrict__ k, const T* __rest
 #pragma unroll
     for (int w = 0; w < kAttnWarps; ++w) sum += partial[w * dim + i];
     const T o = from_f<T>(sum * inv);
-    out[i] = o;
+    if (out != nullptr) out[i] = o;
     if (slots != nullptr) {
       packed_gemv::quantize_kblock(to_f(o), lane, packed_gemv::x_byte_offset_for(slot_bits, lane),
                                    slots + (i / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords);
@@ -302,12 +334,13 @@ __device__ void attend(const float* qf, const T* __restrict__ k, const T* __rest
   }
 }
 
-template <class T>
+template <class T, bool WIDE>
 __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __restrict__ q, const T* __restrict__ k_cache,
                                                                  const T* __restrict__ v_cache,
                                                                  const int64_t* __restrict__ position,
                                                                  T* __restrict__ out, int64_t heads, int64_t kv_heads,
-                                                                 int64_t dim, int64_t max_seq, float scale) {
+                                                                 int64_t dim, int64_t max_seq, float scale,
+                                                                 bool online) {
   pdl_launch_dependents();
   pdl_wait();
   extern __shared__ float shared[];
@@ -322,8 +355,8 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
   if (keys < 1) keys = 1;
   for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
   __syncthreads();
-  attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim, scale,
-            scores, partial, scratch, out + head * dim);
+  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim, scale,
+            scores, partial, scratch, out + head * dim, online);
 }
 
 // RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0
@@ -346,14 +379,37 @@ struct AttentionInputNorm {
   int o_slot_bits;    // the o projection's bit width: the slots' byte order
 };
 
-template <class I, class T>
+// The o projection of the attention kernel with OB > 0 (decode_attention_o.cuh): a.y += W_o . out, W_o packed
+// (bits OB, 16-bit scales), a.in = heads * head_dim, a.y the f32 residual.
+struct OProjection {
+  PackedLinearCudaArgs a;
+  bool vec_atomics;
+};
+
+// Shared bytes the OB > 0 kernel puts before its floats: the warps' o weights, then the head's slots.
+inline size_t o_shared_bytes(int ob, int64_t dim) {
+  if (ob == 0) return 0;
+  const int kbs = static_cast<int>(dim / packed_gemv::kKBlockRows);
+  return (size_t)kAttnWarps * kbs * ob * 32 * 16 + (size_t)kbs * packed_gemv::kSlotWords * 4;
+}
+
+// OB > 0 (2, 3, 4: the o projection's bits; decode_attention_o.cuh): grid (heads, parts), block (h, p) also adds
+// the o projection's columns of tiles kAttnWarps * p .. + kAttnWarps - 1 over head h's k-blocks to o.a.y; part 0
+// writes the cache and `out` (NULL: not written). Needs the one-pass attention, dim <= 128, 16-bit scales.
+template <class I, class T, bool WIDE, int OB = 0>
 __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin, const int64_t* __restrict__ position,
     T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
-    int64_t max_seq, float scale, AttentionInputNorm norm) {
+    int64_t max_seq, float scale, AttentionInputNorm norm, bool online, OProjection o) {
+  static_assert(OB == 0 || !WIDE, "the o projection takes heads of at most 4 k-blocks");
   pdl_launch_dependents();
-  extern __shared__ float shared[];
+  extern __shared__ __align__(16) float shared_raw[];
   __shared__ float scratch[kWarp];
+  // OB > 0: the warps' o weights and the head's slots first (16-byte aligned), then the floats
+  uint4* o_weights = reinterpret_cast<uint4*>(shared_raw);
+  const int o_kbs = static_cast<int>(dim / packed_gemv::kKBlockRows);
+  uint32_t* o_slots_shared = reinterpret_cast<uint32_t*>(o_weights + (OB > 0 ? kAttnWarps * o_kbs * OB * 32 : 0));
+  float* shared = reinterpret_cast<float*>(o_slots_shared + (OB > 0 ? o_kbs * packed_gemv::kSlotWords : 0));
   float* scores = shared;                   // [max_seq]
   float* partial = scores + max_seq;        // [kAttnWarps][dim]
   float* qf = partial + kAttnWarps * dim;   // [dim]
@@ -367,7 +423,17 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   const int64_t head = blockIdx.x;
   const int64_t group = heads / kv_heads;
   const int64_t kv = head / group;
-  const bool writes_cache = head % group == 0;
+  const bool writes_cache = head % group == 0 && blockIdx.y == 0;
+  // OB > 0: this warp's tile of the o projection over the head's k-blocks; its weights copied into shared memory
+  const int warp = static_cast<int>(threadIdx.x) / kWarp;
+  const int64_t o_col0 = (static_cast<int64_t>(blockIdx.y) * kAttnWarps + warp) * packed_gemv::kWarpCols +
+                         (threadIdx.x % kWarp) * 4;
+  const bool o_col_ok = OB > 0 && o_col0 < o.a.out;
+  decode_attention::OWarpGroupData<OB == 0 ? 2 : OB, true> o_group;
+  if constexpr (OB > 0) {
+    decode_attention::o_issue_loads<OB, true>(o.a, head * o_kbs, o_kbs, o_col0, o_col_ok,
+                                              o_weights + warp * decode_attention::o_warp_words<OB>(o_kbs), o_group);
+  }
   const T* c = cos + pos * dim;
   const T* s = sin + pos * dim;
   const int64_t half = dim / 2;  // <= kAttnThreads (dim <= kDecodeMaxHeadDim): one pair per thread
@@ -444,14 +510,26 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   __syncthreads();
   int64_t keys = pos + 1;
   if (keys > max_seq) keys = max_seq;
-  attend<T>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
-            partial, scratch, out + head * dim,
-            norm.o_slots != nullptr ? norm.o_slots + head * (dim / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords
-                                    : nullptr,
-            norm.o_slot_bits);
+  uint32_t* slots = nullptr;
+  if constexpr (OB > 0) {
+    slots = o_slots_shared;
+  } else if (norm.o_slots != nullptr) {
+    slots = norm.o_slots + head * (dim / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords;
+  }
+  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
+            partial, scratch, out != nullptr && blockIdx.y == 0 ? out + head * dim : nullptr, online, slots,
+            OB > 0 ? OB : norm.o_slot_bits);
+  if constexpr (OB > 0) {
+    decode_attention::copies_wait();
+    __syncthreads();  // the slots (and every warp's copies) are in place
+    decode_attention::o_compute<OB, true>(o.a, o_kbs, o_col0, o_col_ok,
+                                          o_weights + warp * decode_attention::o_warp_words<OB>(o_kbs), o_group, slots,
+                                          o.vec_atomics);
+  }
   if (norm.zero != nullptr) {  // last: stores before the loads above would have ordered them after the stores
-    for (int64_t i = blockIdx.x * (int64_t)kAttnThreads + threadIdx.x; i < norm.zero_count;
-         i += (int64_t)gridDim.x * kAttnThreads) {
+    const int64_t block = static_cast<int64_t>(blockIdx.y) * gridDim.x + blockIdx.x;
+    for (int64_t i = block * kAttnThreads + threadIdx.x; i < norm.zero_count;
+         i += (int64_t)gridDim.x * gridDim.y * kAttnThreads) {
       norm.zero[i] = 0.0f;
     }
   }
@@ -515,9 +593,10 @@ template <class T>
 cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* position, void* out,
                       int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq, float scale, cudaStream_t s) {
   const size_t shared = attention_shared_floats(dim, max_seq) * sizeof(float);
-  return launch_pdl(attention_kernel<T>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
+  return launch_pdl(dim > 128 ? attention_kernel<T, true> : attention_kernel<T, false>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
                     static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), position,
-                    static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale);
+                    static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale,
+                    attention_online.load(std::memory_order_relaxed));
 }
 
 template <class T, class I = T>
@@ -525,10 +604,31 @@ cudaError_t rotary_attention(const void* qkv, const void* cos, const void* sin, 
                              void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
                              float scale, cudaStream_t s, AttentionInputNorm norm = {}) {
   const size_t shared = (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
-  return launch_pdl(rotary_attention_kernel<I, T>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
+  return launch_pdl(dim > 128 ? rotary_attention_kernel<I, T, true> : rotary_attention_kernel<I, T, false>,
+                    dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
                     static_cast<const I*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin), position,
                     static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim,
-                    max_seq, scale, norm);
+                    max_seq, scale, norm, attention_online.load(std::memory_order_relaxed), OProjection{});
+}
+
+// rotary_attention with the o projection (OB = its bits; T 16-bit, dim <= 128, the one-pass attention).
+template <class T, int OB>
+cudaError_t rotary_attention_o(const float* qkv, const void* cos, const void* sin, const int64_t* position,
+                               void* k_cache, void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t dim,
+                               int64_t max_seq, float scale, cudaStream_t s, const AttentionInputNorm& norm,
+                               const OProjection& o) {
+  const int64_t tiles = (o.a.out + packed_gemv::kWarpCols - 1) / packed_gemv::kWarpCols;
+  const int64_t parts = (tiles + kAttnWarps - 1) / kAttnWarps;
+  if (parts > 65535) return cudaErrorInvalidValue;
+  const size_t shared = o_shared_bytes(OB, dim) + (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
+  auto* kernel = rotary_attention_kernel<float, T, false, OB>;
+  if (shared > 48 * 1024) {
+    const cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)shared);
+    if (e != cudaSuccess) return e;
+  }
+  return launch_pdl(kernel, dim3((unsigned)heads, (unsigned)parts), dim3(kAttnThreads), shared, s, qkv,
+                    static_cast<const T*>(cos), static_cast<const T*>(sin), position, static_cast<T*>(k_cache),
+                    static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale, norm, true, o);
 }
 
 template <class T, class I = T>
@@ -616,6 +716,47 @@ cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, 
     return rotary_attention<decltype(tag), float>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads,
                                                   head_dim, max_seq, scale, stream, norm);
   });
+}
+
+bool decode_rotary_attention_o_applies(DecodeType t, int64_t heads, int64_t head_dim, const PackedLinearCudaArgs& o) {
+  const auto aligned16 = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
+  return attention_online.load(std::memory_order_relaxed) && (t == DecodeType::F16 || t == DecodeType::BF16) &&
+         heads > 0 && head_dim > 0 && head_dim <= 128 && head_dim % packed_gemv::kKBlockRows == 0 &&
+         (o.bits == 2 || o.bits == 3 || o.bits == 4) && (o.scales_dtype == kPackedF16 || o.scales_dtype == kPackedBF16) &&
+         o.m == 1 && o.in == heads * head_dim && o.out > 0 && o.out % 8 == 0 && o.group_size > 0 &&
+         o.group_size % packed_gemv::kKBlockRows == 0 && o.y != nullptr && o.qweight != nullptr &&
+         o.qzeros != nullptr && aligned16(o.qweight) && aligned16(o.scales);
+}
+
+cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq, int64_t norm_count,
+                                           float norm_eps, const void* qkv_bias, float* zero, int64_t zero_count,
+                                           const void* cos, const void* sin, const int64_t* position, void* k_cache,
+                                           void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t head_dim,
+                                           int64_t max_seq, float scale, const PackedLinearCudaArgs& o,
+                                           cudaStream_t stream) {
+  if (!decode_rotary_attention_o_applies(t, heads, head_dim, o) || max_seq > kDecodeMaxSeq || kv_heads <= 0 ||
+      heads % kv_heads != 0 || qkv_sumsq == nullptr || norm_count <= 0 || zero_count < 0 ||
+      (zero == nullptr && zero_count != 0)) {
+    return cudaErrorInvalidValue;
+  }
+  const AttentionInputNorm norm{qkv_bias, qkv_sumsq, norm_count, norm_eps, zero, zero_count, nullptr, o.bits};
+  const OProjection proj{o, packed_gemv_cuda_vector_atomics_on() && reinterpret_cast<uintptr_t>(o.y) % 16 == 0};
+  return by_type(t, [&](auto tag) -> cudaError_t {
+    using T = decltype(tag);
+    if constexpr (sizeof(T) == 4) {
+      return cudaErrorInvalidValue;
+    } else {
+      switch (o.bits) {
+        case 2: return rotary_attention_o<T, 2>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
+        case 3: return rotary_attention_o<T, 3>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
+        default: return rotary_attention_o<T, 4>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
+      }
+    }
+  });
+}
+
+void decode_attention_set_online(int enabled) {
+  attention_online.store(enabled < 0 ? env_attention_online() : enabled != 0, std::memory_order_relaxed);
 }
 
 bool decode_attention_slots_apply(int64_t head_dim, int bits, const void* slots) {

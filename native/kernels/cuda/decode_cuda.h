@@ -7,6 +7,8 @@
 #include <cuda_runtime_api.h>
 #include <stdint.h>
 
+#include "kernels/cuda/packed_matmul_cuda.h"
+
 namespace lb::kernels {
 
 enum class DecodeType { F32 = 0, F16 = 1, BF16 = 2 };
@@ -57,6 +59,26 @@ cudaError_t decode_rotary_attention_normed_cuda(DecodeType t, const float* qkv, 
 // k-blocks), bits 2, 3 or 4, slots 16-byte aligned. Their size for heads x head_dim outputs.
 bool decode_attention_slots_apply(int64_t head_dim, int bits, const void* slots);
 int64_t decode_attention_slots_bytes(int64_t heads, int64_t head_dim);
+
+// decode_rotary_attention_normed_cuda and the o projection in one kernel: o.y (f32 [o.out], the residual) += W_o .
+// the attention output, W_o packed as for packed_gemv_cuda_accumulate_prepared (o.x unused), with the same slots and
+// arithmetic as that GEMV on decode_rotary_attention_normed_cuda's slots; only the order of the f32 atomic adds
+// differs. out (NULL: not written) gets the attention output. Needs decode_rotary_attention_o_applies: f16 or bf16,
+// head_dim a multiple of 32 up to 128, o bits 2-4 with 16-bit scales, o.m 1, o.in heads * head_dim, the one-pass
+// attention switched on (decode_attention_set_online).
+bool decode_rotary_attention_o_applies(DecodeType t, int64_t heads, int64_t head_dim, const PackedLinearCudaArgs& o);
+cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq, int64_t norm_count,
+                                           float norm_eps, const void* qkv_bias, float* zero, int64_t zero_count,
+                                           const void* cos, const void* sin, const int64_t* position, void* k_cache,
+                                           void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t head_dim,
+                                           int64_t max_seq, float scale, const PackedLinearCudaArgs& o,
+                                           cudaStream_t stream);
+
+// Process-wide A/B switch: the attention kernels above take the one-pass online-softmax form (1,
+// decode_attention.cuh; where head_dim is a multiple of 8, or 4 in f32) or the two-pass form (0); < 0: the default,
+// on unless LOWBIT_DECODE_ATTENTION_ONLINE=0. Read at launch (a captured CUDA graph keeps the choice it was captured
+// with).
+void decode_attention_set_online(int enabled);
 
 // out [rows, inter] = silu(gate_up[:, :inter]) * gate_up[:, inter:].
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,

@@ -260,6 +260,8 @@ void packed_gemv_cuda_set_resident_percent(int percent) {
   gemv_resident_percent.store(percent >= 1 && percent <= 100 ? percent : 100, std::memory_order_relaxed);
 }
 
+bool packed_gemv_cuda_vector_atomics_on() { return gemv_vec_atomics.load(std::memory_order_relaxed); }
+
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
   gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
 }

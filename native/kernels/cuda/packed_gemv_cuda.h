@@ -60,6 +60,8 @@ void packed_gemv_cuda_set_resident_percent(int percent);
 // Process-wide A/B switch: on sm_90 with a 16-byte aligned y each lane adds its 4 columns with one 16-byte
 // atomic (1) instead of 4 scalar atomics (0); < 0: the default, on unless LOWBIT_GEMV_VEC_ATOMICS=0.
 void packed_gemv_cuda_set_vector_atomics(int enabled);
+// Its current state (other kernels that add packed-GEMV partial sums follow it: decode_rotary_attention_o_cuda).
+bool packed_gemv_cuda_vector_atomics_on();
 
 // Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
 // take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless

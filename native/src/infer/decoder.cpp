@@ -95,6 +95,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
     mlp_sums_ = at::zeros({2 * config.intermediate_size + 1}, f32);
+    attention_o_requested_ = decode_attention_o_requested();
     if (decode_o_prepared_requested() && decode_attention_o_slots_apply(config.head_dim, 4)) {
       o_slots_ = at::empty({decode_attention_o_slots_bytes(config.num_heads, config.head_dim)},
                            at::TensorOptions().dtype(at::kByte).device(device));
@@ -147,6 +148,12 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
   all_accumulating_ = all_accumulating_ && layer.qkv.gemv_capable() && layer.o.accumulates() &&
                       layer.gate_up.accumulates() && layer.down.accumulates();
   all_o_prepared_ = all_o_prepared_ && o_prepared(layer);
+  if (attention_o_requested_ && layer.o.accumulates()) {
+    at::Tensor probe = at::empty({1, hidden}, at::TensorOptions().dtype(at::kFloat).device(device_));
+    layer.attention_o = fused_rotary_attention_o_applies(c.compute_dtype, c.num_heads, c.head_dim,
+                                                         layer.o.gemv_operands(), probe);
+  }
+  all_attention_o_ = all_attention_o_ && layer.attention_o;
   layers_.push_back(std::move(layer));
   const auto cache_options = at::TensorOptions().dtype(c.compute_dtype).device(device_);
   k_cache_.push_back(at::zeros({1, c.num_kv_heads, max_seq_, c.head_dim}, cache_options));
@@ -303,17 +310,23 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     q_in.norm_weight = layer.input_norm;
     q_in.sumsq_out = attn_sum;
     layer.qkv.add_into_fused(x, qkv, q_in);
-    const bool o_prep = o_prepared(layer);
-    const at::Tensor attended = fused_rotary_attention_normed(
-        attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
-        v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits());
-    if (o_prep) {  // the o GEMV reads the attention's output as the slots the kernel wrote beside it
-      GemvInputFusion o_in;
-      o_in.op = GemvInputFusion::kPrepared;
-      o_in.prepared = o_slots_.data_ptr();
-      layer.o.add_into_fused(attended, x, o_in);
+    if (layer.attention_o) {  // attention and the o projection onto x in one kernel
+      fused_rotary_attention_o(attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions,
+                               k_cache_[l], v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim,
+                               layer.o.gemv_operands(), x);
     } else {
-      layer.o.add_into(attended, x);
+      const bool o_prep = o_prepared(layer);
+      const at::Tensor attended = fused_rotary_attention_normed(
+          attn_sums_, layer.qkv.bias(), hidden, c.rms_norm_eps, mlp_sums_, cos_, sin_, positions, k_cache_[l],
+          v_cache_[l], c.num_heads, c.num_kv_heads, c.head_dim, o_prep ? o_slots_ : at::Tensor(), layer.o.bits());
+      if (o_prep) {  // the o GEMV reads the attention's output as the slots the kernel wrote beside it
+        GemvInputFusion o_in;
+        o_in.op = GemvInputFusion::kPrepared;
+        o_in.prepared = o_slots_.data_ptr();
+        layer.o.add_into_fused(attended, x, o_in);
+      } else {
+        layer.o.add_into(attended, x);
+      }
     }
     GemvInputFusion gu_in;
     gu_in.op = GemvInputFusion::kNormWeight;
@@ -382,7 +395,7 @@ lb_decoder_stats Decoder::stats() const {
   if (!fused_) {
     s.fused_kernels = 0;
   } else if (normed()) {
-    s.fused_kernels = all_o_prepared_ && o_slots_.defined() ? 4 : 3;
+    s.fused_kernels = all_attention_o_ && attention_o_requested_ ? 5 : all_o_prepared_ && o_slots_.defined() ? 4 : 3;
   } else {
     s.fused_kernels = accumulate_requested_ && any_accumulating_ ? 2 : 1;
   }

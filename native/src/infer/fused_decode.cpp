@@ -15,6 +15,7 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "kernels/cuda/decode_cuda.h"
+#include "src/packed_cuda_tensors.h"
 #endif
 
 namespace lb::infer {
@@ -185,6 +186,58 @@ bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits) {
   return kernels::decode_attention_slots_apply(head_dim, o_bits, nullptr);
 }
 
+bool decode_attention_o_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_ATTENTION_O");
+  return env == nullptr || std::strcmp(env, "0") != 0;
+}
+
+namespace {
+
+// The kernel's o arguments for y f32 [1, hidden] (o's qweight [heads * head_dim * bits / 32, hidden]).
+kernels::PackedLinearCudaArgs attention_o_args(const PackedGemvOperands& o, int64_t in, at::Tensor& y) {
+  return packed_gemv_args(o.qweight, o.qzeros, o.scales, o.bits, o.rows_per_group, o.zero_offset, 1, in, y);
+}
+
+}  // namespace
+
+bool fused_rotary_attention_o_applies(c10::ScalarType dtype, int64_t heads, int64_t head_dim,
+                                      const PackedGemvOperands& o, at::Tensor& y) {
+  if (!o.qweight.defined() || !o.qweight.is_cuda() || !o.qweight.is_contiguous() || !o.scales.is_contiguous() ||
+      !o.qzeros.is_contiguous() || y.scalar_type() != at::kFloat || !y.is_contiguous() || y.dim() != 2 ||
+      y.size(0) != 1 || y.size(1) != o.qweight.size(1) || o.qweight.size(0) * 32 != heads * head_dim * o.bits ||
+      (dtype != at::kHalf && dtype != at::kBFloat16)) {
+    return false;
+  }
+  return kernels::decode_rotary_attention_o_applies(decode_type(dtype), heads, head_dim,
+                                                    attention_o_args(o, heads * head_dim, y));
+}
+
+void fused_rotary_attention_o(const at::Tensor& qkv_sums, const at::Tensor& bias, int64_t hidden, double eps,
+                              at::Tensor& zero, const at::Tensor& cos, const at::Tensor& sin,
+                              const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                              int64_t kv_heads, int64_t head_dim, const PackedGemvOperands& o, at::Tensor& y) {
+  const int64_t qkv_dim = (heads + 2 * kv_heads) * head_dim;
+  if (qkv_sums.scalar_type() != at::kFloat || !qkv_sums.is_contiguous() || qkv_sums.numel() != qkv_dim + 1 ||
+      zero.scalar_type() != at::kFloat || !zero.is_contiguous() ||
+      (bias.defined() && (bias.scalar_type() != k_cache.scalar_type() || !bias.is_contiguous() || bias.numel() != qkv_dim))) {
+    throw_invalid("fused_rotary_attention_o: qkv_sums, zero or bias is not as fused_rotary_attention_normed takes them");
+  }
+  if (!fused_rotary_attention_o_applies(k_cache.scalar_type(), heads, head_dim, o, y)) {
+    throw_unsupported("fused_rotary_attention_o: the kernel does not take this o projection (bits " +
+                      std::to_string(o.bits) + ", head_dim " + std::to_string(head_dim) + ", " +
+                      std::string(c10::toString(k_cache.scalar_type())) + ")");
+  }
+  const c10::cuda::CUDAGuard guard(qkv_sums.device());
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  const float* q = qkv_sums.data_ptr<float>();
+  check(kernels::decode_rotary_attention_o_cuda(
+            decode_type(k_cache.scalar_type()), q, q + qkv_dim, hidden, static_cast<float>(eps),
+            bias.defined() ? bias.data_ptr() : nullptr, zero.data_ptr<float>(), zero.numel(), cos.data_ptr(),
+            sin.data_ptr(), positions.data_ptr<int64_t>(), k_cache.data_ptr(), v_cache.data_ptr(), nullptr, heads,
+            kv_heads, head_dim, k_cache.size(2), scale, attention_o_args(o, heads * head_dim, y), stream_of(qkv_sums)),
+        "decode normed RoPE + KV write + attention + o projection");
+}
+
 int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim) {
   return kernels::decode_attention_slots_bytes(heads, head_dim);
 }
@@ -243,6 +296,15 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor&, const at::Tensor&, i
 }
 bool decode_o_prepared_requested() { return false; }
 bool decode_attention_o_slots_apply(int64_t, int) { return false; }
+bool decode_attention_o_requested() { return false; }
+bool fused_rotary_attention_o_applies(c10::ScalarType, int64_t, int64_t, const PackedGemvOperands&, at::Tensor&) {
+  return false;
+}
+void fused_rotary_attention_o(const at::Tensor&, const at::Tensor&, int64_t, double, at::Tensor&, const at::Tensor&,
+                              const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, int64_t, int64_t, int64_t,
+                              const PackedGemvOperands&, at::Tensor&) {
+  throw_unsupported("built without CUDA");
+}
 int64_t decode_attention_o_slots_bytes(int64_t, int64_t) { return 0; }
 at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, const at::Tensor&) {
   throw_unsupported("built without CUDA");

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "src/packed_gemv_accumulate.h"
+
 namespace lb::infer {
 
 // Whether the fused kernels serve a decoder of this shape on `device` in `dtype`.
@@ -63,5 +65,16 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor& qkv_sums, const at::T
 bool decode_o_prepared_requested();
 bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits);
 int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim);
+
+// fused_rotary_attention_normed and the o projection in one kernel (decode_cuda.h decode_rotary_attention_o_cuda):
+// y f32 [1, hidden] (the residual) += o(attention output), where fused_rotary_attention_o_applies (f16 / bf16, head_dim
+// a multiple of 32 up to 128, o packed for the GEMV with 16-bit scales). On unless LOWBIT_DECODE_ATTENTION_O=0.
+bool decode_attention_o_requested();
+bool fused_rotary_attention_o_applies(c10::ScalarType dtype, int64_t heads, int64_t head_dim,
+                                      const PackedGemvOperands& o, at::Tensor& y);
+void fused_rotary_attention_o(const at::Tensor& qkv_sums, const at::Tensor& bias, int64_t hidden, double eps,
+                              at::Tensor& zero, const at::Tensor& cos, const at::Tensor& sin,
+                              const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
+                              int64_t kv_heads, int64_t head_dim, const PackedGemvOperands& o, at::Tensor& y);
 
 }  // namespace lb::infer

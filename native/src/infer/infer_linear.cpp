@@ -163,16 +163,14 @@ at::Tensor InferLinear::operator()(const at::Tensor& x) const {
 
 bool InferLinear::gemv_capable() const {
   if (!packed_ || !parts_.empty() || !qweight_.is_cuda()) return false;
-  const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
-  return lb::packed_gemv_accumulate_supported(in_, bits_, rows_per_group);
+  return lb::packed_gemv_accumulate_supported(in_, bits_, rows_per_group());
 }
 
 bool InferLinear::accumulates() const { return !bias_.defined() && gemv_capable(); }
 
 void InferLinear::add_into(const at::Tensor& x, at::Tensor& y) const {
   if (accumulates()) {
-    const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
-    lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group, zero_offset_, y);
+    lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group(), zero_offset_, y);
   } else {
     y.add_((*this)(x));
   }
@@ -180,8 +178,12 @@ void InferLinear::add_into(const at::Tensor& x, at::Tensor& y) const {
 
 void InferLinear::add_into_fused(const at::Tensor& x, at::Tensor& y, const GemvInputFusion& fusion) const {
   if (!gemv_capable()) throw_unsupported("a fused-input GEMV needs a packed linear the accumulate GEMV takes");
-  const int64_t rows_per_group = group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_;
-  lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group, zero_offset_, y, fusion);
+  lb::packed_gemv_accumulate(x, qweight_, qzeros_, scales_, bits_, rows_per_group(), zero_offset_, y, fusion);
+}
+
+lb::PackedGemvOperands InferLinear::gemv_operands() const {
+  if (!gemv_capable()) throw_unsupported("GEMV operands of a linear the accumulate GEMV does not take");
+  return lb::PackedGemvOperands{qweight_, qzeros_, scales_, bits_, rows_per_group(), zero_offset_};
 }
 
 void InferLinear::dequantize_to_dense() {

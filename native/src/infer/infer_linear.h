@@ -46,8 +46,13 @@ class InferLinear {
   void add_into(const at::Tensor& x, at::Tensor& y) const;
   // y += W x with the GEMV's fused input op (the normed decode step), without the bias; requires gemv_capable().
   void add_into_fused(const at::Tensor& x, at::Tensor& y, const lb::GemvInputFusion& fusion) const;
+  // The packed tensors as the GEMV takes them; requires gemv_capable().
+  lb::PackedGemvOperands gemv_operands() const;
 
  private:
+  // the GEMV's group: rows per group, `in` for per channel
+  int64_t rows_per_group() const { return group_size_ <= 0 || group_size_ > in_ ? in_ : group_size_; }
+
   bool packed_ = false;
   int64_t out_ = 0, in_ = 0;
   c10::ScalarType dtype_ = c10::ScalarType::Float;

@@ -1,0 +1,145 @@
+// The o projection inside the decode step's attention kernel (decode_cuda.cu, rotary_attention_kernel with OB > 0):
+// block (head h, part p) computes head h's attention, writes it as the GEMV's int8 slots into shared memory, and then
+// its warp w adds W_o[tile 8p + w, k-blocks of head h] . slots onto the residual with atomics, the unit of work the
+// separate o GEMV gives one warp at the decode shapes (packed_gemv_cuda.cuh's plan: 4 k-blocks of one 128-column
+// tile). Same arithmetic as that GEMV (the same slots, integer dots and per-column update); only the order of the f32
+// atomic adds differs.
+//
+// Why: the o GEMV was a kernel of its own after attention (4.7-5.5 us at 4096 x 4096 int2, Nsight Compute, H200,
+// 2026-12-03), with a launch boundary on each side, while attention ran on 32 SMs. Here the o weights are copied
+// into shared memory (cp.async) before pdl_wait, so they arrive while the kernel before finishes and attention
+// runs, and the step has one kernel boundary less per layer. The attention is recomputed by each part of a head
+// (4 parts at hidden 4096): at decode lengths that costs less than the boundary; the launcher limits it to
+// head_dim <= 128 (a head is at most 4 k-blocks).
+#pragma once
+
+#include "kernels/cuda/packed_gemv_cuda.cuh"
+
+namespace lb::kernels::decode_attention {
+
+constexpr int kOMaxKBlocks = 4;  // k-blocks of one head: head_dim <= 128
+
+// cp.async of 16 bytes global -> shared (sm_80+); the host emulation copies at once.
+__device__ __forceinline__ void copy16_async(uint4* dst, const void* src) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(src));
+#else
+  *dst = *static_cast<const uint4*>(src);
+#endif
+}
+
+__device__ __forceinline__ void copies_commit() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.commit_group;\n" ::);
+#endif
+}
+
+__device__ __forceinline__ void copies_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_all;\n" ::: "memory");
+#endif
+}
+
+// A warp's scales and zeros of the head's k-blocks (registers; the weights are in shared memory).
+template <int B, bool S16>
+struct OWarpGroupData {
+  packed_gemv::ScaleRaw<S16> sraw[kOMaxKBlocks];
+  uint32_t zraw[kOMaxKBlocks][B == 3 ? 2 : 1];
+};
+
+// Shared uint4 of one warp's weights: kbs k-blocks x B words x 32 lanes.
+template <int B>
+__host__ __device__ constexpr int o_warp_words(int kbs) {
+  return kbs * B * 32;
+}
+
+// Issued before pdl_wait (weights, scales and zeros are not written by any kernel of the step): the weight words of
+// columns col0..col0+3 over k-blocks kb0..kb0+kbs-1 into wsm (this warp's o_warp_words), the scales and zeros into g.
+template <int B, bool S16>
+__device__ __forceinline__ void o_issue_loads(const PackedLinearCudaArgs& a, int64_t kb0, int kbs, int64_t col0,
+                                              bool col_ok, uint4* wsm, OWarpGroupData<B, S16>& g) {
+  const int lane = static_cast<int>(threadIdx.x) & 31;
+  const int64_t n = a.out;
+  const int64_t gkb = a.group_size / packed_gemv::kKBlockRows;
+#pragma unroll
+  for (int i = 0; i < kOMaxKBlocks; ++i) {
+    g.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+    for (int z = 0; z < (B == 3 ? 2 : 1); ++z) g.zraw[i][z] = 0u;
+    if (i >= kbs || !col_ok) continue;
+    const int64_t kb = kb0 + i;
+    const int32_t* wp = a.qweight + kb * B * n + col0;
+#pragma unroll
+    for (int w = 0; w < B; ++w) copy16_async(wsm + (i * B + w) * 32 + lane, wp + w * n);
+    const int64_t grp = kb / gkb;
+    const unsigned char* sp = static_cast<const unsigned char*>(a.scales) + (grp * n + col0) * (S16 ? 2 : 4);
+    if constexpr (S16) {
+      const uint2 sc = __ldg(reinterpret_cast<const uint2*>(sp));
+      g.sraw[i].v.x = sc.x;
+      g.sraw[i].v.y = sc.y;
+    } else {
+      g.sraw[i].v = __ldg(reinterpret_cast<const uint4*>(sp));
+    }
+    const uint32_t* zp = reinterpret_cast<const uint32_t*>(a.qzeros) + grp * (n * B / 32) + ((col0 * B) >> 5);
+    g.zraw[i][0] = __ldg(zp);
+    if constexpr (B == 3) {
+      if (((col0 * B) & 31) + 12 > 32) g.zraw[i][1] = __ldg(zp + 1);
+    }
+  }
+  copies_commit();
+}
+
+// After copies_wait() and a block barrier that published the slots: y[col0..col0+3] += the warp's columns . x, x the
+// head's kbs slots (shared, packed_gemv_xslot.cuh).
+template <int B, bool S16>
+__device__ __forceinline__ void o_compute(const PackedLinearCudaArgs& a, int kbs, int64_t col0, bool col_ok,
+                                          const uint4* wsm, const OWarpGroupData<B, S16>& g, const uint32_t* slots,
+                                          bool vec_atomics) {
+  constexpr uint32_t kMask = (1u << B) - 1u;
+  const int lane = static_cast<int>(threadIdx.x) & 31;
+  if (!col_ok) return;
+  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+#pragma unroll
+  for (int i = 0; i < kOMaxKBlocks; ++i) {
+    if (i >= kbs) continue;
+    uint4 xq[1][4];
+    const uint4* sl = reinterpret_cast<const uint4*>(slots + i * packed_gemv::kSlotWords);
+#pragma unroll
+    for (int p = 0; p < 4; ++p) xq[0][p] = sl[p];
+    const uint4 tail = sl[4];
+    const float dr = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(packed_gemv::kResidualScale)));
+    const int sr = static_cast<int>(tail.y);
+    uint32_t zbits;
+    if constexpr (B == 3) {
+      zbits = __funnelshift_r(g.zraw[i][0], g.zraw[i][1], static_cast<int>((col0 * B) & 31));
+    } else {
+      zbits = g.zraw[i][0] >> ((col0 * B) & 31);
+    }
+    uint4 wv[B];
+#pragma unroll
+    for (int k = 0; k < B; ++k) wv[k] = wsm[(i * B + k) * 32 + lane];
+#pragma unroll
+    for (int c = 0; c < 4; ++c) {
+      uint32_t w[B];
+#pragma unroll
+      for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
+      int d1[1] = {0}, d2[1] = {0};
+      packed_gemv::kblock_dots<B, 1>(w, xq, d1, d2);
+      const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
+      const float s = packed_gemv::scale_of<S16>(g.sraw[i], c, a.scales_dtype);
+      const int total = packed_gemv::kResidualScale * d1[0] + d2[0] - z * sr;  // |total| < 2^24: exact in f32
+      acc[c] = __fmaf_rn(__fmul_rn(s, dr), __int2float_rn(total), acc[c]);
+    }
+  }
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  if (vec_atomics) {
+    atomicAdd(reinterpret_cast<float4*>(a.y + col0), make_float4(acc[0], acc[1], acc[2], acc[3]));
+    return;
+  }
+#endif
+#pragma unroll
+  for (int c = 0; c < 4; ++c) atomicAdd(a.y + col0 + c, acc[c]);
+}
+
+}  // namespace lb::kernels::decode_attention
