@@ -7,7 +7,7 @@ stage_decodencu() {
   local m=${DECODENCU_MODEL:-/tmp/gen-llama7b-w2g64}
   step "decodencu: Nsight Compute sections for one decode step ($m)"
   timeout 500 ncu --clock-control none --cache-control none --graph-profiling node \
-      --kernel-name regex:"packed_gemv_kernel|rotary_attention_kernel" \
+      --kernel-name regex:"packed_gemv|rotary_attention_kernel" \
       --launch-skip "${DECODENCU_SKIP:-20}" --launch-count "${DECODENCU_COUNT:-10}" \
       --section SpeedOfLight --section SchedulerStats --section WarpStateStats --section Occupancy \
       --section LaunchStats --section InstructionStats --section MemoryWorkloadAnalysis \
