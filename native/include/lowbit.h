@@ -350,7 +350,8 @@ typedef struct lb_decoder_stats {
                                     4: also the attention kernel writes the o projection's quantized input (head_dim a
                                     multiple of 32; LOWBIT_DECODE_O_PREPARED=0: off);
                                     5: instead the o projection runs inside the attention kernel (f16 / bf16, head_dim
-                                    a multiple of 32 up to 128; LOWBIT_DECODE_ATTENTION_O=0: off) */
+                                    a multiple of 32 up to 128; 2-bit o by default, LOWBIT_DECODE_ATTENTION_O=1: at
+                                    every bit width, =0: off) */
 } lb_decoder_stats;
 
 /* embed [vocab, hidden], final_norm [hidden], lm_head [vocab, hidden] (may be the embed tensor for tied

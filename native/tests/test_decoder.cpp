@@ -87,6 +87,7 @@ struct Model {
 // GPTQ tensors of one RTN-quantized linear, and its dequantized weight.
 struct Packed {
   Tensor qweight, qzeros, scales, dequant;
+  Tensor scales16;  // the scales in f16, as GPTQ checkpoints store them
 };
 
 Packed pack(lb_tensor w, int bits, int64_t group) {
@@ -110,6 +111,7 @@ Packed pack(lb_tensor w, int bits, int64_t group) {
   p.qweight.reset(qw);
   p.qzeros.reset(qz);
   p.scales = std::move(scales_t);
+  p.scales16 = convert(p.scales.get(), LB_DTYPE_F16);
   CHECK_OK(lb_dequantize_gptq(qw, qz, p.scales.get(), nullptr, bits, group, 0, &deq));
   p.dequant.reset(deq);
   return p;
@@ -117,7 +119,7 @@ Packed pack(lb_tensor w, int bits, int64_t group) {
 
 // bits 0: dense weights (the model's, or the dequantized ones of `packed` when given); otherwise packed.
 Decoder build(const Model& m, int32_t dtype, int32_t device, int64_t max_seq, bool graph, int bits,
-              std::vector<std::vector<Packed>>* packed) {
+              std::vector<std::vector<Packed>>* packed, bool scales16 = false) {
   lb_decoder_options o{};
   o.struct_size = sizeof(o);
   o.num_layers = kLayers;
@@ -137,7 +139,7 @@ Decoder build(const Model& m, int32_t dtype, int32_t device, int64_t max_seq, bo
         const Packed& p = (*packed)[l][i];
         linears[i].qweight = p.qweight.get();
         linears[i].qzeros = p.qzeros.get();
-        linears[i].scales = p.scales.get();
+        linears[i].scales = scales16 ? p.scales16.get() : p.scales.get();
         linears[i].bits = bits;
         linears[i].group_size = 32;
       }
@@ -310,20 +312,29 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   check_incremental(normed16.get(), ids, 3, reference, 0.1, "cuda packed f16 normed step");
   check_incremental(normed_bf16.get(), ids, 3, reference, 0.3, "cuda packed bf16 normed step");
 
-  // f16: the o projection inside the attention kernel (level 5) against the attention kernel + prepared o GEMV (4):
-  // the same slots and products, only the order of the atomic adds onto the residual differs
-  setenv("LOWBIT_DECODE_ATTENTION_O", "0", 1);
-  Decoder separate16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed);
-  unsetenv("LOWBIT_DECODE_ATTENTION_O");
+  // f16 with f16 scales (the o projection's kernel takes 16-bit scales): the o projection inside the attention kernel
+  // (level 5) against the attention kernel + prepared o GEMV (4): the same slots and products, only the order of the
+  // atomic adds onto the residual differs
   CHECK_OK(lb_decoder_get_stats(normed16.get(), &st));
+  CHECK(st.fused_kernels == 4);  // f32 scales: the o projection stays a GEMV of its own
+  Decoder by_default16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed, true);
+  setenv("LOWBIT_DECODE_ATTENTION_O", "1", 1);  // at every bit width (the default: 2 bits)
+  Decoder fused16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed, true);
+  setenv("LOWBIT_DECODE_ATTENTION_O", "0", 1);
+  Decoder separate16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed, true);
+  unsetenv("LOWBIT_DECODE_ATTENTION_O");
+  CHECK_OK(lb_decoder_get_stats(by_default16.get(), &st));
+  CHECK(st.fused_kernels == (bits == 2 ? 5 : 4));
+  CHECK_OK(lb_decoder_get_stats(fused16.get(), &st));
   CHECK(st.fused_kernels == 5);
   CHECK_OK(lb_decoder_get_stats(separate16.get(), &st));
   CHECK(st.fused_kernels == 4);
-  for (lb_decoder d : {normed16.get(), separate16.get()}) CHECK_OK(lb_decoder_reset(d));
-  std::vector<float> f = prefill(normed16.get(), {ids[0], ids[1]}), g = prefill(separate16.get(), {ids[0], ids[1]});
+  check_incremental(fused16.get(), ids, 3, reference, 0.1, "cuda packed f16 step, o projection inside attention");
+  for (lb_decoder d : {fused16.get(), separate16.get()}) CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> f = prefill(fused16.get(), {ids[0], ids[1]}), g = prefill(separate16.get(), {ids[0], ids[1]});
   double worst_o = 0;
   for (size_t t = 2; t < ids.size(); ++t) {
-    f = decode(normed16.get(), ids[t]);
+    f = decode(fused16.get(), ids[t]);
     g = decode(separate16.get(), ids[t]);
     worst_o = std::max(worst_o, max_diff(f.data(), g.data(), kVocab));
   }

@@ -95,7 +95,6 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
     mlp_sums_ = at::zeros({2 * config.intermediate_size + 1}, f32);
-    attention_o_requested_ = decode_attention_o_requested();
     if (decode_o_prepared_requested() && decode_attention_o_slots_apply(config.head_dim, 4)) {
       o_slots_ = at::empty({decode_attention_o_slots_bytes(config.num_heads, config.head_dim)},
                            at::TensorOptions().dtype(at::kByte).device(device));
@@ -148,7 +147,7 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
   all_accumulating_ = all_accumulating_ && layer.qkv.gemv_capable() && layer.o.accumulates() &&
                       layer.gate_up.accumulates() && layer.down.accumulates();
   all_o_prepared_ = all_o_prepared_ && o_prepared(layer);
-  if (attention_o_requested_ && layer.o.accumulates()) {
+  if (normed_requested_ && layer.o.accumulates() && decode_attention_o_requested(layer.o.bits())) {
     at::Tensor probe = at::empty({1, hidden}, at::TensorOptions().dtype(at::kFloat).device(device_));
     layer.attention_o = fused_rotary_attention_o_applies(c.compute_dtype, c.num_heads, c.head_dim,
                                                          layer.o.gemv_operands(), probe);
@@ -395,7 +394,7 @@ lb_decoder_stats Decoder::stats() const {
   if (!fused_) {
     s.fused_kernels = 0;
   } else if (normed()) {
-    s.fused_kernels = all_attention_o_ && attention_o_requested_ ? 5 : all_o_prepared_ && o_slots_.defined() ? 4 : 3;
+    s.fused_kernels = all_attention_o_ && !layers_.empty() ? 5 : all_o_prepared_ && o_slots_.defined() ? 4 : 3;
   } else {
     s.fused_kernels = accumulate_requested_ && any_accumulating_ ? 2 : 1;
   }

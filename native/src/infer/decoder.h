@@ -73,9 +73,9 @@ class Decoder {
   at::Tensor o_slots_;
   bool all_o_prepared_ = true;
   bool o_prepared(const Layer& layer) const;
-  // ... where the o projection runs inside the attention kernel (LOWBIT_DECODE_ATTENTION_O=1, f16 / bf16, head_dim
-  // a multiple of 32 up to 128): whether it was asked for, and whether every layer takes it
-  bool attention_o_requested_ = false, all_attention_o_ = true;
+  // ... where the o projection runs inside the attention kernel (decode_attention_o_requested, f16 / bf16, head_dim
+  // a multiple of 32 up to 128): whether every layer's does
+  bool all_attention_o_ = true;
   at::Tensor embed_, final_norm_, lm_head_;
   at::Tensor cos_, sin_;  // [max_seq, head_dim]
   at::Tensor key_index_;  // 0..max_seq-1 (I64, device)

@@ -186,9 +186,10 @@ bool decode_attention_o_slots_apply(int64_t head_dim, int o_bits) {
   return kernels::decode_attention_slots_apply(head_dim, o_bits, nullptr);
 }
 
-bool decode_attention_o_requested() {
+bool decode_attention_o_requested(int bits) {
   const char* env = std::getenv("LOWBIT_DECODE_ATTENTION_O");
-  return env == nullptr || std::strcmp(env, "0") != 0;
+  if (env == nullptr || *env == '\0') return bits == 2;
+  return std::strcmp(env, "0") != 0;
 }
 
 namespace {
@@ -296,7 +297,7 @@ at::Tensor fused_rotary_attention_normed(const at::Tensor&, const at::Tensor&, i
 }
 bool decode_o_prepared_requested() { return false; }
 bool decode_attention_o_slots_apply(int64_t, int) { return false; }
-bool decode_attention_o_requested() { return false; }
+bool decode_attention_o_requested(int) { return false; }
 bool fused_rotary_attention_o_applies(c10::ScalarType, int64_t, int64_t, const PackedGemvOperands&, at::Tensor&) {
   return false;
 }

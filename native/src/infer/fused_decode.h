@@ -68,8 +68,10 @@ int64_t decode_attention_o_slots_bytes(int64_t heads, int64_t head_dim);
 
 // fused_rotary_attention_normed and the o projection in one kernel (decode_cuda.h decode_rotary_attention_o_cuda):
 // y f32 [1, hidden] (the residual) += o(attention output), where fused_rotary_attention_o_applies (f16 / bf16, head_dim
-// a multiple of 32 up to 128, o packed for the GEMV with 16-bit scales). On unless LOWBIT_DECODE_ATTENTION_O=0.
-bool decode_attention_o_requested();
+// a multiple of 32 up to 128, o packed for the GEMV with 16-bit scales). Requested for an o projection of `bits`: by
+// default for 2 bits only (H200, 2026-12-03: int2 decode +4 %, int4 -3 % against the separate o GEMV);
+// LOWBIT_DECODE_ATTENTION_O=1 asks for it at every bit width, =0 at none.
+bool decode_attention_o_requested(int bits);
 bool fused_rotary_attention_o_applies(c10::ScalarType dtype, int64_t heads, int64_t head_dim,
                                       const PackedGemvOperands& o, at::Tensor& y);
 void fused_rotary_attention_o(const at::Tensor& qkv_sums, const at::Tensor& bias, int64_t hidden, double eps,
