@@ -96,50 +96,26 @@ template <int B, bool S16>
 __device__ __forceinline__ void o_compute(const PackedLinearCudaArgs& a, int kbs, int64_t col0, bool col_ok,
                                           const uint4* wsm, const OWarpGroupData<B, S16>& g, const uint32_t* slots,
                                           bool vec_atomics) {
-  constexpr uint32_t kMask = (1u << B) - 1u;
   const int lane = static_cast<int>(threadIdx.x) & 31;
   if (!col_ok) return;
-  float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  float acc[1][4] = {{0.0f, 0.0f, 0.0f, 0.0f}};
 #pragma unroll
   for (int i = 0; i < kOMaxKBlocks; ++i) {
     if (i >= kbs) continue;
-    uint4 xq[1][4];
-    const uint4* sl = reinterpret_cast<const uint4*>(slots + i * packed_gemv::kSlotWords);
-#pragma unroll
-    for (int p = 0; p < 4; ++p) xq[0][p] = sl[p];
-    const uint4 tail = sl[4];
-    const float dr = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(packed_gemv::kResidualScale)));
-    const int sr = static_cast<int>(tail.y);
-    uint32_t zbits;
-    if constexpr (B == 3) {
-      zbits = __funnelshift_r(g.zraw[i][0], g.zraw[i][1], static_cast<int>((col0 * B) & 31));
-    } else {
-      zbits = g.zraw[i][0] >> ((col0 * B) & 31);
-    }
     uint4 wv[B];
 #pragma unroll
     for (int k = 0; k < B; ++k) wv[k] = wsm[(i * B + k) * 32 + lane];
-#pragma unroll
-    for (int c = 0; c < 4; ++c) {
-      uint32_t w[B];
-#pragma unroll
-      for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
-      int d1[1] = {0}, d2[1] = {0};
-      packed_gemv::kblock_dots<B, 1>(w, xq, d1, d2);
-      const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
-      const float s = packed_gemv::scale_of<S16>(g.sraw[i], c, a.scales_dtype);
-      const int total = packed_gemv::kResidualScale * d1[0] + d2[0] - z * sr;  // |total| < 2^24: exact in f32
-      acc[c] = __fmaf_rn(__fmul_rn(s, dr), __int2float_rn(total), acc[c]);
-    }
+    packed_gemv::kblock_update<B, 1, S16>(wv, g.sraw[i], packed_gemv::zero_bits<B>(g.zraw[i], col0), a.zero_offset,
+                                          a.scales_dtype, slots + i * packed_gemv::kSlotWords, acc);
   }
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   if (vec_atomics) {
-    atomicAdd(reinterpret_cast<float4*>(a.y + col0), make_float4(acc[0], acc[1], acc[2], acc[3]));
+    atomicAdd(reinterpret_cast<float4*>(a.y + col0), make_float4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]));
     return;
   }
 #endif
 #pragma unroll
-  for (int c = 0; c < 4; ++c) atomicAdd(a.y + col0 + c, acc[c]);
+  for (int c = 0; c < 4; ++c) atomicAdd(a.y + col0 + c, acc[0][c]);
 }
 
 }  // namespace lb::kernels::decode_attention

@@ -41,7 +41,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<1>()) packed_gemv_coop_ke
   static_assert(XOP == kGemvInputNormWeight || XOP == kGemvInputSiluMul, "the cooperative GEMV takes a fused input");
   constexpr int NB = stage_kblocks<B>();
   static_assert(NB <= kWarps, "one k-block of a stage per preparing warp");
-  constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, 1, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, NB * kSlotWords / 4);  // the block's slots of one stage
 
@@ -66,7 +65,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<1>()) packed_gemv_coop_ke
     const int64_t kb_end = min(kblocks, kb_begin + (u_end - u));
     const int64_t col0 = (group * kWarps + warp) * kWarpCols + lane * 4;
     const bool col_ok = col0 < n;  // a warp past the last tile still prepares x and meets the barriers
-    float acc[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float acc[1][4] = {{0.0f, 0.0f, 0.0f, 0.0f}};
     float sq = 0.0f;  // NormWeight: this lane's sum of x^2 over the k-blocks this warp prepared
 
     GroupCursor<B, S16> cursor(a, kb_begin, gkb, col0);
@@ -93,46 +92,20 @@ __global__ void __launch_bounds__(kThreads, min_blocks<1>()) packed_gemv_coop_ke
 #pragma unroll
       for (int i = 0; i < NB; ++i) {
         if (i < valid && col_ok) {
-          uint4 xq[1][4];
-          const uint4* sl = reinterpret_cast<const uint4*>(xs + i * kSlotWords);
-#pragma unroll
-          for (int p = 0; p < 4; ++p) xq[0][p] = sl[p];
-          const uint4 tail = sl[4];
-          const float dr = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
-          const int sr = static_cast<int>(tail.y);
-          uint32_t zbits;
-          if constexpr (B == 3) {
-            zbits = __funnelshift_r(cur.zraw[i][0], cur.zraw[i][1], static_cast<int>((col0 * B) & 31));
-          } else {
-            zbits = cur.zraw[i][0] >> ((col0 * B) & 31);
-          }
-#pragma unroll
-          for (int c = 0; c < 4; ++c) {
-            uint32_t w[B];
-#pragma unroll
-            for (int k = 0; k < B; ++k) {
-              const uint4 v = cur.wv[i][k];
-              w[k] = c == 0 ? v.x : c == 1 ? v.y : c == 2 ? v.z : v.w;
-            }
-            int d1[1] = {0}, d2[1] = {0};
-            kblock_dots<B, 1>(w, xq, d1, d2);
-            const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
-            const float s = scale_of<S16>(cur.sraw[i], c, a.scales_dtype);
-            const int total = kResidualScale * d1[0] + d2[0] - z * sr;  // |total| < 2^24: exact in f32
-            acc[c] = __fmaf_rn(__fmul_rn(s, dr), __int2float_rn(total), acc[c]);
-          }
+          kblock_update<B, 1, S16>(cur.wv[i], cur.sraw[i], zero_bits<B>(cur.zraw[i], col0), a.zero_offset,
+                                   a.scales_dtype, xs + i * kSlotWords, acc);
         }
       }
     }
     if (col_ok) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
       if (vec_atomics) {
-        atomicAdd(reinterpret_cast<float4*>(a.y + col0), make_float4(acc[0], acc[1], acc[2], acc[3]));
+        atomicAdd(reinterpret_cast<float4*>(a.y + col0), make_float4(acc[0][0], acc[0][1], acc[0][2], acc[0][3]));
       } else
 #endif
       {
 #pragma unroll
-        for (int c = 0; c < 4; ++c) atomicAdd(a.y + col0 + c, acc[c]);
+        for (int c = 0; c < 4; ++c) atomicAdd(a.y + col0 + c, acc[0][c]);
       }
     }
     // NormWeight: the blocks of group 0 prepare every k-block once; their warps' sums make the sum of x^2 over `in`

@@ -191,6 +191,58 @@ __device__ __forceinline__ float scale_of(const ScaleRaw<S16>& s, int c, int dty
   }
 }
 
+// The B-bit zero codes of a lane's 4 columns (col0..col0+3) from its raw zero words, lowest first.
+template <int B>
+__device__ __forceinline__ uint32_t zero_bits(const uint32_t (&zraw)[B == 3 ? 2 : 1], int64_t col0) {
+  if constexpr (B == 3) {
+    return __funnelshift_r(zraw[0], zraw[1], static_cast<int>((col0 * B) & 31));
+  } else {
+    return zraw[0] >> ((col0 * B) & 31);
+  }
+}
+
+// One k-block of a lane's 4 columns for MR rows: acc[r][c] += s_c * d_r * sum over the k-block of q_r (w_c - z_c), in
+// int32 up to the one scaled f32 update. wv[k]: word k of the k-block for the 4 columns (.x .. .w); slots: the MR
+// rows' quantized x (packed_gemv_xslot.cuh), kSlotWords apart; zbits: zero_bits.
+template <int B, int MR, bool S16>
+__device__ __forceinline__ void kblock_update(const uint4 (&wv)[B], const ScaleRaw<S16>& sraw, uint32_t zbits,
+                                              int zero_offset, int scales_dtype, const uint32_t* slots,
+                                              float (&acc)[MR][4]) {
+  constexpr uint32_t kMask = (1u << B) - 1u;
+  uint4 xq[MR][4];
+  float dr[MR];
+  int sr[MR];
+#pragma unroll
+  for (int r = 0; r < MR; ++r) {
+    const uint4* sl = reinterpret_cast<const uint4*>(slots + r * kSlotWords);
+#pragma unroll
+    for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
+    const uint4 tail = sl[4];
+    dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
+    sr[r] = static_cast<int>(tail.y);
+  }
+#pragma unroll
+  for (int c = 0; c < 4; ++c) {
+    uint32_t w[B];
+#pragma unroll
+    for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
+    int d1[MR], d2[MR];
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      d1[r] = 0;
+      d2[r] = 0;
+    }
+    kblock_dots<B, MR>(w, xq, d1, d2);
+    const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(zero_offset)) & kMask);
+    const float s = scale_of<S16>(sraw, c, scales_dtype);
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      const int total = kResidualScale * d1[r] + d2[r] - z * sr[r];  // |total| < 2^24: exact in f32
+      acc[r][c] = __fmaf_rn(__fmul_rn(s, dr[r]), __int2float_rn(total), acc[r][c]);
+    }
+  }
+}
+
 // Blocks per SM the register allocation must allow (MR = 1: <= 102 registers, no spills; m = 4 needs more).
 template <int MR>
 __host__ __device__ constexpr int min_blocks() {
@@ -300,7 +352,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
                                                                                         [[maybe_unused]] const uint4* xq) {
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   constexpr int NB = stage_kblocks<B>();
-  constexpr uint32_t kMask = (1u << B) - 1u;
   using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
 
@@ -375,47 +426,8 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 #pragma unroll
       for (int i = 0; i < NB; ++i) {
         if (i < valid && col_ok) {
-          uint4 xq[MR][4];
-          float dr[MR];
-          int sr[MR];
-#pragma unroll
-          for (int r = 0; r < MR; ++r) {
-            const uint4* sl = reinterpret_cast<const uint4*>(xs + (i * MR + r) * kSlotWords);
-#pragma unroll
-            for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
-            const uint4 tail = sl[4];
-            dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
-            sr[r] = static_cast<int>(tail.y);
-          }
-          uint32_t zbits;
-          if constexpr (B == 3) {
-            zbits = __funnelshift_r(cur.zraw[i][0], cur.zraw[i][1], static_cast<int>((col0 * B) & 31));
-          } else {
-            zbits = cur.zraw[i][0] >> ((col0 * B) & 31);
-          }
-#pragma unroll
-          for (int c = 0; c < 4; ++c) {
-            uint32_t w[B];
-#pragma unroll
-            for (int k = 0; k < B; ++k) {
-              const uint4 v = cur.wv[i][k];
-              w[k] = c == 0 ? v.x : c == 1 ? v.y : c == 2 ? v.z : v.w;
-            }
-            int d1[MR], d2[MR];
-#pragma unroll
-            for (int r = 0; r < MR; ++r) {
-              d1[r] = 0;
-              d2[r] = 0;
-            }
-            kblock_dots<B, MR>(w, xq, d1, d2);
-            const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(a.zero_offset)) & kMask);
-            const float s = scale_of<S16>(cur.sraw[i], c, a.scales_dtype);
-#pragma unroll
-            for (int r = 0; r < MR; ++r) {
-              const int total = kResidualScale * d1[r] + d2[r] - z * sr[r];  // |total| < 2^24: exact in f32
-              acc[r][c] = __fmaf_rn(__fmul_rn(s, dr[r]), __int2float_rn(total), acc[r][c]);
-            }
-          }
+          kblock_update<B, MR, S16>(cur.wv[i], cur.sraw[i], zero_bits<B>(cur.zraw[i], col0), a.zero_offset,
+                                    a.scales_dtype, xs + i * MR * kSlotWords, acc);
         }
       }
     }
