@@ -188,8 +188,11 @@ void fused_case(const Case& c, int op, int dtype2, bool coop) {
     return;
   }
   if (coop) {
-    const gv::CoopPlan plan = gv::plan_coop(c.bits, c.in, c.out, std::max<int64_t>(1, c.resident_warps / gv::kWarps));
+    const bool align = cases % 2 == 1;  // every other case with runs of whole stages
+    const gv::CoopPlan plan =
+        gv::plan_coop(c.bits, c.in, c.out, std::max<int64_t>(1, c.resident_warps / gv::kWarps), align);
     CHECK(plan.per_block >= gv::stage_kblocks_for(c.bits));
+    if (align) CHECK(plan.per_block % gv::stage_kblocks_for(c.bits) == 0);
     CHECK(plan.blocks * plan.per_block >= ((c.out + 127) / 128 + gv::kWarps - 1) / gv::kWarps * (c.in / 32));
     run_coop(c.bits, a, plan, ops);
   } else {

@@ -21,13 +21,17 @@ struct CoopPlan {
 };
 
 // resident_blocks: blocks of the kernel that fit on the device at once. A run is at least one stage long.
-inline CoopPlan plan_coop(int bits, int64_t in, int64_t out, int64_t resident_blocks) {
+// align_stages: runs rounded up to whole stages (fewer blocks; no run ends in a stage of one k-block: at the decode
+// shapes the resident-sized runs are 5 and 9 k-blocks, stages of 4 + 1 and 4 + 4 + 1).
+inline CoopPlan plan_coop(int bits, int64_t in, int64_t out, int64_t resident_blocks, bool align_stages = false) {
   CoopPlan p{};
   const int64_t tiles = (out + kWarpCols - 1) / kWarpCols;
   const int64_t units = (tiles + kWarps - 1) / kWarps * (in / kKBlockRows);
   const int64_t rb = resident_blocks > 0 ? resident_blocks : 1;
+  const int64_t nb = stage_kblocks_for(bits);
   int64_t per = (units + rb - 1) / rb;
-  if (per < stage_kblocks_for(bits)) per = stage_kblocks_for(bits);
+  if (align_stages) per = (per + nb - 1) / nb * nb;
+  if (per < nb) per = nb;
   p.per_block = per;
   p.blocks = units > 0 ? (units + per - 1) / per : 0;
   return p;

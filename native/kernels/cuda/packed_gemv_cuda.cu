@@ -41,6 +41,11 @@ bool env_coop() {
   return v == nullptr || std::strcmp(v, "0") != 0;
 }
 std::atomic<bool> gemv_coop{env_coop()};
+// ... with runs of whole stages (plan_coop's align_stages) where LOWBIT_GEMV_COOP_ALIGN=1
+std::atomic<bool> gemv_coop_align{[] {
+  const char* v = std::getenv("LOWBIT_GEMV_COOP_ALIGN");
+  return v != nullptr && std::strcmp(v, "1") == 0;
+}()};
 
 // The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..100;
 // default 100). Below 100 the GEMV leaves room on every SM for the next kernel of a PDL chain, whose blocks can
@@ -116,7 +121,8 @@ cudaError_t launch_coop(const PackedLinearCudaArgs& a, const GemvInputOps& ops, 
     }
     return blocks > 0 ? blocks : min_blocks<1>();
   }();
-  const CoopPlan plan = plan_coop(B, a.in, a.out, static_cast<int64_t>(sms) * per_sm);
+  const CoopPlan plan = plan_coop(B, a.in, a.out, static_cast<int64_t>(sms) * per_sm,
+                                  gemv_coop_align.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
