@@ -84,8 +84,8 @@ __device__ __forceinline__ float rescale(float a, float b) { return a == -INFINI
 
 // Attention of the query qf (f32, shared, dim values) over cache rows 0..keys-1 of k and v (T, row-major [keys][dim]);
 // row `own` (-1: none) is read from k_own / v_own (shared f32) instead. Every thread of the block calls it (blockDim.x
-// a multiple of 32). Shared scratch: rows [warps][dim] and stats [2 * warps] floats. Then emit(i, value) is called for every
-// output element i by thread i % blockDim.x, in rounds of blockDim.x (so whole warps when dim % 32 == 0).
+// a multiple of 32). Shared scratch: rows [warps][dim] and stats [2 * warps] floats. Then emit(i, value) is called for
+// every output element i by thread i % blockDim.x, in rounds of blockDim.x (so whole warps when dim % 32 == 0).
 // MC: chunks per lane, at least dim / chunk_elems<T>() / kKeyLanes (lane_chunks).
 template <class T, int MC, class Emit>
 __device__ void attend_online(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys,

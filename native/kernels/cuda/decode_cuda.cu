@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/cuda/cuda_shared.cuh"
 #include "kernels/cuda/decode_attention.cuh"
@@ -355,8 +356,8 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
   if (keys < 1) keys = 1;
   for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
   __syncthreads();
-  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim, scale,
-            scores, partial, scratch, out + head * dim, online);
+  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim,
+                  scale, scores, partial, scratch, out + head * dim, online);
 }
 
 // RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0
@@ -516,9 +517,9 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   } else if (norm.o_slots != nullptr) {
     slots = norm.o_slots + head * (dim / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords;
   }
-  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim, scale, scores,
-            partial, scratch, out != nullptr && blockIdx.y == 0 ? out + head * dim : nullptr, online, slots,
-            OB > 0 ? OB : norm.o_slot_bits);
+  attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim,
+                  scale, scores, partial, scratch, out != nullptr && blockIdx.y == 0 ? out + head * dim : nullptr,
+                  online, slots, OB > 0 ? OB : norm.o_slot_bits);
   if constexpr (OB > 0) {
     decode_attention::copies_wait();
     __syncthreads();  // the slots (and every warp's copies) are in place
@@ -593,7 +594,8 @@ template <class T>
 cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* position, void* out,
                       int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq, float scale, cudaStream_t s) {
   const size_t shared = attention_shared_floats(dim, max_seq) * sizeof(float);
-  return launch_pdl(dim > 128 ? attention_kernel<T, true> : attention_kernel<T, false>, dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
+  return launch_pdl(dim > 128 ? attention_kernel<T, true> : attention_kernel<T, false>, dim3((unsigned)heads),
+                    dim3(kAttnThreads), shared, s,
                     static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), position,
                     static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale,
                     attention_online.load(std::memory_order_relaxed));
@@ -722,7 +724,8 @@ bool decode_rotary_attention_o_applies(DecodeType t, int64_t heads, int64_t head
   const auto aligned16 = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
   return attention_online.load(std::memory_order_relaxed) && (t == DecodeType::F16 || t == DecodeType::BF16) &&
          heads > 0 && head_dim > 0 && head_dim <= 128 && head_dim % packed_gemv::kKBlockRows == 0 &&
-         (o.bits == 2 || o.bits == 3 || o.bits == 4) && (o.scales_dtype == kPackedF16 || o.scales_dtype == kPackedBF16) &&
+         (o.bits == 2 || o.bits == 3 || o.bits == 4) &&
+         (o.scales_dtype == kPackedF16 || o.scales_dtype == kPackedBF16) &&
          o.m == 1 && o.in == heads * head_dim && o.out > 0 && o.out % 8 == 0 && o.group_size > 0 &&
          o.group_size % packed_gemv::kKBlockRows == 0 && o.y != nullptr && o.qweight != nullptr &&
          o.qzeros != nullptr && aligned16(o.qweight) && aligned16(o.scales);
@@ -744,12 +747,16 @@ cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const
   return by_type(t, [&](auto tag) -> cudaError_t {
     using T = decltype(tag);
     if constexpr (sizeof(T) == 4) {
-      return cudaErrorInvalidValue;
+      return cudaErrorInvalidValue;  // not reached: applies() takes f16 / bf16 only
     } else {
+      const auto launch = [&](auto bits) {
+        return rotary_attention_o<T, decltype(bits)::value>(qkv, cos, sin, position, k_cache, v_cache, out, heads,
+                                                            kv_heads, head_dim, max_seq, scale, stream, norm, proj);
+      };
       switch (o.bits) {
-        case 2: return rotary_attention_o<T, 2>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
-        case 3: return rotary_attention_o<T, 3>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
-        default: return rotary_attention_o<T, 4>(qkv, cos, sin, position, k_cache, v_cache, out, heads, kv_heads, head_dim, max_seq, scale, stream, norm, proj);
+        case 2: return launch(std::integral_constant<int, 2>{});
+        case 3: return launch(std::integral_constant<int, 3>{});
+        default: return launch(std::integral_constant<int, 4>{});
       }
     }
   });
