@@ -728,7 +728,7 @@ bool decode_rotary_attention_o_applies(DecodeType t, int64_t heads, int64_t head
          (o.scales_dtype == kPackedF16 || o.scales_dtype == kPackedBF16) &&
          o.m == 1 && o.in == heads * head_dim && o.out > 0 && o.out % 8 == 0 && o.group_size > 0 &&
          o.group_size % packed_gemv::kKBlockRows == 0 && o.y != nullptr && o.qweight != nullptr &&
-         o.qzeros != nullptr && aligned16(o.qweight) && aligned16(o.scales);
+         o.qzeros != nullptr && o.scales != nullptr && aligned16(o.qweight) && aligned16(o.scales);
 }
 
 cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const float* qkv_sumsq, int64_t norm_count,

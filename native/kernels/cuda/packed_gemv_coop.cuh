@@ -122,13 +122,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<1>()) packed_gemv_coop_ke
     }
     u += kb_end - kb_begin;
   }
-  if (ops.zero != nullptr) {  // a buffer a later kernel of the step accumulates into (its readers have finished)
-    if (!waited) pdl_wait();
-    const int64_t stride = static_cast<int64_t>(gridDim.x) * kThreads;
-    for (int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; i < ops.zero_count; i += stride) {
-      ops.zero[i] = 0.0f;
-    }
-  }
+  zero_after_wait(ops, waited);
 }
 
 }  // namespace lb::kernels::packed_gemv

@@ -243,6 +243,17 @@ __device__ __forceinline__ void kblock_update(const uint4 (&wv)[B], const ScaleR
   }
 }
 
+// The GEMVs' last step: ops.zero (NULL: none), a buffer a later kernel of the step accumulates into, set to 0 over
+// the grid once the kernel before has finished (and with it the buffer's readers); waited: pdl_wait() was called.
+__device__ __forceinline__ void zero_after_wait(const GemvInputOps& ops, bool waited) {
+  if (ops.zero == nullptr) return;
+  if (!waited) pdl_wait();
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * kThreads;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; i < ops.zero_count; i += stride) {
+    ops.zero[i] = 0.0f;
+  }
+}
+
 // Blocks per SM the register allocation must allow (MR = 1: <= 102 registers, no spills; m = 4 needs more).
 template <int MR>
 __host__ __device__ constexpr int min_blocks() {
@@ -457,13 +468,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     }
     u += kb_end - kb_begin;
   }
-  if (ops.zero != nullptr) {  // a buffer a later kernel of the step accumulates into (its readers have finished)
-    if (!waited) pdl_wait();
-    const int64_t stride = static_cast<int64_t>(gridDim.x) * kThreads;
-    for (int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; i < ops.zero_count; i += stride) {
-      ops.zero[i] = 0.0f;
-    }
-  }
+  zero_after_wait(ops, waited);
 }
 
 // Quantizes x once for the PREQ GEMV that follows it (launched plainly, so it runs after the kernel that wrote x):
