@@ -7,7 +7,9 @@
 // <median> <min>", A/B in the same run), GEMV shapes also on the GEMV's previous settings, two-stage runs and scalar atomics ("... prev
 // <median> <min>") and without the quantized-x workspace, every warp quantizing its x ("... warpq <median> <min>"); shapes the pipelined tensor-core kernel (mma_pipe) takes are also timed on the old tensor-core kernel ("... mma <median> <min>") and on raw x, without the A-fragment workspace ("... rawx <median> <min>"). --mma: only the old-vs-pipelined A/B of issue 7's m = 16 /
 // 64 shapes (bits 4 g128, 3 g128, 2 g64 at 28672x8192, 11008x4096, 4096x4096), no tiled A/B. Every VQ case is
-// timed on the default GEMV (the wide one where it applies) and the column-stationary one ("... old <median> <min>"; LOWBIT_VQ_GEMV), and the two outputs compared ("check <case>: ... relative difference");
+// timed on the default GEMV (the wide one where it applies) and the column-stationary one ("... old <median> <min>"; LOWBIT_VQ_GEMV),
+// and "wide" one ("... wide"), and where the layout takes banked indices on them ("... banked <median> <min>"; their computation
+// once: "prep <case> banked indices: <us>"), the outputs compared ("check <case>: ... relative difference");
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
@@ -269,15 +271,40 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
   }
   const std::string name = "vq_v" + std::to_string(v) + "k" + std::to_string(k) + (outliers > 0 ? "_outl1pct" : "") +
                            " m1 " + std::to_string(out) + "x" + std::to_string(in);
-  // A/B in the same run: the default (the wide "new" kernel where it applies; unsuffixed line) and the
-  // column-stationary "old" one
+  // A/B in the same run: the default (unsuffixed line: the tensor-core kernel where it applies), the
+  // column-stationary "old" one, the "wide" one, and where the layout takes banked indices the default kernel with
+  // them ("banked"; their one-off computation is timed on the first copy: "prep")
   int sms = 0;
   check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "SMs");
+  const int64_t bank_count = lb::kernels::vq_bank_index_count(l, max_shared);
+  std::vector<uint16_t*> banked(bank_count > 0 ? copies : 0, nullptr);
+  for (int c = 0; c < static_cast<int>(banked.size()); ++c) {
+    check(cudaMalloc(reinterpret_cast<void**>(&banked[c]), static_cast<size_t>(bank_count) * 2), "cudaMalloc");
+    lb::kernels::VqWeightsCuda w{};
+    w.indices = static_cast<const uint32_t*>(indices[c]);
+    cudaEvent_t a, b;
+    check(cudaEventCreate(&a), "event");
+    check(cudaEventCreate(&b), "event");
+    check(cudaEventRecord(a, 0), "record");
+    check(lb::kernels::vq_bank_indices_cuda(l, w, banked[c], 0), "banked indices");
+    check(cudaEventRecord(b, 0), "record");
+    check(cudaEventSynchronize(b), "sync");
+    float ms = 0;
+    check(cudaEventElapsedTime(&ms, a, b), "elapsed");
+    if (c == 0) std::printf("prep %s banked indices: %.1f us (%ld slots)\n", name.c_str(), ms * 1000.0, static_cast<long>(bank_count));
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+  }
   std::vector<std::vector<float>> outputs;
-  for (int variant : {-1, 0}) {
+  std::vector<std::string> labels;
+  // (variant, banked): the default, "old", "wide", then the default kernel on the banked indices
+  const std::pair<int, bool> variants[] = {{-1, false}, {0, false}, {1, false}, {-1, true}};
+  for (const auto& [variant, with_banked] : variants) {
+    if (with_banked && banked.empty()) break;
     lb::kernels::vq_gemv_cuda_set_variant(variant);
-    const std::string kernel = lb::kernels::vq_gemv_cuda_kernel_name(l, false, sms, max_shared);
-    const std::string suffix = variant < 0 ? "" : " old";
+    const std::string kernel = lb::kernels::vq_gemv_cuda_kernel_name(l, false, sms, max_shared, with_banked);
+    const std::string suffix = with_banked ? " banked" : variant < 0 ? "" : variant == 0 ? " old" : " wide";
+    labels.push_back(suffix.empty() ? "default" : suffix.substr(1));
     std::printf("kernel %s%s: %s\n", name.c_str(), suffix.c_str(), kernel.c_str());
     time_case(name + suffix, copies, [&](int c) {
       lb::kernels::VqWeightsCuda w{};
@@ -288,6 +315,7 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
       w.perm = static_cast<const uint16_t*>(perm);
       w.weight_scale = scale;
       w.weight_bias = bias;
+      w.bank_indices = with_banked ? banked[c] : nullptr;
       return lb::kernels::vq_linear_cuda(l, w, x, 1, y, ws, 0);
     });
     // y of the last timed run (copy (kWarmup + kRuns - 1) % copies) of each variant: the variants must agree
@@ -295,12 +323,18 @@ void vq_case(int v, int k, int64_t out, int64_t in, int64_t outliers) {
     outputs.emplace_back(static_cast<size_t>(out));
     check(cudaMemcpy(outputs.back().data(), y, static_cast<size_t>(out) * 4, cudaMemcpyDeviceToHost), "copy y");
   }
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < outputs[0].size(); ++i) {
-    diff += (static_cast<double>(outputs[0][i]) - outputs[1][i]) * (static_cast<double>(outputs[0][i]) - outputs[1][i]);
-    norm += static_cast<double>(outputs[1][i]) * outputs[1][i];
+  auto rel_diff = [&](size_t a, size_t b) {
+    double diff = 0, norm = 0;
+    for (size_t i = 0; i < outputs[a].size(); ++i) {
+      diff += (static_cast<double>(outputs[a][i]) - outputs[b][i]) * (static_cast<double>(outputs[a][i]) - outputs[b][i]);
+      norm += static_cast<double>(outputs[b][i]) * outputs[b][i];
+    }
+    return std::sqrt(diff / (norm > 0 ? norm : 1));
+  };
+  for (size_t i = 1; i < outputs.size(); ++i) {
+    std::printf("check %s: default vs %s kernel, relative difference %.3g\n", name.c_str(), labels[i].c_str(), rel_diff(0, i));
   }
-  std::printf("check %s: default vs old kernel, relative difference %.3g\n", name.c_str(), std::sqrt(diff / (norm > 0 ? norm : 1)));
+  for (uint16_t* b : banked) cudaFree(b);
   lb::kernels::vq_gemv_cuda_set_variant(-1);
   for (void* p : indices) cudaFree(p);
   for (void* p : {centroids, oc, oidx, perm, scale, bias, x}) cudaFree(p);

@@ -256,7 +256,10 @@ int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor
  * Tensors (all on one device): centroids f16 [G, k*v]; res_centroids f16 [G, k_r*v] or NULL;
  * indices i32 [G, ceil(M/v), ceil(S*T/32)]; outlier_centroids f16 [1, k0*v0] and outlier_indices i16
  * [1, ceil(M/v0), O] (NULL when O = 0; read as unsigned); perm i16 [N] or NULL (identity; read as
- * unsigned); weight_scale, weight_bias f16 [N] or NULL (1 / 0); bias f16 [M] or NULL (the layer bias). */
+ * unsigned); weight_scale, weight_bias f16 [N] or NULL (1 / 0); bias f16 [M] or NULL (the layer bias);
+ * bank_indices i16 [G, ceil(M/v), ceil(S/16)*16] from lb_vq_bank_indices for these indices, or NULL: the CUDA GEMV
+ * then reads its entries from bank-spread codebook copies (faster; the same y), CPU ignores it. A struct_size that
+ * ends before bank_indices (a caller built against an older lowbit.h) is accepted as bank_indices = NULL. */
 typedef struct lb_vq_weights {
     int64_t struct_size;
     int64_t out_features;          /* M */
@@ -279,6 +282,7 @@ typedef struct lb_vq_weights {
     lb_tensor weight_scale;
     lb_tensor weight_bias;
     lb_tensor bias;
+    lb_tensor bank_indices;
 } lb_vq_weights;
 
 /* weight: a new f32 [M, N] tensor on the weights' device (the plain reference; no layer bias). Checks
@@ -291,6 +295,14 @@ int lb_vq_dequantize(const lb_vq_weights *w, lb_tensor *weight);
  * otherwise dequantize + matmul).
  * On CUDA, outlier index and perm values are not checked (no device sync): lb_vq_dequantize checks them. */
 int lb_vq_linear(lb_tensor x, const lb_vq_weights *w, lb_tensor *y);
+
+/* slots: a new i16 [G, ceil(M/v), ceil(S/16)*16] tensor on the weights' CUDA device for w->bank_indices: per
+ * element, the codebook copy and rotated slot the tensor-core GEMV reads, chosen so that each 8-lane shared load
+ * spreads over the banks (v8/k4096 at 28672 x 8192 on an H200: 60.7 -> 41.8 us). Computed once per weight (a
+ * device kernel, ~17 ms at that shape). LB_ERR_UNSUPPORTED (with the reason) on CPU and for layouts the banked
+ * GEMV does not take: it needs vector_len 8, num_centroids <= 4096 with 8 or 12 index bits, no residual codebook,
+ * group_size >= 65 and three copies of a codebook in shared memory. */
+int lb_vq_bank_indices(const lb_vq_weights *w, lb_tensor *slots);
 
 /* ---- whole-model inference decoder (generation with a KV cache) ----
  * An lb_decoder holds every layer of a Llama-family model on one device, a KV cache for max_seq

@@ -4,6 +4,7 @@
 #include <ATen/ops/empty.h>
 #include <ATen/ops/matmul.h>
 
+#include <cstddef>
 #include <string>
 
 #include "kernels/cpu/vq_matmul_cpu.h"
@@ -39,7 +40,7 @@ int log2_exact(int64_t value, const char* what) {
 
 struct Checked {
   kernels::VqLayout layout{};
-  at::Tensor centroids, res_centroids, indices, outlier_centroids, outlier_indices, perm, scale, wbias, bias;
+  at::Tensor centroids, res_centroids, indices, outlier_centroids, outlier_indices, perm, scale, wbias, bias, bank_indices;
   at::Device device = at::kCPU;
 };
 
@@ -77,10 +78,14 @@ std::string dims(std::initializer_list<int64_t> d) {
 
 Checked check(const lb_vq_weights* w) {
   require_non_null(w, "w");
-  if (w->struct_size < static_cast<int64_t>(sizeof(lb_vq_weights))) {
-    throw_invalid("w->struct_size=" + std::to_string(w->struct_size) + " is too small (expected >= " +
-                  std::to_string(sizeof(lb_vq_weights)) + ", sizeof(lb_vq_weights))");
+  // callers built before bank_indices existed pass the struct up to bias: accepted, without banked indices
+  const int64_t before_bank = static_cast<int64_t>(offsetof(lb_vq_weights, bank_indices));
+  if (w->struct_size < before_bank) {
+    throw_invalid("w->struct_size=" + std::to_string(w->struct_size) + " is too small (expected " +
+                  std::to_string(sizeof(lb_vq_weights)) + ", sizeof(lb_vq_weights), or at least " +
+                  std::to_string(before_bank) + " from an older lowbit.h)");
   }
+  const bool has_bank_field = w->struct_size >= static_cast<int64_t>(sizeof(lb_vq_weights));
   Checked c;
   kernels::VqLayout& l = c.layout;
   l.rows = w->out_features;
@@ -136,6 +141,11 @@ Checked check(const lb_vq_weights* w) {
   c.scale = take(w->weight_scale, "weight_scale", false, at::kHalf, "F16", {l.cols}, "[N] = " + dims({l.cols}), c, false);
   c.wbias = take(w->weight_bias, "weight_bias", false, at::kHalf, "F16", {l.cols}, "[N] = " + dims({l.cols}), c, false);
   c.bias = take(w->bias, "bias", false, at::kHalf, "F16", {l.rows}, "[M] = " + dims({l.rows}), c, false);
+  if (has_bank_field) {
+    const int64_t slots = (l.group_size + 15) / 16 * 16;
+    c.bank_indices = take(w->bank_indices, "bank_indices", false, at::kShort, "I16", {G, l.vector_rows, slots},
+                          "[group_num, ceil(M/v), ceil(S/16)*16] = " + dims({G, l.vector_rows, slots}), c, false);
+  }
   if (!c.device.is_cpu() && !c.device.is_cuda()) {
     throw_unsupported("w->centroids: device " + c.device.str() + " (expected CPU or CUDA)");
   }
@@ -201,15 +211,15 @@ at::Tensor aligned(const at::Tensor& t) {
 }
 
 struct CudaOperands {
-  at::Tensor keep[9];
+  at::Tensor keep[10];
   kernels::VqWeightsCuda w{};
 };
 
 CudaOperands cuda_operands(const Checked& c) {
   CudaOperands o;
-  const at::Tensor* src[9] = {&c.centroids, &c.res_centroids, &c.indices, &c.outlier_centroids, &c.outlier_indices,
-                              &c.perm, &c.scale, &c.wbias, &c.bias};
-  for (int i = 0; i < 9; ++i) o.keep[i] = aligned(*src[i]);
+  const at::Tensor* src[10] = {&c.centroids, &c.res_centroids, &c.indices, &c.outlier_centroids, &c.outlier_indices,
+                               &c.perm, &c.scale, &c.wbias, &c.bias, &c.bank_indices};
+  for (int i = 0; i < 10; ++i) o.keep[i] = aligned(*src[i]);
   o.w.centroids = ptr_or_null<void>(o.keep[0]);
   o.w.res_centroids = ptr_or_null<void>(o.keep[1]);
   o.w.indices = ptr_or_null<uint32_t>(o.keep[2]);
@@ -219,6 +229,7 @@ CudaOperands cuda_operands(const Checked& c) {
   o.w.weight_scale = ptr_or_null<void>(o.keep[6]);
   o.w.weight_bias = ptr_or_null<void>(o.keep[7]);
   o.w.bias = ptr_or_null<void>(o.keep[8]);
+  o.w.bank_indices = ptr_or_null<uint16_t>(o.keep[9]);
   return o;
 }
 
@@ -252,6 +263,32 @@ at::Tensor dequantize_checked(const Checked& c) {
 }
 
 }  // namespace
+
+at::Tensor vq_bank_indices(const lb_vq_weights* w) {
+  const Checked c = check(w);
+  if (!c.device.is_cuda()) {
+    throw_unsupported("w->centroids: on " + c.device.str() + " (banked indices serve the CUDA GEMV only)");
+  }
+#if LOWBIT_WITH_CUDA
+  const kernels::VqLayout& l = c.layout;
+  const c10::cuda::CUDAGuard guard(c.device);
+  int max_shared = 0;
+  cuda_check(cudaDeviceGetAttribute(&max_shared, cudaDevAttrMaxSharedMemoryPerBlockOptin, c.device.index()),
+             "cudaDeviceGetAttribute");
+  if (const char* why = kernels::vq_bank_indices_unsupported(l, max_shared)) {
+    throw_unsupported(std::string("banked indices for this layout: ") + why);
+  }
+  at::Tensor slots = at::empty({l.groups, l.vector_rows, (l.group_size + 15) / 16 * 16},
+                               c.centroids.options().dtype(at::kShort));
+  const CudaOperands o = cuda_operands(c);
+  cuda_check(kernels::vq_bank_indices_cuda(l, o.w, reinterpret_cast<uint16_t*>(slots.data_ptr()),
+                                           c10::cuda::getCurrentCUDAStream(c.device.index()).stream()),
+             "VQ banked indices CUDA kernel launch");
+  return slots;
+#else
+  throw_unsupported("w->centroids: device " + c.device.str() + " (this liblowbit was built without CUDA)");
+#endif
+}
 
 at::Tensor vq_dequantize(const lb_vq_weights* w) {
   const Checked c = check(w);

@@ -10,5 +10,6 @@ namespace lb {
 
 at::Tensor vq_dequantize(const lb_vq_weights* w);
 at::Tensor vq_linear(const at::Tensor& x, const lb_vq_weights* w);
+at::Tensor vq_bank_indices(const lb_vq_weights* w);
 
 }  // namespace lb

@@ -65,6 +65,15 @@ inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
   return other;
 }
 
+inline float __shfl_sync(unsigned, float v, int src_lane) {
+  std::vector<float>& e = *emu::context->exchange;
+  e[threadIdx.x] = v;
+  __syncwarp();
+  const float other = e[(threadIdx.x & ~31u) + (static_cast<unsigned>(src_lane) & 31u)];
+  __syncwarp();
+  return other;
+}
+
 template <class Op>
 inline uint32_t emu_warp_reduce(uint32_t v, Op op) {
   std::vector<uint32_t>& e = *emu::context->warp_exchange;
@@ -215,6 +224,25 @@ inline void mma_m16n8k16(float (&d)[4], const uint32_t (&a)[4], const uint32_t (
     double sum = d[i];
     for (int k = 0; k < 16; ++k) sum += A[row][k] * B[k][col];
     d[i] = static_cast<float>(sum);
+  }
+  __syncthreads();
+}
+
+// ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16: lanes 8j .. 8j + 7 address the 16-byte rows of 8 x 8 matrix j;
+// r[j] of lane (g = lane / 4, c = lane % 4) is (row 2c, row 2c + 1) of column g. Block-collective, as mma_m16n8k16.
+inline std::vector<const unsigned char*> ldmatrix_rows(1024);
+
+inline void ldmatrix_x4_trans(uint32_t (&r)[4], const void* row) {
+  const unsigned tid = threadIdx.x;
+  const unsigned warp0 = tid & ~31u;
+  ldmatrix_rows[tid] = static_cast<const unsigned char*>(row);
+  __syncthreads();
+  const unsigned lane = tid & 31u, g = lane >> 2, c = lane & 3u;
+  for (unsigned j = 0; j < 4; ++j) {
+    uint16_t lo, hi;
+    std::memcpy(&lo, ldmatrix_rows[warp0 + 8 * j + 2 * c] + 2 * g, 2);
+    std::memcpy(&hi, ldmatrix_rows[warp0 + 8 * j + 2 * c + 1] + 2 * g, 2);
+    r[j] = static_cast<uint32_t>(lo) | (static_cast<uint32_t>(hi) << 16);
   }
   __syncthreads();
 }

@@ -8,6 +8,7 @@
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
 #include "kernels/cuda/vq_gemv_wide_kernel.cuh"
+#include "kernels/cuda/vq_gemv_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_occ_kernel.cuh"
@@ -242,6 +243,107 @@ void run_wide(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& 
   }
 }
 
+int vq_mma_cases = 0;
+
+// Same dispatch as launch_mma in vq_matmul_cuda.cu.
+void run_mma(const lb::kernels::VqLayout& l, const lb::kernels::VqWeightsCuda& w, const float* xs, float* y,
+             const lb::kernels::vq_cuda::VqFastPlan& p) {
+  using namespace lb::kernels::vq_cuda;
+  const dim3 grid(static_cast<unsigned>(p.row_slices), static_cast<unsigned>(p.col_blocks * l.groups), 1);
+  const size_t smem = static_cast<size_t>(p.shared_bytes);
+  const bool banked = w.bank_indices != nullptr;
+  if (l.index_bits == 8) {
+    banked ? emu::launch(grid, kMmaThreads, smem, vq_gemv_mma_kernel<8, true>, l, w, xs, y, p)
+           : emu::launch(grid, kMmaThreads, smem, vq_gemv_mma_kernel<8, false>, l, w, xs, y, p);
+  } else if (l.index_bits == 12) {
+    banked ? emu::launch(grid, kMmaThreads, smem, vq_gemv_mma_kernel<12, true>, l, w, xs, y, p)
+           : emu::launch(grid, kMmaThreads, smem, vq_gemv_mma_kernel<12, false>, l, w, xs, y, p);
+  } else {
+    check::fail(__FILE__, __LINE__, "mma plan took T = " + std::to_string(l.index_bits));
+  }
+}
+
+// The smallest possible largest bank-group load for n lanes in groups grp (every choice of copy tried).
+int bank_optimum(const int (&grp)[8], int n) {
+  using lb::kernels::vq_cuda::bank_offset;
+  using lb::kernels::vq_cuda::kBankCopies;
+  int best = n;
+  int total = 1;
+  for (int i = 0; i < n; ++i) total *= kBankCopies;
+  for (int code = 0; code < total; ++code) {
+    int load[8] = {0, 0, 0, 0, 0, 0, 0, 0}, worst = 0;
+    for (int i = 0, c = code; i < n; ++i, c /= kBankCopies) worst = std::max(worst, ++load[(grp[i] + bank_offset(c % kBankCopies)) & 7]);
+    best = std::min(best, worst);
+  }
+  return best;
+}
+
+int bank_load(const int (&grp)[8], const int (&choice)[8], int n) {
+  int load[8] = {0, 0, 0, 0, 0, 0, 0, 0}, worst = 0;
+  for (int i = 0; i < n; ++i) worst = std::max(worst, ++load[(grp[i] + lb::kernels::vq_cuda::bank_offset(choice[i])) & 7]);
+  return worst;
+}
+
+// The banked indices of a layout: every slot inside the copies and naming the element's own code, slot 0 past the
+// group, and in the first `optimal` (row, quartet, element) phases the largest group load the exhaustive optimum.
+void check_bank_indices(const lb::kernels::VqLayout& l, const std::vector<uint32_t>& idx, const std::vector<uint16_t>& slots,
+                        int optimal) {
+  using namespace lb::kernels::vq_cuda;
+  const int64_t runs = bank_runs(l);
+  int checked = 0;
+  for (int64_t gr = 0; gr < l.groups * l.vector_rows; ++gr) {
+    const int64_t g = gr / l.vector_rows;
+    const int64_t group_cols = std::min(l.group_size, l.cols - l.outliers - g * l.group_size);
+    for (int64_t q0 = 0; q0 < runs; q0 += kBankQuartet) {
+      for (int e = 0; e < kBankRun; ++e) {
+        int grp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, choice[8] = {0, 0, 0, 0, 0, 0, 0, 0}, n = 0;
+        for (int64_t q = q0; q < std::min(runs, q0 + kBankQuartet); ++q) {
+          const int64_t col = q * kBankRun + e;
+          const uint32_t slot = slots[static_cast<size_t>(gr * runs * kBankRun + col)];
+          if (col >= group_cols) {
+            if (slot != 0) check::fail(__FILE__, __LINE__, "banked indices: a slot past the group");
+            continue;
+          }
+          const uint32_t ch = slot / static_cast<uint32_t>(l.k);
+          const uint32_t code = lb::kernels::vq_read_bits(idx.data() + gr * l.row_words, col, l.index_bits) &
+                                static_cast<uint32_t>(l.k - 1);
+          if (ch >= static_cast<uint32_t>(kBankCopies) ||
+              ((code + static_cast<uint32_t>(bank_offset(static_cast<int>(ch)))) & static_cast<uint32_t>(l.k - 1)) !=
+                  slot % static_cast<uint32_t>(l.k)) {
+            check::fail(__FILE__, __LINE__, "banked indices: slot " + std::to_string(slot) + " for code " + std::to_string(code));
+            continue;
+          }
+          grp[n] = static_cast<int>(code & 7u);
+          choice[n++] = static_cast<int>(ch);
+        }
+        if (checked++ < optimal && bank_load(grp, choice, n) != bank_optimum(grp, n)) {
+          check::fail(__FILE__, __LINE__, "banked indices: load " + std::to_string(bank_load(grp, choice, n)) +
+                                              " where " + std::to_string(bank_optimum(grp, n)) + " is possible");
+        }
+      }
+    }
+  }
+}
+
+// bank_choose against the exhaustive optimum, n = 0 .. 8 lanes, uniform and crowded groups.
+void test_bank_choose() {
+  std::mt19937 rng(77);
+  int cases = 0;
+  for (int t = 0; t < 3000; ++t) {
+    const int n = t % 9;
+    const int spread = t % 3 == 0 ? 2 : 8;  // every third case: all lanes in two groups
+    int grp[8] = {0, 0, 0, 0, 0, 0, 0, 0}, choice[8];
+    for (int i = 0; i < n; ++i) grp[i] = static_cast<int>(rng() % spread);
+    lb::kernels::vq_cuda::bank_choose(grp, n, choice);
+    for (int i = 0; i < n; ++i) {
+      if (choice[i] < 0 || choice[i] >= lb::kernels::vq_cuda::kBankCopies) check::fail(__FILE__, __LINE__, "bank_choose: bad copy");
+    }
+    if (bank_load(grp, choice, n) != bank_optimum(grp, n)) check::fail(__FILE__, __LINE__, "bank_choose: not optimal");
+    ++cases;
+  }
+  std::printf("bank_choose: %d cases at the exhaustive optimum\n", cases);
+}
+
 // max_shared: the device's opt-in shared memory per block (227 KB on an H200; smaller forces unpadded rows).
 void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, int k0, int64_t G, int64_t S, bool norm,
              int sms, int max_shared = 227 * 1024) {
@@ -330,8 +432,21 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
   const bool has_main = N > O && G > 0;
   const bool fast = has_main && lb::kernels::vq_cuda::vq_fast_plan(l, k_res > 0, sms, max_shared, &plan);
   const bool wide = has_main && lb::kernels::vq_cuda::vq_wide_plan(l, k_res > 0, sms, max_shared, &wide_plan);
-  for (int pass = 0; pass < 3; ++pass) {
-    if ((pass == 1 && !fast) || (pass == 2 && !wide)) continue;
+  // the tensor-core kernel: plain (pass 3) and on the banked indices (pass 4); arbitrary slots after the loop
+  lb::kernels::vq_cuda::VqFastPlan mma_plan{}, mma_banked_plan{};
+  const bool mma = has_main && lb::kernels::vq_cuda::vq_mma_plan(l, k_res > 0, false, sms, max_shared, &mma_plan);
+  const bool mma_banked = has_main && lb::kernels::vq_cuda::vq_mma_plan(l, k_res > 0, true, sms, max_shared, &mma_banked_plan);
+  std::vector<uint16_t> slots;
+  if (mma_banked) {
+    using namespace lb::kernels::vq_cuda;
+    slots.assign(static_cast<size_t>(bank_index_count(l)), 0xFFFFu);
+    const int64_t threads = l.groups * l.vector_rows * ((bank_runs(l) + kBankQuartet - 1) / kBankQuartet);
+    emu::launch(dim3(static_cast<unsigned>((threads + 255) / 256), 1, 1), 256, 0, vq_bank_indices_kernel, l,
+                static_cast<const uint32_t*>(idx.data()), slots.data());
+    check_bank_indices(l, idx, slots, 400);
+  }
+  for (int pass = 0; pass < 5; ++pass) {
+    if ((pass == 1 && !fast) || (pass == 2 && !wide) || (pass == 3 && !mma) || (pass == 4 && !mma_banked)) continue;
     std::vector<float> y(static_cast<size_t>(M), 123.0f), ws(static_cast<size_t>(N + 1), 0.0f);
     emu::launch(dim3(static_cast<unsigned>((std::max(N, M) + 255) / 256), 1, 1), 256, 0,
                 lb::kernels::vq_cuda::vq_prepare_kernel, l, w, static_cast<const void*>(x16.data()), 1, ws.data(),
@@ -354,6 +469,12 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
       run_wide(l, w, ws.data(), y.data(), wide_plan);
       ++vq_wide_cases;
     }
+    if (pass >= 3) {
+      lb::kernels::VqWeightsCuda wb = w;
+      wb.bank_indices = pass == 4 ? slots.data() : nullptr;
+      run_mma(l, wb, ws.data(), y.data(), pass == 3 ? mma_plan : mma_banked_plan);
+      ++vq_mma_cases;
+    }
     if (O > 0 || !has_main) {
       emu::launch(dim3(static_cast<unsigned>((M + 255) / 256), 1, 1), 256, 0, lb::kernels::vq_cuda::vq_outlier_kernel, l,
                   w, static_cast<const float*>(ws.data()), y.data(), !has_main);
@@ -361,10 +482,25 @@ void vq_case(int64_t M, int64_t N, int v, int k, int k_res, int64_t O, int v0, i
     const double e = rel(y, ref);
     ++vq_cases;
     if (!(e < 1e-5)) {
-      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : (pass == 2 ? "wide " : "")) + "vq M=" + std::to_string(M) +
+      check::fail(__FILE__, __LINE__, std::string(pass == 1 ? "fast " : pass == 2 ? "wide " : pass == 3 ? "mma " : pass == 4 ? "mma banked " : "") + "vq M=" + std::to_string(M) +
                                           " N=" + std::to_string(N) + " v=" + std::to_string(v) +
                                           " k=" + std::to_string(k) + " k_res=" + std::to_string(k_res) +
                                           " O=" + std::to_string(O) + ": relative error " + std::to_string(e));
+    }
+  }
+  // arbitrary slots (not from vq_bank_indices_cuda) stay inside the codebook copies: y is finite
+  if (mma_banked) {
+    std::vector<uint16_t> junk(slots.size());
+    for (auto& j : junk) j = static_cast<uint16_t>(rng());
+    std::vector<float> y(static_cast<size_t>(M), 0.0f), ws(static_cast<size_t>(N + 1), 0.0f);
+    emu::launch(dim3(static_cast<unsigned>((std::max(N, M) + 255) / 256), 1, 1), 256, 0,
+                lb::kernels::vq_cuda::vq_prepare_kernel, l, w, static_cast<const void*>(x16.data()), 1, ws.data(),
+                y.data());
+    lb::kernels::VqWeightsCuda wb = w;
+    wb.bank_indices = junk.data();
+    run_mma(l, wb, ws.data(), y.data(), mma_banked_plan);
+    for (float v : y) {
+      if (!std::isfinite(v)) check::fail(__FILE__, __LINE__, "mma banked on arbitrary slots: y not finite");
     }
   }
   // the dequant kernel against the same reference weights (checked through y = W x in double)
@@ -417,8 +553,14 @@ void test_vq() {
   vq_case(47, 96, 6, 4096, 4096, 0, 4, 0, 2, 48, false, 2);     // v6 + residual: T = 24, C = 4
   vq_case(83, 700, 8, 4096, 16, 0, 4, 0, 1, 700, true, 6);      // v8 + residual: T = 16, many row slices
   vq_case(90, 1030, 8, 4096, 0, 10, 4, 8, 1, 1020, true, 2);    // v8 k4096: T = 12, C = 64, 8-byte index loads
-  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel, %d of the wide one)\n", vq_cases,
-              vq_fast_cases, vq_wide_cases);
+  // the tensor-core kernel (v8, T = 8 or 12, no residual), plain and banked, also runs on every case above it takes
+  // (C = 16, 64, 256); here: C = 8 (a warp holds 4 rows), several groups with a short last one, M % 8 != 0, and
+  // groups of 4 runs, which it leaves to the wide kernel
+  vq_case(45, 300, 8, 256, 0, 4, 4, 16, 3, 99, true, 3);        // 3 groups of 99, the last 98
+  vq_case(30, 100, 8, 4096, 0, 0, 4, 0, 2, 50, false, 2);       // C = 4, T = 12, row_words odd
+  std::printf("VQ kernels (emulated): %d cases (%d of the column-stationary kernel, %d of the wide one, %d on tensor "
+              "cores, plain and banked)\n", vq_cases, vq_fast_cases, vq_wide_cases, vq_mma_cases);
+  if (vq_mma_cases < 10) check::fail(__FILE__, __LINE__, "too few tensor-core VQ cases ran");
 }
 
 // ---- k-means assignment on (emulated, TF32-truncating) tensor cores with the exact re-check ----
@@ -570,6 +712,7 @@ void test_kmeans_mma() {
 
 int main() {
   test_packed();
+  test_bank_choose();
   test_vq();
   test_kmeans_mma();
   return check::finish("test_cuda_kernels_emulated");

@@ -1,11 +1,13 @@
 // lb_vq_dequantize against a reference written from specs/vptq.md (bit for bit), and lb_vq_linear against
 // "reference dequantize, then an fp32 matmul in double": residual codebooks, outlier columns, permutation,
 // per-column scale/bias, layer bias, M not a multiple of v, index elements straddling words (T = 5, 10,
-// 12, 24), several groups with a short last group, m in {1, 2, 7}, x in f32/bf16. CUDA cases (fused GEMV in
-// both variants LOWBIT_VQ_GEMV=old|new, each vs the reference and new vs old,
-// the dequantize + matmul fallback, bit-exact dequant vs CPU) run when a device is visible.
+// 12, 24), several groups with a short last group, m in {1, 2, 7}, x in f32/bf16. CUDA cases (the fused GEMV in
+// every variant: LOWBIT_VQ_GEMV=old, =wide, the default (tensor cores where they apply) and the default on
+// lb_vq_bank_indices' slots, each vs the reference and vs old; the dequantize + matmul fallback, bit-exact dequant
+// vs CPU) run when a device is visible.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstdint>
 #include <cstdio>
@@ -162,6 +164,23 @@ struct Weights {
   std::vector<Tensor> keep;  // device copies
 };
 
+// The CUDA GEMV variants: LOWBIT_VQ_GEMV (NULL: unset, the default) and whether w carries banked indices.
+struct Variant {
+  const char* name;
+  const char* env;
+  bool banked;
+};
+constexpr Variant kVariants[] = {{"old", "old", false}, {"wide", "wide", false}, {"default", nullptr, false},
+                                 {"banked", nullptr, true}};
+
+// lb_vq_bank_indices for w (CUDA), or an empty tensor where the layout does not take them (LB_ERR_UNSUPPORTED).
+Tensor bank_indices_of(const lb_vq_weights& w) {
+  lb_tensor slots = nullptr;
+  const int status = lb_vq_bank_indices(&w, &slots);
+  if (status != LB_OK && status != LB_ERR_UNSUPPORTED) CHECK_OK(status);
+  return Tensor(slots);
+}
+
 Weights weights_on(const Built& b, int32_t device) {
   Weights o;
   const Config& c = b.cfg;
@@ -229,6 +248,9 @@ void check_config(const std::string& name, const Config& c, uint32_t seed) {
     if (!same_bits(to_vector<float>(convert(wq.get(), LB_DTYPE_F32).get()), W)) {
       check::fail(__FILE__, __LINE__, where + ": lb_vq_dequantize differs from the reference dequant");
     }
+    const Tensor slots = device == LB_DEVICE_CUDA ? bank_indices_of(w.w) : Tensor(nullptr);
+    lb_vq_weights banked = w.w;
+    banked.bank_indices = slots.get();
     std::mt19937 rng(seed + 7);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (int64_t m : {int64_t{1}, int64_t{2}, int64_t{7}}) {
@@ -237,12 +259,15 @@ void check_config(const std::string& name, const Config& c, uint32_t seed) {
       for (int32_t xdtype : {LB_DTYPE_F32, LB_DTYPE_BF16}) {
         const Tensor x = convert(host_tensor(xv, LB_DTYPE_F32, {m, c.N}).get(), xdtype, device);
         const std::vector<float> xs = to_vector<float>(convert(x.get(), LB_DTYPE_F32).get());
-        // on CUDA both GEMV variants (LOWBIT_VQ_GEMV=old|new) vs the reference and vs each other
+        // on CUDA every GEMV variant vs the reference and vs old
         std::vector<float> first;
-        for (const char* variant : {"old", "new"}) {
-          if (device == LB_DEVICE_CUDA) setenv("LOWBIT_VQ_GEMV", variant, 1);
+        for (const Variant& var : kVariants) {
+          if (var.banked && slots == nullptr) continue;
+          const char* variant = var.name;
+          if (device == LB_DEVICE_CUDA && var.env != nullptr) setenv("LOWBIT_VQ_GEMV", var.env, 1);
+          if (device == LB_DEVICE_CUDA && var.env == nullptr) unsetenv("LOWBIT_VQ_GEMV");
           lb_tensor y_raw = nullptr;
-          CHECK_OK(lb_vq_linear(x.get(), &w.w, &y_raw));
+          CHECK_OK(lb_vq_linear(x.get(), var.banked ? &banked : &w.w, &y_raw));
           const Tensor y(y_raw);
           if (y == nullptr) continue;
           CHECK(shape_of(y.get()) == (std::vector<int64_t>{m, c.M}));
@@ -314,10 +339,16 @@ void test_cuda_real_width() {
   const Tensor yc(yc_raw);
   if (yc == nullptr) return;
   const std::vector<float> a = to_vector<float>(yc.get());
-  for (const char* variant : {"old", "new"}) {  // both GEMV variants (LOWBIT_VQ_GEMV)
-    setenv("LOWBIT_VQ_GEMV", variant, 1);
+  const Tensor slots = bank_indices_of(wg.w);
+  CHECK(slots != nullptr);  // v8 / k4096 takes banked indices
+  lb_vq_weights banked = wg.w;
+  banked.bank_indices = slots.get();
+  for (const Variant& var : kVariants) {  // every GEMV variant
+    const char* variant = var.name;
+    if (var.env != nullptr) setenv("LOWBIT_VQ_GEMV", var.env, 1);
+    if (var.env == nullptr) unsetenv("LOWBIT_VQ_GEMV");
     lb_tensor yg_raw = nullptr;
-    CHECK_OK(lb_vq_linear(xg.get(), &wg.w, &yg_raw));
+    CHECK_OK(lb_vq_linear(xg.get(), var.banked ? &banked : &wg.w, &yg_raw));
     const Tensor yg(yg_raw);
     if (yg == nullptr) continue;
     const std::vector<float> g = to_vector<float>(convert(yg.get(), LB_DTYPE_F32).get());
@@ -335,10 +366,12 @@ void test_cuda_real_width() {
   // a NaN in x reaches every output
   xv[17] = std::numeric_limits<float>::quiet_NaN();
   const Tensor xn = convert(host_tensor(xv, LB_DTYPE_F32, {1, c.N}).get(), LB_DTYPE_F16, LB_DEVICE_CUDA);
-  for (const char* variant : {"old", "new"}) {
-    setenv("LOWBIT_VQ_GEMV", variant, 1);
+  for (const Variant& var : kVariants) {
+    const char* variant = var.name;
+    if (var.env != nullptr) setenv("LOWBIT_VQ_GEMV", var.env, 1);
+    if (var.env == nullptr) unsetenv("LOWBIT_VQ_GEMV");
     lb_tensor yn_raw = nullptr;
-    CHECK_OK(lb_vq_linear(xn.get(), &wg.w, &yn_raw));
+    CHECK_OK(lb_vq_linear(xn.get(), var.banked ? &banked : &wg.w, &yn_raw));
     const Tensor yn(yn_raw);
     if (yn == nullptr) continue;
     int finite = 0;
@@ -382,6 +415,24 @@ void test_errors() {
   CHECK_FAILS(lb_vq_dequantize(&bad, &y), LB_ERR_INVALID_ARGUMENT, "w->outlier_indices: value 9 (expected < num_outlier_centroids = 4)");
   CHECK_FAILS(lb_vq_linear(x.get(), nullptr, &y), LB_ERR_INVALID_ARGUMENT, "w is NULL");
   CHECK(y == nullptr);
+  // banked indices: a wrong shape, CPU weights, and a caller built before the field (struct ends at bias)
+  const Tensor wrong_slots = host_tensor(std::vector<int16_t>(16, 0), LB_DTYPE_I16, {1, 4, 4});
+  bad = w.w;
+  bad.bank_indices = wrong_slots.get();
+  CHECK_FAILS(lb_vq_linear(x.get(), &bad, &y), LB_ERR_INVALID_ARGUMENT,
+              "w->bank_indices: shape [1, 4, 4] (expected [group_num, ceil(M/v), ceil(S/16)*16] = [1, 4, 32])");
+  CHECK_FAILS(lb_vq_bank_indices(&w.w, &y), LB_ERR_UNSUPPORTED, "banked indices serve the CUDA GEMV only");
+  bad = w.w;
+  bad.struct_size = static_cast<int64_t>(offsetof(lb_vq_weights, bank_indices));
+  bad.bank_indices = wrong_slots.get();  // past the caller's struct: not read
+  lb_tensor y_old = nullptr;
+  CHECK_OK(lb_vq_linear(x.get(), &bad, &y_old));
+  const Tensor y_old_owned(y_old);
+  CHECK(y_old != nullptr);
+  if (has_cuda) {  // a layout the banked GEMV does not take (v4) names why
+    Weights wg = weights_on(b, LB_DEVICE_CUDA);
+    CHECK_FAILS(lb_vq_bank_indices(&wg.w, &y), LB_ERR_UNSUPPORTED, "vector_len is not 8");
+  }
 }
 
 }  // namespace

@@ -31,6 +31,8 @@ struct VqFastPlan {
   int64_t row_slices;      // ceil(vector_rows / rows_per_block)
   int word_step;           // widest load of index words: 4 (16 bytes), 2 or 1, from row_words' alignment
   int64_t shared_bytes;
+  int bank_last;           // the banked tensor-core kernel's last codebook slot (kBankCopies * k - 1), else 0
+  int bank_step;           // its banked index words between a thread's rows (row lanes x bank_runs x 8), else 0
 };
 
 inline bool vq_fast_index_bits(int t) { return t == 8 || t == 12 || t == 16 || t == 24; }

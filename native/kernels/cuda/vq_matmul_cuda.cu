@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernels/cuda/vq_gemv_fast_kernel.cuh"
+#include "kernels/cuda/vq_gemv_mma_kernel.cuh"
 #include "kernels/cuda/vq_gemv_wide_kernel.cuh"
 #include "kernels/cuda/vq_matmul_cuda_kernel.cuh"
 
@@ -111,15 +112,44 @@ cudaError_t launch_wide(const VqLayout& l, const VqWeightsCuda& w, const float* 
   }
 }
 
+template <int T, bool BANKED>
+cudaError_t launch_mma_t(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                         cudaStream_t stream) {
+  if (plan.shared_bytes > 48 * 1024) {
+    const cudaError_t e = cudaFuncSetAttribute(vq_gemv_mma_kernel<T, BANKED>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                               static_cast<int>(plan.shared_bytes));
+    if (e != cudaSuccess) return e;
+  }
+  const dim3 grid(static_cast<unsigned>(plan.row_slices), static_cast<unsigned>(plan.col_blocks * l.groups), 1);
+  vq_gemv_mma_kernel<T, BANKED><<<grid, kMmaThreads, static_cast<size_t>(plan.shared_bytes), stream>>>(l, w, xs, y, plan);
+  return cudaGetLastError();
+}
+
+// The one dispatch site of the tensor-core GEMV (v8) by index width and banked indices.
+cudaError_t launch_mma(const VqLayout& l, const VqWeightsCuda& w, const float* xs, float* y, const VqFastPlan& plan,
+                       cudaStream_t stream) {
+  const bool banked = w.bank_indices != nullptr;
+  switch (l.index_bits) {
+    case 8: return banked ? launch_mma_t<8, true>(l, w, xs, y, plan, stream) : launch_mma_t<8, false>(l, w, xs, y, plan, stream);
+    case 12: return banked ? launch_mma_t<12, true>(l, w, xs, y, plan, stream) : launch_mma_t<12, false>(l, w, xs, y, plan, stream);
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+// 0: the column-stationary kernel ("old"), 1: the wide one ("wide" / "new"), 2: the tensor-core one where it applies
+// (the default), else the wide one.
 std::atomic<int> g_variant_override{-1};
 
-// true: the wide ("new") variant where its plan takes the layout
-bool wide_selected() {
+int variant_selected() {
   const int o = g_variant_override.load(std::memory_order_relaxed);
-  if (o >= 0) return o == 1;
+  if (o >= 0) return o;
   const char* e = std::getenv("LOWBIT_VQ_GEMV");
-  return e == nullptr || std::strcmp(e, "old") != 0;
+  if (e != nullptr && std::strcmp(e, "old") == 0) return 0;
+  if (e != nullptr && (std::strcmp(e, "wide") == 0 || std::strcmp(e, "new") == 0)) return 1;
+  return 2;
 }
+
+bool wide_selected() { return variant_selected() >= 1; }
 
 // The general kernel (any index width) by vector length.
 cudaError_t launch_general(const VqLayout& l, const VqWeightsCuda& w, const float* workspace, float* y, int sms,
@@ -174,7 +204,14 @@ cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void
       max_shared = 48 * 1024;
     }
     VqFastPlan plan{};
-    if (wide_selected() && vq_wide_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
+    const bool res = w.res_centroids != nullptr;
+    VqWeightsCuda wm = w;
+    if (variant_selected() == 2 && w.bank_indices != nullptr && !vq_mma_plan(l, res, true, sms, max_shared, &plan)) {
+      wm.bank_indices = nullptr;  // the banked copies do not fit here: the plain tensor-core kernel, if it does
+    }
+    if (variant_selected() == 2 && vq_mma_plan(l, res, wm.bank_indices != nullptr, sms, max_shared, &plan)) {
+      e = launch_mma(l, wm, workspace, y, plan, stream);
+    } else if (wide_selected() && vq_wide_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
       e = launch_wide(l, w, workspace, y, plan, stream);
     } else if (vq_fast_plan(l, w.res_centroids != nullptr, sms, max_shared, &plan)) {
       e = launch_fast(l, w, workspace, y, plan, stream);
@@ -191,14 +228,42 @@ cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void
   return e;
 }
 
-void vq_gemv_cuda_set_variant(int variant) { g_variant_override.store(variant < 0 ? -1 : (variant == 1 ? 1 : 0)); }
+void vq_gemv_cuda_set_variant(int variant) { g_variant_override.store(variant < 0 ? -1 : (variant > 2 ? 2 : variant)); }
 
-const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes) {
+const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes, bool banked) {
   if (l.rows == 0 || !(l.cols > l.outliers && l.groups > 0)) return "none";
   VqFastPlan plan{};
+  if (variant_selected() == 2 && banked && vq_mma_plan(l, residual, true, sms, max_shared_bytes, &plan)) return "mma-banked";
+  if (variant_selected() == 2 && vq_mma_plan(l, residual, false, sms, max_shared_bytes, &plan)) return "mma";
+
   if (wide_selected() && vq_wide_plan(l, residual, sms, max_shared_bytes, &plan)) return "wide";
   if (vq_fast_plan(l, residual, sms, max_shared_bytes, &plan)) return "fast";
   return "general";
+}
+
+const char* vq_bank_indices_unsupported(const VqLayout& l, int max_shared_bytes) {
+  if (l.v != 8) return "vector_len is not 8 (the banked GEMV reads 16-byte entries)";
+  if (l.k_res > 0) return "a residual codebook (the banked GEMV takes the main codebook only)";
+  if (l.index_bits != 8 && l.index_bits != 12) return "num_centroids is not 256 or 4096 (8 or 12 index bits)";
+  if (l.rows == 0 || l.cols <= l.outliers || l.groups < 1) return "no main columns";
+  if (l.group_size < 65) return "group_size < 65 (a warp's lane octets need 8 runs of 16 columns in a group)";
+  VqFastPlan plan{};
+  // the plan's row slice is at most kMmaMaxRowsPerBlock rows on any device: the SM count only sizes it
+  if (!vq_mma_plan(l, false, true, 1, max_shared_bytes, &plan)) return "three codebook copies do not fit in shared memory";
+  return nullptr;
+}
+
+int64_t vq_bank_index_count(const VqLayout& l, int max_shared_bytes) {
+  return vq_bank_indices_unsupported(l, max_shared_bytes) == nullptr ? bank_index_count(l) : 0;
+}
+
+cudaError_t vq_bank_indices_cuda(const VqLayout& l, const VqWeightsCuda& w, uint16_t* slots, cudaStream_t stream) {
+  const int64_t quartets = (bank_runs(l) + kBankQuartet - 1) / kBankQuartet;
+  const int64_t threads = l.groups * l.vector_rows * quartets;
+  if (threads == 0) return cudaSuccess;
+  vq_bank_indices_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
+      l, w.indices, slots);
+  return cudaGetLastError();
 }
 
 cudaError_t vq_dequantize_cuda(const VqLayout& l, const VqWeightsCuda& w, float* w_out, cudaStream_t stream) {

@@ -19,6 +19,7 @@ struct VqWeightsCuda {
   const void* weight_scale;        // f16 [N] or NULL
   const void* weight_bias;         // f16 [N] or NULL
   const void* bias;                // f16 [M] or NULL
+  const uint16_t* bank_indices;    // [G, vector_rows, ceil(S / 16) * 16] from vq_bank_indices_cuda, or NULL
 };
 
 // Why the fused GEMV cannot run this layout (vector length not built, codebooks beyond shared memory),
@@ -30,12 +31,28 @@ const char* vq_linear_cuda_unsupported(const VqLayout& l, int max_shared_bytes);
 cudaError_t vq_linear_cuda(const VqLayout& l, const VqWeightsCuda& w, const void* x, int x_dtype, float* y,
                            float* workspace, cudaStream_t stream);
 
-// A/B of the column-stationary GEMV where both variants take the layout: "old" (vq_gemv_fast_kernel.cuh) or "new"
-// (vq_gemv_wide_kernel.cuh, the default since it measured 0.73-0.92x the old one's time on an H200), from LOWBIT_VQ_GEMV=old|new unless set here (-1: back to the
-// environment, 0: old, 1: new). Process-wide; for benchmarks and tests.
+// The VQ GEMV variant where several take the layout: the tensor-core kernel (vq_gemv_mma_kernel.cuh: v8, T = 8 or
+// 12, no residual; the default), the wide one (vq_gemv_wide_kernel.cuh; "new": the default before it) or the
+// column-stationary one (vq_gemv_fast_kernel.cuh, "old"), from LOWBIT_VQ_GEMV=old|wide|new unless set here (-1: back
+// to the environment, 0: old, 1: wide, 2: tensor cores). Process-wide; for benchmarks and tests.
 void vq_gemv_cuda_set_variant(int variant);
-// The kernel vq_linear_cuda runs for this layout now: "fast", "wide", "general" or "none" (outliers only).
-const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes);
+// The kernel vq_linear_cuda runs for this layout now: "mma", "mma-banked" (banked: w.bank_indices set), "wide",
+// "fast", "general" or "none" (outliers only).
+const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, int max_shared_bytes,
+                                     bool banked = false);
+
+// Elements of the banked indices of this layout (vq_bank_indices.cuh: 16-bit slots into rotated codebook copies, so
+// the tensor-core GEMV's shared loads spread over the banks), or 0 where the banked GEMV does not take the layout
+// (v != 8, a residual codebook, k > 4096, groups of fewer than 8 runs of 16 columns, codebooks beyond
+// max_shared_bytes three times over). A GEMV given w.bank_indices (from vq_bank_indices_cuda for the same
+// indices) runs the banked kernel where it can and reads w.indices elsewhere; y is the same either way.
+int64_t vq_bank_index_count(const VqLayout& l, int max_shared_bytes);
+
+// Why the banked GEMV does not take this layout, or NULL.
+const char* vq_bank_indices_unsupported(const VqLayout& l, int max_shared_bytes);
+
+// slots [vq_bank_index_count] from w.indices (one kernel; the per-phase search is vq_bank_indices.cuh's).
+cudaError_t vq_bank_indices_cuda(const VqLayout& l, const VqWeightsCuda& w, uint16_t* slots, cudaStream_t stream);
 
 // w_out [M, N] f32 exactly as vq_dequantize_cpu computes it.
 cudaError_t vq_dequantize_cuda(const VqLayout& l, const VqWeightsCuda& w, float* w_out, cudaStream_t stream);

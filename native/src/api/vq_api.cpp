@@ -22,4 +22,11 @@ int lb_vq_linear(lb_tensor x, const lb_vq_weights* w, lb_tensor* y) {
   });
 }
 
+int lb_vq_bank_indices(const lb_vq_weights* w, lb_tensor* slots) {
+  return guard("lb_vq_bank_indices", [&] {
+    *lb::require_non_null(slots, "slots") = nullptr;
+    *slots = lb::make_handle(lb::vq_bank_indices(w)).release();
+  });
+}
+
 }  // extern "C"

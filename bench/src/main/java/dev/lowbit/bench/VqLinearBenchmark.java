@@ -12,6 +12,7 @@ import dev.lowbit.quant.tensor.Device;
 import dev.lowbit.quant.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * VQ lookup matmul (lb_vq_linear) on random VPTQ-format weights of a Llama shape [out x in], one group,
  * no residual, 1% outlier columns (v0 4, k0 4096), permutation and per-column scale/bias: the ~2-bit
  * settings v8/k4096 and v6/k4096 ({@code setting = v:k}). CPU x is f32, CUDA x f16; timed to completion.
+ * {@code banked = true} (CUDA, v8): the weights carry lb_vq_bank_indices' slots, computed once in the setup.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +53,9 @@ public class VqLinearBenchmark {
 
     @Param({"11008x4096"})
     public String shape;
+
+    @Param({"false"})
+    public boolean banked;
 
     private Device target;
     private Arena arena;
@@ -122,6 +127,16 @@ public class VqLinearBenchmark {
         lb_vq_weights.weight_scale(weights, scale.address());
         lb_vq_weights.weight_bias(weights, bias.address());
         lb_vq_weights.bias(weights, MemorySegment.NULL);
+        if (banked) {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment slots = call.allocate(ADDRESS);
+                Native.check(lowbit_h.lb_vq_bank_indices(weights, slots), "lb_vq_bank_indices");
+                Tensor bankIndices = Tensor.adopt(slots.get(ADDRESS, 0));
+                owned = Arrays.copyOf(owned, owned.length + 1);
+                owned[owned.length - 1] = bankIndices;
+                lb_vq_weights.bank_indices(weights, bankIndices.address());
+            }
+        }
 
         float[] xs = new float[(int) (m * in)];
         for (int i = 0; i < xs.length; i++) xs[i] = (float) random.nextGaussian();

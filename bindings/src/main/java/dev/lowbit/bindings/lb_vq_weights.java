@@ -36,6 +36,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     lb_tensor weight_scale;
  *     lb_tensor weight_bias;
  *     lb_tensor bias;
+ *     lb_tensor bank_indices;
  * }
  * }
  */
@@ -66,7 +67,8 @@ public class lb_vq_weights {
         lowbit_h.C_POINTER.withName("perm"),
         lowbit_h.C_POINTER.withName("weight_scale"),
         lowbit_h.C_POINTER.withName("weight_bias"),
-        lowbit_h.C_POINTER.withName("bias")
+        lowbit_h.C_POINTER.withName("bias"),
+        lowbit_h.C_POINTER.withName("bank_indices")
     ).withName("lb_vq_weights");
 
     public static final GroupLayout layout() {
@@ -491,6 +493,26 @@ public class lb_vq_weights {
 
     public static void bias(MemorySegment struct, MemorySegment fieldValue) {
         struct.set(bias$LAYOUT, bias$OFFSET, fieldValue);
+    }
+
+    private static final AddressLayout bank_indices$LAYOUT = (AddressLayout)$LAYOUT.select(groupElement("bank_indices"));
+
+    public static final AddressLayout bank_indices$layout() {
+        return bank_indices$LAYOUT;
+    }
+
+    private static final long bank_indices$OFFSET = 144;
+
+    public static final long bank_indices$offset() {
+        return bank_indices$OFFSET;
+    }
+
+    public static MemorySegment bank_indices(MemorySegment struct) {
+        return struct.get(bank_indices$LAYOUT, bank_indices$OFFSET);
+    }
+
+    public static void bank_indices(MemorySegment struct, MemorySegment fieldValue) {
+        struct.set(bank_indices$LAYOUT, bank_indices$OFFSET, fieldValue);
     }
 
     /**

@@ -2443,6 +2443,51 @@ public class lowbit_h {
         }
     }
 
+    private static class lb_vq_bank_indices$descriptor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            lowbit_h.C_INT,
+            lowbit_h.C_POINTER,
+            lowbit_h.C_POINTER
+        );
+    }
+
+    private static class lb_vq_bank_indices {
+        public static final FunctionDescriptor DESC = lb_vq_bank_indices$descriptor.DESC;
+
+        public static final MemorySegment ADDR = lowbit_h.findOrThrow("lb_vq_bank_indices");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor lb_vq_bank_indices$descriptor() {
+        return lb_vq_bank_indices$descriptor.DESC;
+    }
+
+    public static MethodHandle lb_vq_bank_indices$handle() {
+        return lb_vq_bank_indices.HANDLE;
+    }
+
+    public static MemorySegment lb_vq_bank_indices$address() {
+        return lb_vq_bank_indices.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int lb_vq_bank_indices(const lb_vq_weights *w, lb_tensor *slots)
+     * }
+     */
+    public static int lb_vq_bank_indices(MemorySegment w, MemorySegment slots) {
+        var mh$ = lb_vq_bank_indices.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lb_vq_bank_indices", w, slots);
+            }
+            return (int)mh$.invokeExact(w, slots);
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     // ---- LR-QAT ----
     /**
      * {@snippet lang=c :
