@@ -7,9 +7,13 @@ step; a quarter warp (8 lanes) is one shared-memory wavefront when its 8 vectors
 as stored, and when each lane's run of R lookups may be permuted offline (the index stream repacked) by a per-lane
 XOR mask, a rotation, or both, chosen greedily per quarter warp. x stays in registers only under such fixed-shape
 permutations (a butterfly of selects per run); a free permutation would need x gathered from shared memory.
+Last, the scheme the tensor-core GEMV ships (native/kernels/cuda/vq_bank_indices.cuh): no reordering, but three
+codebook copies rotated by `offsets` entries and, per lookup, the copy that minimises the fullest group of its
+8-lane phase (exhaustive over 3^8 choices here).
 
     python3 bench/gpu/vq_bank_sim.py
 """
+import itertools
 import random
 
 LANES, GROUPS = 8, 8
@@ -71,6 +75,20 @@ def main():
                 count[rng.randrange(GROUPS)] += 1
             bound += max(run, max(count))
         print(f"{run:3d}  {'free (bound)':11s}  -> {bound / 300 / run:.2f}")
+    for offsets in ((0, 1), (0, 1, 2), (0, 1, 3)):
+        trials, total = 400, 0
+        for _ in range(trials):
+            groups = [rng.randrange(GROUPS) for _ in range(LANES)]
+            fullest = LANES
+            for choice in itertools.product(range(len(offsets)), repeat=LANES):
+                count = [0] * GROUPS
+                for g, c in zip(groups, choice):
+                    count[(g + offsets[c]) % GROUPS] += 1
+                fullest = min(fullest, max(count))
+                if fullest == 1:
+                    break
+            total += fullest
+        print(f"  -  copies {str(offsets):9s}  2.59 -> {total / trials:.2f}")
 
 
 if __name__ == "__main__":
