@@ -45,5 +45,15 @@ for case in order:
     mark = "" if target is None else f" target {target}: {'ok' if best <= target else 'MISS'} (best {best:.2f})"
     print(f"vqgemv {case}: " + "; ".join(parts) + mark)
 PY
+  if [[ -f "$DEV/lowbit-bench.jar" ]]; then
+    # through the bindings (lb_vq_bank_indices once in the setup, then lb_vq_linear): the JMH benchmark's weights carry
+    # 1 % outlier columns, and each call allocates its output and synchronizes
+    step "vqgemv: JMH VqLinearBenchmark on cuda, stored indices vs banked (v8/k4096, 28672x8192, m = 1)"
+    timeout 150 "$JAVA" --enable-native-access=ALL-UNNAMED -Dlowbit.native.path="$LIB" \
+        -cp "$DEV/lowbit-bench.jar:$DEV/lib/*:$DEV/lib-bench/*" org.openjdk.jmh.Main VqLinearBenchmark \
+        -p device=cuda -p shape=28672x8192 -p m=1 -p setting=8:4096 -p banked=false,true -wi 2 -w 1s -i 3 -r 1s -f 1 \
+        -rf json -rff "$RESULTS/vqgemv-jmh.json" > "$RESULTS/vqgemv-jmh.log" 2>&1 || status=1
+    grep -A6 "^Benchmark" "$RESULTS/vqgemv-jmh.log" || tail -20 "$RESULTS/vqgemv-jmh.log"
+  fi
   echo "vqgemv stage: $(( SECONDS - tb )) s after a $(( tb - t0 )) s build"
 }
