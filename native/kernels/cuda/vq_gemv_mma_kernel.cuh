@@ -1,5 +1,5 @@
 // The tensor-core VQ GEMV for v8 codebooks (16-byte entries) with 8- or 12-bit indices and no residual codebook:
-// the default where it applies (LOWBIT_VQ_GEMV=new or old takes the wide or the column-stationary kernel).
+// the default where it applies (LOWBIT_VQ_GEMV=wide or =old takes the wide or the column-stationary kernel).
 // Contract: vq_matmul_cuda.h. Included by vq_matmul_cuda.cu and by the host emulation test.
 //
 // Why: the wide kernel spends ~24 instructions per lookup (the index, one 16-byte shared load, 8 half-to-float
@@ -22,20 +22,20 @@
 namespace lb::kernels::vq_cuda {
 
 constexpr int kMmaThreads = 512;
-constexpr int kMmaRun = 16;              // columns per lane and row (the bank masks' run)
+constexpr int kMmaRun = 16;              // columns per lane and row
 constexpr int kMmaMaxRunLanes = 256;     // run lanes per block: at least 2 row lanes
 constexpr int64_t kMmaMaxRowsPerBlock = 256;
 
-static_assert(kMmaRun == kBankRun, "a mask word covers one run");
+static_assert(kMmaRun == kBankRun, "the banked slots come in the lanes' runs");
 
 // Codebook bytes of the mma kernel: the banked copies, or one plain copy.
 LB_VQ_HD int64_t vq_mma_codebook_bytes(const VqLayout& l, bool banked) {
   return (banked ? kBankCopies : 1) * static_cast<int64_t>(l.k) * 16;
 }
 
-// The mma kernel's plan in VqFastPlan's fields (as vq_wide_plan, with kMmaThreads threads; bank_stride and mask_step
-// when banked: bank_last, bank_step). false: the layout is not v8 with T = 8 or 12 and no residual, a group has fewer than 8 runs (an octet
-// of lanes must hold one row), or the codebooks do not fit.
+// The mma kernel's plan in VqFastPlan's fields (as vq_wide_plan, with kMmaThreads threads; bank_last and bank_step
+// when banked). false: the layout is not v8 with T = 8 or 12 and no residual, a group has fewer than 5 runs (an
+// octet of lanes must hold one row), or the codebooks do not fit.
 inline bool vq_mma_plan(const VqLayout& l, bool residual, bool banked, int sms, int max_shared, VqFastPlan* p) {
   if (l.v != 8 || residual || l.k % 8 != 0 || (l.index_bits != 8 && l.index_bits != 12)) return false;
   if (l.groups < 1 || l.vector_rows < 1 || l.cols <= l.outliers) return false;
