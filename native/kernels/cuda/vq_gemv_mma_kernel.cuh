@@ -26,7 +26,7 @@ constexpr int kMmaRun = 16;              // columns per lane and row
 constexpr int kMmaMaxRunLanes = 256;     // run lanes per block: at least 2 row lanes
 constexpr int64_t kMmaMaxRowsPerBlock = 256;
 
-static_assert(kMmaRun == kBankRun, "the banked slots come in the lanes' runs");
+static_assert(kMmaRun == kBankRun && kMmaRun == kWideRun, "the banked slots and vq_run_plan use the lanes' runs");
 
 // Codebook bytes of the mma kernel: the banked copies, or one plain copy.
 LB_VQ_HD int64_t vq_mma_codebook_bytes(const VqLayout& l, bool banked) {
@@ -39,28 +39,9 @@ LB_VQ_HD int64_t vq_mma_codebook_bytes(const VqLayout& l, bool banked) {
 inline bool vq_mma_plan(const VqLayout& l, bool residual, bool banked, int sms, int max_shared, VqFastPlan* p) {
   if (l.v != 8 || residual || l.k % 8 != 0 || (l.index_bits != 8 && l.index_bits != 12)) return false;
   if (l.groups < 1 || l.vector_rows < 1 || l.cols <= l.outliers) return false;
-  p->runs = (l.group_size + kMmaRun - 1) / kMmaRun;
-  int c = 1;
-  while (c < p->runs && c < kMmaMaxRunLanes) c *= 2;
-  if (c < 8) return false;
-  p->run_lanes = c;
-  p->col_blocks = (p->runs + c - 1) / c;
-  if (p->col_blocks * l.groups > 65535) return false;
-  const int64_t row_lanes = kMmaThreads / c;
-  const int64_t col_blocks_total = p->col_blocks * l.groups;
-  const int64_t target = sms > 0 ? sms : 132;
-  const int64_t slices = col_blocks_total >= target ? 1 : (target + col_blocks_total - 1) / col_blocks_total;
-  int64_t rpb = (l.vector_rows + slices - 1) / slices;
-  if (rpb > kMmaMaxRowsPerBlock) rpb = kMmaMaxRowsPerBlock;
-  rpb = (rpb + row_lanes - 1) / row_lanes * row_lanes;
-  p->rows_per_block = rpb;
-  p->row_slices = (l.vector_rows + rpb - 1) / rpb;
-  if (p->row_slices > 0x7fffffffLL) return false;
-  const int run_words = l.index_bits / 2;
-  p->word_step = (run_words % 4 == 0 && l.row_words % 4 == 0) ? 4 : ((run_words % 2 == 0 && l.row_words % 2 == 0) ? 2 : 1);
-  p->sv = l.v;
-  p->shared_bytes = vq_mma_codebook_bytes(l, banked) + 16 + rpb * l.v * 4;
-  const int64_t bank_step = row_lanes * bank_runs(l) * (kBankRun / 2);
+  if (!vq_run_plan(l, kMmaThreads, kMmaMaxRunLanes, kMmaMaxRowsPerBlock, sms, p) || p->run_lanes < 8) return false;
+  p->shared_bytes = vq_mma_codebook_bytes(l, banked) + 16 + p->rows_per_block * l.v * 4;
+  const int64_t bank_step = kMmaThreads / p->run_lanes * bank_runs(l) * (kBankRun / 2);
   if (bank_step > 0x7fffffffLL) return false;
   p->bank_last = banked ? kBankCopies * l.k - 1 : 0;
   p->bank_step = banked ? static_cast<int>(bank_step) : 0;

@@ -28,23 +28,23 @@ inline bool vq_wide_layout(const VqLayout& l) {
   return vq_fast_index_bits(l.index_bits) && (l.v == 2 || l.v == 4 || l.v == 6 || l.v == 8);
 }
 
-// The wide kernel's launch plan in VqFastPlan's fields (run_lanes, runs, col_blocks, rows_per_block, row_slices,
-// word_step: widest load of a run's T / 2 words, shared_bytes; sv = v). false: this variant does not take it.
-inline bool vq_wide_plan(const VqLayout& l, bool residual, int sms, int max_shared, VqFastPlan* p) {
-  if (!vq_wide_layout(l) || l.groups < 1 || l.vector_rows < 1 || l.cols <= l.outliers) return false;
-  if (l.k < 8 || (residual && l.k_res < 8)) return false;
+// The geometry of 16-column runs for blocks of `threads` threads, in VqFastPlan's fields (runs, run_lanes: a power of
+// two up to max_run_lanes, col_blocks, rows_per_block up to max_rows, row_slices for about one block per SM,
+// word_step: widest load of a run's T / 2 words). Shared by the wide and the tensor-core kernels. false: beyond the
+// grid's limits.
+inline bool vq_run_plan(const VqLayout& l, int threads, int max_run_lanes, int64_t max_rows, int sms, VqFastPlan* p) {
   p->runs = (l.group_size + kWideRun - 1) / kWideRun;
   int c = 1;
-  while (c < p->runs && c < kWideMaxRunLanes) c *= 2;
+  while (c < p->runs && c < max_run_lanes) c *= 2;
   p->run_lanes = c;
   p->col_blocks = (p->runs + c - 1) / c;
   if (p->col_blocks * l.groups > 65535) return false;
-  const int64_t row_lanes = kWideThreads / c;
+  const int64_t row_lanes = threads / c;
   const int64_t col_blocks_total = p->col_blocks * l.groups;
   const int64_t target = sms > 0 ? sms : 132;
   const int64_t slices = col_blocks_total >= target ? 1 : (target + col_blocks_total - 1) / col_blocks_total;
   int64_t rpb = (l.vector_rows + slices - 1) / slices;
-  if (rpb > kWideMaxRowsPerBlock) rpb = kWideMaxRowsPerBlock;
+  if (rpb > max_rows) rpb = max_rows;
   rpb = (rpb + row_lanes - 1) / row_lanes * row_lanes;
   p->rows_per_block = rpb;
   p->row_slices = (l.vector_rows + rpb - 1) / rpb;
@@ -53,7 +53,15 @@ inline bool vq_wide_plan(const VqLayout& l, bool residual, int sms, int max_shar
   const int run_words = l.index_bits / 2;
   p->word_step = (run_words % 4 == 0 && l.row_words % 4 == 0) ? 4 : ((run_words % 2 == 0 && l.row_words % 2 == 0) ? 2 : 1);
   p->sv = l.v;
-  p->shared_bytes = vq_fast_shared_bytes(l, l.v, rpb, residual);
+  return true;
+}
+
+// The wide kernel's launch plan (vq_run_plan, then shared_bytes; sv = v). false: this variant does not take it.
+inline bool vq_wide_plan(const VqLayout& l, bool residual, int sms, int max_shared, VqFastPlan* p) {
+  if (!vq_wide_layout(l) || l.groups < 1 || l.vector_rows < 1 || l.cols <= l.outliers) return false;
+  if (l.k < 8 || (residual && l.k_res < 8)) return false;
+  if (!vq_run_plan(l, kWideThreads, kWideMaxRunLanes, kWideMaxRowsPerBlock, sms, p)) return false;
+  p->shared_bytes = vq_fast_shared_bytes(l, l.v, p->rows_per_block, residual);
   return p->shared_bytes <= max_shared;
 }
 
