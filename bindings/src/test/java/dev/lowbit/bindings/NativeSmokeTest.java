@@ -44,6 +44,19 @@ class NativeSmokeTest {
         }
     }
 
+    @Test
+    void bankIndicesOfNullWeightsNameTheArgument() {
+        requireBuiltLibrary();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(lowbit_h.lb_tensor);
+            int status = lowbit_h.lb_vq_bank_indices(MemorySegment.NULL, out);
+            assertEquals(lowbit_h.LB_ERR_INVALID_ARGUMENT(), status);
+            assertTrue(lowbit_h.lb_last_error().getString(0).contains("w is NULL"),
+                    () -> lowbit_h.lb_last_error().getString(0));
+            assertEquals(MemorySegment.NULL, out.get(lowbit_h.lb_tensor, 0));
+        }
+    }
+
     private static void check(int status) {
         assertEquals(lowbit_h.LB_OK(), status, () -> lowbit_h.lb_last_error().getString(0));
     }

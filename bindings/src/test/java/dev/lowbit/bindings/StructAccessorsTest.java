@@ -49,6 +49,18 @@ class StructAccessorsTest {
     }
 
     @Test
+    void vqWeightsEndWithTheBankIndices() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = lb_vq_weights.allocate(arena);
+            assertEquals(152, lb_vq_weights.sizeof());
+            assertEquals(136, lb_vq_weights.bias$offset());
+            lb_vq_weights.bank_indices(w, MemorySegment.ofAddress(0x1230));
+            assertEquals(0x1230, w.get(ValueLayout.JAVA_LONG, 144));
+            assertEquals(0, w.get(ValueLayout.JAVA_LONG, 136), "bias untouched");
+        }
+    }
+
+    @Test
     void arrayHelpersStepByTheStructSize() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment array = lb_rtn_options.allocateArray(3, arena);
