@@ -8,7 +8,7 @@
 // kBankCopies copies of the codebook in shared memory, copy ch rotated by kBankOffset[ch] entries (entry c at slot
 // ch * k + ((c + kBankOffset[ch]) & (k - 1)), so in group (c + offset) & 7), and reads each element's entry at the slot
 // given here, once per weight: for every quartet of 8 runs and element e (one ldmatrix phase) an exhaustive search
-// picks the copies that make the largest group load the smallest possible, ~1.23 wavefronts on uniform indices
+// picks the copies that make the largest group load the smallest possible, ~1.2 wavefronts on uniform indices
 // (bench/gpu/vq_bank_sim.py). The slots are 16 bits per element, each run of 16 elements in 32 bytes, so the GEMV
 // reads them with two 16-byte loads and no bit-stream arithmetic.
 // Elements past a group hold slot 0 (the GEMV reads a zero entry there).
@@ -24,7 +24,7 @@ constexpr int kBankCopies = 3;
 constexpr int kBankRun = 16;     // elements per run: one lane's columns of a row in the GEMV
 constexpr int kBankQuartet = 8;  // runs of one ldmatrix phase
 
-// Rotation of copy ch, in entries. {0, 1, 3} takes the largest group load to ~1.23 on uniform indices ({0, 1, 2}: ~1.32).
+// Rotation of copy ch, in entries. {0, 1, 3} takes the largest group load to ~1.2 on uniform indices ({0, 1, 2}: ~1.3).
 LB_VQ_HD int bank_offset(int ch) { return ch == 0 ? 0 : ch == 1 ? 1 : 3; }
 
 LB_VQ_HD int64_t bank_runs(const VqLayout& l) { return (l.group_size + kBankRun - 1) / kBankRun; }
