@@ -258,7 +258,9 @@ int lb_packed_linear(lb_tensor x, lb_tensor qweight, lb_tensor qzeros, lb_tensor
  * [1, ceil(M/v0), O] (NULL when O = 0; read as unsigned); perm i16 [N] or NULL (identity; read as
  * unsigned); weight_scale, weight_bias f16 [N] or NULL (1 / 0); bias f16 [M] or NULL (the layer bias);
  * bank_indices i16 [G, ceil(M/v), ceil(S/16)*16] from lb_vq_bank_indices for these indices, or NULL: the CUDA GEMV
- * then reads its entries from bank-spread codebook copies (faster; the same y), CPU ignores it. A struct_size that
+ * then reads its entries from bank-spread codebook copies (faster; the same y), CPU ignores it. Only the shape is
+ * checked: slots made from other indices give a wrong y (checking them would read both on every call), so make them
+ * again whenever the indices change. A struct_size that
  * ends before bank_indices (a caller built against an older lowbit.h) is accepted as bank_indices = NULL. */
 typedef struct lb_vq_weights {
     int64_t struct_size;

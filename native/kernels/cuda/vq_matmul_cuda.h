@@ -43,8 +43,8 @@ const char* vq_gemv_cuda_kernel_name(const VqLayout& l, bool residual, int sms, 
 
 // Elements of the banked indices of this layout (vq_bank_indices.cuh: 16-bit slots into rotated codebook copies, so
 // the tensor-core GEMV's shared loads spread over the banks), or 0 where the banked GEMV does not take the layout
-// (v != 8, a residual codebook, k > 4096, groups of fewer than 8 runs of 16 columns, codebooks beyond
-// max_shared_bytes three times over). A GEMV given w.bank_indices (from vq_bank_indices_cuda for the same
+// (v != 8, a residual codebook, k other than 256 or 4096, group_size < 65: fewer than 5 runs of 16 columns, codebooks
+// beyond max_shared_bytes three times over). A GEMV given w.bank_indices (from vq_bank_indices_cuda for the same
 // indices) runs the banked kernel where it can and reads w.indices elsewhere; y is the same either way.
 int64_t vq_bank_index_count(const VqLayout& l, int max_shared_bytes);
 
