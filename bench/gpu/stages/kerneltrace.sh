@@ -7,9 +7,8 @@
 stage_kerneltrace() {
   local m=/tmp/gen-llama7b inc lib so=/tmp/libkernel_trace.so w dir
   step "kerneltrace: build the CUPTI tracer"
-  inc=$(dirname "$(ls /usr/local/cuda/include/cupti.h /usr/local/cuda/extras/CUPTI/include/cupti.h 2>/dev/null | head -1)")
-  lib=$(dirname "$( (ls /usr/local/cuda/lib64/libcupti.so* /usr/local/cuda/extras/CUPTI/lib64/libcupti.so* 2>/dev/null;
-      python3 -c 'import glob,torch,os;print("\n".join(glob.glob(os.path.join(os.path.dirname(torch.__file__),"..","nvidia","*","lib","libcupti.so*"))))' 2>/dev/null) | head -1)")
+  inc=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name cupti.h 2>/dev/null | head -1)")
+  lib=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name 'libcupti.so*' 2>/dev/null | head -1)")
   echo "cupti.h in $inc, libcupti in $lib"
   [[ -f $lib/libcupti.so ]] || ln -sf "$(ls "$lib"/libcupti.so.* | head -1)" /tmp/libcupti.so
   g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o $so \
