@@ -13,33 +13,12 @@
 // head_dim <= 128 (a head is at most 4 k-blocks).
 #pragma once
 
+#include "kernels/cuda/cp_async.cuh"
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 
 namespace lb::kernels::decode_attention {
 
 constexpr int kOMaxKBlocks = 4;  // k-blocks of one head: head_dim <= 128
-
-// cp.async of 16 bytes global -> shared (sm_80+); the host emulation copies at once.
-__device__ __forceinline__ void copy16_async(uint4* dst, const void* src) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(src));
-#else
-  *dst = *static_cast<const uint4*>(src);
-#endif
-}
-
-__device__ __forceinline__ void copies_commit() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::);
-#endif
-}
-
-__device__ __forceinline__ void copies_wait() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_all;\n" ::: "memory");
-#endif
-}
 
 // A warp's scales and zeros of the head's k-blocks (registers; the weights are in shared memory).
 template <int B, bool S16>
@@ -71,7 +50,7 @@ __device__ __forceinline__ void o_issue_loads(const PackedLinearCudaArgs& a, int
     const int64_t kb = kb0 + i;
     const int32_t* wp = a.qweight + kb * B * n + col0;
 #pragma unroll
-    for (int w = 0; w < B; ++w) copy16_async(wsm + (i * B + w) * 32 + lane, wp + w * n);
+    for (int w = 0; w < B; ++w) cp_async::copy16(wsm + (i * B + w) * 32 + lane, wp + w * n);
     const int64_t grp = kb / gkb;
     const unsigned char* sp = static_cast<const unsigned char*>(a.scales) + (grp * n + col0) * (S16 ? 2 : 4);
     if constexpr (S16) {
@@ -87,10 +66,10 @@ __device__ __forceinline__ void o_issue_loads(const PackedLinearCudaArgs& a, int
       if (((col0 * B) & 31) + 12 > 32) g.zraw[i][1] = __ldg(zp + 1);
     }
   }
-  copies_commit();
+  cp_async::commit();
 }
 
-// After copies_wait() and a block barrier that published the slots: y[col0..col0+3] += the warp's columns . x, x the
+// After cp_async::wait_all() and a block barrier that published the slots: y[col0..col0+3] += the warp's columns . x, x the
 // head's kbs slots (shared, packed_gemv_xslot.cuh).
 template <int B, bool S16>
 __device__ __forceinline__ void o_compute(const PackedLinearCudaArgs& a, int kbs, int64_t col0, bool col_ok,

@@ -521,7 +521,7 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
                   scale, scores, partial, scratch, out != nullptr && blockIdx.y == 0 ? out + head * dim : nullptr,
                   online, slots, OB > 0 ? OB : norm.o_slot_bits);
   if constexpr (OB > 0) {
-    decode_attention::copies_wait();
+    cp_async::wait_all();
     __syncthreads();  // the slots (and every warp's copies) are in place
     decode_attention::o_compute<OB, true>(o.a, o_kbs, o_col0, o_col_ok,
                                           o_weights + warp * decode_attention::o_warp_words<OB>(o_kbs), o_group, slots,

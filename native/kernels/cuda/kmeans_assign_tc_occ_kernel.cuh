@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "kernels/cuda/cp_async.cuh"
 #include "kernels/cuda/cuda_shared.cuh"
 #include "kernels/cuda/kmeans_assign_mma_kernel.cuh"
 #include "kernels/cuda/kmeans_assign_tc_kernel.cuh"
@@ -34,27 +35,6 @@ constexpr size_t kOccSlotBytes = sizeof(float) * kOccRowSlots * kTcThreads;     
 constexpr size_t kOccMarginBytes = sizeof(float) * kTcPointsPerBlock;                // 4 KB
 constexpr size_t kOccSharedBytes = kOccStageBytes + 2 * kOccSlotBytes + kOccMarginBytes;  // 68 KB
 static_assert(kOccSharedBytes * kOccBlocksPerSm + 2 * 1024 <= 228 * 1024, "2 blocks per sm_90 SM");
-
-// ---- cp.async (sm_80+); the emulation copies at once (its barriers order the copies like wait + barrier) ----
-__device__ __forceinline__ void occ_cp_async16(float4* dst, const float4* src) {
-#ifdef LB_CUDA_EMULATION
-  *dst = *src;
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(src));
-#endif
-}
-__device__ __forceinline__ void occ_cp_async_commit() {
-#ifndef LB_CUDA_EMULATION
-  asm volatile("cp.async.commit_group;\n" ::);
-#endif
-}
-// every group but the most recent one has landed (this thread's copies; a barrier makes them block-wide)
-__device__ __forceinline__ void occ_cp_async_wait_all_but_one() {
-#ifndef LB_CUDA_EMULATION
-  asm volatile("cp.async.wait_group 1;\n" ::: "memory");
-#endif
-}
 
 // The variant indexes with 32-bit ints (fewer registers): the launcher uses it only when this holds.
 __host__ __device__ constexpr bool occ_fits(int64_t n, int d, int64_t k) {
@@ -138,13 +118,13 @@ static __global__ void __launch_bounds__(kTcThreads, kOccBlocksPerSm) assign_tc_
         const int slot = q * kTcThreads + static_cast<int>(threadIdx.x);
         const int v = s * kStageVec + slot;
         if (v < vecs) {
-          occ_cp_async16(dst + slot, prep + v);
+          cp_async::copy16(dst + slot, prep + v);
         } else {
           dst[slot] = make_float4(0.0f, 0.0f, INFINITY, INFINITY);
         }
       }
     }
-    occ_cp_async_commit();
+    cp_async::commit();
   };
   issue(0);  // both buffers start filling before the point set-up, so their latency overlaps it
   issue(1);
@@ -186,7 +166,7 @@ static __global__ void __launch_bounds__(kTcThreads, kOccBlocksPerSm) assign_tc_
       }
     }
   }
-  occ_cp_async_wait_all_but_one();  // stage 0
+  cp_async::wait<1>();  // stage 0
   __syncthreads();                  // stage 0 and the margins, block-wide
 
   // Pre-pass over stage 0, branch-free: thr = min a' + E over its centroids (shared by the row's 4 lanes).
@@ -221,7 +201,7 @@ static __global__ void __launch_bounds__(kTcThreads, kOccBlocksPerSm) assign_tc_
   for (int s = 0; s < stages; ++s) {
     const int buf = s & 1;
     if (s > 0) {
-      occ_cp_async_wait_all_but_one();  // stage s (issued two iterations ago, or at the start)
+      cp_async::wait<1>();  // stage s (issued two iterations ago, or at the start)
       __syncthreads();
     }
     const float4* tile = stage + buf * kStageVec;

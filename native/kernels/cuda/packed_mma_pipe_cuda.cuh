@@ -31,6 +31,7 @@
 
 #include <type_traits>
 
+#include "kernels/cuda/cp_async.cuh"
 #include "kernels/cuda/packed_mma_cuda.cuh"
 
 namespace lb::kernels::packed_mma_pipe {
@@ -75,43 +76,6 @@ template <int B, int MB>
 __host__ __device__ constexpr int smem_bytes() {
   return kStages * stage_bytes<B, MB>() > kWarps * 16 * MB * kTileStride * 4 ? kStages * stage_bytes<B, MB>()
                                                                                : kWarps * 16 * MB * kTileStride * 4;
-}
-
-// ---- cp.async (sm_80+); the emulation copies at once (its barriers order the copies like wait + barrier) ----
-
-__device__ __forceinline__ void cp_async16(void* dst, const void* src, bool ok) {
-#ifdef LB_CUDA_EMULATION
-  if (ok) {
-    memcpy(dst, src, 16);
-  } else {
-    memset(dst, 0, 16);
-  }
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(src), "r"(ok ? 16 : 0));
-#endif
-}
-
-__device__ __forceinline__ void cp_async4(void* dst, const void* src) {
-#ifdef LB_CUDA_EMULATION
-  memcpy(dst, src, 4);
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 4;\n" ::"r"(s), "l"(src));
-#endif
-}
-
-__device__ __forceinline__ void cp_async_commit() {
-#ifndef LB_CUDA_EMULATION
-  asm volatile("cp.async.commit_group;\n" ::);
-#endif
-}
-
-template <int N>
-__device__ __forceinline__ void cp_async_wait() {
-#ifndef LB_CUDA_EMULATION
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
-#endif
 }
 
 // B registers of one column word for chunk c: the pairs (values s, s + R / 2), s = 2c + r, dequantized to the exact
@@ -246,13 +210,13 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         const int r = st * KSt + kj;  // k-step relative to ksb
         const bool ok = r < w_end;
 #pragma unroll
-        for (int i = 0; i < W; ++i) cp_async16(ws + (kj * W + i) * kThreads + tid, w_src + kj * w_step + i * n, ok);
+        for (int i = 0; i < W; ++i) cp_async::copy16_or_zero(ws + (kj * W + i) * kThreads + tid, w_src + kj * w_step + i * n, ok);
         // scales / zeros of a group that starts at this k-step (or at the split's first k-step): the consumer
         // reads the slot exactly then
         if (ksb + r == p_next && ksb + r < kse) {
           unsigned char* slot = slots + kj * kSlotBytes;
-          if (sc_ok) cp_async4(slot + tid * 4, sc_src + static_cast<int64_t>(p_gk) * n * esz);
-          if (zc_ok) cp_async4(slot + kScaleSlotBytes + tid * 4, zc_src + static_cast<int64_t>(p_gk) * zrow_words);
+          if (sc_ok) cp_async::copy4(slot + tid * 4, sc_src + static_cast<int64_t>(p_gk) * n * esz);
+          if (zc_ok) cp_async::copy4(slot + kScaleSlotBytes + tid * 4, zc_src + static_cast<int64_t>(p_gk) * zrow_words);
           ++p_gk;
           p_next = p_gk * kpg;
         }
@@ -267,11 +231,11 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 #pragma unroll
         for (int it = 0; it < kXpIters; ++it) {
           const int task = it * kThreads + tid;
-          if (kXpTasks % kThreads == 0 || task < kXpTasks) cp_async16(xs + task, xp_src[it], st * KSt < xp_lim[it]);
+          if (kXpTasks % kThreads == 0 || task < kXpTasks) cp_async::copy16_or_zero(xs + task, xp_src[it], st * KSt < xp_lim[it]);
           xp_src[it] += kXpPerTile;
         }
       }
-      cp_async_commit();
+      cp_async::commit();
       return;
     }
     if (st < nst) {
@@ -282,12 +246,12 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         if (kXTasks % kThreads == 0 || task < kXTasks) {
           const int r = task / kChunks;
           const int ch = task - r * kChunks;
-          cp_async16(xs + r * PP::XRow + ch * 16, x_src[it], st * PP::RS < x_lim[it]);
+          cp_async::copy16_or_zero(xs + r * PP::XRow + ch * 16, x_src[it], st * PP::RS < x_lim[it]);
         }
         x_src[it] += PP::RS;
       }
     }
-    cp_async_commit();
+    cp_async::commit();
   };
   auto fetch = [&](int st) {
     fetch_weights(st);
@@ -428,7 +392,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 #pragma unroll
   for (int s = 0; s < kStages - 1; ++s) fetch_x(s);
   for (int st = 0; st < nst; ++st) {
-    cp_async_wait<kStages - 2>();
+    cp_async::wait<kStages - 2>();
     __syncthreads();
     fetch(st + kStages - 1);
     const unsigned char* base = smem + (st % kStages) * SB;
@@ -445,7 +409,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     }
   }
   if (any_group) flush();
-  cp_async_wait<0>();
+  cp_async::wait<0>();
 
   // y through shared memory (the pipeline buffers are free after the barrier): coalesced rows per warp
   __syncthreads();
