@@ -31,15 +31,6 @@ __device__ __forceinline__ void copy16_or_zero(void* dst, const void* src, bool 
 #endif
 }
 
-__device__ __forceinline__ void copy8(void* dst, const void* src) {
-#ifdef LB_CUDA_EMULATION
-  memcpy(dst, src, 8);
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 8;\n" ::"r"(s), "l"(src));
-#endif
-}
-
 __device__ __forceinline__ void copy4(void* dst, const void* src) {
 #ifdef LB_CUDA_EMULATION
   memcpy(dst, src, 4);
