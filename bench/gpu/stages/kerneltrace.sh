@@ -7,8 +7,11 @@
 stage_kerneltrace() {
   local m=/tmp/gen-llama7b inc lib so=/tmp/libkernel_trace.so w dir
   step "kerneltrace: build the CUPTI tracer"
+  # the header and the library from one install where possible (the activity record's layout is versioned); a
+  # libcupti that libtorch loaded first would serve the calls, so the stage prints both places
   inc=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name cupti.h 2>/dev/null | head -1)")
-  lib=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name 'libcupti.so*' 2>/dev/null | head -1)")
+  lib=$(dirname "$(find "$inc/.." -name 'libcupti.so*' 2>/dev/null | head -1)")
+  [[ $lib != . ]] || lib=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name 'libcupti.so*' 2>/dev/null | head -1)")
   echo "cupti.h in $inc, libcupti in $lib"
   [[ -f $lib/libcupti.so ]] || ln -sf "$(ls "$lib"/libcupti.so.* | head -1)" /tmp/libcupti.so
   g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o $so \
