@@ -221,6 +221,57 @@ int argmax(const std::vector<float>& v) {
   return best;
 }
 
+// Greedy decode_next on a CUDA graph queues each step before the previous token is read (LOWBIT_DECODE_AHEAD): the
+// same tokens as the host sampler on the same graph's logits (=0), also when the caller feeds a token other than
+// the one returned (the queued step is discarded), up to the last cache position; logits and prefill after queued
+// steps; a non-finite logit is the same error on both paths.
+void check_greedy_ahead(const Model& m, const std::vector<int64_t>& ids) {
+  constexpr int64_t kMaxSeq = 16;
+  Decoder ahead = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, kMaxSeq, true, 0, nullptr);
+  setenv("LOWBIT_DECODE_AHEAD", "0", 1);
+  Decoder host = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, kMaxSeq, true, 0, nullptr);
+  unsetenv("LOWBIT_DECODE_AHEAD");
+  int forced = 0, steps = 0;
+  for (int round = 0; round < 2; ++round) {  // the second after reset + prefill, with steps still queued
+    CHECK_OK(lb_decoder_reset(ahead.get()));
+    CHECK_OK(lb_decoder_reset(host.get()));
+    int64_t a = -1, h = -1;
+    CHECK_OK(lb_decoder_prefill_next(ahead.get(), ids.data(), 3, &a));
+    CHECK_OK(lb_decoder_prefill_next(host.get(), ids.data(), 3, &h));
+    CHECK(a == h);
+    for (int64_t position = 3; position < kMaxSeq; ++position) {
+      // every third step (second round: every step from 9 on) feeds another token than the one returned
+      const bool force = round == 0 ? position % 3 == 2 : position >= 9;
+      const int64_t input = force ? (a + 7) % kVocab : a;
+      forced += force ? 1 : 0;
+      CHECK_OK(lb_decoder_decode_next(ahead.get(), input, &a));
+      CHECK_OK(lb_decoder_decode_next(host.get(), input, &h));
+      if (a != h) std::printf("greedy ahead: round %d position %lld: %lld vs host %lld\n", round,
+                              static_cast<long long>(position), static_cast<long long>(a), static_cast<long long>(h));
+      CHECK(a == h);
+      ++steps;
+      if (round == 1 && position == 6) {  // logits after a queued step: the same as the host decoder's
+        const std::vector<float> la = decode(ahead.get(), a), lh = decode(host.get(), a);
+        CHECK(max_diff(la.data(), lh.data(), kVocab) == 0.0);
+        a = argmax(la);
+        ++position;
+      }
+    }
+    CHECK_FAILS(lb_decoder_decode_next(ahead.get(), a, &a), LB_ERR_INVALID_ARGUMENT, "max_seq=16");
+  }
+  std::printf("greedy ahead: %d steps (%d fed another token) equal the host sampler's\n", steps, forced);
+
+  Model nan_model(7);
+  std::vector<float> head = to_vector<float>(m.lm_head.get());
+  head[7 * kHidden] = NAN;
+  nan_model.lm_head = host_tensor(head, LB_DTYPE_F32, {kVocab, kHidden});
+  Decoder bad = build(nan_model, LB_DTYPE_F32, LB_DEVICE_CUDA, kMaxSeq, true, 0, nullptr);
+  int64_t t = -1;
+  CHECK_OK(lb_decoder_prefill(bad.get(), ids.data(), 2, nullptr));
+  CHECK_FAILS(lb_decoder_decode_next(bad.get(), 1, &t), LB_ERR_INTERNAL, "logits[7]=");  // captures
+  CHECK_FAILS(lb_decoder_decode_next(bad.get(), 1, &t), LB_ERR_INTERNAL, "logits[7]=");  // on device
+}
+
 // The accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1: f32 residual, packed GEMVs adding in place): f32
 // logits equal the default step's up to f32 summation order; f16/bf16 keep the residual in f32 (not the
 // default step's bits: within the tolerances of the dense reference).
@@ -456,6 +507,7 @@ int main() {
     }
     Decoder b = build(m, LB_DTYPE_BF16, LB_DEVICE_CUDA, 16, true, 0, nullptr);
     check_incremental(b.get(), ids, 4, expected, 0.3, "cuda dense bf16 graph");
+    check_greedy_ahead(m, ids);
   } else {
     std::printf("SKIP: no CUDA device: the CUDA decoder checks did not run\n");
   }

@@ -84,6 +84,22 @@ void decode_attention_set_online(int enabled);
 cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, int64_t rows, int64_t inter,
                                  cudaStream_t stream);
 
+// The greedy token of one decode step, as the host sampler picks it: the largest logit, the lowest id on ties.
+// bad_index: the lowest index whose logit is not finite (-1: none) and bad_value its value.
+struct DecodeGreedyResult {
+  int64_t token;
+  int64_t position;
+  int64_t bad_index;
+  float bad_value;
+  int32_t reserved;
+};
+
+// For logits f32 [vocab] of the token at *position: *token = the greedy token (the next step's input),
+// results[*position & 1] = that result (results: two slots, host-mapped memory, so the host reads one step while the
+// next writes the other), then *position += 1. One block; captured in the decode step's CUDA graph.
+cudaError_t decode_greedy_cuda(const float* logits, int64_t vocab, int64_t* token, int64_t* position,
+                               DecodeGreedyResult* results, cudaStream_t stream);
+
 // ---- the accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1): an f32 residual stream, GEMVs that add
 // onto f32 outputs. `t` is the compute type (weights, caches, outputs); the inputs named f32 are f32 and
 // rounded to t where the ATen path stores them in t, so the math equals the kernels above.

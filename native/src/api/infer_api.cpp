@@ -100,7 +100,7 @@ int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t* next_toke
   return guard("lb_decoder_decode_next", [&] {
     lb::require_non_null(next_token, "next_token");
     lb::infer::Decoder& d = unwrap_decoder(decoder);
-    *next_token = sample(d, d.decode(token));
+    *next_token = d.decode_next(token);
   });
 }
 

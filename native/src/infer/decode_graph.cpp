@@ -12,6 +12,7 @@
 #include <optional>
 #include <cuda_runtime_api.h>
 
+#include "kernels/cuda/decode_cuda.h"
 #include "src/cuda_device.h"
 #endif
 
@@ -19,8 +20,21 @@ namespace lb::infer {
 
 #if LOWBIT_WITH_CUDA
 
+namespace {
+void check_cuda(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) throw Error(LB_ERR_CUDA, std::string(what) + " failed: " + cudaGetErrorString(status));
+}
+}  // namespace
+
 struct DecodeGraph::Impl {
   explicit Impl(Decoder& d) : decoder(d) {}
+  ~Impl() {
+    if (stream) cudaStreamSynchronize(stream->stream());  // a step queued ahead may still write the results
+    for (cudaEvent_t e : done) {
+      if (e != nullptr) cudaEventDestroy(e);
+    }
+    if (results != nullptr) cudaFreeHost(results);
+  }
   Decoder& decoder;
   std::optional<c10::cuda::CUDAStream> stream;
   std::unique_ptr<at::cuda::CUDAGraph> graph;
@@ -28,6 +42,28 @@ struct DecodeGraph::Impl {
   bool captured = false;
   bool failed = false;
   std::string failure;
+  // The greedy pick's two result slots (host-mapped: the graph writes them) and the events of the steps that write
+  // them, slot = position & 1.
+  kernels::DecodeGreedyResult* results = nullptr;
+  kernels::DecodeGreedyResult* results_device = nullptr;
+  cudaEvent_t done[2] = {nullptr, nullptr};
+  // A step queued ahead that the host has not read: its position and its input, the token the step before returned.
+  bool ahead = false;
+  int64_t ahead_position = -1, ahead_input = -1;
+
+  void allocate_results() {
+    check_cuda(cudaHostAlloc(reinterpret_cast<void**>(&results), 2 * sizeof(kernels::DecodeGreedyResult),
+                             cudaHostAllocMapped),
+               "cudaHostAlloc of the greedy results (pinned host memory)");
+    check_cuda(cudaHostGetDevicePointer(reinterpret_cast<void**>(&results_device), results, 0),
+               "cudaHostGetDevicePointer");
+    for (cudaEvent_t& e : done) check_cuda(cudaEventCreateWithFlags(&e, cudaEventDisableTiming), "cudaEventCreate");
+  }
+
+  void replay(int slot) {
+    graph->replay();
+    check_cuda(cudaEventRecord(done[slot], stream->stream()), "cudaEventRecord");
+  }
 
   at::Tensor eager(int64_t t, int64_t p) {
     const auto options = at::TensorOptions().dtype(at::kLong).device(decoder.device());
@@ -54,9 +90,12 @@ DecodeGraph::~DecodeGraph() = default;
 bool DecodeGraph::active() const { return !impl_->failed; }
 const std::string& DecodeGraph::failure() const { return impl_->failure; }
 
+bool DecodeGraph::captured() const { return impl_->captured; }
+
 at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
   Impl& s = *impl_;
   if (s.failed) return s.eager(token, position);
+  cancel_ahead();
   const c10::Device device = s.decoder.device();
   // Work queued on the default stream (weights, prefill) must be done before the side stream reads it.
   lb::cuda::synchronize(device.index());
@@ -69,9 +108,13 @@ at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
     // Warm-up on the side stream: lazy initialisations (cuBLAS workspaces) happen outside the capture.
     at::Tensor warm = s.decoder.forward(s.token, s.position, s.decoder.max_seq(), false).to(at::kCPU);
     try {
+      s.allocate_results();
       s.graph = std::make_unique<at::cuda::CUDAGraph>();
       s.graph->capture_begin();
       s.logits = s.decoder.forward(s.token, s.position, s.decoder.max_seq(), false);
+      check_cuda(kernels::decode_greedy_cuda(s.logits.data_ptr<float>(), s.logits.numel(), s.token.data_ptr<int64_t>(),
+                                             s.position.data_ptr<int64_t>(), s.results_device, s.stream->stream()),
+                 "decode_greedy_cuda");
       s.graph->capture_end();
       s.captured = true;
     } catch (const std::exception& e) {
@@ -87,6 +130,46 @@ at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
   return s.logits.to(at::kCPU);
 }
 
+void DecodeGraph::cancel_ahead() {
+  Impl& s = *impl_;
+  if (!s.ahead) return;
+  s.ahead = false;
+  check_cuda(cudaStreamSynchronize(s.stream->stream()), "waiting for the decode step queued ahead");
+}
+
+int64_t DecodeGraph::step_greedy(int64_t token, int64_t position) {
+  Impl& s = *impl_;
+  if (!s.captured) throw Error(LB_ERR_INTERNAL, "step_greedy before the decode graph was captured");
+  c10::cuda::CUDAStreamGuard guard(*s.stream);
+  const int slot = static_cast<int>(position & 1);
+  if (!(s.ahead && s.ahead_position == position && s.ahead_input == token)) {
+    cancel_ahead();
+    lb::cuda::synchronize(s.decoder.device().index());  // work on the default stream (prefill) must be done
+    s.token.fill_(token);
+    s.position.fill_(position);
+    s.replay(slot);
+  }
+  s.ahead = false;
+  s.ahead_input = -1;
+  if (position + 1 < s.decoder.max_seq()) {  // the step after: its input and position come from this one
+    s.replay(1 - slot);
+    s.ahead = true;
+    s.ahead_position = position + 1;
+  }
+  check_cuda(cudaEventSynchronize(s.done[slot]), "the decode step");
+  const kernels::DecodeGreedyResult r = s.results[slot];
+  if (r.position != position) {
+    throw Error(LB_ERR_INTERNAL, "the greedy result is for position " + std::to_string(r.position) + ", expected " +
+                                     std::to_string(position));
+  }
+  if (r.bad_index >= 0) {
+    throw Error(LB_ERR_INTERNAL, "logits[" + std::to_string(r.bad_index) + "]=" + std::to_string(r.bad_value) +
+                                     " is not finite (the model produced NaN/Inf)");
+  }
+  s.ahead_input = r.token;
+  return r.token;
+}
+
 #else  // no CUDA in this build: a Decoder never asks for a graph (it needs a CUDA device)
 
 struct DecodeGraph::Impl {
@@ -96,6 +179,9 @@ struct DecodeGraph::Impl {
 DecodeGraph::DecodeGraph(Decoder&) : impl_(std::make_unique<Impl>()) {}
 DecodeGraph::~DecodeGraph() = default;
 bool DecodeGraph::active() const { return false; }
+bool DecodeGraph::captured() const { return false; }
+int64_t DecodeGraph::step_greedy(int64_t, int64_t) { throw_unsupported(impl_->failure); }
+void DecodeGraph::cancel_ahead() {}
 const std::string& DecodeGraph::failure() const { return impl_->failure; }
 at::Tensor DecodeGraph::step(int64_t, int64_t) { throw_unsupported(impl_->failure); }
 

@@ -2,6 +2,10 @@
 // device, attention over all max_seq cache entries with positions beyond the current one masked, so
 // one capture serves every step. Capture happens on the first step (after an eager warm-up on the
 // same side stream); if it fails (an op that cannot be captured), the step runs eagerly from then on.
+//
+// The graph ends with the greedy pick (decode_greedy_cuda): it writes the next token into the input
+// buffer and advances the device position, so greedy decoding can queue step p + 1 before the host has
+// read step p's token ("ahead"). The host then waits only for the GPU, never the GPU for the host.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -20,8 +24,15 @@ class DecodeGraph {
   ~DecodeGraph();
   // Logits f32 [vocab] on the CPU of `token` at `position`.
   at::Tensor step(int64_t token, int64_t position);
+  // The greedy next token after `token` at `position` (the host sampler's choice), from the captured graph; also
+  // queues the step after it, fed with that token on the device, when position + 1 < max_seq. A later call
+  // with that token at position + 1 finds its step already queued. Needs captured().
+  int64_t step_greedy(int64_t token, int64_t position);
+  // Waits for a step queued ahead and forgets it; before any other use of the cache or the device buffers.
+  void cancel_ahead();
   // False once capturing failed (failure() says why).
   bool active() const;
+  bool captured() const;
   const std::string& failure() const;
 
  private:

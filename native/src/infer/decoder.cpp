@@ -14,6 +14,8 @@
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -77,6 +79,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   num_layers_ = options.num_layers;
   max_seq_ = options.max_seq;
   use_graph_ = device.is_cuda() && options.use_cuda_graph != 0;
+  if (const char* env = std::getenv("LOWBIT_DECODE_AHEAD")) ahead_ = std::strcmp(env, "0") != 0;
   const auto dtype = config.compute_dtype;
   const auto copy = [&](const at::Tensor& t) { return t.to(device, dtype, false, /*copy=*/true).contiguous(); };
   embed_ = copy(embed);
@@ -160,6 +163,7 @@ void Decoder::add_layer(const at::Tensor& input_norm, const at::Tensor& post_att
 }
 
 void Decoder::reset() {
+  if (graph_) graph_->cancel_ahead();
   position_ = 0;  // stale cache entries beyond the position are masked out or overwritten
 }
 
@@ -353,6 +357,7 @@ at::Tensor Decoder::prefill(const int64_t* ids, int64_t n) {
   require_non_null(ids, "ids");
   for (int64_t i = 0; i < n; ++i) check_token(ids[i], ("ids[" + std::to_string(i) + "]").c_str());
   require_ready(n);
+  if (graph_) graph_->cancel_ahead();  // a step queued ahead writes the cache on the graph's stream
   const auto long_options = at::TensorOptions().dtype(at::kLong);
   const at::Tensor host_ids = at::from_blob(const_cast<int64_t*>(ids), {n}, long_options).clone();
   const at::Tensor dev_ids = host_ids.to(device_);
@@ -380,6 +385,19 @@ at::Tensor Decoder::decode(int64_t token) {
   }
   position_ += 1;
   return logits;
+}
+
+int64_t Decoder::decode_next(int64_t token) {
+  if (ahead_ && use_graph_ && graph_ && graph_->captured() && sampler_.greedy()) {
+    c10::InferenceMode inference;
+    check_token(token, "token");
+    require_ready(1);
+    const int64_t next = graph_->step_greedy(token, position_);
+    position_ += 1;
+    return next;
+  }
+  const at::Tensor logits = decode(token);
+  return sampler_.next(logits.data_ptr<float>(), logits.numel());
 }
 
 lb_decoder_stats Decoder::stats() const {

@@ -31,6 +31,9 @@ class Decoder {
   // f32 [vocab] on the CPU: the logits after the last of ids.
   at::Tensor prefill(const int64_t* ids, int64_t n);
   at::Tensor decode(int64_t token);
+  // decode, then the sampler's next token. Greedy on a captured CUDA graph: the token is picked on the device and
+  // the following step is queued before this returns (DecodeGraph::step_greedy; LOWBIT_DECODE_AHEAD=0: off).
+  int64_t decode_next(int64_t token);
   Sampler& sampler() { return sampler_; }
   lb_decoder_stats stats() const;
 
@@ -61,6 +64,7 @@ class Decoder {
   c10::Device device_;
   int64_t num_layers_, max_seq_, vocab_;
   bool use_graph_;
+  bool ahead_ = true;  // greedy steps queued ahead on the graph (LOWBIT_DECODE_AHEAD=0: off)
   bool fused_ = false;  // one-token steps through the fused CUDA kernels
   // ... with an f32 residual and accumulate GEMVs (LOWBIT_DECODE_ACCUMULATE=1, where some linear accumulates)
   bool accumulate_requested_ = false, any_accumulating_ = false, rope_attention_ = false;

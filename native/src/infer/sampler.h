@@ -12,6 +12,7 @@ class Sampler {
   void configure(double temperature, double top_p, uint64_t seed);
   // logits[0..vocab-1]; non-finite logits are an error (names the first).
   int64_t next(const float* logits, int64_t vocab);
+  bool greedy() const { return temperature_ <= 0; }
 
  private:
   double temperature_ = 0;

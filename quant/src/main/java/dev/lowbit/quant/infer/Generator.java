@@ -123,7 +123,7 @@ public final class Generator implements AutoCloseable {
             long start = System.nanoTime();
             int next = decoder.prefillNext(prompt);
             double prefillSeconds = (System.nanoTime() - start) / 1e9;
-            double decodeSeconds = 0;
+            long decodeStart = 0, decodeEnd = 0;
             int steps = 0;
             GenerationResult.StopReason reason = GenerationResult.StopReason.MAX_TOKENS;
             while (true) {
@@ -138,14 +138,15 @@ public final class Generator implements AutoCloseable {
                     text = now;
                 }
                 if (count == generation.maxNewTokens()) break;
-                long t = System.nanoTime();
+                if (steps == 0) decodeStart = System.nanoTime();
                 next = decoder.decodeNext(next);
-                decodeSeconds += (System.nanoTime() - t) / 1e9;
+                decodeEnd = System.nanoTime();
                 steps++;
             }
             int[] newIds = Arrays.copyOf(out, count);
             String finalText = tokenizer.decode(newIds, true);
             if (finalText.startsWith(text) && finalText.length() > text.length()) listener.onText(finalText.substring(text.length()));
+            double decodeSeconds = (decodeEnd - decodeStart) / 1e9;
             return new GenerationResult(finalText, prompt, newIds, reason, prefillSeconds, steps, decodeSeconds);
         });
     }

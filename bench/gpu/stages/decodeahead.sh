@@ -1,0 +1,47 @@
+# Issue 7: greedy decode steps queued ahead (DecodeGraph::step_greedy: the token picked on the device, the next step
+# queued before the host reads it) against the host sampler on the same graph (LOWBIT_DECODE_AHEAD=0), for fp16,
+# int2 and int4 in DECODEAHEAD_ROUNDS interleaved rounds (default 2); the CUDA decoder test first; one traced int2 run
+# (kerneltrace's tracer) for the host gap between graph launches. Sourced by bench/gpu/run.sh;
+# `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodeahead`.
+stage_decodeahead() {
+  local m=/tmp/gen-llama7b r w dir
+  step "decodeahead: test_decoder (CUDA)"
+  cmake --build build/native-cuda --target test_decoder -j"$(nproc)" > "$RESULTS/decodeahead-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/decodeahead-build.log"; status=1; return; }
+  timeout 300 build/native-cuda/tests/test_decoder > "$RESULTS/test_decoder.log" 2>&1 || { echo "test_decoder FAILED (rc $?)"; status=1; }
+  grep -E "greedy|FAIL|passed" "$RESULTS/test_decoder.log" | tail -8
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodeahead: generate batch 1, 128 new tokens, ${DECODEAHEAD_ROUNDS:-2} interleaved rounds"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  for r in $(seq 1 "${DECODEAHEAD_ROUNDS:-2}"); do
+    for w in fp16 int2 int4; do
+      dir=$m; [[ $w == int2 ]] && dir=$m-w2g64; [[ $w == int4 ]] && dir=$m-w4g128
+      gen_run $w~$r $dir --dtype f16
+      LOWBIT_DECODE_AHEAD=0 gen_run $w-host~$r $dir --dtype f16
+    done
+  done
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodeahead-generate.jsonl" 2>/dev/null
+  gen_ratio_summary decodeahead
+  python3 - "$RESULTS/decodeahead-generate.jsonl" <<'PY'
+import json, sys
+texts = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); texts.setdefault(d["label"].split("~")[0], []).append(d.get("text", ""))
+for w in ("fp16", "int2", "int4"):
+    a, h = texts.get(w, []), texts.get(w + "-host", [])
+    print(f"{w}: greedy texts, ahead vs host: {'equal' if a and a == h else 'DIFFER'} ({len(set(a + h))} distinct of {len(a + h)})")
+PY
+  if [[ -f /tmp/libkernel_trace.so || $(type -t stage_kerneltrace) ]]; then
+    step "decodeahead: int2 traced (host gap between graph launches)"
+    local so=/tmp/libkernel_trace.so inc lib
+    if [[ ! -f $so ]]; then
+      inc=$(dirname "$(find /usr/local/cuda/ -name cupti.h 2>/dev/null | head -1)")
+      lib=$(dirname "$(find "$inc/.." -name 'libcupti.so*' 2>/dev/null | head -1)")
+      g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o $so -L"$lib" -lcupti \
+          -Wl,-rpath,"$lib" || return
+    fi
+    CUDA_INJECTION64_PATH=$so LOWBIT_KERNEL_TRACE=/tmp/trace-ahead.csv gen_run int2-traced~1 $m-w2g64 --dtype f16
+    [[ -f /tmp/trace-ahead.csv ]] && python3 bench/gpu/kernel_trace/summarize.py /tmp/trace-ahead.csv "${GEN_LAYERS:-8}" \
+        | tee "$RESULTS/decodeahead-trace-int2.txt" | head -8
+  fi
+}
