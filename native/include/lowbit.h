@@ -340,8 +340,9 @@ typedef struct lb_decoder_linear {
 } lb_decoder_linear;
 
 /* Sampling: temperature <= 0 is greedy (argmax, lowest id on ties); otherwise softmax(logits / T)
- * restricted to the smallest set of most likely tokens whose mass reaches top_p (0 < top_p <= 1),
- * drawn with a 64-bit Mersenne Twister seeded by lb_decoder_set_sampling. */
+ * restricted to the smallest set of most likely tokens whose mass reaches top_p (0 < top_p <= 1; most
+ * likely first, ties by id; at top_p = 1 every token, in id order), drawn with a 64-bit Mersenne Twister
+ * seeded by lb_decoder_set_sampling. */
 typedef struct lb_sampling_options {
     int64_t struct_size;
     double temperature;

@@ -10,6 +10,9 @@
 //    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them; and the
 //    kernel with the o projection inside (f16 / bf16, head_dim <= 128): the same output and cache bytes, y within
 //    1e-5 of the prepared GEMV's (the order of the atomic adds differs);
+//  * decode_greedy_cuda (the decode graph's greedy pick) against the host sampler's argmax (lowest id on ties) at
+//    vocabularies of one block to many, f32 / f16 / bf16: the f32 logits, the token, the position advanced, the
+//    result slot, the first non-finite logit, and the workspace left ready for the next launch;
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
 //    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
 //    (the default on sm_90) and off: against a double reference. A kernel that read its input before
@@ -542,6 +545,73 @@ void o_slots_rejected() {
 
 }  // namespace
 
+int greedy_cases = 0;
+
+// One launch per vocabulary size and element type, twice on the same workspace; ties at the maximum, and a NaN / Inf
+// in some cases.
+void greedy_case(int dtype, int64_t vocab, int64_t bad_at, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> level(-40, 40);
+  std::vector<float> values(static_cast<size_t>(vocab));
+  for (float& v : values) v = level(rng) * 0.25f;  // exact in every type; many ties
+  const size_t top = static_cast<size_t>(rng() % static_cast<uint64_t>(vocab));
+  values[top] = 10.5f;
+  if (vocab > 3) values[static_cast<size_t>(rng() % static_cast<uint64_t>(vocab))] = 10.5f;  // a tie at the top
+  if (bad_at >= 0) values[static_cast<size_t>(bad_at)] = bad_at % 2 == 0 ? NAN : INFINITY;
+  const gemv_ref::Stored stored = gemv_ref::store(values, dtype);
+  const std::vector<float> expect = device_values(stored, dtype, values.size());
+  int64_t best = -1, bad = -1;
+  for (int64_t i = 0; i < vocab; ++i) {
+    if (!std::isfinite(expect[i])) {
+      if (bad < 0) bad = i;
+      continue;
+    }
+    if (best < 0 || expect[i] > expect[best]) best = i;
+  }
+  DeviceBuffer raw(values.size() * (dtype == 0 ? 4 : 2), dtype == 0 ? static_cast<const void*>(stored.values.data())
+                                                                     : static_cast<const void*>(stored.bits16.data()));
+  DeviceBuffer logits(values.size() * 4), token(8), position(8);
+  DeviceBuffer workspace(lb::kernels::decode_greedy_workspace_bytes(vocab));
+  ok(cudaMemset(workspace.p, 0, lb::kernels::decode_greedy_workspace_bytes(vocab)), "cudaMemset");
+  lb::kernels::DecodeGreedyResult* results = nullptr;
+  if (!ok(cudaHostAlloc(reinterpret_cast<void**>(&results), 2 * sizeof(*results), cudaHostAllocMapped), "cudaHostAlloc")) {
+    return;
+  }
+  const int64_t start = 40 + static_cast<int64_t>(seed % 7);
+  ok(cudaMemcpy(position.p, &start, 8, cudaMemcpyHostToDevice), "cudaMemcpy");
+  for (int launch = 0; launch < 2; ++launch) {
+    results[(start + launch) & 1] = lb::kernels::DecodeGreedyResult{-5, -5, -5, 0.0f, 0};
+    ok(lb::kernels::decode_greedy_cuda(decode_type(dtype), raw.p, static_cast<float*>(logits.p), vocab,
+                                       static_cast<int64_t*>(token.p), static_cast<int64_t*>(position.p), results,
+                                       workspace.p, nullptr),
+       "decode_greedy_cuda");
+    ok(cudaDeviceSynchronize(), "decode_greedy_cuda run");
+    const lb::kernels::DecodeGreedyResult r = results[(start + launch) & 1];
+    const std::vector<float> got = logits.read<float>(values.size());
+    bool same = true;
+    for (size_t i = 0; i < got.size(); ++i) {
+      same = same && (std::isnan(expect[i]) ? std::isnan(got[i]) : got[i] == expect[i]);
+    }
+    const int64_t next = token.read<int64_t>(1)[0], now = position.read<int64_t>(1)[0];
+    if (r.token != best || next != best || r.position != start + launch || now != start + launch + 1 ||
+        r.bad_index != bad || !same) {
+      std::printf("greedy %s vocab %lld launch %d: token %lld / %lld (expected %lld), position %lld -> %lld, bad %lld "
+                  "(expected %lld), logits %s\n",
+                  dtype_name(dtype), static_cast<long long>(vocab), launch, static_cast<long long>(r.token),
+                  static_cast<long long>(next), static_cast<long long>(best), static_cast<long long>(r.position),
+                  static_cast<long long>(now), static_cast<long long>(r.bad_index), static_cast<long long>(bad),
+                  same ? "equal" : "DIFFER");
+    }
+    CHECK(same);
+    CHECK(r.token == best && next == best);
+    CHECK(r.position == start + launch && now == start + launch + 1);
+    CHECK(r.bad_index == bad);
+    if (bad >= 0) CHECK(std::isnan(r.bad_value) == std::isnan(expect[bad]));
+  }
+  cudaFreeHost(results);
+  ++greedy_cases;
+}
+
 int main() {
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
@@ -594,6 +664,16 @@ int main() {
                 attention_o_cases);
   }
   lb::kernels::decode_attention_set_online(-1);
+  uint64_t seed = 1;
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (int64_t vocab : {int64_t{1}, int64_t{50}, int64_t{255}, int64_t{256}, int64_t{257}, int64_t{32000},
+                          int64_t{151936}}) {
+      greedy_case(dtype, vocab, -1, seed++);
+      if (vocab > 2) greedy_case(dtype, vocab, vocab / 3 + (seed % 2), seed++);
+    }
+  }
+  std::printf("greedy pick: %d cases (logits, token, position, result slot, first non-finite) as the host's argmax\n",
+              greedy_cases);
   o_slots_rejected();
   chain_case(true);
   chain_case(false);

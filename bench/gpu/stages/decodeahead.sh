@@ -5,11 +5,14 @@
 # `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodeahead`.
 stage_decodeahead() {
   local m=/tmp/gen-llama7b r w dir
-  step "decodeahead: test_decoder (CUDA)"
-  cmake --build build/native-cuda --target test_decoder -j"$(nproc)" > "$RESULTS/decodeahead-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/decodeahead-build.log"; status=1; return; }
-  timeout 300 build/native-cuda/tests/test_decoder > "$RESULTS/test_decoder.log" 2>&1 || { echo "test_decoder FAILED (rc $?)"; status=1; }
-  grep -E "greedy|FAIL|passed" "$RESULTS/test_decoder.log" | tail -8
+  local t
+  step "decodeahead: test_decoder, test_decode_step_cuda (CUDA)"
+  cmake --build build/native-cuda --target test_decoder test_decode_step_cuda -j"$(nproc)" \
+      > "$RESULTS/decodeahead-build.log" 2>&1 || { tail -30 "$RESULTS/decodeahead-build.log"; status=1; return; }
+  for t in test_decoder test_decode_step_cuda; do
+    timeout 300 build/native-cuda/tests/$t > "$RESULTS/$t.log" 2>&1 || { echo "$t FAILED (rc $?)"; status=1; }
+    grep -E "greedy|FAIL|passed" "$RESULTS/$t.log" | tail -8
+  done
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
   step "decodeahead: generate batch 1, 128 new tokens, ${DECODEAHEAD_ROUNDS:-2} interleaved rounds"
   rm -f "$RESULTS/generate-7b.jsonl"
@@ -17,7 +20,7 @@ stage_decodeahead() {
     for w in fp16 int2 int4; do
       dir=$m; [[ $w == int2 ]] && dir=$m-w2g64; [[ $w == int4 ]] && dir=$m-w4g128
       gen_run $w~$r $dir --dtype f16
-      LOWBIT_DECODE_AHEAD=0 gen_run $w-host~$r $dir --dtype f16
+      [[ -n ${DECODEAHEAD_HOST:-1} ]] && LOWBIT_DECODE_AHEAD=0 gen_run $w-host~$r $dir --dtype f16
     done
   done
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodeahead-generate.jsonl" 2>/dev/null

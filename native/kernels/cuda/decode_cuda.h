@@ -94,11 +94,14 @@ struct DecodeGreedyResult {
   int32_t reserved;
 };
 
-// For logits f32 [vocab] of the token at *position: *token = the greedy token (the next step's input),
-// results[*position & 1] = that result (results: two slots, host-mapped memory, so the host reads one step while the
-// next writes the other), then *position += 1. One block; captured in the decode step's CUDA graph.
-cudaError_t decode_greedy_cuda(const float* logits, int64_t vocab, int64_t* token, int64_t* position,
-                               DecodeGreedyResult* results, cudaStream_t stream);
+// For raw [vocab] (t: the LM head's output) of the token at *position: logits f32 [vocab] = raw; *token = the greedy
+// token (the next step's input), results[*position & 1] = that result (results: two slots, host-mapped memory, so the
+// host reads one step while the next writes the other), then *position += 1. raw may be logits when t is F32.
+// workspace: decode_greedy_workspace_bytes(vocab), zeroed once before the first launch (the kernel leaves it zeroed).
+// One element per thread; the last block merges. Captured in the decode step's CUDA graph.
+size_t decode_greedy_workspace_bytes(int64_t vocab);
+cudaError_t decode_greedy_cuda(DecodeType t, const void* raw, float* logits, int64_t vocab, int64_t* token,
+                               int64_t* position, DecodeGreedyResult* results, void* workspace, cudaStream_t stream);
 
 // ---- the accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1): an f32 residual stream, GEMVs that add
 // onto f32 outputs. `t` is the compute type (weights, caches, outputs); the inputs named f32 are f32 and

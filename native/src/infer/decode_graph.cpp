@@ -1,6 +1,8 @@
 #include "src/infer/decode_graph.h"
 
+#include <ATen/ops/empty.h>
 #include <ATen/ops/full.h>
+#include <ATen/ops/zeros.h>
 
 #include "src/error.h"
 #include "src/infer/decoder.h"
@@ -21,6 +23,16 @@ namespace lb::infer {
 #if LOWBIT_WITH_CUDA
 
 namespace {
+kernels::DecodeType decode_type_of(c10::ScalarType t) {
+  switch (t) {
+    case c10::ScalarType::Half: return kernels::DecodeType::F16;
+    case c10::ScalarType::BFloat16: return kernels::DecodeType::BF16;
+    case c10::ScalarType::Float: return kernels::DecodeType::F32;
+    default: throw_unsupported(std::string("the decode graph's greedy pick takes F32, F16 or BF16 logits, not ") +
+                               c10::toString(t));
+  }
+}
+
 void check_cuda(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw Error(LB_ERR_CUDA, std::string(what) + " failed: " + cudaGetErrorString(status));
 }
@@ -39,6 +51,7 @@ struct DecodeGraph::Impl {
   std::optional<c10::cuda::CUDAStream> stream;
   std::unique_ptr<at::cuda::CUDAGraph> graph;
   at::Tensor token, position, logits;  // static buffers of the captured step
+  at::Tensor greedy_workspace;
   bool captured = false;
   bool failed = false;
   std::string failure;
@@ -109,11 +122,17 @@ at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
     at::Tensor warm = s.decoder.forward(s.token, s.position, s.decoder.max_seq(), false).to(at::kCPU);
     try {
       s.allocate_results();
+      const int64_t vocab = warm.numel();
+      s.logits = at::empty({vocab}, options.dtype(at::kFloat));
+      s.greedy_workspace = at::zeros({static_cast<int64_t>(kernels::decode_greedy_workspace_bytes(vocab))},
+                                     options.dtype(at::kByte));
       s.graph = std::make_unique<at::cuda::CUDAGraph>();
       s.graph->capture_begin();
-      s.logits = s.decoder.forward(s.token, s.position, s.decoder.max_seq(), false);
-      check_cuda(kernels::decode_greedy_cuda(s.logits.data_ptr<float>(), s.logits.numel(), s.token.data_ptr<int64_t>(),
-                                             s.position.data_ptr<int64_t>(), s.results_device, s.stream->stream()),
+      const at::Tensor raw = s.decoder.forward_raw(s.token, s.position, s.decoder.max_seq());
+      check_cuda(kernels::decode_greedy_cuda(decode_type_of(raw.scalar_type()), raw.data_ptr(),
+                                             s.logits.data_ptr<float>(), vocab, s.token.data_ptr<int64_t>(),
+                                             s.position.data_ptr<int64_t>(), s.results_device,
+                                             s.greedy_workspace.data_ptr(), s.stream->stream()),
                  "decode_greedy_cuda");
       s.graph->capture_end();
       s.captured = true;

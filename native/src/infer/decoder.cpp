@@ -185,6 +185,19 @@ void Decoder::require_ready(int64_t n) const {
   }
 }
 
+at::Tensor Decoder::logits_out(const at::Tensor& lm_head_output) const {
+  return raw_logits_ ? lm_head_output.view({vocab_}) : lm_head_output.to(at::kFloat).view({vocab_});
+}
+
+at::Tensor Decoder::forward_raw(const at::Tensor& ids, const at::Tensor& positions, int64_t keys) {
+  struct Restore {
+    bool& flag;
+    ~Restore() { flag = false; }
+  } restore{raw_logits_};
+  raw_logits_ = true;
+  return forward(ids, positions, keys, false);
+}
+
 at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt) {
   if (fused_ && ids.size(0) == 1 && !fresh_prompt) {
     if (normed()) return forward_fused_normed(ids, positions);
@@ -218,7 +231,7 @@ at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, 
   }
   const at::Tensor last = model::rms_norm(x.narrow(0, n - 1, 1), final_norm_, c.rms_norm_eps);
   // f32 compute: the LM head in f32 like lb_llama_head; f16/bf16: in the compute dtype (fp32 accumulation).
-  return at::linear(last, lm_head_).to(at::kFloat).view({vocab_});
+  return logits_out(at::linear(last, lm_head_));
 }
 
 // One token with the fused CUDA kernels: the same math as forward(), ~11 kernels per layer instead of ~45.
@@ -232,7 +245,7 @@ at::Tensor Decoder::forward_fused(const at::Tensor& ids, const at::Tensor& posit
     x = x + layer.o(attention(qkv, positions, l));
     x = x + layer.down(fused_silu_mul(layer.gate_up(fused_rms_norm(x, layer.post_attention_norm, c.rms_norm_eps)), inter));
   }
-  return at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_).to(at::kFloat).view({vocab_});
+  return logits_out(at::linear(fused_rms_norm(x, final_norm_, c.rms_norm_eps), lm_head_));
 }
 
 // RoPE, the KV-cache write and attention of one token in layer l: one fused kernel, or two
@@ -280,9 +293,7 @@ at::Tensor Decoder::forward_fused_accumulate(const at::Tensor& ids, const at::Te
     }
     layer.down.add_into(act, x);
   }
-  return at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_)
-      .to(at::kFloat)
-      .view({vocab_});
+  return logits_out(at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_));
 }
 
 // Whether layer's o GEMV reads the slots the attention kernel writes (the normed step, o_slots_ allocated).
@@ -346,9 +357,7 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     down_in.round_dtype = c.compute_dtype;
     layer.down.add_into_fused(gate_up, x, down_in);
   }
-  return at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_)
-      .to(at::kFloat)
-      .view({vocab_});
+  return logits_out(at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_));
 }
 
 at::Tensor Decoder::prefill(const int64_t* ids, int64_t n) {

@@ -42,6 +42,10 @@ class Decoder {
   // fresh_prompt is false: no host syncs, no shapes that depend on values.
   at::Tensor forward(const at::Tensor& ids, const at::Tensor& positions, int64_t keys, bool fresh_prompt);
 
+  // forward (not a fresh prompt) with the LM head's output as it is, [vocab] in the compute dtype (the decode graph
+  // converts it to f32 in its greedy pick).
+  at::Tensor forward_raw(const at::Tensor& ids, const at::Tensor& positions, int64_t keys);
+
   int64_t max_seq() const { return max_seq_; }
   c10::Device device() const { return device_; }
 
@@ -56,6 +60,8 @@ class Decoder {
   at::Tensor forward_fused_accumulate(const at::Tensor& ids, const at::Tensor& positions);
   at::Tensor forward_fused_normed(const at::Tensor& ids, const at::Tensor& positions);
   bool normed() const { return normed_requested_ && all_accumulating_; }
+  at::Tensor logits_out(const at::Tensor& lm_head_output) const;  // f32 [vocab], or as it is under forward_raw
+  bool raw_logits_ = false;
   at::Tensor attention(const at::Tensor& qkv, const at::Tensor& positions, size_t l);
   void require_ready(int64_t n) const;
   void check_token(int64_t id, const char* what) const;
