@@ -1,6 +1,6 @@
 # Issue 7: greedy decode steps queued ahead (DecodeGraph::step_greedy: the token picked on the device, the next step
 # queued before the host reads it) against the host sampler on the same graph (LOWBIT_DECODE_AHEAD=0), for fp16,
-# int2 and int4 in DECODEAHEAD_ROUNDS interleaved rounds (default 2); the CUDA decoder test first; one traced int2 run
+# int2 and int4 in DECODEAHEAD_ROUNDS interleaved rounds (default 2; DECODEAHEAD_HOST=0: the ahead runs only); the CUDA decoder test first; one traced int2 run
 # (kerneltrace's tracer) for the host gap between graph launches. Sourced by bench/gpu/run.sh;
 # `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodeahead`.
 stage_decodeahead() {
@@ -20,7 +20,7 @@ stage_decodeahead() {
     for w in fp16 int2 int4; do
       dir=$m; [[ $w == int2 ]] && dir=$m-w2g64; [[ $w == int4 ]] && dir=$m-w4g128
       gen_run $w~$r $dir --dtype f16
-      [[ -n ${DECODEAHEAD_HOST:-1} ]] && LOWBIT_DECODE_AHEAD=0 gen_run $w-host~$r $dir --dtype f16
+      [[ ${DECODEAHEAD_HOST:-1} == 1 ]] && LOWBIT_DECODE_AHEAD=0 gen_run $w-host~$r $dir --dtype f16
     done
   done
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodeahead-generate.jsonl" 2>/dev/null
