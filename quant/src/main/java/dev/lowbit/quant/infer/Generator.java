@@ -120,6 +120,7 @@ public final class Generator implements AutoCloseable {
             int[] out = new int[generation.maxNewTokens()];
             int count = 0;
             String text = "";
+            int windowStart = 0, emittedUpTo = 0;
             long start = System.nanoTime();
             int next = decoder.prefillNext(prompt);
             double prefillSeconds = (System.nanoTime() - start) / 1e9;
@@ -132,10 +133,16 @@ public final class Generator implements AutoCloseable {
                     break;
                 }
                 out[count++] = next;
-                String now = tokenizer.decode(Arrays.copyOf(out, count), true);
-                if (now.startsWith(text) && !now.endsWith("\uFFFD")) {
-                    listener.onText(now.substring(text.length()));
-                    text = now;
+                // Only the tokens since the emit before the last are decoded (the window keeps a token's leading
+                // space decided by the one before it): per token the cost stays flat instead of growing with the text.
+                String before = tokenizer.decode(Arrays.copyOfRange(out, windowStart, emittedUpTo), true);
+                String now = tokenizer.decode(Arrays.copyOfRange(out, windowStart, count), true);
+                if (now.length() > before.length() && now.startsWith(before) && !now.endsWith("\uFFFD")) {
+                    String delta = now.substring(before.length());
+                    listener.onText(delta);
+                    text += delta;
+                    windowStart = emittedUpTo;
+                    emittedUpTo = count;
                 }
                 if (count == generation.maxNewTokens()) break;
                 if (steps == 0) decodeStart = System.nanoTime();

@@ -170,6 +170,19 @@ class GeneratorTest {
     }
 
     @Test
+    void streamedPiecesAddUpToTheTextOverLongSampledRuns() {
+        // the listener gets each piece once, decoded from a window of recent tokens; sampling at a high temperature
+        // reaches odd tokens (byte pieces, spaces, punctuation) that the window must join like the full decode
+        for (long seed : new long[] {1, 2, 3}) {
+            StringBuilder streamed = new StringBuilder();
+            GenerationResult r = tiny.generate("Once upon a time", new GenerationConfig(56, 1.6, 1.0, seed, false),
+                    streamed::append);
+            assertEquals(56, r.newIds().length);
+            assertEquals(r.text(), streamed.toString(), "seed " + seed);
+        }
+    }
+
+    @Test
     void rtnInt4CheckpointMatchesTheDequantizedForward() throws Exception {
         Path out = tmp.resolve("tiny-rtn-w4g64");
         new RtnModelQuantizer(RtnConfig.asymmetric(4, 64), RtnModelQuantizer.Format.GPTQ, GptqFormat.V2)
