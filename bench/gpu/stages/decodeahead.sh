@@ -32,7 +32,10 @@ for line in open(sys.argv[1]):
     d = json.loads(line); texts.setdefault(d["label"].split("~")[0], []).append(d.get("text", ""))
 for w in ("fp16", "int2", "int4"):
     a, h = texts.get(w, []), texts.get(w + "-host", [])
-    print(f"{w}: greedy texts, ahead vs host: {'equal' if a and a == h else 'DIFFER'} ({len(set(a + h))} distinct of {len(a + h)})")
+    if a and h:
+        print(f"{w}: greedy texts, ahead vs host: {'equal' if a == h else 'DIFFER'} ({len(set(a + h))} distinct of {len(a + h)})")
+    elif a:
+        print(f"{w}: greedy texts of the ahead runs: {len(set(a))} distinct of {len(a)}")
 PY
   if [[ -f /tmp/libkernel_trace.so || $(type -t stage_kerneltrace) ]]; then
     step "decodeahead: int2 traced (host gap between graph launches)"
@@ -47,4 +50,19 @@ PY
     [[ -f /tmp/trace-ahead.csv ]] && python3 bench/gpu/kernel_trace/summarize.py /tmp/trace-ahead.csv "${GEN_LAYERS:-8}" \
         | tee "$RESULTS/decodeahead-trace-int2.txt" | head -8
   fi
+}
+
+# Sampled decoding (the host sampler: temperature 0.8, top_p 0.9 and 1.0) beside greedy, int2 and fp16, one run each:
+# what sampling costs per token now that greedy steps are queued ahead. `bash bench/gpu/run.sh decodesampled`.
+stage_decodesampled() {
+  local m=/tmp/gen-llama7b
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodesampled: greedy and sampled decode, batch 1, 128 new tokens"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  gen_run fp16 $m --dtype f16
+  gen_run fp16-t0.8-p0.9 $m --dtype f16 --temperature 0.8 --top-p 0.9 --seed 1
+  gen_run int2 $m-w2g64 --dtype f16
+  gen_run int2-t0.8-p0.9 $m-w2g64 --dtype f16 --temperature 0.8 --top-p 0.9 --seed 1
+  gen_run int2-t0.8-p1 $m-w2g64 --dtype f16 --temperature 0.8 --top-p 1 --seed 1
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodesampled-generate.jsonl" 2>/dev/null
 }
