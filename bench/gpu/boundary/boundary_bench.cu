@@ -3,7 +3,9 @@
 // by a software grid barrier. Each phase streams `mb` MB of fresh data (like a GEMV's weights: loads issued before
 // the dependency), then reads the value the previous phase wrote (like a GEMV reading its input) and adds into the
 // next one. Prints microseconds per phase, median of the repeats.
-//   nvcc -O3 -arch=sm_90 boundary_bench.cu -o boundary_bench && ./boundary_bench
+//   nvcc -O3 -arch=sm_90 boundary_bench.cu -o boundary_bench && ./boundary_bench [phases] [repeats]
+// (The figures of docs/BENCHMARKS.md, generation, fourteenth round, are from the form before run_phase took the
+// dependency as a callable; ptxas gives the three kernels the same registers.)
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -41,19 +43,17 @@ __device__ __forceinline__ unsigned ld_acquire(const unsigned* p) {
   return v;
 }
 
-// The loads of the first round go out before the dependency; later rounds after it.
-template <bool kPdl>
-__device__ float run_phase(const Phase& p, int block, int blocks, bool first_is_before_wait) {
-  const long long stride = static_cast<long long>(blocks) * kThreads;
-  long long i = static_cast<long long>(block) * kThreads + threadIdx.x;
+// Streams the phase's bytes: the first round's loads go out before depend() (the dependency on the phase before),
+// later rounds after it; then reads the value the phase before wrote.
+template <class Depend>
+__device__ float run_phase(const Phase& p, Depend&& depend) {
+  const long long stride = static_cast<long long>(gridDim.x) * kThreads;
+  long long i = static_cast<long long>(blockIdx.x) * kThreads + threadIdx.x;
   float acc = 0.f;
   int4 v[kInFlight];
 #pragma unroll
   for (int j = 0; j < kInFlight; ++j) v[j] = i + j * stride < p.n16 ? __ldg(p.data + i + j * stride) : make_int4(0, 0, 0, 0);
-  if (first_is_before_wait) {
-    if (kPdl) pdl_launch();
-    if (kPdl) pdl_wait();
-  }
+  depend();
   const float in = *reinterpret_cast<const volatile float*>(p.prev);
   for (;;) {
 #pragma unroll
@@ -81,7 +81,12 @@ __device__ void block_add(float* out, float v) {
 
 template <bool kPdl>
 __global__ void __launch_bounds__(kThreads) phase_kernel(Phase p) {
-  const float acc = run_phase<kPdl>(p, blockIdx.x, gridDim.x, true);
+  const float acc = run_phase(p, [] {
+    if (kPdl) {
+      pdl_launch();
+      pdl_wait();
+    }
+  });
   block_add(p.next, acc);
 }
 
@@ -106,24 +111,10 @@ __device__ void grid_barrier(unsigned* count, unsigned* generation, unsigned blo
 __global__ void __launch_bounds__(kThreads) persistent_kernel(const Phase* phases, int count, unsigned* barrier) {
   for (int k = 0; k < count; ++k) {
     const Phase p = phases[k];
-    // the first round's loads are issued before the barrier that ends the previous phase
-    const long long stride = static_cast<long long>(gridDim.x) * kThreads;
-    long long i = static_cast<long long>(blockIdx.x) * kThreads + threadIdx.x;
-    int4 v[kInFlight];
-#pragma unroll
-    for (int j = 0; j < kInFlight; ++j) v[j] = i + j * stride < p.n16 ? __ldg(p.data + i + j * stride) : make_int4(0, 0, 0, 0);
-    if (k > 0) grid_barrier(barrier, barrier + 1, gridDim.x);
-    const float in = *reinterpret_cast<const volatile float*>(p.prev);
-    float acc = 0.f;
-    for (;;) {
-#pragma unroll
-      for (int j = 0; j < kInFlight; ++j) acc += __int_as_float(v[j].x ^ v[j].y ^ v[j].z ^ v[j].w) * 1e-30f;
-      i += kInFlight * stride;
-      if (i >= p.n16) break;
-#pragma unroll
-      for (int j = 0; j < kInFlight; ++j) v[j] = i + j * stride < p.n16 ? __ldg(p.data + i + j * stride) : make_int4(0, 0, 0, 0);
-    }
-    block_add(p.next, acc + in);
+    const float acc = run_phase(p, [&] {
+      if (k > 0) grid_barrier(barrier, barrier + 1, gridDim.x);  // the end of the previous phase
+    });
+    block_add(p.next, acc);
   }
 }
 
