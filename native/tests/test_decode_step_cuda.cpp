@@ -669,7 +669,8 @@ int main() {
     for (int64_t vocab : {int64_t{1}, int64_t{50}, int64_t{255}, int64_t{256}, int64_t{257}, int64_t{32000},
                           int64_t{151936}}) {
       greedy_case(dtype, vocab, -1, seed++);
-      if (vocab > 2) greedy_case(dtype, vocab, vocab / 3 + (seed % 2), seed++);
+      const int64_t bad_at = vocab / 3 + static_cast<int64_t>(seed % 2);  // a NaN at even indices, an Inf at odd
+      if (vocab > 2) greedy_case(dtype, vocab, bad_at, seed++);
     }
   }
   std::printf("greedy pick: %d cases (logits, token, position, result slot, first non-finite) as the host's argmax\n",

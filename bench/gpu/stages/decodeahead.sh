@@ -1,11 +1,10 @@
 # Issue 7: greedy decode steps queued ahead (DecodeGraph::step_greedy: the token picked on the device, the next step
 # queued before the host reads it) against the host sampler on the same graph (LOWBIT_DECODE_AHEAD=0), for fp16,
-# int2 and int4 in DECODEAHEAD_ROUNDS interleaved rounds (default 2; DECODEAHEAD_HOST=0: the ahead runs only); the CUDA decoder test first; one traced int2 run
-# (kerneltrace's tracer) for the host gap between graph launches. Sourced by bench/gpu/run.sh;
+# int2 and int4 in DECODEAHEAD_ROUNDS interleaved rounds (default 2; DECODEAHEAD_HOST=0: the ahead runs only); the
+# CUDA decoder tests first; one traced int2 run (kerneltrace's tracer) for the host gap between graph launches. Sourced by bench/gpu/run.sh;
 # `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodeahead`.
 stage_decodeahead() {
-  local m=/tmp/gen-llama7b r w dir
-  local t
+  local m=/tmp/gen-llama7b r w dir t
   step "decodeahead: test_decoder, test_decode_step_cuda (CUDA)"
   cmake --build build/native-cuda --target test_decoder test_decode_step_cuda -j"$(nproc)" \
       > "$RESULTS/decodeahead-build.log" 2>&1 || { tail -30 "$RESULTS/decodeahead-build.log"; status=1; return; }
@@ -37,19 +36,12 @@ for w in ("fp16", "int2", "int4"):
     elif a:
         print(f"{w}: greedy texts of the ahead runs: {len(set(a))} distinct of {len(a)}")
 PY
-  if [[ -f /tmp/libkernel_trace.so || $(type -t stage_kerneltrace) ]]; then
-    step "decodeahead: int2 traced (host gap between graph launches)"
-    local so=/tmp/libkernel_trace.so inc lib
-    if [[ ! -f $so ]]; then
-      inc=$(dirname "$(find /usr/local/cuda/ -name cupti.h 2>/dev/null | head -1)")
-      lib=$(dirname "$(find "$inc/.." -name 'libcupti.so*' 2>/dev/null | head -1)")
-      g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o $so -L"$lib" -lcupti \
-          -Wl,-rpath,"$lib" || return
-    fi
-    CUDA_INJECTION64_PATH=$so LOWBIT_KERNEL_TRACE=/tmp/trace-ahead.csv gen_run int2-traced~1 $m-w2g64 --dtype f16
-    [[ -f /tmp/trace-ahead.csv ]] && python3 bench/gpu/kernel_trace/summarize.py /tmp/trace-ahead.csv "${GEN_LAYERS:-8}" \
-        | tee "$RESULTS/decodeahead-trace-int2.txt" | head -8
-  fi
+  step "decodeahead: int2 traced (host gap between graph launches)"
+  kernel_trace_build /tmp/libkernel_trace.so || { status=1; return; }
+  CUDA_INJECTION64_PATH=/tmp/libkernel_trace.so LOWBIT_KERNEL_TRACE=/tmp/trace-ahead.csv \
+      gen_run int2-traced~1 $m-w2g64 --dtype f16
+  [[ -f /tmp/trace-ahead.csv ]] && python3 bench/gpu/kernel_trace/summarize.py /tmp/trace-ahead.csv "${GEN_LAYERS:-8}" \
+      > "$RESULTS/decodeahead-trace-int2.txt" && head -8 "$RESULTS/decodeahead-trace-int2.txt"
 }
 
 # Sampled decoding (the host sampler: temperature 0.8, top_p 0.9 and 1.0) beside greedy, int2 and fp16, one run each:

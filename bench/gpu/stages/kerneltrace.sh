@@ -2,10 +2,12 @@
 # machine has no Nsight Systems, so bench/gpu/kernel_trace/kernel_trace.cpp (a CUPTI injection library) records every
 # kernel's start and end and summarize.py prints one step: span, summed kernel time, idle gaps, per-kernel totals and
 # one middle layer. Also decode tok/s with the tracer and without (what tracing costs). Sourced by bench/gpu/run.sh;
-# `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh kerneltrace` (written in the fourteenth session,
-# not yet run).
-stage_kerneltrace() {
-  local m=/tmp/gen-llama7b inc lib so=/tmp/libkernel_trace.so w dir
+# `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh kerneltrace` (first run in the fifteenth session:
+# docs/BENCHMARKS.md, generation, fourteenth round).
+# Builds the CUPTI tracer into $1 (once per machine).
+kernel_trace_build() {
+  local so=$1 inc lib
+  [[ -f $so ]] && return 0
   step "kerneltrace: build the CUPTI tracer"
   # the header and the library from one install where possible (the activity record's layout is versioned); a
   # libcupti that libtorch loaded first would serve the calls, so the stage prints both places
@@ -14,8 +16,13 @@ stage_kerneltrace() {
   [[ $lib != . ]] || lib=$(dirname "$(find /usr/local/cuda/ /usr/local/cuda-*/ /opt/torch/ -name 'libcupti.so*' 2>/dev/null | head -1)")
   echo "cupti.h in $inc, libcupti in $lib"
   [[ -f $lib/libcupti.so ]] || ln -sf "$(ls "$lib"/libcupti.so.* | head -1)" /tmp/libcupti.so
-  g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o $so \
-      -L"$lib" -L/tmp -lcupti -Wl,-rpath,"$lib" || { status=1; return; }
+  g++ -std=c++17 -O2 -shared -fPIC -I"$inc" bench/gpu/kernel_trace/kernel_trace.cpp -o "$so" \
+      -L"$lib" -L/tmp -lcupti -Wl,-rpath,"$lib"
+}
+
+stage_kerneltrace() {
+  local m=/tmp/gen-llama7b so=/tmp/libkernel_trace.so w dir
+  kernel_trace_build $so || { status=1; return; }
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
   rm -f "$RESULTS/generate-7b.jsonl"
   for w in fp16 int2 int4; do

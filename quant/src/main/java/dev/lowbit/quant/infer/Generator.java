@@ -119,7 +119,7 @@ public final class Generator implements AutoCloseable {
             decoder.setSampling(generation.temperature(), generation.topP(), generation.seed());
             int[] out = new int[generation.maxNewTokens()];
             int count = 0;
-            String text = "";
+            StringBuilder text = new StringBuilder();
             int windowStart = 0, emittedUpTo = 0;
             long start = System.nanoTime();
             int next = decoder.prefillNext(prompt);
@@ -140,7 +140,7 @@ public final class Generator implements AutoCloseable {
                 if (now.length() > before.length() && now.startsWith(before) && !now.endsWith("\uFFFD")) {
                     String delta = now.substring(before.length());
                     listener.onText(delta);
-                    text += delta;
+                    text.append(delta);
                     windowStart = emittedUpTo;
                     emittedUpTo = count;
                 }
@@ -152,7 +152,10 @@ public final class Generator implements AutoCloseable {
             }
             int[] newIds = Arrays.copyOf(out, count);
             String finalText = tokenizer.decode(newIds, true);
-            if (finalText.startsWith(text) && finalText.length() > text.length()) listener.onText(finalText.substring(text.length()));
+            String streamed = text.toString();
+            if (finalText.startsWith(streamed) && finalText.length() > streamed.length()) {
+                listener.onText(finalText.substring(streamed.length()));
+            }
             double decodeSeconds = (decodeEnd - decodeStart) / 1e9;
             return new GenerationResult(finalText, prompt, newIds, reason, prefillSeconds, steps, decodeSeconds);
         });
