@@ -4,8 +4,9 @@
 //  * decode_rotary_attention_cuda (RoPE + KV write + attention in one kernel) against the two kernels it
 //    replaces: the same cache and output bytes;
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
-//    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16; these and the two below in both attention
-//    forms (decode_attention_set_online: one-pass where head_dim allows, and two-pass);
+//    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16; these and the two below in every attention
+//    form (decode_attention_set_online / _set_split: one-pass where head_dim allows, a head's keys split over a
+//    cluster of 4 or 2 blocks or in one block, and two-pass);
 //  * the normed RoPE + attention kernel writing the o projection's quantized input (bits 2, 3, 4): output and cache
 //    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them; and the
 //    kernel with the o projection inside (f16 / bf16, head_dim <= 128): the same output and cache bytes, y within
@@ -633,12 +634,21 @@ int main() {
       {4, 4, 128, 64, 0},    {8, 2, 64, 300, 299},  {3, 1, 80, 40, 17},       {2, 2, 256, 1100, 1037},
       {4, 4, 6, 50, 33},     {5, 5, 130, 70, 31},   {2, 1, 128, 8192, 8191},  {32, 32, 128, 256, 131},
   };
-  // both attention forms: one-pass (decode_attention.cuh, where head_dim allows) and two-pass
-  for (int online : {1, 0}) {
-    lb::kernels::decode_attention_set_online(online);
-    attention_online = online != 0;
+  // every attention form: one-pass (decode_attention.cuh, where head_dim allows) with a head's keys split over a
+  // cluster of blocks and in one block, and two-pass
+  const struct {
+    int online, split;
+    const char* name;
+  } forms[] = {{1, 4, "one-pass where it applies, keys split over a cluster of 4"},
+               {1, 2, "one-pass where it applies, keys split over a cluster of 2"},
+               {1, 1, "one-pass where it applies, one block per head"},
+               {0, 1, "two-pass"}};
+  for (const auto& form : forms) {
+    lb::kernels::decode_attention_set_online(form.online);
+    lb::kernels::decode_attention_set_split(form.split);
+    attention_online = form.online != 0;
     for (double& w : worst_attention) w = 0;
-    std::printf("attention form: %s\n", online ? "one-pass where it applies" : "two-pass");
+    std::printf("attention form: %s\n", form.name);
     for (int dtype = 0; dtype < 3; ++dtype) {
       for (const AttentionCase& c : cases) attention_case(c, dtype);
     }
@@ -664,6 +674,7 @@ int main() {
                 attention_o_cases);
   }
   lb::kernels::decode_attention_set_online(-1);
+  lb::kernels::decode_attention_set_split(-1);
   uint64_t seed = 1;
   for (int dtype = 0; dtype < 3; ++dtype) {
     for (int64_t vocab : {int64_t{1}, int64_t{50}, int64_t{255}, int64_t{256}, int64_t{257}, int64_t{32000},

@@ -397,6 +397,43 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   }
   std::printf("int%d f16: o projection inside attention vs separate GEMV: max |logit diff| %g\n", bits, worst_o);
   CHECK(worst_o < 2e-2);
+
+  // The decode graph's second capture, attention keys split over a cluster from LOWBIT_DECODE_ATTENTION_SPLIT_FROM
+  // (read at the capture, the first decode step): from position 5 here, so a run crosses from one graph to the other,
+  // also with a step queued ahead (decode_next). f32 and f16 with the o projection inside attention: within the
+  // reference's tolerances, and the f32 logits close to the unsplit graph's (the attention's f32 sums in another order
+  // can move an int8 code of the o projection's input by one: ~1e-4 on the logits).
+  setenv("LOWBIT_DECODE_ATTENTION_O", "1", 1);
+  Decoder split16 = build(m, LB_DTYPE_F16, LB_DEVICE_CUDA, 16, true, bits, &packed, true);
+  unsetenv("LOWBIT_DECODE_ATTENTION_O");
+  Decoder split32 = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
+  setenv("LOWBIT_DECODE_ATTENTION_SPLIT_FROM", "5", 1);
+  check_incremental(split16.get(), ids, 3, reference, 0.1, "cuda packed f16 step, keys split from position 5");
+  for (lb_decoder d : {split32.get(), normed.get()}) CHECK_OK(lb_decoder_reset(d));
+  std::vector<float> x = prefill(split32.get(), {ids[0], ids[1]}), y = prefill(normed.get(), {ids[0], ids[1]});
+  double worst_split = 0;
+  for (size_t t = 2; t < ids.size(); ++t) {
+    x = decode(split32.get(), ids[t]);
+    y = decode(normed.get(), ids[t]);
+    worst_split = std::max(worst_split, max_diff(x.data(), y.data(), kVocab));
+  }
+  std::printf("int%d f32: keys split from position 5 vs one block per head: max |logit diff| %g\n", bits, worst_split);
+  CHECK(worst_split < 1e-3);
+  int64_t next_split = -1, next_one = -1;
+  for (lb_decoder d : {split16.get(), fused16.get()}) CHECK_OK(lb_decoder_reset(d));  // fused16: captured unsplit
+  CHECK_OK(lb_decoder_prefill_next(split16.get(), ids.data(), 3, &next_split));
+  CHECK_OK(lb_decoder_prefill_next(fused16.get(), ids.data(), 3, &next_one));
+  int same = 0, steps = 0;
+  for (int64_t position = 3; position < 16; ++position, ++steps) {  // greedy, queued ahead across the switch
+    const int64_t input = next_split;
+    CHECK_OK(lb_decoder_decode_next(split16.get(), input, &next_split));
+    CHECK_OK(lb_decoder_decode_next(fused16.get(), input, &next_one));
+    CHECK(next_split >= 0 && next_split < kVocab);
+    same += next_split == next_one ? 1 : 0;
+  }
+  unsetenv("LOWBIT_DECODE_ATTENTION_SPLIT_FROM");
+  std::printf("int%d f16 greedy, keys split from position 5: %d of %d tokens as one block per head\n", bits, same,
+              steps);
 }
 
 }  // namespace

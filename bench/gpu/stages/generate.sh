@@ -22,10 +22,10 @@ for label, values in runs.items():
 PY
 }
 
-gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7b.jsonl, prints one row
+gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7b.jsonl, prints one row. GEN_PROMPT: the prompt
   local label=$1 model=$2; shift 2
   local line
-  line=$("${LOWBIT[@]}" generate --model "$model" --prompt "Once upon a time" --max-new-tokens 128 --ignore-eos \
+  line=$("${LOWBIT[@]}" generate --model "$model" --prompt "${GEN_PROMPT:-Once upon a time}" --max-new-tokens 128 --ignore-eos \
       --device cuda --json "$@" 2>"$RESULTS/generate-$label.err" | tail -1)
   if [[ -z "$line" ]]; then
     echo "$label: FAILED ($(tail -2 "$RESULTS/generate-$label.err" | tr '\n' ' '))"; status=1; return

@@ -82,15 +82,22 @@ __device__ __forceinline__ void load_chunk(const T* p, float (&f)[chunk_elems<T>
 // exp(a - b) where a may be -inf (nothing seen yet): 0, not NaN.
 __device__ __forceinline__ float rescale(float a, float b) { return a == -INFINITY ? 0.0f : __expf(a - b); }
 
-// Attention of the query qf (f32, shared, dim values) over cache rows 0..keys-1 of k and v (T, row-major [keys][dim]);
-// row `own` (-1: none) is read from k_own / v_own (shared f32) instead. Every thread of the block calls it (blockDim.x
-// a multiple of 32). Shared scratch: rows [warps][dim] and stats [2 * warps] floats. Then emit(i, value) is called for
-// every output element i by thread i % blockDim.x, in rounds of blockDim.x (so whole warps when dim % 32 == 0).
+// The keys part p of `parts` takes (the split attention below): an even share of 0..keys-1, so no block scores more
+// than ceil(keys / parts) of them.
+__host__ __device__ inline void key_range(int64_t keys, int part, int parts, int64_t& begin, int64_t& end) {
+  begin = keys * part / parts;
+  end = keys * (part + 1) / parts;
+}
+
+// The key loop of the attention of the query qf (f32, shared, dim values) over cache rows begin..end-1 of k and v (T,
+// row-major [keys][dim]); row `own` (-1: none) is read from k_own / v_own (shared f32) instead. Every thread of the
+// block calls it (blockDim.x a multiple of 32). Leaves each warp's unnormalised row in rows[warp * dim ..] and its
+// running max and sum in stats[warp] and stats[warps + warp] (shared), and ends with a block barrier.
 // MC: chunks per lane, at least dim / chunk_elems<T>() / kKeyLanes (lane_chunks).
-template <class T, int MC, class Emit>
-__device__ void attend_online(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys,
-                              int64_t own, const float* k_own, const float* v_own, int dim, float scale, float* rows,
-                              float* stats, Emit&& emit) {
+template <class T, int MC>
+__device__ void attend_keys(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t begin,
+                            int64_t end, int64_t own, const float* k_own, const float* v_own, int dim, float scale,
+                            float* rows, float* stats) {
   constexpr int E = chunk_elems<T>();
   const int lane = static_cast<int>(threadIdx.x) & 31;
   const int warp = static_cast<int>(threadIdx.x) >> 5;
@@ -113,9 +120,9 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
   float m = -INFINITY, l = 0.0f;
   // block-uniform loop (the shuffles need every lane): a group past the last key scores nothing
 #pragma unroll 2
-  for (int64_t base = 0; base < keys; base += groups) {
+  for (int64_t base = begin; base < end; base += groups) {
     const int64_t j = base + group;
-    const bool live = j < keys;
+    const bool live = j < end;
     float kc[MC][E], vc[MC][E];
 #pragma unroll
     for (int c = 0; c < MC; ++c) {
@@ -175,8 +182,6 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
       }
     m = mn;
   }
-  float* maxes = stats;
-  float* sums = stats + warps;
   if (lane < kKeyLanes) {
 #pragma unroll
     for (int c = 0; c < MC; ++c) {
@@ -187,11 +192,24 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
       }
     }
     if (lane == 0) {
-      maxes[warp] = m;
-      sums[warp] = l;
+      stats[warp] = m;
+      stats[warps + warp] = l;
     }
   }
   __syncthreads();
+}
+
+// Attention of the query qf over cache rows 0..keys-1 in one block (attend_keys, then the warps merged): emit(i, value)
+// is called for every output element i by thread i % blockDim.x, in rounds of blockDim.x (so whole warps when
+// dim % 32 == 0). Shared scratch: rows [warps][dim] and stats [2 * warps] floats.
+template <class T, int MC, class Emit>
+__device__ void attend_online(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys,
+                              int64_t own, const float* k_own, const float* v_own, int dim, float scale, float* rows,
+                              float* stats, Emit&& emit) {
+  attend_keys<T, MC>(qf, k, v, 0, keys, own, k_own, v_own, dim, scale, rows, stats);
+  const int warps = static_cast<int>(blockDim.x) >> 5;
+  const float* maxes = stats;
+  const float* sums = stats + warps;
   float top = -INFINITY;
   for (int w = 0; w < warps; ++w) top = fmaxf(top, maxes[w]);
   float total = 0.0f;
@@ -200,6 +218,64 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
   for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
     float sum = 0.0f;
     for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(maxes[w], top);
+    emit(i, sum * inv);
+  }
+}
+
+// ---- split attention: a head's keys over `parts` blocks (a thread-block cluster), merged through their shared
+// memory ----
+// Why: one block per head scored every key, so attention grew ~0.03 us per key and layer on the decode step (H200
+// kernel trace, 2026-12-03), and each of the o projection's 4 parts of a head repeated the whole key loop. Split, a
+// block scores a quarter of the keys and the merge costs one cluster barrier.
+
+constexpr int kMaxParts = 8;  // a portable cluster
+
+// Floats of a block's part: its max, its sum, then its unnormalised row [dim].
+__host__ __device__ constexpr int part_floats(int dim) { return 2 + dim; }
+
+// After attend_keys: the block's warps merged into part (shared, part_floats(dim)): no barrier at the end (the caller
+// publishes the part to the cluster).
+__device__ inline void block_part(const float* rows, const float* stats, int dim, float* part) {
+  const int warps = static_cast<int>(blockDim.x) >> 5;
+  const float* maxes = stats;
+  const float* sums = stats + warps;
+  float top = -INFINITY;
+  for (int w = 0; w < warps; ++w) top = fmaxf(top, maxes[w]);
+  float total = 0.0f;
+  for (int w = 0; w < warps; ++w) total += sums[w] * rescale(maxes[w], top);
+  if (threadIdx.x == 0) {
+    part[0] = top;
+    part[1] = total;
+  }
+  for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
+    float sum = 0.0f;
+    for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(maxes[w], top);
+    part[2 + i] = sum;
+  }
+}
+
+// The P parts of a head (part_at(p): block_part's floats of key_range part p, any memory the thread can read) merged:
+// emit(i, value) as attend_online. A part with no keys has max -inf and adds nothing.
+template <int P, class PartAt, class Emit>
+__device__ void merge_parts(PartAt&& part_at, int dim, Emit&& emit) {
+  static_assert(P >= 1 && P <= kMaxParts, "a portable cluster");
+  const float* parts[P];
+  float maxes[P];
+  float top = -INFINITY;
+#pragma unroll
+  for (int p = 0; p < P; ++p) {
+    parts[p] = part_at(p);
+    maxes[p] = parts[p][0];
+    top = fmaxf(top, maxes[p]);
+  }
+  float total = 0.0f;
+#pragma unroll
+  for (int p = 0; p < P; ++p) total += parts[p][1] * rescale(maxes[p], top);
+  const float inv = 1.0f / total;
+  for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
+    float sum = 0.0f;
+#pragma unroll
+    for (int p = 0; p < P; ++p) sum += parts[p][2 + i] * rescale(maxes[p], top);
     emit(i, sum * inv);
   }
 }

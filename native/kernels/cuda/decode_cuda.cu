@@ -1,5 +1,6 @@
 #include "kernels/cuda/decode_cuda.h"
 
+#include <cooperative_groups.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <math.h>
@@ -28,6 +29,22 @@ bool env_attention_online() {
   return v == nullptr || std::strcmp(v, "0") != 0;
 }
 std::atomic<bool> attention_online{env_attention_online()};
+
+// The one-pass attention splits a head's keys over a cluster of this many blocks (decode_attention.cuh's split
+// attention): LOWBIT_DECODE_ATTENTION_SPLIT=0 or 1 (none), 2 or 4 (the default); decode_attention_set_split and,
+// for the calling thread, decode_attention_set_split_for_thread.
+constexpr int kAttnParts = 4;
+int split_setting(int parts) { return parts <= 1 ? 1 : parts == 2 ? 2 : kAttnParts; }
+int env_attention_split() {
+  const char* v = std::getenv("LOWBIT_DECODE_ATTENTION_SPLIT");
+  return v == nullptr || *v == '\0' ? kAttnParts : split_setting(std::atoi(v));
+}
+std::atomic<int> attention_split{env_attention_split()};
+thread_local int attention_split_thread = -1;  // < 0: the process setting
+
+int split_now() {
+  return attention_split_thread >= 0 ? attention_split_thread : attention_split.load(std::memory_order_relaxed);
+}
 
 __device__ __forceinline__ float to_f(float v) { return v; }
 __device__ __forceinline__ float to_f(__half v) { return __half2float(v); }
@@ -238,7 +255,39 @@ __device__ __forceinline__ void prefetch_l1(const void* p) {
 }
 
 inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
-  return (size_t)(dim + max_seq + kAttnWarps * dim);
+  return (size_t)(dim + max_seq + kAttnWarps * dim + decode_attention::part_floats((int)dim));
+}
+
+// Blocks a head's keys are split over (grid y and cluster): the split setting (1, 2 or kAttnParts) where the one-pass
+// form applies to these caches and the device has clusters, else 1. Every attention kernel launched under one setting
+// takes the same split, so their outputs stay equal bit for bit.
+int attention_parts(int64_t dim, size_t elem_bytes, const void* k_cache, const void* v_cache) {
+  const int parts = split_now();
+  return parts > 1 && attention_online.load(std::memory_order_relaxed) &&
+                 decode_attention::online_applies(dim, (int)elem_bytes, k_cache, v_cache) && device_sm90()
+             ? parts
+             : 1;
+}
+
+// Thread-block cluster barrier halves (sm_90; every thread of every block of the cluster executes them).
+__device__ __forceinline__ void cluster_arrive() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("barrier.cluster.arrive.release.aligned;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void cluster_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("barrier.cluster.wait.acquire.aligned;" ::: "memory");
+#endif
+}
+
+// Where block `rank` of this cluster keeps `p` (a shared address of the calling block's layout).
+__device__ __forceinline__ const float* cluster_shared(const float* p, int rank) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  return cooperative_groups::this_cluster().map_shared_rank(const_cast<float*>(p), rank);
+#else
+  return rank == 0 ? p : nullptr;
+#endif
 }
 
 // The two passes and the output of the attention for one query head, qf (f32, in shared memory) against cache
@@ -246,11 +295,15 @@ inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
 // k_own / v_own (shared, f32 of the T-rounded values: what the cache holds) instead of the cache.
 // WIDE: registers for the one-pass form's head_dim up to kDecodeMaxHeadDim, else up to 128 (a separate kernel
 // instance: the wide one takes ~165 registers a thread, the narrow one far fewer).
+// parts > 1 (attention_parts: 2 or kAttnParts; the one-pass form): this block is part blockIdx.y % parts of a
+// cluster of `parts` blocks along y that together hold the head: it scores its key_range, publishes the merged warps in `part` (shared,
+// part_floats(dim)), and merges every block's part; it has arrived at the cluster barrier on return, and the kernel
+// must cluster_wait() before it exits (the others may still read its part).
 template <class T, bool WIDE>
 __device__ void attend(const float* qf, const T* __restrict__ k, const T* __restrict__ v, int64_t keys, int64_t own,
                        const float* k_own, const float* v_own, int64_t dim, float scale, float* scores, float* partial,
                        float* scratch, T* __restrict__ out, bool online, uint32_t* slots = nullptr,
-                       int slot_bits = 4) {
+                       int slot_bits = 4, int parts = 1, float* part = nullptr) {
   const int lane = threadIdx.x % kWarp, warp = threadIdx.x / kWarp;
   if (online && decode_attention::online_applies(dim, sizeof(T), k, v)) {  // block-uniform
     constexpr int kLaneChunks = decode_attention::lane_chunks<T>(WIDE ? decode_attention::kMaxDim : 128);
@@ -262,6 +315,23 @@ __device__ void attend(const float* qf, const T* __restrict__ k, const T* __rest
                                      slots + (i / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords);
       }
     };
+    if (parts > 1) {
+      int64_t begin = 0, end = 0;
+      decode_attention::key_range(keys, static_cast<int>(blockIdx.y) % parts, parts, begin, end);
+      decode_attention::attend_keys<T, kLaneChunks>(qf, k, v, begin, end, own, k_own, v_own, static_cast<int>(dim),
+                                                    scale, partial, scratch);
+      decode_attention::block_part(partial, scratch, static_cast<int>(dim), part);
+      cluster_arrive();  // publishes this block's part
+      cluster_wait();
+      const auto part_at = [&](int p) { return cluster_shared(part, p); };
+      if (parts == 2) {
+        decode_attention::merge_parts<2>(part_at, static_cast<int>(dim), emit);
+      } else {
+        decode_attention::merge_parts<kAttnParts>(part_at, static_cast<int>(dim), emit);
+      }
+      cluster_arrive();  // done reading the others' parts
+      return;
+    }
     decode_attention::attend_online<T, kLaneChunks>(qf, k, v, keys, own, k_own, v_own, static_cast<int>(dim), scale,
                                                     partial, scratch, emit);
     return;
@@ -341,7 +411,7 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
                                                                  const int64_t* __restrict__ position,
                                                                  T* __restrict__ out, int64_t heads, int64_t kv_heads,
                                                                  int64_t dim, int64_t max_seq, float scale,
-                                                                 bool online) {
+                                                                 bool online, int parts) {
   pdl_launch_dependents();
   pdl_wait();
   extern __shared__ float shared[];
@@ -349,6 +419,7 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
   float* qf = shared;                       // [dim]
   float* scores = shared + dim;             // [max_seq]
   float* partial = scores + max_seq;        // [kAttnWarps][dim]
+  float* part = partial + kAttnWarps * dim;  // [part_floats(dim)]
   const int64_t head = blockIdx.x;
   const int64_t kv = head / (heads / kv_heads);
   int64_t keys = *position + 1;
@@ -357,7 +428,9 @@ __global__ void __launch_bounds__(kAttnThreads) attention_kernel(const T* __rest
   for (int64_t i = threadIdx.x; i < dim; i += kAttnThreads) qf[i] = to_f(q[head * dim + i]);
   __syncthreads();
   attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, -1, nullptr, nullptr, dim,
-                  scale, scores, partial, scratch, out + head * dim, online);
+                  scale, scores, partial, scratch, blockIdx.y == 0 ? out + head * dim : nullptr, online, nullptr, 4,
+                  parts, part);
+  if (parts > 1) cluster_wait();
 }
 
 // RoPE + KV-cache write + attention in one kernel (the decode step's default; LOWBIT_DECODE_ROPE_ATTENTION=0
@@ -401,7 +474,7 @@ template <class I, class T, bool WIDE, int OB = 0>
 __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     const I* __restrict__ qkv, const T* __restrict__ cos, const T* __restrict__ sin, const int64_t* __restrict__ position,
     T* __restrict__ k_cache, T* __restrict__ v_cache, T* __restrict__ out, int64_t heads, int64_t kv_heads, int64_t dim,
-    int64_t max_seq, float scale, AttentionInputNorm norm, bool online, OProjection o) {
+    int64_t max_seq, float scale, AttentionInputNorm norm, bool online, OProjection o, int parts) {
   static_assert(OB == 0 || !WIDE, "the o projection takes heads of at most 4 k-blocks");
   pdl_launch_dependents();
   extern __shared__ __align__(16) float shared_raw[];
@@ -416,6 +489,7 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   float* qf = partial + kAttnWarps * dim;   // [dim]
   float* k_own = qf + dim;                  // [dim]
   float* v_own = k_own + dim;               // [dim]
+  float* part = v_own + dim;                // [part_floats(dim)]
   // Before pdl_wait, what no kernel of the step writes (so the reads overlap the GEMV before): the position (set
   // before the step's first kernel), the RoPE tables, and the cache entries of earlier positions (written by
   // earlier steps), whose first kAttnPrefetchLines lines of K and of V are prefetched into L1 for the passes below.
@@ -446,10 +520,16 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
     c2 = to_f(c[i0 + half]);
     s2 = to_f(s[i0 + half]);
   }
-  {
-    const char* k_old = reinterpret_cast<const char*>(k_cache + kv * max_seq * dim);
-    const char* v_old = reinterpret_cast<const char*>(v_cache + kv * max_seq * dim);
-    int64_t lines = (pos * dim * (int64_t)sizeof(T) + 127) / 128;
+  {  // the earlier entries of this block's keys (parts > 1: its key_range)
+    int64_t begin = 0, end = pos;
+    if (parts > 1) {
+      decode_attention::key_range(pos + 1, static_cast<int>(blockIdx.y) % parts, parts, begin, end);
+      if (end > pos) end = pos;
+    }
+    const int64_t row_bytes = dim * (int64_t)sizeof(T);
+    const char* k_old = reinterpret_cast<const char*>(k_cache + (kv * max_seq + begin) * dim);
+    const char* v_old = reinterpret_cast<const char*>(v_cache + (kv * max_seq + begin) * dim);
+    int64_t lines = end > begin ? ((end - begin) * row_bytes + 127) / 128 : 0;
     if (lines > kAttnPrefetchLines) lines = kAttnPrefetchLines;
     for (int64_t l = threadIdx.x; l < lines; l += kAttnThreads) {
       prefetch_l1(k_old + l * 128);
@@ -514,12 +594,12 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   uint32_t* slots = nullptr;
   if constexpr (OB > 0) {
     slots = o_slots_shared;
-  } else if (norm.o_slots != nullptr) {
+  } else if (norm.o_slots != nullptr && blockIdx.y == 0) {
     slots = norm.o_slots + head * (dim / packed_gemv::kKBlockRows) * packed_gemv::kSlotWords;
   }
   attend<T, WIDE>(qf, k_cache + kv * max_seq * dim, v_cache + kv * max_seq * dim, keys, pos, k_own, v_own, dim,
                   scale, scores, partial, scratch, out != nullptr && blockIdx.y == 0 ? out + head * dim : nullptr,
-                  online, slots, OB > 0 ? OB : norm.o_slot_bits);
+                  online, slots, OB > 0 ? OB : norm.o_slot_bits, parts, part);
   if constexpr (OB > 0) {
     cp_async::wait_all();
     __syncthreads();  // the slots (and every warp's copies) are in place
@@ -534,6 +614,7 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
       norm.zero[i] = 0.0f;
     }
   }
+  if (parts > 1) cluster_wait();
 }
 
 // I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).
@@ -594,11 +675,12 @@ template <class T>
 cudaError_t attention(const void* q, const void* k_cache, const void* v_cache, const int64_t* position, void* out,
                       int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq, float scale, cudaStream_t s) {
   const size_t shared = attention_shared_floats(dim, max_seq) * sizeof(float);
-  return launch_pdl(dim > 128 ? attention_kernel<T, true> : attention_kernel<T, false>, dim3((unsigned)heads),
-                    dim3(kAttnThreads), shared, s,
-                    static_cast<const T*>(q), static_cast<const T*>(k_cache), static_cast<const T*>(v_cache), position,
-                    static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale,
-                    attention_online.load(std::memory_order_relaxed));
+  const int parts = attention_parts(dim, sizeof(T), k_cache, v_cache);
+  return launch_pdl_cluster(dim > 128 ? attention_kernel<T, true> : attention_kernel<T, false>,
+                            dim3((unsigned)heads, (unsigned)parts), dim3(kAttnThreads), dim3(1, (unsigned)parts),
+                            shared, s, static_cast<const T*>(q), static_cast<const T*>(k_cache),
+                            static_cast<const T*>(v_cache), position, static_cast<T*>(out), heads, kv_heads, dim,
+                            max_seq, scale, attention_online.load(std::memory_order_relaxed), parts);
 }
 
 template <class T, class I = T>
@@ -606,11 +688,13 @@ cudaError_t rotary_attention(const void* qkv, const void* cos, const void* sin, 
                              void* v_cache, void* out, int64_t heads, int64_t kv_heads, int64_t dim, int64_t max_seq,
                              float scale, cudaStream_t s, AttentionInputNorm norm = {}) {
   const size_t shared = (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
-  return launch_pdl(dim > 128 ? rotary_attention_kernel<I, T, true> : rotary_attention_kernel<I, T, false>,
-                    dim3((unsigned)heads), dim3(kAttnThreads), shared, s,
-                    static_cast<const I*>(qkv), static_cast<const T*>(cos), static_cast<const T*>(sin), position,
-                    static_cast<T*>(k_cache), static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim,
-                    max_seq, scale, norm, attention_online.load(std::memory_order_relaxed), OProjection{});
+  const int parts = attention_parts(dim, sizeof(T), k_cache, v_cache);
+  return launch_pdl_cluster(dim > 128 ? rotary_attention_kernel<I, T, true> : rotary_attention_kernel<I, T, false>,
+                            dim3((unsigned)heads, (unsigned)parts), dim3(kAttnThreads), dim3(1, (unsigned)parts),
+                            shared, s, static_cast<const I*>(qkv), static_cast<const T*>(cos),
+                            static_cast<const T*>(sin), position, static_cast<T*>(k_cache), static_cast<T*>(v_cache),
+                            static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale, norm,
+                            attention_online.load(std::memory_order_relaxed), OProjection{}, parts);
 }
 
 // rotary_attention with the o projection (OB = its bits; T 16-bit, dim <= 128, the one-pass attention).
@@ -620,7 +704,9 @@ cudaError_t rotary_attention_o(const float* qkv, const void* cos, const void* si
                                int64_t max_seq, float scale, cudaStream_t s, const AttentionInputNorm& norm,
                                const OProjection& o) {
   const int64_t tiles = (o.a.out + packed_gemv::kWarpCols - 1) / packed_gemv::kWarpCols;
-  const int64_t parts = (tiles + kAttnWarps - 1) / kAttnWarps;
+  // the o projection's parts of a head (kAttnWarps tiles each), rounded up to whole clusters of the key split
+  const int split = attention_parts(dim, sizeof(T), k_cache, v_cache);
+  const int64_t parts = ((tiles + kAttnWarps - 1) / kAttnWarps + split - 1) / split * split;
   if (parts > 65535) return cudaErrorInvalidValue;
   const size_t shared = o_shared_bytes(OB, dim) + (attention_shared_floats(dim, max_seq) + 2 * dim) * sizeof(float);
   auto* kernel = rotary_attention_kernel<float, T, false, OB>;
@@ -628,9 +714,10 @@ cudaError_t rotary_attention_o(const float* qkv, const void* cos, const void* si
     const cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)shared);
     if (e != cudaSuccess) return e;
   }
-  return launch_pdl(kernel, dim3((unsigned)heads, (unsigned)parts), dim3(kAttnThreads), shared, s, qkv,
-                    static_cast<const T*>(cos), static_cast<const T*>(sin), position, static_cast<T*>(k_cache),
-                    static_cast<T*>(v_cache), static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale, norm, true, o);
+  return launch_pdl_cluster(kernel, dim3((unsigned)heads, (unsigned)parts), dim3(kAttnThreads),
+                            dim3(1, (unsigned)split), shared, s, qkv, static_cast<const T*>(cos),
+                            static_cast<const T*>(sin), position, static_cast<T*>(k_cache), static_cast<T*>(v_cache),
+                            static_cast<T*>(out), heads, kv_heads, dim, max_seq, scale, norm, true, o, split);
 }
 
 template <class T, class I = T>
@@ -765,6 +852,16 @@ cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const
 void decode_attention_set_online(int enabled) {
   attention_online.store(enabled < 0 ? env_attention_online() : enabled != 0, std::memory_order_relaxed);
 }
+
+void decode_attention_set_split(int parts) {
+  attention_split.store(parts < 0 ? env_attention_split() : split_setting(parts), std::memory_order_relaxed);
+}
+
+void decode_attention_set_split_for_thread(int parts) {
+  attention_split_thread = parts < 0 ? -1 : split_setting(parts);
+}
+
+int decode_attention_split_parts() { return device_sm90() ? attention_split.load(std::memory_order_relaxed) : 1; }
 
 bool decode_attention_slots_apply(int64_t head_dim, int bits, const void* slots) {
   return head_dim % packed_gemv::kKBlockRows == 0 && (bits == 2 || bits == 3 || bits == 4) &&

@@ -17,10 +17,10 @@ bool env_pdl() {
 }
 
 std::atomic<bool> pdl_switch{env_pdl()};
-// per device: 0 unknown, 1 capable (sm_90+), 2 not capable
+// per device: 0 unknown, 1 sm_90 or newer, 2 older
 std::atomic<int> device_capable[kMaxDevices];
 
-bool device_supports_pdl() {
+bool device_is_sm90() {
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess) {
     cudaGetLastError();
@@ -42,7 +42,9 @@ bool device_supports_pdl() {
 
 }  // namespace
 
-bool pdl_enabled() { return pdl_switch.load(std::memory_order_relaxed) && device_supports_pdl(); }
+bool device_sm90() { return device_is_sm90(); }
+
+bool pdl_enabled() { return pdl_switch.load(std::memory_order_relaxed) && device_is_sm90(); }
 
 void set_pdl_enabled(int enabled) {
   pdl_switch.store(enabled < 0 ? env_pdl() : enabled != 0, std::memory_order_relaxed);

@@ -24,23 +24,43 @@ void set_pdl_enabled(int enabled);
 // edges.
 cudaError_t zero_f32_before_pdl(float* y, int64_t count, cudaStream_t stream);
 
+// Whether the current device is sm_90 or newer (PDL, thread-block clusters).
+bool device_sm90();
+
+// launch_pdl with thread-block clusters of `cluster` blocks (1 x 1 x 1: none). The grid must be a multiple of it and
+// the device sm_90 or newer.
 template <class... Params, class... Args>
-cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
-                       Args&&... args) {
-  cudaLaunchAttribute attribute[1];
-  attribute[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attribute[0].val.programmaticStreamSerializationAllowed = 1;
+cudaError_t launch_pdl_cluster(void (*kernel)(Params...), dim3 grid, dim3 block, dim3 cluster, size_t shared_bytes,
+                               cudaStream_t stream, Args&&... args) {
+  cudaLaunchAttribute attribute[2];
+  unsigned count = 0;
+  if (pdl_enabled()) {
+    attribute[count].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attribute[count].val.programmaticStreamSerializationAllowed = 1;
+    ++count;
+  }
+  if (cluster.x * cluster.y * cluster.z > 1) {
+    attribute[count].id = cudaLaunchAttributeClusterDimension;
+    attribute[count].val.clusterDim.x = cluster.x;
+    attribute[count].val.clusterDim.y = cluster.y;
+    attribute[count].val.clusterDim.z = cluster.z;
+    ++count;
+  }
   cudaLaunchConfig_t config{};
   config.gridDim = grid;
   config.blockDim = block;
   config.dynamicSmemBytes = shared_bytes;
   config.stream = stream;
-  if (pdl_enabled()) {
-    config.attrs = attribute;
-    config.numAttrs = 1;
-  }
+  config.attrs = count > 0 ? attribute : nullptr;
+  config.numAttrs = count;
   const cudaError_t e = cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
   return e != cudaSuccess ? e : cudaGetLastError();
+}
+
+template <class... Params, class... Args>
+cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
+                       Args&&... args) {
+  return launch_pdl_cluster(kernel, grid, block, dim3(1, 1, 1), shared_bytes, stream, std::forward<Args>(args)...);
 }
 
 }  // namespace lb::kernels

@@ -36,6 +36,25 @@ kernels::DecodeType decode_type_of(c10::ScalarType t) {
 void check_cuda(cudaError_t status, const char* what) {
   if (status != cudaSuccess) throw Error(LB_ERR_CUDA, std::string(what) + " failed: " + cudaGetErrorString(status));
 }
+
+// The first position whose step takes the long-context graph (attention keys split over a cluster,
+// decode_attention_set_split): LOWBIT_DECODE_ATTENTION_SPLIT_FROM, default 160. The split's fixed cost per layer
+// equals what it saves at ~130 cache entries (H200 kernel trace, 2026-12-04, docs/BENCHMARKS.md).
+int64_t split_from_env() {
+  const char* v = std::getenv("LOWBIT_DECODE_ATTENTION_SPLIT_FROM");
+  if (v == nullptr || *v == '\0') return 160;
+  const long long n = std::atoll(v);
+  return n < 0 ? 0 : n;
+}
+
+// The attention split for the launches of the calling thread while it lives (a graph's capture).
+class ThreadSplit {
+ public:
+  explicit ThreadSplit(int parts) { kernels::decode_attention_set_split_for_thread(parts); }
+  ~ThreadSplit() { kernels::decode_attention_set_split_for_thread(-1); }
+  ThreadSplit(const ThreadSplit&) = delete;
+  ThreadSplit& operator=(const ThreadSplit&) = delete;
+};
 }  // namespace
 
 struct DecodeGraph::Impl {
@@ -49,7 +68,10 @@ struct DecodeGraph::Impl {
   }
   Decoder& decoder;
   std::optional<c10::cuda::CUDAStream> stream;
-  std::unique_ptr<at::cuda::CUDAGraph> graph;
+  // The step captured twice over the same static buffers: [0] attention in one block per head, for positions before
+  // split_from; [1] keys split over a cluster, from split_from on (null where the split is off or never reached).
+  std::unique_ptr<at::cuda::CUDAGraph> graphs[2];
+  int64_t split_from = 0;
   at::Tensor token, position, logits;  // static buffers of the captured step
   at::Tensor greedy_workspace;
   bool captured = false;
@@ -73,10 +95,28 @@ struct DecodeGraph::Impl {
     for (cudaEvent_t& e : done) check_cuda(cudaEventCreateWithFlags(&e, cudaEventDisableTiming), "cudaEventCreate");
   }
 
-  void replay(int slot) {
-    graph->replay();
-    check_cuda(cudaEventRecord(done[slot], stream->stream()), "cudaEventRecord");
+  at::cuda::CUDAGraph& graph_for(int64_t p) { return graphs[1] && p >= split_from ? *graphs[1] : *graphs[0]; }
+
+  void replay(int64_t p) {
+    graph_for(p).replay();
+    check_cuda(cudaEventRecord(done[p & 1], stream->stream()), "cudaEventRecord");
   }
+
+  // Captures the step and its greedy pick with the attention split `parts` (1: none, < 0: the process setting).
+  std::unique_ptr<at::cuda::CUDAGraph> capture(int parts) {
+    const ThreadSplit split(parts);
+    pending = std::make_unique<at::cuda::CUDAGraph>();
+    pending->capture_begin();
+    const at::Tensor raw = decoder.forward_raw(token, position, decoder.max_seq());
+    check_cuda(kernels::decode_greedy_cuda(decode_type_of(raw.scalar_type()), raw.data_ptr(),
+                                           logits.data_ptr<float>(), logits.numel(), token.data_ptr<int64_t>(),
+                                           position.data_ptr<int64_t>(), results_device,
+                                           greedy_workspace.data_ptr(), stream->stream()),
+               "decode_greedy_cuda");
+    pending->capture_end();
+    return std::move(pending);
+  }
+  std::unique_ptr<at::cuda::CUDAGraph> pending;  // the graph being captured
 
   at::Tensor eager(int64_t t, int64_t p) {
     const auto options = at::TensorOptions().dtype(at::kLong).device(decoder.device());
@@ -93,7 +133,7 @@ struct DecodeGraph::Impl {
     }
     cudaGetLastError();
     // A CUDAGraph whose capture broke off may not be destroyed safely: leave the small object behind.
-    (void)graph.release();
+    (void)pending.release();
   }
 };
 
@@ -126,15 +166,9 @@ at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
       s.logits = at::empty({vocab}, options.dtype(at::kFloat));
       s.greedy_workspace = at::zeros({static_cast<int64_t>(kernels::decode_greedy_workspace_bytes(vocab))},
                                      options.dtype(at::kByte));
-      s.graph = std::make_unique<at::cuda::CUDAGraph>();
-      s.graph->capture_begin();
-      const at::Tensor raw = s.decoder.forward_raw(s.token, s.position, s.decoder.max_seq());
-      check_cuda(kernels::decode_greedy_cuda(decode_type_of(raw.scalar_type()), raw.data_ptr(),
-                                             s.logits.data_ptr<float>(), vocab, s.token.data_ptr<int64_t>(),
-                                             s.position.data_ptr<int64_t>(), s.results_device,
-                                             s.greedy_workspace.data_ptr(), s.stream->stream()),
-                 "decode_greedy_cuda");
-      s.graph->capture_end();
+      s.graphs[0] = s.capture(1);
+      s.split_from = split_from_env();
+      if (kernels::decode_attention_split_parts() > 1 && s.split_from < s.decoder.max_seq()) s.graphs[1] = s.capture(-1);
       s.captured = true;
     } catch (const std::exception& e) {
       s.failed = true;
@@ -145,7 +179,7 @@ at::Tensor DecodeGraph::step(int64_t token, int64_t position) {
   }
   s.token.fill_(token);
   s.position.fill_(position);
-  s.graph->replay();
+  s.graph_for(position).replay();
   return s.logits.to(at::kCPU);
 }
 
@@ -166,12 +200,12 @@ int64_t DecodeGraph::step_greedy(int64_t token, int64_t position) {
     lb::cuda::synchronize(s.decoder.device().index());  // work on the default stream (prefill) must be done
     s.token.fill_(token);
     s.position.fill_(position);
-    s.replay(slot);
+    s.replay(position);
   }
   s.ahead = false;
   s.ahead_input = -1;
   if (position + 1 < s.decoder.max_seq()) {  // the step after: its input and position come from this one
-    s.replay(1 - slot);
+    s.replay(position + 1);
     s.ahead = true;
     s.ahead_position = position + 1;
   }

@@ -2,6 +2,9 @@
 // device, attention over all max_seq cache entries with positions beyond the current one masked, so
 // one capture serves every step. Capture happens on the first step (after an eager warm-up on the
 // same side stream); if it fails (an op that cannot be captured), the step runs eagerly from then on.
+// Where the attention can split a head's keys over a cluster (decode_attention_set_split), the step is
+// captured twice: one block per head for positions before LOWBIT_DECODE_ATTENTION_SPLIT_FROM (160), where
+// the split's fixed cost outweighs it, and split from there on.
 //
 // The graph ends with the greedy pick (decode_greedy_cuda): it writes the next token into the input
 // buffer and advances the device position, so greedy decoding can queue step p + 1 before the host has
