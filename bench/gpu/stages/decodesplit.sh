@@ -42,3 +42,45 @@ stage_decodesplit() {
   python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print("long prompt:", d["prompt_tokens"], "tokens")' \
       "$RESULTS/decodesplit-long.jsonl" 2>/dev/null
 }
+
+# Decode tok/s against the context: prompts of ~4, ~60, ~130 and ~250 tokens (128 new tokens each), fp16 and
+# int2, with the split from the first step (LOWBIT_DECODE_ATTENTION_SPLIT_FROM=0) and without it
+# (LOWBIT_DECODE_ATTENTION_SPLIT=0): where the split starts to pay, for the graph's default switch position. First
+# test_decoder (DECODECTX_TESTS=0: not).
+# `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodectx`.
+stage_decodectx() {
+  local m=/tmp/gen-llama7b w dir n prompt
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodectx: decode tok/s against the prompt length, split from the first step / never"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  if [[ ${DECODECTX_TESTS:-1} == 1 ]]; then
+    step "decodectx: test_decoder (CUDA)"
+    cmake --build build/native-cuda --target test_decoder -j"$(nproc)" > "$RESULTS/decodectx-build.log" 2>&1 \
+        || { tail -30 "$RESULTS/decodectx-build.log"; status=1; return; }
+    timeout 300 build/native-cuda/tests/test_decoder > "$RESULTS/test_decoder.log" 2>&1 || { echo "test_decoder FAILED (rc $?)"; status=1; }
+    grep -E "split|FAIL|passed" "$RESULTS/test_decoder.log" | tail -8
+  fi
+  for n in 0 3 7 13; do
+    prompt="Once upon a time"
+    [[ $n -gt 0 ]] && prompt=$(python3 -c 'import sys; print(" ".join(["Once upon a time there was a little robot who liked to count the stars."] * int(sys.argv[1])))' "$n")
+    for w in fp16 int2; do
+      dir=$m; [[ $w == int2 ]] && dir=$m-w2g64
+      GEN_PROMPT=$prompt LOWBIT_DECODE_ATTENTION_SPLIT_FROM=0 gen_run $w-split-r$n $dir --dtype f16
+      GEN_PROMPT=$prompt LOWBIT_DECODE_ATTENTION_SPLIT=0 gen_run $w-onehead-r$n $dir --dtype f16
+    done
+  done
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodectx-generate.jsonl" 2>/dev/null
+  python3 - "$RESULTS/decodectx-generate.jsonl" <<'PY'
+import json, sys
+rows = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line); w, mode, r = d["label"].rsplit("-", 2)
+    rows.setdefault(r, {})[(w, mode)] = d
+print("prompt tokens | fp16 split | fp16 one block | int2 split | int2 one block | int2 / fp16 (best of each)")
+for r, x in rows.items():
+    get = lambda k: x.get(k, {}).get("decode_tokens_per_second", float("nan"))
+    fs, fo, i_s, io = get(("fp16", "split")), get(("fp16", "onehead")), get(("int2", "split")), get(("int2", "onehead"))
+    tokens = next(iter(x.values()))["prompt_tokens"]
+    print(f"{tokens} | {fs:.1f} | {fo:.1f} | {i_s:.1f} | {io:.1f} | {max(i_s, io) / max(fs, fo):.2f}x")
+PY
+}
