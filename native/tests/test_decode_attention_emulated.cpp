@@ -3,7 +3,7 @@
 // f32 / f16 / bf16 caches, head_dim from one chunk per key to 256 (both register widths), 1 to 257 keys (a block
 // takes 32 keys per round), 2 and 8 warps, and the current entry read from the kernel's own copy (the cache row
 // holds NaN there, so reading it would show); and the split form (key_range, attend_keys and block_part in each of
-// 4 and of 2 blocks, merge_parts over their parts), also where some parts have no keys.
+// 4, 2 and 8 blocks, merge_parts over their parts), also where some parts have no keys.
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
 #include "kernels/cuda/decode_attention.cuh"
@@ -156,7 +156,7 @@ void attention_case(int dim, int64_t keys, bool own_copy, unsigned threads, std:
                   static_cast<const float*>(ko.data()), static_cast<const float*>(vo.data()), dim, scale,
                   parts.data());
     }
-    emu::launch(dim3(1, 1, 1), threads, 0, split == 2 ? merge_kernel<2> : merge_kernel<kParts>,
+    emu::launch(dim3(1, 1, 1), threads, 0, split == 2 ? merge_kernel<2> : split == 8 ? merge_kernel<8> : merge_kernel<kParts>,
                 static_cast<const float*>(parts.data()), dim, got.data());
   } else if (dim <= 128) {
     emu::launch(dim3(1, 1, 1), threads, shared, attend_kernel<T, da::lane_chunks<T>(128)>, q.data(),
@@ -184,6 +184,7 @@ void attention_cases(std::mt19937& rng) {
       attention_case<T>(dim, keys, keys > 1, 256, rng);
       attention_case<T>(dim, keys, keys > 1, 256, rng, kParts);  // 1 key: three parts without keys
       attention_case<T>(dim, keys, keys > 1, 256, rng, 2);
+      if (keys == 5 || keys == 257) attention_case<T>(dim, keys, keys > 1, 256, rng, 8);  // 5: three parts without keys
     }
     attention_case<T>(dim, 70, false, 64, rng);  // 2 warps: 8 keys per round
     attention_case<T>(dim, 70, true, 64, rng, kParts);

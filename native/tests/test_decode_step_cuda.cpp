@@ -6,7 +6,7 @@
 //  * decode_attention_cuda against a double softmax(q k^T * scale) v over odd head counts, grouped heads,
 //    head_dim 6 .. 256, one to 8192 cache entries, f32 / f16 / bf16; these and the two below in every attention
 //    form (decode_attention_set_online / _set_split: one-pass where head_dim allows, a head's keys split over a
-//    cluster of 4 or 2 blocks or in one block, and two-pass);
+//    cluster of 8, 4 or 2 blocks or in one block, and two-pass);
 //  * the normed RoPE + attention kernel writing the o projection's quantized input (bits 2, 3, 4): output and cache
 //    unchanged, the slots equal the GEMV's own quantize_x_kernel's, the prepared accumulate GEMV on them; and the
 //    kernel with the o projection inside (f16 / bf16, head_dim <= 128): the same output and cache bytes, y within
@@ -639,7 +639,8 @@ int main() {
   const struct {
     int online, split;
     const char* name;
-  } forms[] = {{1, 4, "one-pass where it applies, keys split over a cluster of 4"},
+  } forms[] = {{1, 8, "one-pass where it applies, keys split over a cluster of 8"},
+               {1, 4, "one-pass where it applies, keys split over a cluster of 4"},
                {1, 2, "one-pass where it applies, keys split over a cluster of 2"},
                {1, 1, "one-pass where it applies, one block per head"},
                {0, 1, "two-pass"}};

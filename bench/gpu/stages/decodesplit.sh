@@ -84,3 +84,28 @@ for r, x in rows.items():
     print(f"{tokens} | {fs:.1f} | {fo:.1f} | {i_s:.1f} | {io:.1f} | {max(i_s, io) / max(fs, fo):.2f}x")
 PY
 }
+
+# Clusters of 8 against 4 at long contexts: test_decode_step_cuda (every attention form), then prompts of ~510 and
+# ~1140 tokens, fp16 and int2, LOWBIT_DECODE_ATTENTION_SPLIT=8 against the default 4.
+# `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodesplit8`.
+stage_decodesplit8() {
+  local m=/tmp/gen-llama7b w dir n prompt
+  step "decodesplit8: test_decode_step_cuda (CUDA)"
+  cmake --build build/native-cuda --target test_decode_step_cuda -j"$(nproc)" > "$RESULTS/decodesplit8-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/decodesplit8-build.log"; status=1; return; }
+  timeout 300 build/native-cuda/tests/test_decode_step_cuda > "$RESULTS/test_decode_step_cuda.log" 2>&1 \
+      || { echo "test_decode_step_cuda FAILED (rc $?)"; status=1; }
+  grep -E "form|worst|FAIL|passed" "$RESULTS/test_decode_step_cuda.log" | tail -16
+  [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
+  step "decodesplit8: long prompts, clusters of 4 (default) / 8"
+  rm -f "$RESULTS/generate-7b.jsonl"
+  for n in 27 60; do
+    prompt=$(python3 -c 'import sys; print(" ".join(["Once upon a time there was a little robot who liked to count the stars."] * int(sys.argv[1])))' "$n")
+    for w in fp16 int2; do
+      dir=$m; [[ $w == int2 ]] && dir=$m-w2g64
+      GEN_PROMPT=$prompt gen_run $w-split4-r$n $dir --dtype f16
+      GEN_PROMPT=$prompt LOWBIT_DECODE_ATTENTION_SPLIT=8 gen_run $w-split8-r$n $dir --dtype f16
+    done
+  done
+  cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodesplit8-generate.jsonl" 2>/dev/null
+}

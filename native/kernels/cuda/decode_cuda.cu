@@ -31,10 +31,10 @@ bool env_attention_online() {
 std::atomic<bool> attention_online{env_attention_online()};
 
 // The one-pass attention splits a head's keys over a cluster of this many blocks (decode_attention.cuh's split
-// attention): LOWBIT_DECODE_ATTENTION_SPLIT=0 or 1 (none), 2 or 4 (the default); decode_attention_set_split and,
+// attention): LOWBIT_DECODE_ATTENTION_SPLIT=0 or 1 (none), 2, 4 (the default) or 8; decode_attention_set_split and,
 // for the calling thread, decode_attention_set_split_for_thread.
 constexpr int kAttnParts = 4;
-int split_setting(int parts) { return parts <= 1 ? 1 : parts == 2 ? 2 : kAttnParts; }
+int split_setting(int parts) { return parts <= 1 ? 1 : parts == 2 ? 2 : parts >= 8 ? 8 : kAttnParts; }
 int env_attention_split() {
   const char* v = std::getenv("LOWBIT_DECODE_ATTENTION_SPLIT");
   return v == nullptr || *v == '\0' ? kAttnParts : split_setting(std::atoi(v));
@@ -258,7 +258,7 @@ inline size_t attention_shared_floats(int64_t dim, int64_t max_seq) {
   return (size_t)(dim + max_seq + kAttnWarps * dim + decode_attention::part_floats((int)dim));
 }
 
-// Blocks a head's keys are split over (grid y and cluster): the split setting (1, 2 or kAttnParts) where the one-pass
+// Blocks a head's keys are split over (grid y and cluster): the split setting (1, 2, 4 or 8) where the one-pass
 // form applies to these caches and the device has clusters, else 1. Every attention kernel launched under one setting
 // takes the same split, so their outputs stay equal bit for bit.
 int attention_parts(int64_t dim, size_t elem_bytes, const void* k_cache, const void* v_cache) {
@@ -295,7 +295,7 @@ __device__ __forceinline__ const float* cluster_shared(const float* p, int rank)
 // k_own / v_own (shared, f32 of the T-rounded values: what the cache holds) instead of the cache.
 // WIDE: registers for the one-pass form's head_dim up to kDecodeMaxHeadDim, else up to 128 (a separate kernel
 // instance: the wide one takes ~165 registers a thread, the narrow one far fewer).
-// parts > 1 (attention_parts: 2 or kAttnParts; the one-pass form): this block is part blockIdx.y % parts of a
+// parts > 1 (attention_parts: 2, 4 or 8; the one-pass form): this block is part blockIdx.y % parts of a
 // cluster of `parts` blocks along y that together hold the head: it scores its key_range, publishes the merged warps in `part` (shared,
 // part_floats(dim)), and merges every block's part; it has arrived at the cluster barrier on return, and the kernel
 // must cluster_wait() before it exits (the others may still read its part).
@@ -326,8 +326,10 @@ __device__ void attend(const float* qf, const T* __restrict__ k, const T* __rest
       const auto part_at = [&](int p) { return cluster_shared(part, p); };
       if (parts == 2) {
         decode_attention::merge_parts<2>(part_at, static_cast<int>(dim), emit);
+      } else if (parts == 8) {
+        decode_attention::merge_parts<8>(part_at, static_cast<int>(dim), emit);
       } else {
-        decode_attention::merge_parts<kAttnParts>(part_at, static_cast<int>(dim), emit);
+        decode_attention::merge_parts<4>(part_at, static_cast<int>(dim), emit);
       }
       cluster_arrive();  // done reading the others' parts
       return;

@@ -81,14 +81,14 @@ cudaError_t decode_rotary_attention_o_cuda(DecodeType t, const float* qkv, const
 void decode_attention_set_online(int enabled);
 
 // Process-wide switch: the one-pass attention splits each head's keys over a thread-block cluster of `parts` blocks
-// (2 or 4, sm_90) merged through their shared memory, or scores them in one block (0 or 1); < 0: the default, 4
-// unless LOWBIT_DECODE_ATTENTION_SPLIT says 0, 1 or 2. Read at launch, as decode_attention_set_online. The split
+// (2, 4 or 8, sm_90) merged through their shared memory, or scores them in one block (0 or 1); < 0: the default, 4
+// unless LOWBIT_DECODE_ATTENTION_SPLIT says 0, 1, 2 or 8. Read at launch, as decode_attention_set_online. The split
 // costs a fixed ~2.6 us per layer (cluster scheduling and barriers) and saves ~0.02 us per cache entry and layer
 // (H200, Llama-2-7B shapes): it pays from ~130 entries on.
 void decode_attention_set_split(int parts);
 // The same for launches from the calling thread only (a decode graph's capture); < 0: the process setting.
 void decode_attention_set_split_for_thread(int parts);
-// The process setting: 1 (none), 2 or 4; 1 where the current device has no clusters.
+// The process setting: 1 (none), 2, 4 or 8; 1 where the current device has no clusters.
 int decode_attention_split_parts();
 
 // out [rows, inter] = silu(gate_up[:, :inter]) * gate_up[:, inter:].
