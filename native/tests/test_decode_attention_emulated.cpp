@@ -33,24 +33,30 @@ float from_t(T v) {
   else return __bfloat162float(v);
 }
 
-// Shared memory: q, the own key and value rows, the warps' rows; static: the warps' max and sum.
-template <class T, int MC>
-__global__ void attend_kernel(const float* q, const T* k, const T* v, int64_t keys, int64_t own, const float* k_own,
-                              const float* v_own, int dim, float scale, float* out) {
-  LB_DYNAMIC_SHARED(float, shared);
-  LB_SHARED_ARRAY(float, stats, 64);
-  const int warps = static_cast<int>(blockDim.x) / 32;
+// The kernels' shared memory: q, the own key and value rows, then the warps' rows (returned); filled from the inputs.
+float* stage_inputs(float* shared, const float* q, int64_t own, const float* k_own, const float* v_own, int dim) {
   float* qf = shared;
   float* ko = qf + dim;
   float* vo = ko + dim;
-  float* rows = vo + dim;  // [warps][dim]
   for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
     qf[i] = q[i];
     ko[i] = own >= 0 ? k_own[i] : 0.0f;
     vo[i] = own >= 0 ? v_own[i] : 0.0f;
   }
   __syncthreads();
-  (void)warps;
+  return vo + dim;
+}
+
+// Static shared memory: the warps' max and sum.
+template <class T, int MC>
+__global__ void attend_kernel(const float* q, const T* k, const T* v, int64_t keys, int64_t own, const float* k_own,
+                              const float* v_own, int dim, float scale, float* out) {
+  LB_DYNAMIC_SHARED(float, shared);
+  LB_SHARED_ARRAY(float, stats, 64);
+  float* rows = stage_inputs(shared, q, own, k_own, v_own, dim);
+  const float* qf = shared;
+  const float* ko = qf + dim;
+  const float* vo = ko + dim;
   da::attend_online<T, MC>(qf, k, v, keys, own, ko, vo, dim, scale, rows, stats,
                            [&](int i, float value) { out[i] = value; });
 }
@@ -64,16 +70,10 @@ __global__ void attend_part_kernel(const float* q, const T* k, const T* v, int64
                                    const float* k_own, const float* v_own, int dim, float scale, float* parts) {
   LB_DYNAMIC_SHARED(float, shared);
   LB_SHARED_ARRAY(float, stats, 64);
-  float* qf = shared;
-  float* ko = qf + dim;
-  float* vo = ko + dim;
-  float* rows = vo + dim;  // [warps][dim]
-  for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
-    qf[i] = q[i];
-    ko[i] = own >= 0 ? k_own[i] : 0.0f;
-    vo[i] = own >= 0 ? v_own[i] : 0.0f;
-  }
-  __syncthreads();
+  float* rows = stage_inputs(shared, q, own, k_own, v_own, dim);
+  const float* qf = shared;
+  const float* ko = qf + dim;
+  const float* vo = ko + dim;
   int64_t begin = 0, end = 0;
   da::key_range(keys, static_cast<int>(blockIdx.y), static_cast<int>(gridDim.y), begin, end);
   da::attend_keys<T, MC>(qf, k, v, begin, end, own, ko, vo, dim, scale, rows, stats);

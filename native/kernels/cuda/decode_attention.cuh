@@ -199,6 +199,15 @@ __device__ void attend_keys(const float* qf, const T* __restrict__ k, const T* _
   __syncthreads();
 }
 
+// After attend_keys: the block's max (the largest of its warps') and its sum (the warps' sums rescaled to that max).
+__device__ inline void warps_max_sum(const float* stats, float& top, float& total) {
+  const int warps = static_cast<int>(blockDim.x) >> 5;
+  top = -INFINITY;
+  for (int w = 0; w < warps; ++w) top = fmaxf(top, stats[w]);
+  total = 0.0f;
+  for (int w = 0; w < warps; ++w) total += stats[warps + w] * rescale(stats[w], top);
+}
+
 // Attention of the query qf over cache rows 0..keys-1 in one block (attend_keys, then the warps merged): emit(i, value)
 // is called for every output element i by thread i % blockDim.x, in rounds of blockDim.x (so whole warps when
 // dim % 32 == 0). Shared scratch: rows [warps][dim] and stats [2 * warps] floats.
@@ -208,16 +217,12 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
                               float* stats, Emit&& emit) {
   attend_keys<T, MC>(qf, k, v, 0, keys, own, k_own, v_own, dim, scale, rows, stats);
   const int warps = static_cast<int>(blockDim.x) >> 5;
-  const float* maxes = stats;
-  const float* sums = stats + warps;
-  float top = -INFINITY;
-  for (int w = 0; w < warps; ++w) top = fmaxf(top, maxes[w]);
-  float total = 0.0f;
-  for (int w = 0; w < warps; ++w) total += sums[w] * rescale(maxes[w], top);
+  float top = 0.0f, total = 0.0f;
+  warps_max_sum(stats, top, total);
   const float inv = 1.0f / total;
   for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
     float sum = 0.0f;
-    for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(maxes[w], top);
+    for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(stats[w], top);
     emit(i, sum * inv);
   }
 }
@@ -237,19 +242,15 @@ __host__ __device__ constexpr int part_floats(int dim) { return 2 + dim; }
 // publishes the part to the cluster).
 __device__ inline void block_part(const float* rows, const float* stats, int dim, float* part) {
   const int warps = static_cast<int>(blockDim.x) >> 5;
-  const float* maxes = stats;
-  const float* sums = stats + warps;
-  float top = -INFINITY;
-  for (int w = 0; w < warps; ++w) top = fmaxf(top, maxes[w]);
-  float total = 0.0f;
-  for (int w = 0; w < warps; ++w) total += sums[w] * rescale(maxes[w], top);
+  float top = 0.0f, total = 0.0f;
+  warps_max_sum(stats, top, total);
   if (threadIdx.x == 0) {
     part[0] = top;
     part[1] = total;
   }
   for (int i = static_cast<int>(threadIdx.x); i < dim; i += static_cast<int>(blockDim.x)) {
     float sum = 0.0f;
-    for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(maxes[w], top);
+    for (int w = 0; w < warps; ++w) sum += rows[w * dim + i] * rescale(stats[w], top);
     part[2 + i] = sum;
   }
 }
