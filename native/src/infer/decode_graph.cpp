@@ -38,8 +38,8 @@ void check_cuda(cudaError_t status, const char* what) {
 }
 
 // The first position whose step takes the long-context graph (attention keys split over a cluster,
-// decode_attention_set_split): LOWBIT_DECODE_ATTENTION_SPLIT_FROM, default 160. The split's fixed cost per layer
-// equals what it saves at ~130 cache entries (H200 kernel trace, 2026-12-04, docs/BENCHMARKS.md).
+// decode_attention_set_split): LOWBIT_DECODE_ATTENTION_SPLIT_FROM, default 160. Over a run's mean context the split
+// starts to pay at ~175 cache entries for int2 and ~120 for fp16 (H200, 2026-12-04, docs/BENCHMARKS.md, generation).
 int64_t split_from_env() {
   const char* v = std::getenv("LOWBIT_DECODE_ATTENTION_SPLIT_FROM");
   if (v == nullptr || *v == '\0') return 160;
