@@ -33,8 +33,13 @@ float from_t(T v) {
   else return __bfloat162float(v);
 }
 
-// The kernels' shared memory: q, the own key and value rows, then the warps' rows (returned); filled from the inputs.
-float* stage_inputs(float* shared, const float* q, int64_t own, const float* k_own, const float* v_own, int dim) {
+// The kernels' shared memory: q, the own key and value rows (filled from the inputs), then the warps' rows.
+struct Staged {
+  const float *qf, *ko, *vo;
+  float* rows;
+};
+
+Staged stage_inputs(float* shared, const float* q, int64_t own, const float* k_own, const float* v_own, int dim) {
   float* qf = shared;
   float* ko = qf + dim;
   float* vo = ko + dim;
@@ -44,7 +49,7 @@ float* stage_inputs(float* shared, const float* q, int64_t own, const float* k_o
     vo[i] = own >= 0 ? v_own[i] : 0.0f;
   }
   __syncthreads();
-  return vo + dim;
+  return Staged{qf, ko, vo, vo + dim};
 }
 
 // Static shared memory: the warps' max and sum.
@@ -53,11 +58,8 @@ __global__ void attend_kernel(const float* q, const T* k, const T* v, int64_t ke
                               const float* v_own, int dim, float scale, float* out) {
   LB_DYNAMIC_SHARED(float, shared);
   LB_SHARED_ARRAY(float, stats, 64);
-  float* rows = stage_inputs(shared, q, own, k_own, v_own, dim);
-  const float* qf = shared;
-  const float* ko = qf + dim;
-  const float* vo = ko + dim;
-  da::attend_online<T, MC>(qf, k, v, keys, own, ko, vo, dim, scale, rows, stats,
+  const Staged in = stage_inputs(shared, q, own, k_own, v_own, dim);
+  da::attend_online<T, MC>(in.qf, k, v, keys, own, in.ko, in.vo, dim, scale, in.rows, stats,
                            [&](int i, float value) { out[i] = value; });
 }
 
@@ -70,14 +72,11 @@ __global__ void attend_part_kernel(const float* q, const T* k, const T* v, int64
                                    const float* k_own, const float* v_own, int dim, float scale, float* parts) {
   LB_DYNAMIC_SHARED(float, shared);
   LB_SHARED_ARRAY(float, stats, 64);
-  float* rows = stage_inputs(shared, q, own, k_own, v_own, dim);
-  const float* qf = shared;
-  const float* ko = qf + dim;
-  const float* vo = ko + dim;
+  const Staged in = stage_inputs(shared, q, own, k_own, v_own, dim);
   int64_t begin = 0, end = 0;
   da::key_range(keys, static_cast<int>(blockIdx.y), static_cast<int>(gridDim.y), begin, end);
-  da::attend_keys<T, MC>(qf, k, v, begin, end, own, ko, vo, dim, scale, rows, stats);
-  da::block_part(rows, stats, dim, parts + blockIdx.y * da::part_floats(dim));
+  da::attend_keys<T, MC>(in.qf, k, v, begin, end, own, in.ko, in.vo, dim, scale, in.rows, stats);
+  da::block_part(in.rows, stats, dim, parts + blockIdx.y * da::part_floats(dim));
 }
 
 template <int P>

@@ -6,15 +6,22 @@
 # in DECODESPLIT_ROUNDS interleaved rounds (default 2), int4 once; then after a ~1000-token prompt (contexts ~1000-1130)
 # with the defaults (clusters of 4), clusters of 2 (LOWBIT_DECODE_ATTENTION_SPLIT=2) and no split (=0).
 # Sourced by bench/gpu/run.sh; `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodesplit`.
-stage_decodesplit() {
-  local m=/tmp/gen-llama7b r w dir t long
-  step "decodesplit: test_decode_step_cuda, test_decoder (CUDA)"
-  cmake --build build/native-cuda --target test_decode_step_cuda test_decoder -j"$(nproc)" \
-      > "$RESULTS/decodesplit-build.log" 2>&1 || { tail -30 "$RESULTS/decodesplit-build.log"; status=1; return; }
-  for t in test_decode_step_cuda test_decoder; do
+# Builds and runs CUDA test binaries, printing their summary lines. $1: the stage (log names), rest: the tests.
+# Returns 1 when the build failed (a failing test sets status=1 and goes on).
+split_cuda_tests() {
+  local stage=$1 t; shift
+  cmake --build build/native-cuda --target "$@" -j"$(nproc)" > "$RESULTS/$stage-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/$stage-build.log"; status=1; return 1; }
+  for t in "$@"; do
     timeout 300 build/native-cuda/tests/$t > "$RESULTS/$t.log" 2>&1 || { echo "$t FAILED (rc $?)"; status=1; }
     grep -E "form|worst|bit-identical|one kernel|split|FAIL|passed" "$RESULTS/$t.log" | tail -16
   done
+}
+
+stage_decodesplit() {
+  local m=/tmp/gen-llama7b r w dir long
+  step "decodesplit: test_decode_step_cuda, test_decoder (CUDA)"
+  split_cuda_tests decodesplit test_decode_step_cuda test_decoder || return
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
   step "decodesplit: 4-token prompt, 128 new tokens: defaults / split from the first step, ${DECODESPLIT_ROUNDS:-2} rounds"
   rm -f "$RESULTS/generate-7b.jsonl"
@@ -55,10 +62,7 @@ stage_decodectx() {
   rm -f "$RESULTS/generate-7b.jsonl"
   if [[ ${DECODECTX_TESTS:-1} == 1 ]]; then
     step "decodectx: test_decoder (CUDA)"
-    cmake --build build/native-cuda --target test_decoder -j"$(nproc)" > "$RESULTS/decodectx-build.log" 2>&1 \
-        || { tail -30 "$RESULTS/decodectx-build.log"; status=1; return; }
-    timeout 300 build/native-cuda/tests/test_decoder > "$RESULTS/test_decoder.log" 2>&1 || { echo "test_decoder FAILED (rc $?)"; status=1; }
-    grep -E "split|FAIL|passed" "$RESULTS/test_decoder.log" | tail -8
+    split_cuda_tests decodectx test_decoder || return
   fi
   for n in 0 3 7 13; do
     prompt="Once upon a time"
@@ -91,11 +95,7 @@ PY
 stage_decodesplit8() {
   local m=/tmp/gen-llama7b w dir n prompt
   step "decodesplit8: test_decode_step_cuda (CUDA)"
-  cmake --build build/native-cuda --target test_decode_step_cuda -j"$(nproc)" > "$RESULTS/decodesplit8-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/decodesplit8-build.log"; status=1; return; }
-  timeout 300 build/native-cuda/tests/test_decode_step_cuda > "$RESULTS/test_decode_step_cuda.log" 2>&1 \
-      || { echo "test_decode_step_cuda FAILED (rc $?)"; status=1; }
-  grep -E "form|worst|FAIL|passed" "$RESULTS/test_decode_step_cuda.log" | tail -16
+  split_cuda_tests decodesplit8 test_decode_step_cuda || return
   [[ -d $m-w4g128 && -d $m-w2g64 ]] || GEN_LAYERS=${GEN_LAYERS:-8} stage_genprep
   step "decodesplit8: long prompts, clusters of 4 (default) / 8"
   rm -f "$RESULTS/generate-7b.jsonl"

@@ -230,8 +230,9 @@ __device__ void attend_online(const float* qf, const T* __restrict__ k, const T*
 // ---- split attention: a head's keys over `parts` blocks (a thread-block cluster), merged through their shared
 // memory ----
 // Why: one block per head scored every key, so attention grew ~0.03 us per key and layer on the decode step (H200
-// kernel trace, 2026-12-03), and each of the o projection's 4 parts of a head repeated the whole key loop. Split, a
-// block scores a quarter of the keys and the merge costs one cluster barrier.
+// kernel trace, 2026-12-03), and each of the o projection's 4 parts of a head repeated the whole key loop. Split over
+// 4, a block scores a quarter of the keys: ~0.01 us per key and layer, for a fixed ~2.6 us per layer (the cluster's
+// scheduling and barriers; trace of 2026-12-04), so the decode graph splits only at long contexts.
 
 constexpr int kMaxParts = 8;  // a portable cluster
 

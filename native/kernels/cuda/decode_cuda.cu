@@ -31,7 +31,8 @@ bool env_attention_online() {
 std::atomic<bool> attention_online{env_attention_online()};
 
 // The one-pass attention splits a head's keys over a cluster of this many blocks (decode_attention.cuh's split
-// attention): LOWBIT_DECODE_ATTENTION_SPLIT=0 or 1 (none), 2, 4 (the default) or 8; decode_attention_set_split and,
+// attention): LOWBIT_DECODE_ATTENTION_SPLIT=0 or 1 (none), 2, 4 (the default; also for other values) or 8;
+// decode_attention_set_split and,
 // for the calling thread, decode_attention_set_split_for_thread.
 constexpr int kAttnParts = 4;
 int split_setting(int parts) { return parts <= 1 ? 1 : parts == 2 ? 2 : parts >= 8 ? 8 : kAttnParts; }

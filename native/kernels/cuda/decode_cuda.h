@@ -82,9 +82,10 @@ void decode_attention_set_online(int enabled);
 
 // Process-wide switch: the one-pass attention splits each head's keys over a thread-block cluster of `parts` blocks
 // (2, 4 or 8, sm_90) merged through their shared memory, or scores them in one block (0 or 1); < 0: the default, 4
-// unless LOWBIT_DECODE_ATTENTION_SPLIT says 0, 1, 2 or 8. Read at launch, as decode_attention_set_online. The split
-// costs a fixed ~2.6 us per layer (cluster scheduling and barriers) and saves ~0.02 us per cache entry and layer
-// (H200, Llama-2-7B shapes): it pays from ~130 entries on.
+// unless LOWBIT_DECODE_ATTENTION_SPLIT says 0, 1, 2 or 8 (other values: 4). Read at launch, as
+// decode_attention_set_online. The split costs a fixed ~2.6 us per layer (cluster scheduling and barriers) and saves
+// ~0.02 us per cache entry and layer (H200, Llama-2-7B shapes): over a decode run it pays from a mean context of ~120
+// entries at fp16 and ~175 at int2 (docs/BENCHMARKS.md, generation, fifteenth round).
 void decode_attention_set_split(int parts);
 // The same for launches from the calling thread only (a decode graph's capture); < 0: the process setting.
 void decode_attention_set_split_for_thread(int parts);
