@@ -393,8 +393,8 @@ int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, i
  * other call (another token, decode, prefill, reset, set_sampling, free) first waits for the queued step, whose cache
  * entry at the next position is overwritten by whatever runs there next. Sampled there, the draw is made on the
  * device from the same distribution (its probabilities in f32), with one draw of the generator per step, but walked in
- * id order over the kept tokens: for a seed, another token sequence than the host sampler's (the first decode_next,
- * which captures the graph, samples on the host). */
+ * id order over the kept tokens: for a seed, another token sequence than the host sampler's (prefill_next samples on the
+ * host). */
 int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token);
 int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats);
 

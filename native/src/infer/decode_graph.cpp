@@ -248,6 +248,30 @@ void DecodeGraph::cancel_ahead() {
 
 int64_t DecodeGraph::step_greedy(int64_t token, int64_t position) { return step_pick(token, position, nullptr); }
 
+int64_t DecodeGraph::sample_logits(int64_t position, float temperature, float top_p, double u) {
+  Impl& s = *impl_;
+  if (!s.sampled_captured) throw Error(LB_ERR_INTERNAL, "sample_logits before prepare_sampled");
+  c10::cuda::CUDAStreamGuard guard(*s.stream);
+  cancel_ahead();
+  const int slot = static_cast<int>(position & 1);
+  s.sample_input->temperature = temperature;
+  s.sample_input->top_p = top_p;
+  s.sample_input->u[slot] = u;
+  s.position.fill_(position);
+  float* logits = s.logits.data_ptr<float>();
+  check_cuda(kernels::decode_sample_cuda(kernels::DecodeType::F32, logits, logits, s.logits.numel(),
+                                         s.token.data_ptr<int64_t>(), s.position.data_ptr<int64_t>(), s.results_device,
+                                         s.sample_input_device, s.sample_workspace.data_ptr(), s.stream->stream()),
+             "decode_sample_cuda");
+  check_cuda(cudaStreamSynchronize(s.stream->stream()), "the sampled pick");
+  const kernels::DecodeGreedyResult r = s.results[slot];
+  if (r.bad_index >= 0) {
+    throw Error(LB_ERR_INTERNAL, "logits[" + std::to_string(r.bad_index) + "]=" + std::to_string(r.bad_value) +
+                                     " is not finite (the model produced NaN/Inf)");
+  }
+  return r.token;
+}
+
 bool DecodeGraph::prepare_sampled(int64_t token, int64_t position) {
   Impl& s = *impl_;
   if (s.sampled_captured) return true;
@@ -345,6 +369,7 @@ int64_t DecodeGraph::step_sampled(int64_t, int64_t, float, float, const std::fun
 }
 int64_t DecodeGraph::step_pick(int64_t, int64_t, const SampleRequest*) { throw_unsupported(impl_->failure); }
 bool DecodeGraph::prepare_sampled(int64_t, int64_t) { return false; }
+int64_t DecodeGraph::sample_logits(int64_t, float, float, double) { throw_unsupported(impl_->failure); }
 void DecodeGraph::cancel_ahead() {}
 const std::string& DecodeGraph::failure() const { return impl_->failure; }
 at::Tensor DecodeGraph::step(int64_t, int64_t) { throw_unsupported(impl_->failure); }

@@ -41,6 +41,9 @@ class DecodeGraph {
   // Captures the sampled graphs at the first call (an eager step of `token` at `position` first: the cache entry the
   // step writes anyway); false where that failed (the host sampler then serves, as without a graph).
   bool prepare_sampled(int64_t token, int64_t position);
+  // The sampled pick of decode_sample_cuda on the logits of the last step run (at `position`), now: the first sampled
+  // step, which captured the graphs, draws as the graph's steps do. Needs prepare_sampled.
+  int64_t sample_logits(int64_t position, float temperature, float top_p, double u);
   // Waits for a step queued ahead and forgets it; before any other use of the cache or the device buffers.
   void cancel_ahead();
   // False once capturing failed (failure() says why).
