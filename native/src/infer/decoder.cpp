@@ -418,9 +418,9 @@ int64_t Decoder::decode_next(int64_t token) {
   }
   const at::Tensor logits = decode(token);
   // the step that captured the graph: sampled as the graph's later steps are (one draw on the device)
+  c10::InferenceMode inference;  // prepare_sampled fills the graph's inference tensors
   if (ahead_ && !sampler_.greedy() && use_graph_ && graph_ && graph_->captured() &&
       graph_->prepare_sampled(token, position_ - 1)) {
-    c10::InferenceMode inference;
     return graph_->sample_logits(position_ - 1, static_cast<float>(sampler_.temperature()),
                                  static_cast<float>(sampler_.top_p()), sampler_.next_uniform());
   }
