@@ -3,13 +3,14 @@
 // whose mass reaches top_p * sum, the draw u * (kept mass) walked in id order over the kept tokens. Vocabularies of
 // one token to 32000, peaked, flat and tied logits, top_p from "only the best" to 1, 64 and 256 threads; a
 // non-finite logit is reported (its lowest id); and u spread evenly over [0, 1) picks each kept token in proportion
-// to its probability.
+// to its probability. Every other case keeps p in a global workspace instead of (padded) shared memory.
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
 #include "kernels/cuda/decode_sample.cuh"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <string>
@@ -21,11 +22,14 @@ namespace {
 
 namespace ds = lb::kernels::decode_sample;
 
-__global__ void sample_kernel(const float* logits, float* p, int64_t vocab, float temperature, float top_p, double u,
-                              int64_t* token, int64_t* bad) {
+__global__ void sample_kernel(const float* logits, float* logits_out, float* p_global, bool p_in_shared, int64_t vocab,
+                              float temperature, float top_p, double u, int64_t* token, int64_t* bad) {
   LB_DYNAMIC_SHARED(unsigned char, raw);
   const ds::Scratch s{reinterpret_cast<double*>(raw), reinterpret_cast<int64_t*>(raw + 3 * sizeof(double) * blockDim.x)};
-  const ds::Picked r = ds::sample(logits, p, vocab, temperature, top_p, u, s);
+  const ds::PBuf p = p_in_shared ? ds::PBuf{reinterpret_cast<float*>(raw + ds::scratch_bytes(blockDim.x)), true}
+                                 : ds::PBuf{p_global, false};
+  const ds::Picked r = ds::sample([logits](int64_t i) { return logits[i]; }, logits_out, p, vocab, temperature, top_p,
+                                  u, s);
   if (threadIdx.x == 0) {
     *token = r.token;
     *bad = r.bad_index;
@@ -78,14 +82,18 @@ Drawn reference(const std::vector<float>& logits, float temperature, float top_p
   return Drawn{last, true};
 }
 
+// p in shared memory (padded, as the CUDA launch places it where it fits) or in a global workspace; the logits copy
+// the kernel writes must equal its input.
 int64_t device_draw(const std::vector<float>& logits, float temperature, float top_p, double u, unsigned threads,
-                    int64_t* bad = nullptr) {
-  std::vector<float> p(logits.size(), NAN);
+                    int64_t* bad = nullptr, bool p_in_shared = true) {
+  const int64_t vocab = static_cast<int64_t>(logits.size());
+  std::vector<float> p(logits.size(), NAN), out(logits.size(), NAN);
   int64_t token = -7, bad_index = -7;
-  emu::launch(dim3(1, 1, 1), threads, ds::sample_shared_bytes(static_cast<int>(threads)), sample_kernel,
-              static_cast<const float*>(logits.data()), p.data(), static_cast<int64_t>(logits.size()), temperature,
-              top_p, u, &token, &bad_index);
+  emu::launch(dim3(1, 1, 1), threads, ds::sample_shared_bytes(static_cast<int>(threads), vocab, p_in_shared),
+              sample_kernel, static_cast<const float*>(logits.data()), out.data(), p.data(), p_in_shared, vocab,
+              temperature, top_p, u, &token, &bad_index);
   if (bad != nullptr) *bad = bad_index;
+  CHECK(std::memcmp(out.data(), logits.data(), logits.size() * sizeof(float)) == 0);
   return token;
 }
 
@@ -104,7 +112,7 @@ void draw_cases(std::mt19937& rng) {
           const double u = cases % 7 == 0 ? 0.0 : cases % 7 == 1 ? 0.999999 : uniform(rng);
           const unsigned threads = vocab > 1000 ? 256 : 64;
           const Drawn want = reference(logits, temperature, top_p, u);
-          const int64_t got = device_draw(logits, temperature, top_p, u, threads);
+          const int64_t got = device_draw(logits, temperature, top_p, u, threads, nullptr, cases % 2 == 0);
           ++cases;
           if (got != want.token && want.near_boundary) {
             ++near_skipped;
@@ -155,9 +163,11 @@ void non_finite() {
   logits[77] = NAN;
   logits[90] = INFINITY;
   int64_t bad = -1;
-  const int64_t token = device_draw(logits, 1.0f, 0.9f, 0.5, 64, &bad);
-  CHECK(bad == 77);
-  CHECK(token == 40);  // the max of the finite logits, as the greedy kernel reports
+  for (bool p_in_shared : {true, false}) {
+    const int64_t token = device_draw(logits, 1.0f, 0.9f, 0.5, 64, &bad, p_in_shared);
+    CHECK(bad == 77);
+    CHECK(token == 40);  // the max of the finite logits, as the greedy kernel reports
+  }
   logits[77] = 0.5f;
   logits[90] = 0.5f;
   device_draw(logits, 1.0f, 0.9f, 0.5, 64, &bad);
