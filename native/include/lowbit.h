@@ -388,10 +388,13 @@ int lb_decoder_decode(lb_decoder decoder, int64_t token, lb_tensor *logits);
 int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options *options);
 /* As lb_decoder_prefill / lb_decoder_decode, then samples the next token with the sampling options. */
 int lb_decoder_prefill_next(lb_decoder decoder, const int64_t *ids, int64_t n, int64_t *next_token);
-/* Greedy on a captured CUDA graph (LOWBIT_DECODE_AHEAD=0: off), decode_next picks the token on the device and queues
+/* On a captured CUDA graph (LOWBIT_DECODE_AHEAD=0: off), decode_next picks the token on the device and queues
  * the step after it, fed with that token, before it returns; calling again with that token finds it running. Any
- * other call (another token, decode, prefill, reset, free) first waits for the queued step, whose cache entry at the
- * next position is overwritten by whatever runs there next. */
+ * other call (another token, decode, prefill, reset, set_sampling, free) first waits for the queued step, whose cache
+ * entry at the next position is overwritten by whatever runs there next. Sampled there, the draw is made on the
+ * device from the same distribution (its probabilities in f32), with one draw of the generator per step, but walked in
+ * id order over the kept tokens: for a seed, another token sequence than the host sampler's (prefill_next samples on the
+ * host). */
 int lb_decoder_decode_next(lb_decoder decoder, int64_t token, int64_t *next_token);
 int lb_decoder_get_stats(lb_decoder decoder, lb_decoder_stats *stats);
 

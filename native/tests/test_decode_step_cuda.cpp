@@ -14,6 +14,8 @@
 //  * decode_greedy_cuda (the decode graph's greedy pick) against the host sampler's argmax (lowest id on ties) at
 //    vocabularies of one block to many, f32 / f16 / bf16: the f32 logits, the token, the position advanced, the
 //    result slot, the first non-finite logit, and the workspace left ready for the next launch;
+//  * decode_sample_cuda (the sampled pick) against a plain reference of its contract, vocabularies of 1 to 151936,
+//    top_p from "only the best" to 1: the token, the f32 logits, the position, the result slot, a NaN reported;
 //  * a chain RMSNorm (zeroing the next output) -> accumulate GEMV -> SiLU * up -> accumulate GEMV onto the
 //    residual, twice, each kernel reading what the one before wrote, with programmatic dependent launch on
 //    (the default on sm_90) and off: against a double reference. A kernel that read its input before
@@ -613,6 +615,106 @@ void greedy_case(int dtype, int64_t vocab, int64_t bad_at, uint64_t seed) {
   ++greedy_cases;
 }
 
+// decode_sample_cuda against the plain reference of decode_sample.cuh's contract (the same as the emulated test's,
+// with the host's expf: a draw within 1e-5 of a boundary, where the device's expf may tip it, is not compared): the
+// token, the f32 logits, the position advanced, the result slot, a non-finite logit reported.
+int sample_cases = 0, sample_near = 0;
+
+int64_t sample_reference(const std::vector<float>& l, float temperature, float top_p, double u, bool& near) {
+  const int64_t vocab = static_cast<int64_t>(l.size());
+  const float top = *std::max_element(l.begin(), l.end());
+  std::vector<float> p(l.size());
+  double sum = 0;
+  for (int64_t i = 0; i < vocab; ++i) sum += p[i] = expf((l[i] - top) / temperature);
+  std::vector<int64_t> order(l.size());
+  for (int64_t i = 0; i < vocab; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return p[a] > p[b]; });
+  std::vector<char> kept(l.size(), top_p >= 1.0f ? 1 : 0);
+  near = false;
+  if (top_p < 1.0f) {
+    double mass = 0;
+    for (int64_t id : order) {
+      kept[id] = 1;
+      mass += p[id];
+      if (mass >= top_p * sum) {
+        near = mass - top_p * sum < 1e-5 * sum || mass - p[id] > top_p * sum * (1 - 1e-5);
+        break;
+      }
+    }
+  }
+  double kept_mass = 0;
+  for (int64_t i = 0; i < vocab; ++i) kept_mass += kept[i] ? p[i] : 0.0;
+  const double goal = u * kept_mass;
+  double acc = 0;
+  int64_t last = -1;
+  for (int64_t i = 0; i < vocab; ++i) {
+    if (!kept[i]) continue;
+    last = i;
+    if (std::fabs(goal - acc) < 1e-5 * kept_mass) near = true;
+    acc += p[i];
+    if (goal < acc) {
+      if (std::fabs(goal - acc) < 1e-5 * kept_mass) near = true;
+      return i;
+    }
+  }
+  near = true;
+  return last;
+}
+
+void sample_case(int dtype, int64_t vocab, float temperature, float top_p, uint64_t seed, int64_t bad_at) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, seed % 2 == 0 ? 3.0f : 0.5f);
+  std::vector<float> values(static_cast<size_t>(vocab));
+  for (float& v : values) v = normal(rng);
+  if (bad_at >= 0) values[static_cast<size_t>(bad_at)] = NAN;
+  const gemv_ref::Stored stored = gemv_ref::store(values, dtype);
+  const std::vector<float> expect = device_values(stored, dtype, values.size());
+  const double u = static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0);
+  bool near = false;
+  const int64_t want = bad_at >= 0 ? -1 : sample_reference(expect, temperature, top_p, u, near);
+  DeviceBuffer raw(values.size() * (dtype == 0 ? 4 : 2), dtype == 0 ? static_cast<const void*>(stored.values.data())
+                                                                     : static_cast<const void*>(stored.bits16.data()));
+  DeviceBuffer logits(values.size() * 4), token(8), position(8), results(2 * sizeof(lb::kernels::DecodeGreedyResult));
+  DeviceBuffer workspace(lb::kernels::decode_sample_workspace_bytes(vocab));
+  const int64_t start = 9;
+  lb::kernels::DecodeSampleInput in{temperature, top_p, {0.0, 0.0}};
+  in.u[start & 1] = u;
+  DeviceBuffer input(sizeof(in), &in);
+  ok(cudaMemcpy(position.p, &start, 8, cudaMemcpyHostToDevice), "cudaMemcpy");
+  if (!ok(lb::kernels::decode_sample_cuda(decode_type(dtype), raw.p, static_cast<float*>(logits.p), vocab,
+                                          static_cast<int64_t*>(token.p), static_cast<int64_t*>(position.p),
+                                          static_cast<lb::kernels::DecodeGreedyResult*>(results.p),
+                                          static_cast<const lb::kernels::DecodeSampleInput*>(input.p), workspace.p,
+                                          nullptr),
+          "decode_sample_cuda") ||
+      !ok(cudaDeviceSynchronize(), "decode_sample_cuda run")) {
+    return;
+  }
+  const lb::kernels::DecodeGreedyResult r = results.read<lb::kernels::DecodeGreedyResult>(2)[start & 1];
+  const std::vector<float> got = logits.read<float>(values.size());
+  bool same = true;
+  for (size_t i = 0; i < got.size(); ++i) same = same && (std::isnan(expect[i]) ? std::isnan(got[i]) : got[i] == expect[i]);
+  CHECK(same);
+  CHECK(token.read<int64_t>(1)[0] == r.token);
+  CHECK(position.read<int64_t>(1)[0] == start + 1 && r.position == start);
+  ++sample_cases;
+  if (bad_at >= 0) {
+    CHECK(r.bad_index == bad_at);
+    return;
+  }
+  CHECK(r.bad_index == -1);
+  if (r.token != want && near) {
+    ++sample_near;
+    return;
+  }
+  if (r.token != want) {
+    std::printf("sample %s vocab %lld T %g top_p %g u %.17g: token %lld, expected %lld\n", dtype_name(dtype),
+                static_cast<long long>(vocab), temperature, top_p, u, static_cast<long long>(r.token),
+                static_cast<long long>(want));
+  }
+  CHECK(r.token == want);
+}
+
 int main() {
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
@@ -687,6 +789,18 @@ int main() {
   }
   std::printf("greedy pick: %d cases (logits, token, position, result slot, first non-finite) as the host's argmax\n",
               greedy_cases);
+  seed = 1;
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (int64_t vocab : {int64_t{1}, int64_t{7}, int64_t{1000}, int64_t{32000}, int64_t{151936}}) {
+      for (float temperature : {0.7f, 1.0f}) {
+        for (float top_p : {1e-6f, 0.5f, 0.9f, 1.0f}) sample_case(dtype, vocab, temperature, top_p, seed++, -1);
+      }
+      if (vocab > 2) sample_case(dtype, vocab, 0.8f, 0.9f, seed++, vocab / 2);
+    }
+  }
+  std::printf("sampled pick: %d cases as the reference (%d within 1e-5 of a boundary, not compared)\n", sample_cases,
+              sample_near);
+  CHECK(sample_near * 10 < sample_cases);
   o_slots_rejected();
   chain_case(true);
   chain_case(false);

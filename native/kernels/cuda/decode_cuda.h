@@ -115,6 +115,23 @@ size_t decode_greedy_workspace_bytes(int64_t vocab);
 cudaError_t decode_greedy_cuda(DecodeType t, const void* raw, float* logits, int64_t vocab, int64_t* token,
                                int64_t* position, DecodeGreedyResult* results, void* workspace, cudaStream_t stream);
 
+// What the sampled step reads each replay (host-mapped memory: the host writes it between steps): temperature > 0,
+// 0 < top_p <= 1, and u[p & 1], the uniform draw in [0, 1) of the step at position p.
+struct DecodeSampleInput {
+  float temperature;
+  float top_p;
+  double u[2];
+};
+
+// decode_greedy_cuda's contract with a temperature + top-p draw (decode_sample.cuh: the host sampler's distribution,
+// the draw walked in id order over the kept tokens) in place of the argmax; on a non-finite logit the result reports
+// it (bad_index) and the token is the largest finite logit's. workspace: decode_sample_workspace_bytes(vocab). One
+// block of 1024 threads.
+size_t decode_sample_workspace_bytes(int64_t vocab);
+cudaError_t decode_sample_cuda(DecodeType t, const void* raw, float* logits, int64_t vocab, int64_t* token,
+                               int64_t* position, DecodeGreedyResult* results, const DecodeSampleInput* input,
+                               void* workspace, cudaStream_t stream);
+
 // ---- the accumulate decode step (LOWBIT_DECODE_ACCUMULATE=1): an f32 residual stream, GEMVs that add
 // onto f32 outputs. `t` is the compute type (weights, caches, outputs); the inputs named f32 are f32 and
 // rounded to t where the ATen path stores them in t, so the math equals the kernels above.

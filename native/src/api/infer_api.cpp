@@ -84,7 +84,7 @@ int lb_decoder_set_sampling(lb_decoder decoder, const lb_sampling_options* optio
       lb::throw_invalid("options->struct_size=" + std::to_string(options->struct_size) + " is too small (expected >= " +
                         std::to_string(sizeof(lb_sampling_options)) + ")");
     }
-    d.sampler().configure(options->temperature, options->top_p, options->seed);
+    d.set_sampling(options->temperature, options->top_p, options->seed);
   });
 }
 

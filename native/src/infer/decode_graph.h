@@ -14,6 +14,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,18 @@ class DecodeGraph {
   // queues the step after it, fed with that token on the device, when position + 1 < max_seq. A later call
   // with that token at position + 1 finds its step already queued. Needs captured().
   int64_t step_greedy(int64_t token, int64_t position);
+  // The same with a temperature + top-p draw on the device (decode_sample_cuda: the host sampler's distribution, the
+  // draw walked in id order) from a graph captured at the first call. next_uniform() gives the draw of each step in
+  // [0, 1), one per step run, in position order; the step queued ahead draws when it is queued, and a step run again
+  // at that position (another input token) reuses that draw.
+  int64_t step_sampled(int64_t token, int64_t position, float temperature, float top_p,
+                       const std::function<double()>& next_uniform);
+  // Captures the sampled graphs at the first call (an eager step of `token` at `position` first: the cache entry the
+  // step writes anyway); false where that failed (the host sampler then serves, as without a graph).
+  bool prepare_sampled(int64_t token, int64_t position);
+  // The sampled pick of decode_sample_cuda on the logits of the last step run (at `position`), now: the first sampled
+  // step, which captured the graphs, draws as the graph's steps do. Needs prepare_sampled.
+  int64_t sample_logits(int64_t position, float temperature, float top_p, double u);
   // Waits for a step queued ahead and forgets it; before any other use of the cache or the device buffers.
   void cancel_ahead();
   // False once capturing failed (failure() says why).
@@ -39,6 +52,11 @@ class DecodeGraph {
   const std::string& failure() const;
 
  private:
+  struct SampleRequest {
+    float temperature, top_p;
+    const std::function<double()>* next_uniform;
+  };
+  int64_t step_pick(int64_t token, int64_t position, const SampleRequest* sampled);  // sampled NULL: greedy
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

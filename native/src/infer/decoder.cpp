@@ -396,16 +396,34 @@ at::Tensor Decoder::decode(int64_t token) {
   return logits;
 }
 
+void Decoder::set_sampling(double temperature, double top_p, uint64_t seed) {
+  sampler_.configure(temperature, top_p, seed);  // validates first: bad options change nothing
+  if (graph_) graph_->cancel_ahead();
+}
+
 int64_t Decoder::decode_next(int64_t token) {
-  if (ahead_ && use_graph_ && graph_ && graph_->captured() && sampler_.greedy()) {
+  if (ahead_ && use_graph_ && graph_ && graph_->captured()) {
     c10::InferenceMode inference;
     check_token(token, "token");
     require_ready(1);
-    const int64_t next = graph_->step_greedy(token, position_);
-    position_ += 1;
-    return next;
+    if (sampler_.greedy() || graph_->prepare_sampled(token, position_)) {
+      const int64_t next = sampler_.greedy()
+                               ? graph_->step_greedy(token, position_)
+                               : graph_->step_sampled(token, position_, static_cast<float>(sampler_.temperature()),
+                                                      static_cast<float>(sampler_.top_p()),
+                                                      [this] { return sampler_.next_uniform(); });
+      position_ += 1;
+      return next;
+    }
   }
   const at::Tensor logits = decode(token);
+  // the step that captured the graph: sampled as the graph's later steps are (one draw on the device)
+  c10::InferenceMode inference;  // prepare_sampled fills the graph's inference tensors
+  if (ahead_ && !sampler_.greedy() && use_graph_ && graph_ && graph_->captured() &&
+      graph_->prepare_sampled(token, position_ - 1)) {
+    return graph_->sample_logits(position_ - 1, static_cast<float>(sampler_.temperature()),
+                                 static_cast<float>(sampler_.top_p()), sampler_.next_uniform());
+  }
   return sampler_.next(logits.data_ptr<float>(), logits.numel());
 }
 

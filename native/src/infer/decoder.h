@@ -35,6 +35,8 @@ class Decoder {
   // the following step is queued before this returns (DecodeGraph::step_greedy; LOWBIT_DECODE_AHEAD=0: off).
   int64_t decode_next(int64_t token);
   Sampler& sampler() { return sampler_; }
+  // sampler().configure, after any step queued ahead with the old settings is done and forgotten.
+  void set_sampling(double temperature, double top_p, uint64_t seed);
   lb_decoder_stats stats() const;
 
   // One step over ids [n] (I64, device) at positions [n] (I64, device), attending to the first `keys`

@@ -67,7 +67,7 @@ int64_t Sampler::next(const float* logits, int64_t vocab) {
   double kept = 0;
   for (size_t i = 0; i < keep; ++i) kept += order[i].p;
   // A uniform draw from the top 53 bits: the same on every platform (std distributions are not).
-  const double u = static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0) * kept;
+  const double u = next_uniform() * kept;
   double acc = 0;
   for (size_t i = 0; i < keep; ++i) {
     acc += order[i].p;

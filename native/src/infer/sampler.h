@@ -13,6 +13,11 @@ class Sampler {
   // logits[0..vocab-1]; non-finite logits are an error (names the first).
   int64_t next(const float* logits, int64_t vocab);
   bool greedy() const { return temperature_ <= 0; }
+  double temperature() const { return temperature_; }
+  double top_p() const { return top_p_; }
+  // The next uniform draw in [0, 1) from the top 53 bits of the generator, as next() takes one per sampled token (the
+  // device sampler's draws, DecodeGraph::step_sampled).
+  double next_uniform() { return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0); }
 
  private:
   double temperature_ = 0;
