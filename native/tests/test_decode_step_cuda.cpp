@@ -715,6 +715,105 @@ void sample_case(int dtype, int64_t vocab, float temperature, float top_p, uint6
   CHECK(r.token == want);
 }
 
+// The normed step's LM head (decode_lm_head_normed_cuda) against decode_rms_norm_f32_cuda's normalized x (the same
+// rounding) times the head in double: each logit within one unit in the last place of its type plus 3e-5 of the sum
+// of |products| (the f32 sums' order). Vocabularies with odd tails of the warps' rows; hidden sizes of one and of
+// several passes per row.
+int lm_head_cases = 0;
+double lm_head_worst = 0;
+
+void lm_head_case(int dtype, int64_t vocab, int64_t hidden, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> x(static_cast<size_t>(hidden)), g(static_cast<size_t>(hidden)),
+      w(static_cast<size_t>(vocab * hidden));
+  for (float& v : x) v = 3.0f * normal(rng);
+  for (float& v : g) v = 1.0f + 0.2f * normal(rng);
+  for (float& v : w) v = 0.05f * normal(rng);
+  const gemv_ref::Stored gs = gemv_ref::store(g, dtype), ws = gemv_ref::store(w, dtype);
+  const std::vector<float> wv = device_values(ws, dtype, w.size());
+  const size_t elem = dtype == 0 ? 4 : 2;
+  DeviceBuffer xd(x.size() * 4, x.data()), gd(gs.bytes(dtype), gs.data(dtype)), wd(ws.bytes(dtype), ws.data(dtype));
+  DeviceBuffer normed(x.size() * elem), y(static_cast<size_t>(vocab) * elem);
+  if (!lb::kernels::decode_lm_head_normed_applies(hidden, elem, wd.p, y.p)) {
+    check::fail(__FILE__, __LINE__, std::string("lm head not applicable: ") + dtype_name(dtype) + " hidden " +
+                                        std::to_string(hidden));
+    return;
+  }
+  ok(lb::kernels::decode_rms_norm_f32_cuda(decode_type(dtype), static_cast<const float*>(xd.p), gd.p, normed.p, 1, hidden,
+                                           1e-5f, nullptr, 0, nullptr),
+     "decode_rms_norm_f32_cuda");
+  ok(lb::kernels::decode_lm_head_normed_cuda(decode_type(dtype), static_cast<const float*>(xd.p), gd.p, wd.p, y.p, vocab,
+                                             hidden, 1e-5f, nullptr),
+     "decode_lm_head_normed_cuda");
+  ok(cudaDeviceSynchronize(), "decode_lm_head_normed_cuda run");
+  std::vector<float> n(x.size()), got(static_cast<size_t>(vocab));
+  if (dtype == 0) {
+    n = normed.read<float>(x.size());
+    got = y.read<float>(got.size());
+  } else {
+    const std::vector<uint16_t> nb = normed.read<uint16_t>(x.size()), yb = y.read<uint16_t>(got.size());
+    for (size_t i = 0; i < n.size(); ++i) n[i] = dtype == 1 ? gemv_ref::half_value(nb[i]) : gemv_ref::bf16_value(nb[i]);
+    for (size_t i = 0; i < got.size(); ++i) got[i] = dtype == 1 ? gemv_ref::half_value(yb[i]) : gemv_ref::bf16_value(yb[i]);
+  }
+  const double ulp = dtype == 0 ? std::ldexp(1.0, -23) : dtype == 1 ? std::ldexp(1.0, -10) : std::ldexp(1.0, -7);
+  int bad = 0;
+  for (int64_t r = 0; r < vocab; ++r) {
+    double ref = 0, mag = 0;
+    for (int64_t i = 0; i < hidden; ++i) {
+      const double p = static_cast<double>(wv[static_cast<size_t>(r * hidden + i)]) * n[static_cast<size_t>(i)];
+      ref += p;
+      mag += std::fabs(p);
+    }
+    const double err = std::fabs(got[static_cast<size_t>(r)] - ref);
+    const double tol = ulp * std::fabs(ref) + 3e-5 * mag + 1e-30;
+    lm_head_worst = std::max(lm_head_worst, err / tol);
+    if (!(err <= tol) && bad++ < 3) {
+      std::printf("lm head %s vocab %lld hidden %lld row %lld: %g, expected %g (tolerance %g)\n", dtype_name(dtype),
+                  static_cast<long long>(vocab), static_cast<long long>(hidden), static_cast<long long>(r),
+                  got[static_cast<size_t>(r)], ref, tol);
+    }
+  }
+  CHECK(bad == 0);
+  ++lm_head_cases;
+}
+
+// decode_embed_f32_cuda: the token's row of the table in f32, exactly, and the buffer zeroed; another token's row at a
+// second launch.
+int embed_cases = 0;
+
+void embed_case(int dtype, int64_t vocab, int64_t hidden, int64_t zero_count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> table(static_cast<size_t>(vocab * hidden));
+  for (float& v : table) v = normal(rng);
+  const gemv_ref::Stored ts = gemv_ref::store(table, dtype);
+  const std::vector<float> tv = device_values(ts, dtype, table.size());
+  DeviceBuffer td(ts.bytes(dtype), ts.data(dtype)), x(static_cast<size_t>(hidden) * 4), token(8),
+      zero(static_cast<size_t>(zero_count) * 4 + 4);
+  for (int64_t id : {vocab - 1, vocab / 2}) {
+    ok(cudaMemcpy(token.p, &id, 8, cudaMemcpyHostToDevice), "cudaMemcpy");
+    ok(cudaMemset(zero.p, 0x7F, static_cast<size_t>(zero_count) * 4 + 4), "cudaMemset");
+    ok(lb::kernels::decode_embed_f32_cuda(decode_type(dtype), td.p, static_cast<const int64_t*>(token.p), vocab, hidden,
+                                          static_cast<float*>(x.p), static_cast<float*>(zero.p), zero_count, nullptr),
+       "decode_embed_f32_cuda");
+    ok(cudaDeviceSynchronize(), "decode_embed_f32_cuda run");
+    const std::vector<float> got = x.read<float>(static_cast<size_t>(hidden));
+    const std::vector<float> z = zero.read<float>(static_cast<size_t>(zero_count) + 1);
+    bool same = true, zeroed = true;
+    for (int64_t i = 0; i < hidden; ++i) same = same && got[static_cast<size_t>(i)] == tv[static_cast<size_t>(id * hidden + i)];
+    for (int64_t i = 0; i < zero_count; ++i) zeroed = zeroed && z[static_cast<size_t>(i)] == 0.0f;
+    if (!same || !zeroed || z[static_cast<size_t>(zero_count)] == 0.0f) {
+      std::printf("embed %s vocab %lld hidden %lld zero %lld id %lld: row %s, zeroed %s, past the end %s\n",
+                  dtype_name(dtype), static_cast<long long>(vocab), static_cast<long long>(hidden),
+                  static_cast<long long>(zero_count), static_cast<long long>(id), same ? "equal" : "DIFFERS",
+                  zeroed ? "yes" : "NO", z[static_cast<size_t>(zero_count)] == 0.0f ? "WRITTEN" : "untouched");
+      check::fail(__FILE__, __LINE__, "decode_embed_f32_cuda");
+    }
+  }
+  ++embed_cases;
+}
+
 int main() {
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
@@ -801,6 +900,18 @@ int main() {
   std::printf("sampled pick: %d cases as the reference (%d within 1e-5 of a boundary, not compared)\n", sample_cases,
               sample_near);
   CHECK(sample_near * 10 < sample_cases);
+  seed = 1;
+  for (int dtype = 0; dtype < 3; ++dtype) {
+    for (int64_t hidden : {int64_t{64}, int64_t{136}, int64_t{4096}, int64_t{8192}}) {
+      for (int64_t vocab : {int64_t{1}, int64_t{7}, int64_t{1000}, int64_t{4099}}) lm_head_case(dtype, vocab, hidden, seed++);
+    }
+    if (dtype == 1) lm_head_case(dtype, 32000, 4096, seed++);  // the Llama-2 head
+    for (int64_t hidden : {int64_t{1}, int64_t{100}, int64_t{4096}}) {
+      for (int64_t zero_count : {int64_t{0}, int64_t{5}, int64_t{12289}}) embed_case(dtype, 301, hidden, zero_count, seed++);
+    }
+  }
+  std::printf("lm head (final RMSNorm folded in): %d cases, worst error / tolerance %.3f; embedding: %d cases exact\n",
+              lm_head_cases, lm_head_worst, embed_cases);
   o_slots_rejected();
   chain_case(true);
   chain_case(false);

@@ -620,6 +620,96 @@ __global__ void __launch_bounds__(kAttnThreads) rotary_attention_kernel(
   if (parts > 1) cluster_wait();
 }
 
+// The normed step's LM head with the final RMSNorm folded in: y[r] = W[r] . rms_norm(x) for one token, x f32, W
+// [vocab, hidden] and y in T. Every block normalizes x into shared memory (rms_norm_row: the values
+// decode_rms_norm_f32_cuda stores), each warp takes rows r, r + warps, ...: a lane holds kHeadChunks 16-byte chunks
+// of the row per pass, multiplied in f32 and summed over the warp; y rounded to T as at::linear stores it.
+// Why: the norm kernel, cuBLAS's GEMV and the boundary between them cost ~66 us per token (H200, 2026-12-03), and
+// cuBLAS, launched without PDL, could not load before the norm had finished; here each warp's first row is in
+// flight before pdl_wait, while the last down GEMV finishes.
+constexpr int kHeadThreads = 512;
+constexpr int kHeadWarps = kHeadThreads / kWarp;
+constexpr int kHeadChunks = 16;  // a 4096-wide f16 row: 512 chunks, one pass
+
+// The 16 / sizeof(T) values of a 16-byte chunk held in registers.
+template <class T>
+__device__ __forceinline__ void chunk_values(const uint4& u, float (&f)[16 / sizeof(T)]) {
+  if constexpr (sizeof(T) == 2 && !std::is_same_v<T, __half>) {
+    decode_attention::bf16_chunk_to_float(u, f);
+  } else {
+    decode_attention::chunk_to_float(u, f);
+  }
+}
+
+template <class T>
+__global__ void __launch_bounds__(kHeadThreads) lm_head_normed_kernel(const float* __restrict__ x,
+                                                                      const T* __restrict__ norm_w,
+                                                                      const T* __restrict__ w, T* __restrict__ y,
+                                                                      int64_t vocab, int64_t hidden, float eps,
+                                                                      bool vectorized) {
+  pdl_launch_dependents();
+  extern __shared__ __align__(16) unsigned char head_shared[];
+  T* xn = reinterpret_cast<T*>(head_shared);  // [hidden]
+  __shared__ float scratch[kWarp];
+  constexpr int E = 16 / static_cast<int>(sizeof(T));
+  const int lane = static_cast<int>(threadIdx.x) % kWarp;
+  const int64_t warps = static_cast<int64_t>(gridDim.x) * kHeadWarps;
+  const int64_t chunks = hidden / E;
+  int64_t row = static_cast<int64_t>(blockIdx.x) * kHeadWarps + threadIdx.x / kWarp;
+  uint4 buf[kHeadChunks];
+  const auto issue = [&](int64_t r, int64_t c0) {
+    const uint4* src = reinterpret_cast<const uint4*>(w + r * hidden);
+#pragma unroll
+    for (int k = 0; k < kHeadChunks; ++k) {
+      const int64_t c = c0 + k * kWarp + lane;
+      buf[k] = r < vocab && c < chunks ? __ldg(src + c) : make_uint4(0u, 0u, 0u, 0u);
+    }
+  };
+  issue(row, 0);  // the weights: no kernel of the step writes them
+  pdl_wait();
+  rms_norm_row<float, T>(x, norm_w, xn, hidden, eps, vectorized, scratch);
+  __syncthreads();
+  const uint4* xs = reinterpret_cast<const uint4*>(xn);
+  while (row < vocab) {  // warp-uniform
+    float acc = 0.0f;
+    for (int64_t c0 = 0; c0 < chunks; c0 += kHeadChunks * kWarp) {
+      if (c0 > 0) issue(row, c0);
+#pragma unroll
+      for (int k = 0; k < kHeadChunks; ++k) {
+        const int64_t c = c0 + k * kWarp + lane;
+        if (c < chunks) {
+          float wf[E], xf[E];
+          chunk_values<T>(buf[k], wf);
+          decode_attention::load_chunk<T>(reinterpret_cast<const T*>(xs + c), xf);
+#pragma unroll
+          for (int e = 0; e < E; ++e) acc = fmaf(wf[e], xf[e], acc);
+        }
+      }
+    }
+    acc = warp_sum(acc);
+    if (lane == 0) y[row] = from_f<T>(acc);
+    row += warps;
+    if (row < vocab) issue(row, 0);
+  }
+}
+
+// The normed step's first kernel: x f32 [hidden] = embed[*token] (T), and zero[0, zero_count) = 0 (the q/k/v
+// GEMV's output and sum, which it adds into), in one PDL launch the GEMV can start beside; it replaces a gather, a
+// conversion and a fill (three launches without PDL).
+template <class T>
+__global__ void embed_f32_kernel(const T* __restrict__ embed, const int64_t* __restrict__ token, int64_t vocab,
+                                 int64_t hidden, float* __restrict__ x, float* __restrict__ zero, int64_t zero_count) {
+  pdl_launch_dependents();
+  pdl_wait();
+  const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
+  const int64_t first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  const int64_t id = *token;
+  if (id >= 0 && id < vocab) {  // the adapter checks the token before the step
+    for (int64_t i = first; i < hidden; i += stride) x[i] = to_f(embed[id * hidden + i]);
+  }
+  for (int64_t i = first; i < zero_count; i += stride) zero[i] = 0.0f;
+}
+
 // I: gate_up's element type (T, or f32 from the accumulate step's GEMV: rounded to T first).
 template <class I, class T>
 __global__ void silu_mul_kernel(const I* __restrict__ gate_up, T* __restrict__ out, int64_t rows, int64_t inter) {
@@ -879,6 +969,62 @@ cudaError_t decode_silu_mul_cuda(DecodeType t, const void* gate_up, void* out, i
                                  cudaStream_t stream) {
   return by_type(t, [&](auto tag) {
     return silu_mul<decltype(tag)>(gate_up, out, rows, inter, stream);
+  });
+}
+
+bool decode_lm_head_normed_applies(int64_t hidden, size_t elem_bytes, const void* w, const void* y) {
+  const int64_t elems = 16 / static_cast<int64_t>(elem_bytes);
+  return (elem_bytes == 2 || elem_bytes == 4) && hidden > 0 && hidden % elems == 0 &&
+         hidden * static_cast<int64_t>(elem_bytes) <= 96 * 1024 && reinterpret_cast<uintptr_t>(w) % 16 == 0 &&
+         reinterpret_cast<uintptr_t>(y) % elem_bytes == 0;
+}
+
+cudaError_t decode_lm_head_normed_cuda(DecodeType t, const float* x, const void* norm_w, const void* w, void* y,
+                                       int64_t vocab, int64_t hidden, float eps, cudaStream_t stream) {
+  if (vocab <= 0) return cudaSuccess;
+  return by_type(t, [&](auto tag) -> cudaError_t {
+    using T = decltype(tag);
+    if (!decode_lm_head_normed_applies(hidden, sizeof(T), w, y)) return cudaErrorInvalidValue;
+    const size_t shared = static_cast<size_t>(hidden) * sizeof(T);
+    if (shared > 48 * 1024) {
+      const cudaError_t e =
+          cudaFuncSetAttribute(lm_head_normed_kernel<T>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)shared);
+      if (e != cudaSuccess) return e;
+    }
+    int per_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, lm_head_normed_kernel<T>, kHeadThreads, shared) !=
+            cudaSuccess ||
+        per_sm <= 0) {
+      cudaGetLastError();
+      per_sm = 1;
+    }
+    int device = 0, sms = 0;
+    if (cudaGetDevice(&device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms <= 0) {
+      cudaGetLastError();
+      sms = 1;
+    }
+    const int64_t needed = (vocab + kHeadWarps - 1) / kHeadWarps;
+    const int64_t resident = static_cast<int64_t>(sms) * per_sm;
+    const unsigned blocks = static_cast<unsigned>(needed < resident ? needed : resident);
+    // the norm's x and weight at the alignment of its register path; xn in shared memory is 16-byte aligned
+    const bool vec = norm_vectorized(hidden, x, sizeof(float), norm_w, w, sizeof(T));
+    return launch_pdl(lm_head_normed_kernel<T>, dim3(blocks), dim3(kHeadThreads), shared, stream, x,
+                      static_cast<const T*>(norm_w), static_cast<const T*>(w), static_cast<T*>(y), vocab, hidden, eps,
+                      vec);
+  });
+}
+
+cudaError_t decode_embed_f32_cuda(DecodeType t, const void* embed, const int64_t* token, int64_t vocab,
+                                  int64_t hidden, float* x, float* zero, int64_t zero_count, cudaStream_t stream) {
+  if (hidden <= 0 || vocab <= 0 || zero_count < 0 || (zero_count > 0 && zero == nullptr)) return cudaErrorInvalidValue;
+  return by_type(t, [&](auto tag) -> cudaError_t {
+    using T = decltype(tag);
+    const int64_t most = hidden > zero_count ? hidden : zero_count;
+    int64_t blocks = (most + 4 * 256 - 1) / (4 * 256);
+    if (blocks > 64) blocks = 64;
+    return launch_pdl(embed_f32_kernel<T>, dim3(static_cast<unsigned>(blocks)), dim3(256), 0, stream,
+                      static_cast<const T*>(embed), token, vocab, hidden, x, zero, zero_count);
   });
 }
 

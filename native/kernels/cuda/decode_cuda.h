@@ -141,6 +141,17 @@ cudaError_t decode_sample_cuda(DecodeType t, const void* raw, float* logits, int
 cudaError_t decode_rms_norm_f32_cuda(DecodeType t, const float* x, const void* w, void* y, int64_t rows,
                                      int64_t hidden, float eps, float* zero, int64_t zero_count, cudaStream_t stream);
 
+// The normed step's LM head with the final RMSNorm folded in, one token: y[r] (t) = w[r] . n for r < vocab, n the
+// values decode_rms_norm_f32_cuda stores for x f32 [hidden] and norm_w; f32 products and sums, y rounded to t. Needs
+// decode_lm_head_normed_applies (hidden a multiple of 16 bytes' elements, a row of at most 96 KB, w 16-byte aligned).
+bool decode_lm_head_normed_applies(int64_t hidden, size_t elem_bytes, const void* w, const void* y);
+cudaError_t decode_lm_head_normed_cuda(DecodeType t, const float* x, const void* norm_w, const void* w, void* y,
+                                       int64_t vocab, int64_t hidden, float eps, cudaStream_t stream);
+
+// x f32 [hidden] = embed (t) [*token]; zero[0, zero_count) = 0. One PDL launch (the normed step's first kernel).
+cudaError_t decode_embed_f32_cuda(DecodeType t, const void* embed, const int64_t* token, int64_t vocab,
+                                  int64_t hidden, float* x, float* zero, int64_t zero_count, cudaStream_t stream);
+
 // decode_rotary_kv_cuda with qkv f32 (each value rounded to t first).
 cudaError_t decode_rotary_kv_f32_cuda(DecodeType t, const float* qkv, const void* cos, const void* sin,
                                       const int64_t* position, void* q_out, void* k_cache, void* v_cache,

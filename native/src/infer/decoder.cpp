@@ -94,6 +94,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   accumulate_requested_ = fused_ && decode_accumulate_requested();
   rope_attention_ = fused_ && decode_rope_attention_requested();
   normed_requested_ = accumulate_requested_ && rope_attention_ && decode_normed_requested();
+  fused_ends_ = normed_requested_ && decode_fused_ends_requested();
   if (normed_requested_) {
     const auto f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     attn_sums_ = at::zeros({config.query_dim() + 2 * config.kv_dim() + 1}, f32);
@@ -311,8 +312,14 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
   const model::LlamaConfig& c = config_;
   const int64_t hidden = c.hidden_size, inter = c.intermediate_size;
   const int64_t qkv_dim = attn_sums_.numel() - 1;
-  at::Tensor x = at::index_select(embed_, 0, ids).to(at::kFloat);  // [1, hidden] f32
-  attn_sums_.zero_();
+  const bool ends = fused_ends_ && fused_embed_f32_applies(embed_, ids);
+  at::Tensor x;  // [1, hidden] f32
+  if (ends) {
+    x = fused_embed_f32(embed_, ids, attn_sums_);
+  } else {
+    x = at::index_select(embed_, 0, ids).to(at::kFloat);
+    attn_sums_.zero_();
+  }
   at::Tensor qkv = attn_sums_.narrow(0, 0, qkv_dim).view({1, qkv_dim});
   at::Tensor gate_up = mlp_sums_.narrow(0, 0, 2 * inter).view({1, 2 * inter});
   float* attn_sum = attn_sums_.data_ptr<float>() + qkv_dim;
@@ -356,6 +363,9 @@ at::Tensor Decoder::forward_fused_normed(const at::Tensor& ids, const at::Tensor
     down_in.eps = c.rms_norm_eps;
     down_in.round_dtype = c.compute_dtype;
     layer.down.add_into_fused(gate_up, x, down_in);
+  }
+  if (ends && fused_lm_head_normed_applies(x, lm_head_)) {
+    return logits_out(fused_lm_head_normed(x, final_norm_, lm_head_, c.rms_norm_eps));
   }
   return logits_out(at::linear(fused_rms_norm_f32(x, final_norm_, c.rms_norm_eps, at::Tensor()), lm_head_));
 }

@@ -78,6 +78,7 @@ class Decoder {
   bool accumulate_requested_ = false, any_accumulating_ = false, rope_attention_ = false;
   // ... with the RMSNorms and SiLU * up inside the GEMVs (LOWBIT_DECODE_NORMED=1, where every linear accumulates)
   bool normed_requested_ = false, all_accumulating_ = true;
+  bool fused_ends_ = false;  // the normed step's embedding and LM head in one kernel each (LOWBIT_DECODE_FUSED_ENDS)
   at::Tensor attn_sums_;  // normed step: f32 [q_dim + 2 kv_dim + 1], the q/k/v GEMV's output, then sum(h^2)
   at::Tensor mlp_sums_;   // normed step: f32 [2 inter + 1], the gate/up GEMV's output, then sum(h^2)
   // ... where the attention kernel writes the o GEMV's quantized input (LOWBIT_DECODE_O_PREPARED=1, head_dim a

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "src/error.h"
+#include "src/model/argument_checks.h"
 
 #if LOWBIT_WITH_CUDA
 #include <c10/cuda/CUDAGuard.h>
@@ -270,6 +271,58 @@ at::Tensor fused_silu_mul_f32(const at::Tensor& gate_up, int64_t inter, c10::Sca
   return out;
 }
 
+bool decode_fused_ends_requested() {
+  const char* env = std::getenv("LOWBIT_DECODE_FUSED_ENDS");
+  return env == nullptr || std::strcmp(env, "0") != 0;
+}
+
+bool fused_embed_f32_applies(const at::Tensor& embed, const at::Tensor& ids) {
+  return embed.is_cuda() && embed.dim() == 2 && embed.is_contiguous() && ids.device() == embed.device() &&
+         ids.scalar_type() == at::kLong && ids.numel() == 1;
+}
+
+at::Tensor fused_embed_f32(const at::Tensor& embed, const at::Tensor& ids, at::Tensor& zero) {
+  if (!fused_embed_f32_applies(embed, ids)) throw_invalid("fused_embed_f32: embed or ids not as the kernel takes them");
+  if (zero.scalar_type() != at::kFloat || !zero.is_contiguous() || zero.device() != embed.device()) {
+    throw_invalid("fused_embed_f32: the buffer to zero is not a contiguous F32 tensor on " + embed.device().str());
+  }
+  const at::Tensor id = ids.contiguous();
+  at::Tensor x = at::empty({1, embed.size(1)}, embed.options().dtype(at::kFloat));
+  const c10::cuda::CUDAGuard guard(embed.device());
+  check(kernels::decode_embed_f32_cuda(decode_type(embed.scalar_type()), embed.data_ptr(), id.data_ptr<int64_t>(),
+                                       embed.size(0), embed.size(1), x.data_ptr<float>(), zero.data_ptr<float>(),
+                                       zero.numel(), stream_of(embed)),
+        "decode embedding (f32 residual)");
+  return x;
+}
+
+bool fused_lm_head_normed_applies(const at::Tensor& x, const at::Tensor& lm_head) {
+  return lm_head.is_cuda() && lm_head.dim() == 2 && lm_head.is_contiguous() && x.scalar_type() == at::kFloat &&
+         x.numel() == lm_head.size(1) && x.device() == lm_head.device() &&
+         kernels::decode_lm_head_normed_applies(lm_head.size(1), lm_head.element_size(), lm_head.data_ptr(),
+                                                lm_head.data_ptr());
+}
+
+at::Tensor fused_lm_head_normed(const at::Tensor& x, const at::Tensor& norm_weight, const at::Tensor& lm_head,
+                                double eps) {
+  const at::Tensor in = x.contiguous();
+  if (!fused_lm_head_normed_applies(in, lm_head)) {
+    throw_invalid("fused_lm_head_normed: x " + model::shape_text(x.sizes()) + " and lm_head " +
+                  model::shape_text(lm_head.sizes()) + " are not as the kernel takes them");
+  }
+  const at::Tensor w = norm_weight.contiguous();
+  if (w.scalar_type() != lm_head.scalar_type() || w.numel() != lm_head.size(1)) {
+    throw_invalid("fused_lm_head_normed: the norm weight is not [hidden] in the LM head's dtype");
+  }
+  at::Tensor y = at::empty({1, lm_head.size(0)}, lm_head.options());
+  const c10::cuda::CUDAGuard guard(in.device());
+  check(kernels::decode_lm_head_normed_cuda(decode_type(lm_head.scalar_type()), in.data_ptr<float>(), w.data_ptr(),
+                                            lm_head.data_ptr(), y.data_ptr(), lm_head.size(0), lm_head.size(1),
+                                            static_cast<float>(eps), stream_of(in)),
+        "decode LM head (final RMSNorm folded in)");
+  return y;
+}
+
 #else  // no CUDA in this build
 
 bool fused_decode_available(c10::Device, c10::ScalarType, int64_t, int64_t) { return false; }
@@ -311,6 +364,14 @@ at::Tensor fused_rms_norm_f32(const at::Tensor&, const at::Tensor&, double, cons
   throw_unsupported("built without CUDA");
 }
 at::Tensor fused_silu_mul_f32(const at::Tensor&, int64_t, c10::ScalarType) { throw_unsupported("built without CUDA"); }
+
+bool decode_fused_ends_requested() { return false; }
+bool fused_embed_f32_applies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fused_embed_f32(const at::Tensor&, const at::Tensor&, at::Tensor&) { throw_unsupported("built without CUDA"); }
+bool fused_lm_head_normed_applies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fused_lm_head_normed(const at::Tensor&, const at::Tensor&, const at::Tensor&, double) {
+  throw_unsupported("built without CUDA");
+}
 
 #endif
 

@@ -79,4 +79,17 @@ void fused_rotary_attention_o(const at::Tensor& qkv_sums, const at::Tensor& bias
                               const at::Tensor& positions, at::Tensor& k_cache, at::Tensor& v_cache, int64_t heads,
                               int64_t kv_heads, int64_t head_dim, const PackedGemvOperands& o, at::Tensor& y);
 
+// The normed step's ends in one kernel each (decode_cuda.h decode_embed_f32_cuda, decode_lm_head_normed_cuda); on
+// unless LOWBIT_DECODE_FUSED_ENDS=0.
+bool decode_fused_ends_requested();
+// f32 [1, hidden] = embed [vocab, hidden] at ids (one id, int64, on embed's device); `zero` (contiguous f32) zeroed
+// in the same launch.
+at::Tensor fused_embed_f32(const at::Tensor& embed, const at::Tensor& ids, at::Tensor& zero);
+bool fused_embed_f32_applies(const at::Tensor& embed, const at::Tensor& ids);
+// lm_head [vocab, hidden] . fused_rms_norm_f32(x f32 [1, hidden], norm_weight) -> [1, vocab] in lm_head's dtype, in
+// one kernel, where fused_lm_head_normed_applies.
+bool fused_lm_head_normed_applies(const at::Tensor& x, const at::Tensor& lm_head);
+at::Tensor fused_lm_head_normed(const at::Tensor& x, const at::Tensor& norm_weight, const at::Tensor& lm_head,
+                                double eps);
+
 }  // namespace lb::infer
