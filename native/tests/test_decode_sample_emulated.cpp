@@ -11,12 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "check.h"
+#include "sample_reference.h"
 
 namespace {
 
@@ -36,50 +36,9 @@ __global__ void sample_kernel(const float* logits, float* logits_out, float* p_g
   }
 }
 
-struct Drawn {
-  int64_t token;
-  bool near_boundary;  // the goal within rounding of a boundary: another summation order may pick a neighbour
-};
-
-Drawn reference(const std::vector<float>& logits, float temperature, float top_p, double u) {
-  const int64_t vocab = static_cast<int64_t>(logits.size());
-  const float top = *std::max_element(logits.begin(), logits.end());
-  std::vector<float> p(logits.size());
-  double sum = 0;
-  for (int64_t i = 0; i < vocab; ++i) sum += p[i] = expf((logits[i] - top) / temperature);
-  std::vector<int64_t> order(logits.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return p[a] > p[b]; });
-  std::vector<char> kept(logits.size(), top_p >= 1.0f ? 1 : 0);
-  bool near = false;
-  if (top_p < 1.0f) {
-    const double target = static_cast<double>(top_p) * sum;
-    double mass = 0;
-    for (int64_t id : order) {
-      kept[id] = 1;
-      mass += p[id];
-      if (mass >= target) {
-        near = std::fabs(mass - target) < 1e-9 * sum || std::fabs(mass - p[id] - target) < 1e-9 * sum;
-        break;
-      }
-    }
-  }
-  double kept_mass = 0;
-  for (int64_t i = 0; i < vocab; ++i) kept_mass += kept[i] ? p[i] : 0.0;
-  const double goal = u * kept_mass;
-  double acc = 0;
-  int64_t last = -1;
-  for (int64_t i = 0; i < vocab; ++i) {
-    if (!kept[i]) continue;
-    last = i;
-    const double before = acc;
-    acc += p[i];
-    if (goal < acc) {
-      near = near || std::fabs(goal - acc) < 1e-9 * kept_mass || std::fabs(goal - before) < 1e-9 * kept_mass;
-      return Drawn{i, near};
-    }
-  }
-  return Drawn{last, true};
+// 1e-9: the kernel's sums in double against the reference's, both from the same f32 p
+sample_ref::Drawn reference(const std::vector<float>& logits, float temperature, float top_p, double u) {
+  return sample_ref::draw(logits, temperature, top_p, u, 1e-9);
 }
 
 // p in shared memory (padded, as the CUDA launch places it where it fits) or in a global workspace; the logits copy
@@ -111,7 +70,7 @@ void draw_cases(std::mt19937& rng) {
         for (float top_p : {1e-6f, 0.5f, 0.9f, 1.0f}) {
           const double u = cases % 7 == 0 ? 0.0 : cases % 7 == 1 ? 0.999999 : uniform(rng);
           const unsigned threads = vocab > 1000 ? 256 : 64;
-          const Drawn want = reference(logits, temperature, top_p, u);
+          const sample_ref::Drawn want = reference(logits, temperature, top_p, u);
           const int64_t got = device_draw(logits, temperature, top_p, u, threads, nullptr, cases % 2 == 0);
           ++cases;
           if (got != want.token && want.near_boundary) {

@@ -34,6 +34,7 @@
 #include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/pdl_launch.cuh"
 #include "packed_gemv_reference.h"
+#include "sample_reference.h"
 
 namespace {
 
@@ -621,44 +622,9 @@ void greedy_case(int dtype, int64_t vocab, int64_t bad_at, uint64_t seed) {
 int sample_cases = 0, sample_near = 0;
 
 int64_t sample_reference(const std::vector<float>& l, float temperature, float top_p, double u, bool& near) {
-  const int64_t vocab = static_cast<int64_t>(l.size());
-  const float top = *std::max_element(l.begin(), l.end());
-  std::vector<float> p(l.size());
-  double sum = 0;
-  for (int64_t i = 0; i < vocab; ++i) sum += p[i] = expf((l[i] - top) / temperature);
-  std::vector<int64_t> order(l.size());
-  for (int64_t i = 0; i < vocab; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return p[a] > p[b]; });
-  std::vector<char> kept(l.size(), top_p >= 1.0f ? 1 : 0);
-  near = false;
-  if (top_p < 1.0f) {
-    double mass = 0;
-    for (int64_t id : order) {
-      kept[id] = 1;
-      mass += p[id];
-      if (mass >= top_p * sum) {
-        near = mass - top_p * sum < 1e-5 * sum || mass - p[id] > top_p * sum * (1 - 1e-5);
-        break;
-      }
-    }
-  }
-  double kept_mass = 0;
-  for (int64_t i = 0; i < vocab; ++i) kept_mass += kept[i] ? p[i] : 0.0;
-  const double goal = u * kept_mass;
-  double acc = 0;
-  int64_t last = -1;
-  for (int64_t i = 0; i < vocab; ++i) {
-    if (!kept[i]) continue;
-    last = i;
-    if (std::fabs(goal - acc) < 1e-5 * kept_mass) near = true;
-    acc += p[i];
-    if (goal < acc) {
-      if (std::fabs(goal - acc) < 1e-5 * kept_mass) near = true;
-      return i;
-    }
-  }
-  near = true;
-  return last;
+  const sample_ref::Drawn d = sample_ref::draw(l, temperature, top_p, u, 1e-5);
+  near = d.near_boundary;
+  return d.token;
 }
 
 void sample_case(int dtype, int64_t vocab, float temperature, float top_p, uint64_t seed, int64_t bad_at) {
