@@ -199,6 +199,20 @@ double max_diff(const float* a, const float* b, int64_t n) {
   return m;
 }
 
+// Both decoders reset, prefilled with ids[0..1], then stepped through the rest: the largest |logit difference| of
+// the one-token steps.
+double worst_step_diff(lb_decoder a, lb_decoder b, const std::vector<int64_t>& ids) {
+  for (lb_decoder d : {a, b}) CHECK_OK(lb_decoder_reset(d));
+  prefill(a, {ids[0], ids[1]});
+  prefill(b, {ids[0], ids[1]});
+  double worst = 0;
+  for (size_t t = 2; t < ids.size(); ++t) {
+    const std::vector<float> x = decode(a, ids[t]), y = decode(b, ids[t]);
+    worst = std::max(worst, max_diff(x.data(), y.data(), kVocab));
+  }
+  return worst;
+}
+
 // Prefill of `first` ids then one decode step per further id; each step's logits against `expected` [seq, vocab].
 void check_incremental(lb_decoder d, const std::vector<int64_t>& ids, size_t first, const std::vector<float>& expected,
                        double tolerance, const std::string& what) {
@@ -430,14 +444,7 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   CHECK_OK(lb_decoder_get_stats(separate16.get(), &st));
   CHECK(st.fused_kernels == 4);
   check_incremental(fused16.get(), ids, 3, reference, 0.1, "cuda packed f16 step, o projection inside attention");
-  for (lb_decoder d : {fused16.get(), separate16.get()}) CHECK_OK(lb_decoder_reset(d));
-  std::vector<float> f = prefill(fused16.get(), {ids[0], ids[1]}), g = prefill(separate16.get(), {ids[0], ids[1]});
-  double worst_o = 0;
-  for (size_t t = 2; t < ids.size(); ++t) {
-    f = decode(fused16.get(), ids[t]);
-    g = decode(separate16.get(), ids[t]);
-    worst_o = std::max(worst_o, max_diff(f.data(), g.data(), kVocab));
-  }
+  const double worst_o = worst_step_diff(fused16.get(), separate16.get(), ids);
   std::printf("int%d f16: o projection inside attention vs separate GEMV: max |logit diff| %g\n", bits, worst_o);
   CHECK(worst_o < 2e-2);
 
@@ -452,14 +459,7 @@ void check_normed_step(const Model& m, const std::vector<int64_t>& ids, int bits
   Decoder split32 = build(m, LB_DTYPE_F32, LB_DEVICE_CUDA, 16, true, bits, &packed);
   setenv("LOWBIT_DECODE_ATTENTION_SPLIT_FROM", "5", 1);
   check_incremental(split16.get(), ids, 3, reference, 0.1, "cuda packed f16 step, keys split from position 5");
-  for (lb_decoder d : {split32.get(), normed.get()}) CHECK_OK(lb_decoder_reset(d));
-  std::vector<float> x = prefill(split32.get(), {ids[0], ids[1]}), y = prefill(normed.get(), {ids[0], ids[1]});
-  double worst_split = 0;
-  for (size_t t = 2; t < ids.size(); ++t) {
-    x = decode(split32.get(), ids[t]);
-    y = decode(normed.get(), ids[t]);
-    worst_split = std::max(worst_split, max_diff(x.data(), y.data(), kVocab));
-  }
+  const double worst_split = worst_step_diff(split32.get(), normed.get(), ids);
   std::printf("int%d f32: keys split from position 5 vs one block per head: max |logit diff| %g\n", bits, worst_split);
   CHECK(worst_split < 1e-3);
   int64_t next_split = -1, next_one = -1;
