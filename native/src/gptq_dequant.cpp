@@ -185,7 +185,9 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   const at::Tensor xf = x.to(at::kFloat).contiguous();
   const at::Tensor words = qweight.contiguous();
   const at::Tensor zero_words = qzeros.contiguous();
-  const at::Tensor s = scales.to(at::kFloat).contiguous();
+  // 16-bit scales as they are (the int8 GEMV widens them as it reads; the float kernels take an f32 copy)
+  const bool scales16 = scales.scalar_type() == at::kHalf || scales.scalar_type() == at::kBFloat16;
+  const at::Tensor s = (scales16 ? scales : scales.to(at::kFloat)).contiguous();
 
   kernels::PackedLinearArgs args{};
   args.x = xf.data_ptr<float>();
@@ -195,7 +197,10 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   args.qweight = words.data_ptr<int32_t>();
   args.qzeros = zero_words.data_ptr<int32_t>();
   args.zero_offset = zero_offset;
-  args.scales = s.data_ptr<float>();
+  args.scales = s.data_ptr();
+  args.scales_dtype = s.scalar_type() == at::kHalf       ? kernels::kPackedScalesF16
+                      : s.scalar_type() == at::kBFloat16 ? kernels::kPackedScalesBF16
+                                                         : kernels::kPackedScalesF32;
   args.group_size = rows_per_group;
   args.bits = bits;
   args.y = y.data_ptr<float>();

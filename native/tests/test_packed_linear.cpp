@@ -91,8 +91,10 @@ void check_shape(int bits, int64_t out, int64_t in, int64_t group_size, const st
         CHECK(shape_of(y.get()) == (std::vector<int64_t>{m, out}));
         const double rel = relative_error(x.get(), weight.get(), y.get(), m, in, out);
         ++cases;
-        // fp32 accumulation of the same (bf16-rounded) x: far inside the spec's 1e-2
-        if (!(rel < 1e-4)) {
+        // fp32 accumulation of the same (bf16-rounded) x: far inside the spec's 1e-2. m = 1 takes the int8-activation
+        // GEMV on AVX2 CPUs (x to ~15 bits, ~1e-5 of sum |x w|: up to ~1e-4 of |y| where y cancels; its own test,
+        // test_packed_gemv_cpu_int8, checks it against that contract column by column).
+        if (!(rel < (m == 1 ? 1e-3 : 1e-4))) {
           check::fail(__FILE__, __LINE__,
                       "bits=" + std::to_string(bits) + " out=" + std::to_string(out) + " in=" + std::to_string(in) +
                           " group_size=" + std::to_string(group_size) + " zero_offset=" + std::to_string(zero_offset) +

@@ -2,7 +2,10 @@
 #define LB_PACKED_VARIANT generic
 #include "kernels/cpu/packed_matmul_cpu_impl.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 
 namespace lb::kernels {
 
@@ -13,6 +16,13 @@ void packed_linear(const PackedLinearArgs& a);
 extern template void packed_linear<2>(const PackedLinearArgs&);
 extern template void packed_linear<3>(const PackedLinearArgs&);
 extern template void packed_linear<4>(const PackedLinearArgs&);
+namespace int8_gemv {
+template <int Bits>
+int packed_gemv_int8(const PackedLinearArgs& a);
+extern template int packed_gemv_int8<2>(const PackedLinearArgs&);
+extern template int packed_gemv_int8<3>(const PackedLinearArgs&);
+extern template int packed_gemv_int8<4>(const PackedLinearArgs&);
+}  // namespace int8_gemv
 }  // namespace avx2
 #endif
 
@@ -29,12 +39,61 @@ bool use_avx2() {
 #endif
 }
 
+// LOWBIT_PACKED_GEMV_INT8=0 keeps m = 1 on the float kernel (an A/B switch; results differ in the last bits).
+bool int8_enabled() {
+  static const bool enabled = !(std::getenv("LOWBIT_PACKED_GEMV_INT8") && std::getenv("LOWBIT_PACKED_GEMV_INT8")[0] == '0');
+  return enabled;
+}
+
+float bits_to_float(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+float bf16_to_float(uint16_t h) { return bits_to_float(static_cast<uint32_t>(h) << 16); }
+
+float f16_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
+  if (exponent == 0x1Fu) return bits_to_float(sign | 0x7F800000u | (mantissa << 13));  // infinity, NaN
+  if (exponent != 0) return bits_to_float(sign | ((exponent + 112u) << 23) | (mantissa << 13));
+  const float v = std::ldexp(static_cast<float>(mantissa), -24);  // zero, subnormal
+  return sign != 0 ? -v : v;
+}
+
+// The float kernels read f32 scales: 16-bit ones are widened into a buffer of the calling thread first.
+PackedLinearArgs with_f32_scales(const PackedLinearArgs& a) {
+  if (a.scales_dtype == kPackedScalesF32) return a;
+  thread_local std::vector<float> buffer;
+  const int64_t groups = a.group_size <= 0 ? 1 : (a.in + a.group_size - 1) / a.group_size;
+  const size_t n = static_cast<size_t>(groups * a.out);
+  if (buffer.size() < n) buffer.resize(n);
+  const uint16_t* s = static_cast<const uint16_t*>(a.scales);
+  for (size_t i = 0; i < n; ++i) {
+    buffer[i] = a.scales_dtype == kPackedScalesBF16 ? bf16_to_float(s[i]) : f16_to_float(s[i]);
+  }
+  PackedLinearArgs f = a;
+  f.scales = buffer.data();
+  f.scales_dtype = kPackedScalesF32;
+  return f;
+}
+
 template <int Bits>
-void run(const PackedLinearArgs& a) {
+int run(const PackedLinearArgs& a, PackedCpuKernel kernel) {
 #if LB_PACKED_HAVE_AVX2
-  if (use_avx2()) return avx2::packed_linear<Bits>(a);
+  if (use_avx2()) {
+    if (kernel == PackedCpuKernel::kInt8 || (kernel == PackedCpuKernel::kAuto && int8_enabled())) {
+      const int rc = avx2::int8_gemv::packed_gemv_int8<Bits>(a);
+      if (rc == 0 || kernel == PackedCpuKernel::kInt8) return rc;  // kAuto: a declined call takes the float kernel
+    }
+    avx2::packed_linear<Bits>(with_f32_scales(a));
+    return 0;
+  }
 #endif
-  generic::packed_linear<Bits>(a);
+  if (kernel == PackedCpuKernel::kInt8) return -2;
+  generic::packed_linear<Bits>(with_f32_scales(a));
+  return 0;
 }
 
 }  // namespace
@@ -48,14 +107,19 @@ int64_t packed_linear_group_multiple(int bits) {
   }
 }
 
-int packed_linear_cpu(const PackedLinearArgs& a) {
+int packed_linear_cpu_with(const PackedLinearArgs& a, PackedCpuKernel kernel) {
+  if (a.scales_dtype != kPackedScalesF32 && a.scales_dtype != kPackedScalesF16 && a.scales_dtype != kPackedScalesBF16) {
+    return -1;
+  }
   switch (a.bits) {
-    case 2: run<2>(a); return 0;
-    case 3: run<3>(a); return 0;
-    case 4: run<4>(a); return 0;
+    case 2: return run<2>(a, kernel);
+    case 3: return run<3>(a, kernel);
+    case 4: return run<4>(a, kernel);
     default: return -1;
   }
 }
+
+int packed_linear_cpu(const PackedLinearArgs& a) { return packed_linear_cpu_with(a, PackedCpuKernel::kAuto); }
 
 const char* packed_linear_cpu_variant() { return use_avx2() ? "avx2" : "generic"; }
 

@@ -7,6 +7,11 @@
 
 namespace lb::kernels {
 
+// The element types of PackedLinearArgs::scales.
+constexpr int kPackedScalesF32 = 0;
+constexpr int kPackedScalesF16 = 1;
+constexpr int kPackedScalesBF16 = 2;
+
 struct PackedLinearArgs {
   const float* x;          // [m, in], row-major
   int64_t m;
@@ -15,7 +20,8 @@ struct PackedLinearArgs {
   const int32_t* qweight;  // [in * bits / 32, out]
   const int32_t* qzeros;   // [groups, out * bits / 32] zero points, packed along the columns like qweight
   int zero_offset;         // added to every stored zero point mod 2^bits: 0 (GPTQ v2) or 1 (GPTQ v1)
-  const float* scales;     // [groups, out]
+  const void* scales;      // [groups, out], scales_dtype
+  int scales_dtype;        // kPackedScalesF32 (the default), kPackedScalesF16 or kPackedScalesBF16
   int64_t group_size;      // input rows per group (the last group may be shorter); a multiple of
                            // packed_linear_group_multiple(bits)
   int bits;                // 2, 3 or 4
@@ -27,10 +33,22 @@ struct PackedLinearArgs {
 // 0 for a bit width that was not built.
 int64_t packed_linear_group_multiple(int bits);
 
+// The kernels behind packed_linear_cpu:
+//  kFloat: every code converted to f32 and multiplied with x in f32 (any m; the generic or the AVX2 build).
+//  kInt8: m = 1 only, on AVX2 CPUs; x quantized per 32 rows to two int8 levels (x = d (q1 + q2 / 254), ~15 bits, the
+//    CUDA GEMV's contract) and integer dots; in and group_size multiples of 32, out of 8; x finite.
+//  kAuto: kInt8 where it takes the call (unless LOWBIT_PACKED_GEMV_INT8=0 in the environment), else kFloat.
+enum class PackedCpuKernel { kAuto, kFloat, kInt8 };
+
 // Computes y in fp32 with fp32 accumulation:
 //   y[r, o] = sum_g s[g, o] * (sum_{i in g} x[r, i] * q[i, o] - z[g, o] * sum_{i in g} x[r, i]).
-// Returns 0, or -1 for a bit width that was not built (args untouched).
+// Returns 0, or -1 for a bit width (or a scales dtype) that was not built (args untouched). The float kernel reads
+// f32 scales: 16-bit ones are converted first, per call; the int8 kernel reads them as they are.
 int packed_linear_cpu(const PackedLinearArgs& args);
+
+// The same with the kernel named (tests, benchmarks): 0; -1 for a bit width not built; -2 where that kernel does not
+// take these args on this machine (y untouched).
+int packed_linear_cpu_with(const PackedLinearArgs& args, PackedCpuKernel kernel);
 
 // Which instruction-set variant packed_linear_cpu runs on this machine ("avx2" or "generic").
 const char* packed_linear_cpu_variant();

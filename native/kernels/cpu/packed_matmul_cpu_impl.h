@@ -151,7 +151,7 @@ void gemv_columns(const PackedLinearArgs& a, const float* xsum, int64_t groups, 
       if (c < nc) unit_dot<Bits, kAny>(row + c, a.out, a.x + i, gacc + c, nc - c);
     }
     unpack_zeros<Bits>(qz + g * qz_words, c0, nc, a.zero_offset, zf);
-    const float* __restrict s = a.scales + g * a.out + c0;
+    const float* __restrict s = static_cast<const float*>(a.scales) + g * a.out + c0;  // f32 (see run)
     const float xs = xsum[g];
     for (int64_t c = 0; c < nc; ++c) yacc[c] += s[c] * (gacc[c] - zf[c] * xs);
   }
@@ -226,7 +226,7 @@ void gemm_columns(const PackedLinearArgs& a, const float* xsum, int64_t groups, 
     }
     unpack_zeros<Bits>(reinterpret_cast<const uint32_t*>(a.qzeros) + g * (a.out * Bits / 32), c0, nc,
                        a.zero_offset, zf);
-    const float* __restrict s = a.scales + g * a.out + c0;
+    const float* __restrict s = static_cast<const float*>(a.scales) + g * a.out + c0;  // f32 (see run)
     for (int64_t r = 0; r < m; ++r) {
       const float xs = xsum[r * groups + g];
       const float* __restrict acc = gacc + r * ld;

@@ -232,7 +232,7 @@ at::Tensor Decoder::forward(const at::Tensor& ids, const at::Tensor& positions, 
   }
   const at::Tensor last = model::rms_norm(x.narrow(0, n - 1, 1), final_norm_, c.rms_norm_eps);
   // f32 compute: the LM head in f32 like lb_llama_head; f16/bf16: in the compute dtype (fp32 accumulation).
-  return logits_out(at::linear(last, lm_head_));
+  return logits_out(dense_linear(last, lm_head_));
 }
 
 // One token with the fused CUDA kernels: the same math as forward(), ~11 kernels per layer instead of ~45.

@@ -3,6 +3,7 @@
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/linear.h>
+#include <ATen/ops/mv.h>
 #include <ATen/ops/zeros.h>
 
 #include "src/dtypes.h"
@@ -37,6 +38,16 @@ void require_float(const at::Tensor& t, const std::string& name) {
 }
 
 }  // namespace
+
+at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+  if (!x.is_cpu() || x.dim() < 1 || x.numel() != x.size(-1) || x.scalar_type() != w.scalar_type()) {
+    return at::linear(x, w, bias);
+  }
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = w.size(0);
+  at::Tensor y = at::mv(w, x.reshape({x.size(-1)})).view(shape);
+  return bias.defined() ? y + bias : y;
+}
 
 InferLinear InferLinear::from_c(const lb_decoder_linear& c, int64_t out, int64_t in, c10::Device device,
                                 c10::ScalarType dtype, const std::string& field) {
@@ -83,8 +94,8 @@ InferLinear InferLinear::from_c(const lb_decoder_linear& c, int64_t out, int64_t
     l.zero_offset_ = c.zero_offset;
     l.qweight_ = copy(qw, at::kInt);
     l.qzeros_ = copy(qz, at::kInt);
-    // The packed kernels take f16/bf16/f32 scales; keep them in the compute dtype's precision or better.
-    l.scales_ = copy(sc, sc.scalar_type() == at::kFloat ? at::kFloat : sc.scalar_type());
+    // The packed kernels take f16/bf16/f32 scales as stored.
+    l.scales_ = copy(sc, sc.scalar_type());
   }
   if (c.bias != nullptr) {
     const at::Tensor& b = checked(c.bias, field + ".bias");
@@ -155,7 +166,7 @@ at::Tensor InferLinear::operator()(const at::Tensor& x) const {
     for (const InferLinear& p : parts_) outs.push_back(p(x));
     return at::cat(outs, -1);
   }
-  if (!packed_) return at::linear(x, weight_, bias_);
+  if (!packed_) return dense_linear(x, weight_, bias_);
   at::Tensor y = lb::packed_linear(x, qweight_, qzeros_, scales_, bits_, group_size_, zero_offset_).to(dtype_);
   if (bias_.defined()) y = y + bias_;
   return y;

@@ -14,6 +14,10 @@
 
 namespace lb::infer {
 
+// at::linear(x, w, bias), except that one row on the CPU goes through at::mv: OpenBLAS's sgemm for a single row
+// copies (packs) all of w first, which made the LM head ~40 % of a CPU decode step (perf, 2026-12-04).
+at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias = at::Tensor());
+
 class InferLinear {
  public:
   InferLinear() = default;
