@@ -185,9 +185,6 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   const at::Tensor xf = x.to(at::kFloat).contiguous();
   const at::Tensor words = qweight.contiguous();
   const at::Tensor zero_words = qzeros.contiguous();
-  // 16-bit scales as they are (the int8 GEMV widens them as it reads; the float kernels take an f32 copy)
-  const bool scales16 = scales.scalar_type() == at::kHalf || scales.scalar_type() == at::kBFloat16;
-  const at::Tensor s = (scales16 ? scales : scales.to(at::kFloat)).contiguous();
 
   kernels::PackedLinearArgs args{};
   args.x = xf.data_ptr<float>();
@@ -197,12 +194,17 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   args.qweight = words.data_ptr<int32_t>();
   args.qzeros = zero_words.data_ptr<int32_t>();
   args.zero_offset = zero_offset;
-  args.scales = s.data_ptr();
-  args.scales_dtype = s.scalar_type() == at::kHalf       ? kernels::kPackedScalesF16
-                      : s.scalar_type() == at::kBFloat16 ? kernels::kPackedScalesBF16
-                                                         : kernels::kPackedScalesF32;
   args.group_size = rows_per_group;
   args.bits = bits;
+  // 16-bit scales as they are where the int8 GEMV takes the call (it widens them as it reads), else an f32 copy
+  const bool scales16 = scales.scalar_type() == at::kHalf || scales.scalar_type() == at::kBFloat16;
+  args.scales_dtype = !scales16                            ? kernels::kPackedScalesF32
+                      : scales.scalar_type() == at::kHalf ? kernels::kPackedScalesF16
+                                                          : kernels::kPackedScalesBF16;
+  const bool keep16 = scales16 && kernels::packed_linear_cpu_reads_scales16(args);
+  const at::Tensor s = (keep16 ? scales : scales.to(at::kFloat)).contiguous();
+  if (!keep16) args.scales_dtype = kernels::kPackedScalesF32;
+  args.scales = s.data_ptr();
   args.y = y.data_ptr<float>();
   args.num_threads = at::get_num_threads();
   if (kernels::packed_linear_cpu(args) != 0) {

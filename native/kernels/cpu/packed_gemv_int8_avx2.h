@@ -205,11 +205,8 @@ void gemv_columns(const PackedLinearArgs& a, const XBlock* xb, const float* grou
 }
 
 // Whether this kernel takes the call: one row, in and group_size whole k-blocks, out whole 8-column vectors and
-// whole zero-point words.
-inline bool applies(const PackedLinearArgs& a) {
-  return a.m == 1 && a.in > 0 && a.in % kBlockRows == 0 && a.group_size > 0 && a.group_size % kBlockRows == 0 &&
-         a.out > 0 && a.out % 8 == 0 && (a.out * a.bits) % 32 == 0;
-}
+// whole zero-point words (defined in packed_matmul_cpu_avx2.cpp: the dispatch site asks too).
+bool applies(const PackedLinearArgs& a);
 
 // 0, or -2 where the kernel does not take the call or x is not finite (y untouched).
 template <int Bits>

@@ -17,6 +17,7 @@ extern template void packed_linear<2>(const PackedLinearArgs&);
 extern template void packed_linear<3>(const PackedLinearArgs&);
 extern template void packed_linear<4>(const PackedLinearArgs&);
 namespace int8_gemv {
+bool applies(const PackedLinearArgs& a);
 template <int Bits>
 int packed_gemv_int8(const PackedLinearArgs& a);
 extern template int packed_gemv_int8<2>(const PackedLinearArgs&);
@@ -120,6 +121,15 @@ int packed_linear_cpu_with(const PackedLinearArgs& a, PackedCpuKernel kernel) {
 }
 
 int packed_linear_cpu(const PackedLinearArgs& a) { return packed_linear_cpu_with(a, PackedCpuKernel::kAuto); }
+
+bool packed_linear_cpu_reads_scales16(const PackedLinearArgs& a) {
+#if LB_PACKED_HAVE_AVX2
+  return use_avx2() && int8_enabled() && (a.bits == 2 || a.bits == 3 || a.bits == 4) && avx2::int8_gemv::applies(a);
+#else
+  (void)a;
+  return false;
+#endif
+}
 
 const char* packed_linear_cpu_variant() { return use_avx2() ? "avx2" : "generic"; }
 

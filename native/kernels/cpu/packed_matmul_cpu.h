@@ -50,6 +50,11 @@ int packed_linear_cpu(const PackedLinearArgs& args);
 // take these args on this machine (y untouched).
 int packed_linear_cpu_with(const PackedLinearArgs& args, PackedCpuKernel kernel);
 
+// Whether packed_linear_cpu takes these args to the int8 kernel, which reads 16-bit scales as they are (x not checked
+// yet: a NaN or an infinity still sends the call to the float kernel). Elsewhere an f32 copy of the scales is cheaper
+// made by the caller (vectorized) than by the kernels' plain loop.
+bool packed_linear_cpu_reads_scales16(const PackedLinearArgs& args);
+
 // Which instruction-set variant packed_linear_cpu runs on this machine ("avx2" or "generic").
 const char* packed_linear_cpu_variant();
 

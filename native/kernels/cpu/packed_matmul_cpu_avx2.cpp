@@ -5,6 +5,11 @@
 #include "kernels/cpu/packed_gemv_int8_avx2.h"
 
 namespace lb::kernels::avx2 {
+bool int8_gemv::applies(const PackedLinearArgs& a) {
+  return a.m == 1 && a.in > 0 && a.in % kBlockRows == 0 && a.group_size > 0 && a.group_size % kBlockRows == 0 &&
+         a.out > 0 && a.out % 8 == 0 && (a.out * a.bits) % 32 == 0;
+}
+
 template void packed_linear<2>(const PackedLinearArgs&);
 template void packed_linear<3>(const PackedLinearArgs&);
 template void packed_linear<4>(const PackedLinearArgs&);
