@@ -492,6 +492,25 @@ int main() {
     check_incremental(cpu.get(), ids, first, expected, 1e-4, "cpu f32 prefill " + std::to_string(first));
   }
 
+  // CPU with a 16-bit LM head, kept as stored (the dense GEMV kernel reads it): against the block forward with an f32
+  // copy of the same values; and the bf16 compute dtype (every dense linear of one row through that kernel) against
+  // the f32 forward, within bf16's rounding of the activations.
+  for (int32_t head_dtype : {LB_DTYPE_BF16, LB_DTYPE_F16}) {
+    Model m16(7), mref(7);
+    m16.lm_head = convert(m.lm_head.get(), head_dtype);
+    mref.lm_head = convert(m16.lm_head.get(), LB_DTYPE_F32);
+    const std::vector<float> expected16 = block_forward(mref, ids);
+    Decoder cpu16 = build(m16, LB_DTYPE_F32, LB_DEVICE_CPU, 16, true, 0, nullptr);
+    for (size_t first : {size_t{1}, size_t{4}}) {
+      check_incremental(cpu16.get(), ids, first, expected16, 1e-4,
+                        "cpu f32, 16-bit LM head " + std::to_string(head_dtype) + ", prefill " + std::to_string(first));
+    }
+  }
+  {
+    Decoder bf16 = build(m, LB_DTYPE_BF16, LB_DEVICE_CPU, 16, true, 0, nullptr);
+    check_incremental(bf16.get(), ids, 2, expected, 0.15, "cpu bf16 compute");  // observed <= 0.055
+  }
+
   // Sampling: greedy = argmax; a seed reproduces a sample.
   {
     lb_sampling_options s{};

@@ -1,10 +1,9 @@
 // Packed matmul: the generic build of the kernels and the one dispatch site (bit width x ISA variant).
 #define LB_PACKED_VARIANT generic
 #include "kernels/cpu/packed_matmul_cpu_impl.h"
+#include "kernels/cpu/half_bits.h"
 
-#include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <vector>
 
 namespace lb::kernels {
@@ -44,23 +43,6 @@ bool use_avx2() {
 bool int8_enabled() {
   static const bool enabled = !(std::getenv("LOWBIT_PACKED_GEMV_INT8") && std::getenv("LOWBIT_PACKED_GEMV_INT8")[0] == '0');
   return enabled;
-}
-
-float bits_to_float(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof(f));
-  return f;
-}
-
-float bf16_to_float(uint16_t h) { return bits_to_float(static_cast<uint32_t>(h) << 16); }
-
-float f16_to_float(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exponent = (h >> 10) & 0x1Fu, mantissa = h & 0x3FFu;
-  if (exponent == 0x1Fu) return bits_to_float(sign | 0x7F800000u | (mantissa << 13));  // infinity, NaN
-  if (exponent != 0) return bits_to_float(sign | ((exponent + 112u) << 23) | (mantissa << 13));
-  const float v = std::ldexp(static_cast<float>(mantissa), -24);  // zero, subnormal
-  return sign != 0 ? -v : v;
 }
 
 // The float kernels read f32 scales: 16-bit ones are widened into a buffer of the calling thread first.

@@ -84,7 +84,10 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   const auto copy = [&](const at::Tensor& t) { return t.to(device, dtype, false, /*copy=*/true).contiguous(); };
   embed_ = copy(embed);
   final_norm_ = copy(final_norm);
-  lm_head_ = copy(lm_head);
+  // On the CPU a 16-bit LM head stays as stored: dense_linear reads it as it is, half the bytes of an f32 copy.
+  const bool head16 = lm_head.scalar_type() == at::kHalf || lm_head.scalar_type() == at::kBFloat16;
+  lm_head_ = device.is_cpu() && head16 ? lm_head.to(device, lm_head.scalar_type(), false, /*copy=*/true).contiguous()
+                                       : copy(lm_head);
   model::RotaryTable rotary(config.head_dim, config.rope_theta);
   auto [cos, sin] = rotary.get(max_seq_, dtype, device);
   cos_ = cos.contiguous();

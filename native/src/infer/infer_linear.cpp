@@ -1,11 +1,14 @@
 #include "src/infer/infer_linear.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/TensorOperators.h>
 #include <ATen/ops/cat.h>
+#include <ATen/ops/empty.h>
 #include <ATen/ops/linear.h>
 #include <ATen/ops/mv.h>
 #include <ATen/ops/zeros.h>
 
+#include "kernels/cpu/dense_gemv_cpu.h"
 #include "src/dtypes.h"
 #include "src/error.h"
 #include "src/gptq_dequant.h"
@@ -40,12 +43,26 @@ void require_float(const at::Tensor& t, const std::string& name) {
 }  // namespace
 
 at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-  if (!x.is_cpu() || x.dim() < 1 || x.numel() != x.size(-1) || x.scalar_type() != w.scalar_type()) {
-    return at::linear(x, w, bias);
-  }
+  const bool one_row = x.is_cpu() && w.is_cpu() && x.dim() >= 1 && x.numel() == x.size(-1) && w.dim() == 2 &&
+                       w.size(1) == x.size(-1);
+  const bool w16 = w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16;
+  if (!one_row || (!w16 && x.scalar_type() != w.scalar_type())) return at::linear(x, w, bias);
   std::vector<int64_t> shape = x.sizes().vec();
   shape.back() = w.size(0);
-  at::Tensor y = at::mv(w, x.reshape({x.size(-1)})).view(shape);
+  at::Tensor y;
+  if (!w16) {
+    y = at::mv(w, x.reshape({x.size(-1)}));
+  } else {  // 16-bit weights as stored, x and the sums in f32; y in x's dtype, as at::linear gives it
+    const at::Tensor xf = x.reshape({x.size(-1)}).to(at::kFloat).contiguous();
+    const at::Tensor wc = w.contiguous();
+    y = at::empty({w.size(0)}, xf.options());
+    const kernels::DenseGemvArgs args{xf.data_ptr<float>(), w.size(1), w.size(0), wc.data_ptr(),
+                                      w.scalar_type() == at::kHalf ? kernels::kDenseF16 : kernels::kDenseBF16,
+                                      y.data_ptr<float>(), at::get_num_threads()};
+    kernels::dense_gemv_cpu(args);  // the dtype is one it knows
+    y = y.to(x.scalar_type());
+  }
+  y = y.view(shape);
   return bias.defined() ? y + bias : y;
 }
 

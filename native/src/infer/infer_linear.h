@@ -14,8 +14,9 @@
 
 namespace lb::infer {
 
-// at::linear(x, w, bias), except that one row on the CPU goes through at::mv: OpenBLAS's sgemm for a single row
-// copies (packs) all of w first, which made the LM head ~40 % of a CPU decode step (perf, 2026-12-04).
+// at::linear(x, w, bias), except for one row on the CPU: same-dtype f32 through at::mv (OpenBLAS's sgemm for a single
+// row copies, packs, all of w first: ~40 % of a CPU decode step in the LM head, perf, 2026-12-04), and f16 / bf16
+// weights through the dense GEMV kernel (kernels/cpu/dense_gemv_cpu.h; x of any float dtype, f32 sums).
 at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias = at::Tensor());
 
 class InferLinear {

@@ -1,0 +1,30 @@
+// One row through a dense linear on the CPU (torch-free): y[o] = sum_i w[o, i] * x[i], w row-major [out, in] in f32,
+// f16 or bf16, x and y f32, f32 accumulation.
+// Why: libtorch 1.13 on the CPU has no fast path for a 16-bit weight times one row (a bf16 decode step ran at a
+// quarter of the f32 one), and OpenBLAS's sgemm packs the whole weight for a single row. Reading 16-bit weights as
+// stored halves the bytes of a memory-bound step (the LM head of a quantized model, or every linear of a bf16 one).
+#pragma once
+
+#include <stdint.h>
+
+namespace lb::kernels {
+
+constexpr int kDenseF32 = 0;
+constexpr int kDenseF16 = 1;
+constexpr int kDenseBF16 = 2;
+
+struct DenseGemvArgs {
+  const float* x;  // [in]
+  int64_t in;
+  int64_t out;
+  const void* w;   // [out, in], w_dtype
+  int w_dtype;     // kDenseF32, kDenseF16 or kDenseBF16
+  float* y;        // [out]
+  int num_threads; // <= 0: the OpenMP default
+};
+
+// 0, or -1 for an unknown w_dtype (y untouched). An AVX2 + FMA + F16C build runs where the CPU has them
+// (LOWBIT_PACKED_GENERIC=1 forces the plain one, as for the packed kernels).
+int dense_gemv_cpu(const DenseGemvArgs& args);
+
+}  // namespace lb::kernels
