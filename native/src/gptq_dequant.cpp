@@ -197,14 +197,11 @@ at::Tensor packed_linear(const at::Tensor& x, const at::Tensor& qweight, const a
   args.group_size = rows_per_group;
   args.bits = bits;
   // 16-bit scales as they are where the int8 GEMV takes the call (it widens them as it reads), else an f32 copy
-  const bool scales16 = scales.scalar_type() == at::kHalf || scales.scalar_type() == at::kBFloat16;
-  args.scales_dtype = !scales16                            ? kernels::kPackedScalesF32
-                      : scales.scalar_type() == at::kHalf ? kernels::kPackedScalesF16
-                                                          : kernels::kPackedScalesBF16;
-  const bool keep16 = scales16 && kernels::packed_linear_cpu_reads_scales16(args);
+  const bool keep16 = (scales.scalar_type() == at::kHalf || scales.scalar_type() == at::kBFloat16) &&
+                      kernels::packed_linear_cpu_reads_scales16(args);
   const at::Tensor s = (keep16 ? scales : scales.to(at::kFloat)).contiguous();
-  if (!keep16) args.scales_dtype = kernels::kPackedScalesF32;
   args.scales = s.data_ptr();
+  args.scales_dtype = !keep16 ? kernels::kTypeF32 : s.scalar_type() == at::kHalf ? kernels::kTypeF16 : kernels::kTypeBF16;
   args.y = y.data_ptr<float>();
   args.num_threads = at::get_num_threads();
   if (kernels::packed_linear_cpu(args) != 0) {

@@ -11,7 +11,6 @@
 
 #include "check.h"
 #include "kernels/cpu/dense_gemv_cpu.h"
-#include "kernels/cpu/half_bits.h"
 
 namespace {
 
@@ -29,7 +28,7 @@ Weights make_weights(int dtype, int64_t n, std::mt19937& rng) {
   std::uniform_int_distribution<int> pattern(0, 0xFFFF);
   std::normal_distribution<float> normal(0.0f, 0.05f);
   for (int64_t i = 0; i < n; ++i) {
-    if (dtype == lb::kernels::kDenseF32) {
+    if (dtype == lb::kernels::kTypeF32) {
       w.f32.push_back(normal(rng));
       continue;
     }
@@ -37,7 +36,7 @@ Weights make_weights(int dtype, int64_t n, std::mt19937& rng) {
     float v;
     do {  // finite values of modest size (f16: any exponent; bf16: |v| < 2^8)
       b = static_cast<uint16_t>(pattern(rng));
-      v = dtype == lb::kernels::kDenseF16 ? lb::kernels::f16_to_float(b) : lb::kernels::bf16_to_float(b);
+      v = dtype == lb::kernels::kTypeF16 ? lb::kernels::to_f32(lb::kernels::F16{b}) : lb::kernels::to_f32(lb::kernels::BF16{b});
     } while (!std::isfinite(v) || std::fabs(v) > 256.0f);
     w.bits.push_back(b);
     w.f32.push_back(v);
@@ -53,7 +52,7 @@ void check_shape(int dtype, int64_t out, int64_t in, int threads, uint32_t seed)
   for (auto& v : x) v = normal(rng);
   std::vector<float> y(static_cast<size_t>(out), -7.0f);
   DenseGemvArgs a{x.data(), in, out,
-                  dtype == lb::kernels::kDenseF32 ? static_cast<const void*>(w.f32.data())
+                  dtype == lb::kernels::kTypeF32 ? static_cast<const void*>(w.f32.data())
                                                   : static_cast<const void*>(w.bits.data()),
                   dtype, y.data(), threads};
   CHECK_EQ(lb::kernels::dense_gemv_cpu(a), 0);
@@ -76,7 +75,7 @@ void check_shape(int dtype, int64_t out, int64_t in, int threads, uint32_t seed)
 }
 
 void test_shapes() {
-  for (int dtype : {lb::kernels::kDenseF32, lb::kernels::kDenseF16, lb::kernels::kDenseBF16}) {
+  for (int dtype : {lb::kernels::kTypeF32, lb::kernels::kTypeF16, lb::kernels::kTypeBF16}) {
     for (int64_t out : {int64_t{1}, int64_t{3}, int64_t{4}, int64_t{5}, int64_t{37}}) {
       for (int64_t in : {int64_t{1}, int64_t{7}, int64_t{8}, int64_t{9}, int64_t{64}, int64_t{1000}}) {
         check_shape(dtype, out, in, 1, static_cast<uint32_t>(dtype * 1000 + out * 31 + in));
@@ -94,7 +93,7 @@ void test_special() {
   const int64_t out = 9, in = 40;
   std::vector<float> w(static_cast<size_t>(out * in), 0.5f), x(static_cast<size_t>(in), 1.0f), y(out, 0.0f);
   x[17] = std::numeric_limits<float>::quiet_NaN();
-  DenseGemvArgs a{x.data(), in, out, w.data(), lb::kernels::kDenseF32, y.data(), 2};
+  DenseGemvArgs a{x.data(), in, out, w.data(), lb::kernels::kTypeF32, y.data(), 2};
   CHECK_EQ(lb::kernels::dense_gemv_cpu(a), 0);
   for (float v : y) CHECK(std::isnan(v));
   // an unknown dtype: refused, y untouched

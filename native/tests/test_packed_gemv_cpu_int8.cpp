@@ -67,7 +67,7 @@ Problem make_problem(int bits, int64_t in, int64_t out, int64_t group, int zero_
 }
 
 PackedLinearArgs args_for(const Problem& p, const std::vector<float>& x, std::vector<float>& y, int threads,
-                          int scales_dtype = lb::kernels::kPackedScalesF32) {
+                          int scales_dtype = lb::kernels::kTypeF32) {
   PackedLinearArgs a{};
   a.x = x.data();
   a.m = 1;
@@ -76,8 +76,8 @@ PackedLinearArgs args_for(const Problem& p, const std::vector<float>& x, std::ve
   a.qweight = p.qweight.data();
   a.qzeros = p.qzeros.data();
   a.zero_offset = p.zero_offset;
-  a.scales = scales_dtype == lb::kernels::kPackedScalesF16    ? static_cast<const void*>(p.scales_f16.data())
-             : scales_dtype == lb::kernels::kPackedScalesBF16 ? static_cast<const void*>(p.scales_bf16.data())
+  a.scales = scales_dtype == lb::kernels::kTypeF16    ? static_cast<const void*>(p.scales_f16.data())
+             : scales_dtype == lb::kernels::kTypeBF16 ? static_cast<const void*>(p.scales_bf16.data())
                                                                : static_cast<const void*>(p.scales.data());
   a.scales_dtype = scales_dtype;
   a.group_size = p.group;
@@ -122,7 +122,7 @@ std::string describe(const Problem& p, int threads) {
 // Every column within what x's two int8 levels allow (xerr) plus 1e-5 of sum |x w| (f32 sums), and, for x of one
 // scale (normal: true), within 1e-4 of sum |x w|; the float kernel within 1e-5 of sum |x w|.
 void check_case(const Problem& p, const std::vector<float>& x, int threads, const std::string& what,
-                bool normal = true, int scales_dtype = lb::kernels::kPackedScalesF32) {
+                bool normal = true, int scales_dtype = lb::kernels::kTypeF32) {
   std::vector<double> ref, mag, xerr;
   reference(p, x, ref, mag, xerr);
   std::vector<float> y(static_cast<size_t>(p.out), -7.0f), yf(static_cast<size_t>(p.out), -7.0f);
@@ -166,7 +166,7 @@ void test_shapes() {
           const Problem p = make_problem(bits, s.in, s.out, group, zero_offset, seed);
           for (int threads : {1, 2, 3}) check_case(p, normal_x(s.in, seed + 1), threads, "normal x");
           // 16-bit scales: the int8 kernel widens them as it reads, the float kernel takes an f32 copy
-          for (int dtype : {lb::kernels::kPackedScalesF16, lb::kernels::kPackedScalesBF16}) {
+          for (int dtype : {lb::kernels::kTypeF16, lb::kernels::kTypeBF16}) {
             check_case(p, normal_x(s.in, seed + 2), 2, "16-bit scales", true, dtype);
           }
         }

@@ -11,9 +11,9 @@ namespace lb::kernels {
 namespace dense_avx2 {
 template <int D>
 void dense_gemv(const DenseGemvArgs& a);
-extern template void dense_gemv<kDenseF32>(const DenseGemvArgs&);
-extern template void dense_gemv<kDenseF16>(const DenseGemvArgs&);
-extern template void dense_gemv<kDenseBF16>(const DenseGemvArgs&);
+extern template void dense_gemv<kTypeF32>(const DenseGemvArgs&);
+extern template void dense_gemv<kTypeF16>(const DenseGemvArgs&);
+extern template void dense_gemv<kTypeBF16>(const DenseGemvArgs&);
 }  // namespace dense_avx2
 #endif
 
@@ -42,9 +42,9 @@ void run(const DenseGemvArgs& a) {
 
 int dense_gemv_cpu(const DenseGemvArgs& a) {
   switch (a.w_dtype) {
-    case kDenseF32: run<kDenseF32>(a); return 0;
-    case kDenseF16: run<kDenseF16>(a); return 0;
-    case kDenseBF16: run<kDenseBF16>(a); return 0;
+    case kTypeF32: run<kTypeF32>(a); return 0;
+    case kTypeF16: run<kTypeF16>(a); return 0;
+    case kTypeBF16: run<kTypeBF16>(a); return 0;
     default: return -1;
   }
 }

@@ -7,18 +7,16 @@
 
 #include <stdint.h>
 
-namespace lb::kernels {
+#include "kernels/fake_quant_math.h"  // FloatType, and the 16-bit conversions
 
-constexpr int kDenseF32 = 0;
-constexpr int kDenseF16 = 1;
-constexpr int kDenseBF16 = 2;
+namespace lb::kernels {
 
 struct DenseGemvArgs {
   const float* x;  // [in]
   int64_t in;
   int64_t out;
   const void* w;   // [out, in], w_dtype
-  int w_dtype;     // kDenseF32, kDenseF16 or kDenseBF16
+  int w_dtype;     // FloatType: kTypeF32, kTypeF16 or kTypeBF16
   float* y;        // [out]
   int num_threads; // <= 0: the OpenMP default
 };

@@ -5,7 +5,7 @@
 #include "kernels/cpu/dense_gemv_cpu_impl.h"
 
 namespace lb::kernels::dense_avx2 {
-template void dense_gemv<kDenseF32>(const DenseGemvArgs&);
-template void dense_gemv<kDenseF16>(const DenseGemvArgs&);
-template void dense_gemv<kDenseBF16>(const DenseGemvArgs&);
+template void dense_gemv<kTypeF32>(const DenseGemvArgs&);
+template void dense_gemv<kTypeF16>(const DenseGemvArgs&);
+template void dense_gemv<kTypeBF16>(const DenseGemvArgs&);
 }  // namespace lb::kernels::dense_avx2

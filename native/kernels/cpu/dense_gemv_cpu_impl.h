@@ -14,7 +14,6 @@
 #endif
 
 #include "kernels/cpu/dense_gemv_cpu.h"
-#include "kernels/cpu/half_bits.h"
 
 namespace lb::kernels::LB_DENSE_VARIANT {
 
@@ -22,17 +21,17 @@ constexpr int kRows = 4;  // rows per pass: each x load serves 4 rows
 
 template <int D>
 inline float element(const void* w, int64_t i) {
-  if constexpr (D == kDenseF32) return static_cast<const float*>(w)[i];
-  if constexpr (D == kDenseF16) return f16_to_float(static_cast<const uint16_t*>(w)[i]);
-  return bf16_to_float(static_cast<const uint16_t*>(w)[i]);
+  if constexpr (D == kTypeF32) return static_cast<const float*>(w)[i];
+  if constexpr (D == kTypeF16) return to_f32(F16{static_cast<const uint16_t*>(w)[i]});
+  return to_f32(BF16{static_cast<const uint16_t*>(w)[i]});
 }
 
 #if LB_DENSE_AVX2
 template <int D>
 inline __m256 load8(const void* w, int64_t i) {
-  if constexpr (D == kDenseF32) return _mm256_loadu_ps(static_cast<const float*>(w) + i);
+  if constexpr (D == kTypeF32) return _mm256_loadu_ps(static_cast<const float*>(w) + i);
   const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(w) + i));
-  if constexpr (D == kDenseF16) return _mm256_cvtph_ps(h);
+  if constexpr (D == kTypeF16) return _mm256_cvtph_ps(h);
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
 

@@ -165,9 +165,9 @@ template <int Bits>
 
 // Scales i .. i + 7 as f32 (the 16-bit ones widened: F16C, or bf16 shifted into the high half).
 [[gnu::always_inline]] inline __m256 load_scales(const PackedLinearArgs& a, int64_t i) {
-  if (a.scales_dtype == kPackedScalesF32) return _mm256_loadu_ps(static_cast<const float*>(a.scales) + i);
+  if (a.scales_dtype == kTypeF32) return _mm256_loadu_ps(static_cast<const float*>(a.scales) + i);
   const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(a.scales) + i));
-  if (a.scales_dtype == kPackedScalesF16) return _mm256_cvtph_ps(h);
+  if (a.scales_dtype == kTypeF16) return _mm256_cvtph_ps(h);
   return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
 

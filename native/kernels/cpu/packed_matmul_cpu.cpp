@@ -1,7 +1,6 @@
 // Packed matmul: the generic build of the kernels and the one dispatch site (bit width x ISA variant).
 #define LB_PACKED_VARIANT generic
 #include "kernels/cpu/packed_matmul_cpu_impl.h"
-#include "kernels/cpu/half_bits.h"
 
 #include <cstdlib>
 #include <vector>
@@ -47,18 +46,18 @@ bool int8_enabled() {
 
 // The float kernels read f32 scales: 16-bit ones are widened into a buffer of the calling thread first.
 PackedLinearArgs with_f32_scales(const PackedLinearArgs& a) {
-  if (a.scales_dtype == kPackedScalesF32) return a;
+  if (a.scales_dtype == kTypeF32) return a;
   thread_local std::vector<float> buffer;
   const int64_t groups = a.group_size <= 0 ? 1 : (a.in + a.group_size - 1) / a.group_size;
   const size_t n = static_cast<size_t>(groups * a.out);
   if (buffer.size() < n) buffer.resize(n);
   const uint16_t* s = static_cast<const uint16_t*>(a.scales);
   for (size_t i = 0; i < n; ++i) {
-    buffer[i] = a.scales_dtype == kPackedScalesBF16 ? bf16_to_float(s[i]) : f16_to_float(s[i]);
+    buffer[i] = a.scales_dtype == kTypeBF16 ? to_f32(BF16{s[i]}) : to_f32(F16{s[i]});
   }
   PackedLinearArgs f = a;
   f.scales = buffer.data();
-  f.scales_dtype = kPackedScalesF32;
+  f.scales_dtype = kTypeF32;
   return f;
 }
 
@@ -91,7 +90,7 @@ int64_t packed_linear_group_multiple(int bits) {
 }
 
 int packed_linear_cpu_with(const PackedLinearArgs& a, PackedCpuKernel kernel) {
-  if (a.scales_dtype != kPackedScalesF32 && a.scales_dtype != kPackedScalesF16 && a.scales_dtype != kPackedScalesBF16) {
+  if (a.scales_dtype != kTypeF32 && a.scales_dtype != kTypeF16 && a.scales_dtype != kTypeBF16) {
     return -1;
   }
   switch (a.bits) {

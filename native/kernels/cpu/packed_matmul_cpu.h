@@ -5,12 +5,9 @@
 
 #include <stdint.h>
 
-namespace lb::kernels {
+#include "kernels/fake_quant_math.h"  // FloatType: the scales' element type
 
-// The element types of PackedLinearArgs::scales.
-constexpr int kPackedScalesF32 = 0;
-constexpr int kPackedScalesF16 = 1;
-constexpr int kPackedScalesBF16 = 2;
+namespace lb::kernels {
 
 struct PackedLinearArgs {
   const float* x;          // [m, in], row-major
@@ -21,7 +18,7 @@ struct PackedLinearArgs {
   const int32_t* qzeros;   // [groups, out * bits / 32] zero points, packed along the columns like qweight
   int zero_offset;         // added to every stored zero point mod 2^bits: 0 (GPTQ v2) or 1 (GPTQ v1)
   const void* scales;      // [groups, out], scales_dtype
-  int scales_dtype;        // kPackedScalesF32 (the default), kPackedScalesF16 or kPackedScalesBF16
+  int scales_dtype;        // FloatType: kTypeF32 (the default), kTypeF16 or kTypeBF16
   int64_t group_size;      // input rows per group (the last group may be shorter); a multiple of
                            // packed_linear_group_multiple(bits)
   int bits;                // 2, 3 or 4
@@ -50,9 +47,9 @@ int packed_linear_cpu(const PackedLinearArgs& args);
 // take these args on this machine (y untouched).
 int packed_linear_cpu_with(const PackedLinearArgs& args, PackedCpuKernel kernel);
 
-// Whether packed_linear_cpu takes these args to the int8 kernel, which reads 16-bit scales as they are (x not checked
-// yet: a NaN or an infinity still sends the call to the float kernel). Elsewhere an f32 copy of the scales is cheaper
-// made by the caller (vectorized) than by the kernels' plain loop.
+// Whether packed_linear_cpu takes these args (their shape fields; scales are not read) to the int8 kernel, which
+// reads 16-bit scales as they are (x not checked yet: a NaN or an infinity still sends the call to the float kernel).
+// Elsewhere an f32 copy of the scales is cheaper made by the caller (vectorized) than by the kernels' plain loop.
 bool packed_linear_cpu_reads_scales16(const PackedLinearArgs& args);
 
 // Which instruction-set variant packed_linear_cpu runs on this machine ("avx2" or "generic").

@@ -57,7 +57,7 @@ at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tens
     const at::Tensor wc = w.contiguous();
     y = at::empty({w.size(0)}, xf.options());
     const kernels::DenseGemvArgs args{xf.data_ptr<float>(), w.size(1), w.size(0), wc.data_ptr(),
-                                      w.scalar_type() == at::kHalf ? kernels::kDenseF16 : kernels::kDenseBF16,
+                                      w.scalar_type() == at::kHalf ? kernels::kTypeF16 : kernels::kTypeBF16,
                                       y.data_ptr<float>(), at::get_num_threads()};
     kernels::dense_gemv_cpu(args);  // the dtype is one it knows
     y = y.to(x.scalar_type());
