@@ -33,7 +33,7 @@ gen_run() { # $1 label, $2 model dir, rest: extra options; appends to generate-7
   echo "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["label"]=sys.argv[1]; print(json.dumps(d))' "$label" \
       >> "$RESULTS/generate-7b.jsonl"
   printf '%-15s %-16s %-4s graph=%-5s fused=%-5s packed=%-4s dequant=%-4s prefill %8.1f tok/s  decode %8.2f tok/s  load %6.1f s\n' \
-      "$label" "$(gen_json_field "$line" weights)" "$(gen_json_field "$line" dtype)" "$(gen_json_field "$line" cuda_graph)" "$(gen_json_field "$line" fused_kernels)" \
+      "$label" "$(gen_json_field "$line" weights)" "$(gen_json_field "$line" dtype)" "$(gen_json_field "$line" cuda_graph)" "$(gen_json_field "$line" fused_level)" \
       "$(gen_json_field "$line" packed_linears)" "$(gen_json_field "$line" dequantized_linears)" \
       "$(gen_json_field "$line" prefill_tokens_per_second)" "$(gen_json_field "$line" decode_tokens_per_second)" \
       "$(gen_json_field "$line" load_seconds)"

@@ -98,12 +98,12 @@ final class GenerateCommand implements Callable<Integer> {
                                 + "\"prefill_seconds\": %.4f, \"prefill_tokens_per_second\": %.1f, \"decode_steps\": %d, "
                                 + "\"decode_seconds\": %.4f, \"decode_tokens_per_second\": %.2f, \"load_seconds\": %.2f, "
                                 + "\"device\": \"%s\", \"dtype\": \"%s\", \"weights\": %s, \"packed_linears\": %d, "
-                                + "\"dequantized_linears\": %d, \"cuda_graph\": %b, \"fused_kernels\": %b, \"temperature\": %s, \"top_p\": %s, \"seed\": %d}%n",
+                                + "\"dequantized_linears\": %d, \"cuda_graph\": %b, \"fused_kernels\": %b, \"fused_level\": %d, \"temperature\": %s, \"top_p\": %s, \"seed\": %d}%n",
                         quote(model.toString()), quote(prompt), quote(r.text()), r.promptIds().length, r.newIds().length,
                         r.stopReason().name().toLowerCase(Locale.ROOT), r.prefillSeconds(), r.prefillTokensPerSecond(),
                         r.decodeSteps(), r.decodeSeconds(), r.decodeTokensPerSecond(), loadSeconds, device, compute,
                         quote(generator.weightsDescription()), stats.packedLinears(), stats.dequantizedLinears(),
-                        stats.cudaGraphActive(), stats.fusedKernels(), temperature, topP, common.seed);
+                        stats.cudaGraphActive(), stats.fusedKernels(), stats.fusedLevel(), temperature, topP, common.seed);
             } else {
                 System.out.println();
                 System.out.println();

@@ -26,9 +26,17 @@ public final class NativeDecoder implements AutoCloseable {
     private MemorySegment handle;
     private final int vocab;
 
-    /** What the decoder reports about itself. */
+    /**
+     * What the decoder reports about itself. {@code fusedLevel}: how far the one-token step is fused (0: not at all;
+     * 1-6 as {@code lb_decoder_stats.fused_kernels} in lowbit.h describes).
+     */
     public record Stats(long position, long maxSeq, long layersAdded, long packedLinears, long dequantizedLinears,
-                        boolean cudaGraphActive, boolean fusedKernels) {}
+                        boolean cudaGraphActive, int fusedLevel) {
+        /** Whether one-token steps use the fused CUDA decode kernels at all. */
+        public boolean fusedKernels() {
+            return fusedLevel > 0;
+        }
+    }
 
     private NativeDecoder(MemorySegment handle, int vocab) {
         this.handle = handle;
@@ -165,7 +173,7 @@ public final class NativeDecoder implements AutoCloseable {
             Native.check(lowbit_h.lb_decoder_get_stats(handle(), s), "lb_decoder_get_stats");
             return new Stats(lb_decoder_stats.position(s), lb_decoder_stats.max_seq(s), lb_decoder_stats.layers_added(s),
                     lb_decoder_stats.packed_linears(s), lb_decoder_stats.dequantized_linears(s),
-                    lb_decoder_stats.cuda_graph_active(s) != 0, lb_decoder_stats.fused_kernels(s) != 0);
+                    lb_decoder_stats.cuda_graph_active(s) != 0, lb_decoder_stats.fused_kernels(s));
         }
     }
 
