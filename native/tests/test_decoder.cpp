@@ -493,17 +493,30 @@ int main() {
   }
 
   // CPU with a 16-bit LM head, kept as stored (the dense GEMV kernel reads it): against the block forward with an f32
-  // copy of the same values; and the bf16 compute dtype (every dense linear of one row through that kernel) against
-  // the f32 forward, within bf16's rounding of the activations.
+  // copy of the same values; then every linear 16-bit too (kept as stored at f32: one-row steps through the same
+  // kernel, prefill rows through a widened copy; the q projection's bias beside k and v without one); and the bf16
+  // compute dtype (every dense linear of one row through that kernel) against the f32 forward, within bf16's rounding
+  // of the activations.
   for (int32_t head_dtype : {LB_DTYPE_BF16, LB_DTYPE_F16}) {
-    Model m16(7), mref(7);
-    m16.lm_head = convert(m.lm_head.get(), head_dtype);
-    mref.lm_head = convert(m16.lm_head.get(), LB_DTYPE_F32);
-    const std::vector<float> expected16 = block_forward(mref, ids);
-    Decoder cpu16 = build(m16, LB_DTYPE_F32, LB_DEVICE_CPU, 16, true, 0, nullptr);
-    for (size_t first : {size_t{1}, size_t{4}}) {
-      check_incremental(cpu16.get(), ids, first, expected16, 1e-4,
-                        "cpu f32, 16-bit LM head " + std::to_string(head_dtype) + ", prefill " + std::to_string(first));
+    for (bool all : {false, true}) {
+      Model m16(7), mref(7);
+      m16.lm_head = convert(m.lm_head.get(), head_dtype);
+      mref.lm_head = convert(m16.lm_head.get(), LB_DTYPE_F32);
+      if (all) {
+        for (int l = 0; l < kLayers; ++l) {
+          for (int i = 0; i < 7; ++i) {
+            m16.layers[l].linear[i] = convert(m.layers[l].linear[i].get(), head_dtype);
+            mref.layers[l].linear[i] = convert(m16.layers[l].linear[i].get(), LB_DTYPE_F32);
+          }
+        }
+      }
+      const std::vector<float> expected16 = block_forward(mref, ids);
+      Decoder cpu16 = build(m16, LB_DTYPE_F32, LB_DEVICE_CPU, 16, true, 0, nullptr);
+      for (size_t first : {size_t{1}, size_t{4}}) {
+        check_incremental(cpu16.get(), ids, first, expected16, 1e-4,
+                          std::string("cpu f32, 16-bit ") + (all ? "weights " : "LM head ") +
+                              std::to_string(head_dtype) + ", prefill " + std::to_string(first));
+      }
     }
   }
   {

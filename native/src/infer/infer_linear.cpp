@@ -46,7 +46,10 @@ at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tens
   const bool one_row = x.is_cpu() && w.is_cpu() && x.dim() >= 1 && x.numel() == x.size(-1) && w.dim() == 2 &&
                        w.size(1) == x.size(-1);
   const bool w16 = w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16;
-  if (!one_row || (!w16 && x.scalar_type() != w.scalar_type())) return at::linear(x, w, bias);
+  if (!one_row || (!w16 && x.scalar_type() != w.scalar_type())) {
+    // several rows (prefill) on a weight kept in 16 bits for an f32 x: widened for this call
+    return at::linear(x, w.scalar_type() == x.scalar_type() ? w : w.to(x.scalar_type()), bias);
+  }
   std::vector<int64_t> shape = x.sizes().vec();
   shape.back() = w.size(0);
   at::Tensor y;
@@ -84,7 +87,10 @@ InferLinear InferLinear::from_c(const lb_decoder_linear& c, int64_t out, int64_t
     const at::Tensor& w = checked(c.weight, field + ".weight");
     require_float(w, field + ".weight");
     require_shape(w, field + ".weight", {out, in}, "[out, in]");
-    l.weight_ = copy(w, dtype);
+    // On the CPU at f32 a 16-bit weight stays as stored: dense_linear reads it as it is (half the bytes, the same
+    // values: f16 and bf16 widen to f32 exactly).
+    const bool w16 = w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16;
+    l.weight_ = copy(w, device.is_cpu() && dtype == at::kFloat && w16 ? w.scalar_type() : dtype);
   } else {
     if (c.qweight == nullptr) throw_invalid(field + " has neither weight nor qweight (expected a dense or a packed linear)");
     if (c.bits != 2 && c.bits != 3 && c.bits != 4) {
@@ -131,6 +137,7 @@ InferLinear InferLinear::fuse(const std::vector<InferLinear>& parts) {
   int64_t out = 0;
   for (const InferLinear& p : parts) {
     same_kind = same_kind && p.parts_.empty() && p.packed_ == first.packed_ && p.in_ == first.in_;
+    if (!first.packed_ && same_kind) same_kind = p.weight_.scalar_type() == first.weight_.scalar_type();
     if (first.packed_) {
       same_kind = same_kind && p.bits_ == first.bits_ && p.group_size_ == first.group_size_ &&
                   p.zero_offset_ == first.zero_offset_ && p.scales_.size(0) == first.scales_.size(0) &&
@@ -160,7 +167,10 @@ InferLinear InferLinear::fuse(const std::vector<InferLinear>& parts) {
     } else {
       a.push_back(p.weight_);
     }
-    if (any_bias) biases.push_back(p.bias_.defined() ? p.bias_ : at::zeros({p.out_}, p.weight_.defined() ? p.weight_.options() : p.qweight_.options().dtype(p.dtype_)));
+    if (any_bias) {
+      const at::Tensor& like = p.weight_.defined() ? p.weight_ : p.qweight_;
+      biases.push_back(p.bias_.defined() ? p.bias_ : at::zeros({p.out_}, like.options().dtype(p.dtype_)));
+    }
   }
   if (f.packed_) {
     // Packed words run along `out` in qweight (dim 1) and in qzeros (dim 1): whole words side by side.
