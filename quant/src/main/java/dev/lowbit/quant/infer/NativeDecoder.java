@@ -28,7 +28,7 @@ public final class NativeDecoder implements AutoCloseable {
 
     /**
      * What the decoder reports about itself. {@code fusedLevel}: how far the one-token step is fused (0: not at all;
-     * 1-6 as {@code lb_decoder_stats.fused_kernels} in lowbit.h describes).
+     * 1-5 as {@code lb_decoder_stats.fused_kernels} in lowbit.h describes).
      */
     public record Stats(long position, long maxSeq, long layersAdded, long packedLinears, long dequantizedLinears,
                         boolean cudaGraphActive, int fusedLevel) {
