@@ -14,4 +14,7 @@ int32_t code_from_scalar_type(c10::ScalarType type);
 // "F32", "BF16", ... ; c10's own name for types without a code.
 const char* dtype_name(c10::ScalarType type);
 
+// F16 or BF16: the weight dtypes the CPU decoder keeps as stored at f32 compute.
+inline bool is_16bit_float(c10::ScalarType type) { return type == c10::kHalf || type == c10::kBFloat16; }
+
 }  // namespace lb

@@ -19,6 +19,7 @@
 #include <limits>
 #include <string>
 
+#include "src/dtypes.h"
 #include "src/error.h"
 #include "src/infer/decode_graph.h"
 #include "src/infer/fused_decode.h"
@@ -85,7 +86,7 @@ Decoder::Decoder(const model::LlamaConfig& config, const at::Tensor& embed, cons
   embed_ = copy(embed);
   final_norm_ = copy(final_norm);
   // On the CPU a 16-bit LM head stays as stored: dense_linear reads it as it is, half the bytes of an f32 copy.
-  const bool head16 = lm_head.scalar_type() == at::kHalf || lm_head.scalar_type() == at::kBFloat16;
+  const bool head16 = is_16bit_float(lm_head.scalar_type());
   lm_head_ = device.is_cpu() && head16 ? lm_head.to(device, lm_head.scalar_type(), false, /*copy=*/true).contiguous()
                                        : copy(lm_head);
   model::RotaryTable rotary(config.head_dim, config.rope_theta);

@@ -45,7 +45,7 @@ void require_float(const at::Tensor& t, const std::string& name) {
 at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
   const bool one_row = x.is_cpu() && w.is_cpu() && x.dim() >= 1 && x.numel() == x.size(-1) && w.dim() == 2 &&
                        w.size(1) == x.size(-1);
-  const bool w16 = w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16;
+  const bool w16 = is_16bit_float(w.scalar_type());
   if (!one_row || (!w16 && x.scalar_type() != w.scalar_type())) {
     // several rows (prefill) on a weight kept in 16 bits for an f32 x: widened for this call
     return at::linear(x, w.scalar_type() == x.scalar_type() ? w : w.to(x.scalar_type()), bias);
@@ -89,7 +89,7 @@ InferLinear InferLinear::from_c(const lb_decoder_linear& c, int64_t out, int64_t
     require_shape(w, field + ".weight", {out, in}, "[out, in]");
     // On the CPU at f32 a 16-bit weight stays as stored: dense_linear reads it as it is (half the bytes, the same
     // values: f16 and bf16 widen to f32 exactly).
-    const bool w16 = w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16;
+    const bool w16 = is_16bit_float(w.scalar_type());
     l.weight_ = copy(w, device.is_cpu() && dtype == at::kFloat && w16 ? w.scalar_type() : dtype);
   } else {
     if (c.qweight == nullptr) throw_invalid(field + " has neither weight nor qweight (expected a dense or a packed linear)");
