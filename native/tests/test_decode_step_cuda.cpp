@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "check.h"
+#include "cuda_device_buffer.h"
 #include "kernels/cuda/decode_cuda.h"
 #include "kernels/cuda/packed_gemv_cuda.h"
 #include "kernels/cuda/pdl_launch.cuh"
@@ -40,29 +41,8 @@ namespace {
 
 using lb::kernels::DecodeType;
 
-bool ok(cudaError_t e, const std::string& what) {
-  if (e == cudaSuccess) return true;
-  check::fail(__FILE__, __LINE__, what + ": " + cudaGetErrorString(e));
-  return false;
-}
-
-struct DeviceBuffer {
-  void* p = nullptr;
-  explicit DeviceBuffer(size_t bytes, const void* host = nullptr) {
-    if (ok(cudaMalloc(&p, bytes > 0 ? bytes : 16), "cudaMalloc") && host != nullptr && bytes > 0) {
-      ok(cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
-    }
-  }
-  ~DeviceBuffer() { cudaFree(p); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  template <class T>
-  std::vector<T> read(size_t count) const {
-    std::vector<T> host(count);
-    ok(cudaMemcpy(host.data(), p, count * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy back");
-    return host;
-  }
-};
+using cuda_test::DeviceBuffer;
+using cuda_test::ok;
 
 // dtype codes of gemv_ref::store: 0 f32, 1 f16, 2 bf16
 DecodeType decode_type(int dtype) { return dtype == 0 ? DecodeType::F32 : dtype == 1 ? DecodeType::F16 : DecodeType::BF16; }

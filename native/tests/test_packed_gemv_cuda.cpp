@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "check.h"
+#include "cuda_device_buffer.h"
 #include "kernels/cuda/packed_gemv_cuda.h"
 #include "packed_gemv_reference.h"
 
@@ -21,24 +22,8 @@ namespace {
 using gemv_ref::Case;
 using lb::kernels::PackedLinearCudaArgs;
 
-bool ok(cudaError_t e, const char* what) {
-  if (e == cudaSuccess) return true;
-  check::fail(__FILE__, __LINE__, std::string(what) + ": " + cudaGetErrorString(e));
-  return false;
-}
-
-// a device copy of a host buffer, freed at scope end
-struct DeviceBuffer {
-  void* p = nullptr;
-  DeviceBuffer(const void* host, size_t bytes) {
-    if (ok(cudaMalloc(&p, bytes > 0 ? bytes : 16), "cudaMalloc") && host != nullptr && bytes > 0) {
-      ok(cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy");
-    }
-  }
-  ~DeviceBuffer() { cudaFree(p); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-};
+using cuda_test::DeviceBuffer;
+using cuda_test::ok;
 
 int cases = 0;
 bool use_workspace = true;  // pass packed_linear_cuda the quantized-x workspace (x quantized once, PREQ kernel)
@@ -47,14 +32,14 @@ double worst_exact = 0, worst_normal = 0, worst_outlier = 0, worst_tiled = 0;
 // runs packed_linear_cuda, returns y (f32) and, if out16 is 1 / 2, checks the f16 / bf16 copy against y
 std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, const std::string& what,
                        std::string* kernel) {
-  DeviceBuffer x(p.x.data(c.x_dtype), p.x.bytes(c.x_dtype));
-  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
-  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
-  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  DeviceBuffer x(p.x.bytes(c.x_dtype), p.x.data(c.x_dtype));
+  DeviceBuffer qw(p.qweight.size() * 4, p.qweight.data());
+  DeviceBuffer qz(p.qzeros.size() * 4, p.qzeros.data());
+  DeviceBuffer sc(p.scales.bytes(c.scales_dtype), p.scales.data(c.scales_dtype));
   const size_t count = static_cast<size_t>(c.m * c.out);
   std::vector<float> garbage(count, 12345.0f);
-  DeviceBuffer y(garbage.data(), count * 4);  // garbage: the launcher must zero y itself
-  DeviceBuffer y16(nullptr, count * 2);
+  DeviceBuffer y(count * 4, garbage.data());  // garbage: the launcher must zero y itself
+  DeviceBuffer y16(count * 2);
   PackedLinearCudaArgs a = gemv_ref::gemv_args(c, x.p, c.x_dtype, c.m, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
   a.y_out = out16 != 0 ? y16.p : nullptr;
   a.y_out_dtype = out16 == 2 ? lb::kernels::kPackedBF16 : lb::kernels::kPackedF16;
@@ -63,7 +48,7 @@ std::vector<float> run(const Case& c, const gemv_ref::Problem& p, int out16, con
   // the workspace starts as garbage: the quantize kernel must write every slot the GEMV reads (rows m..3 as zeros)
   const int64_t ws_bytes = lb::kernels::packed_linear_cuda_workspace_bytes(c.bits, c.m, c.in);
   const std::vector<unsigned char> ws_garbage(static_cast<size_t>(ws_bytes), 0x7F);
-  DeviceBuffer ws(ws_garbage.data(), ws_garbage.size());
+  DeviceBuffer ws(ws_garbage.size(), ws_garbage.data());
   const lb::kernels::PackedLinearCudaWorkspace workspace{use_workspace ? ws.p : nullptr, ws_bytes};
   // the exact size is the shape's bound where the GEMV or mma_pipe runs, 0 where a kernel without workspace does
   const bool takes_ws = kernel->rfind("gemv_dp4a", 0) == 0 || *kernel == "mma_pipe";
@@ -94,17 +79,17 @@ double worst_accumulate = 0;
 // f32 summation order differs: ~ulp(y0) per atomic add).
 void accumulate_case(const Case& c, const gemv_ref::Problem& p, const std::vector<float>& y_zeroed,
                      const std::string& what) {
-  DeviceBuffer x(p.x.data(c.x_dtype), p.x.bytes(c.x_dtype));
-  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
-  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
-  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  DeviceBuffer x(p.x.bytes(c.x_dtype), p.x.data(c.x_dtype));
+  DeviceBuffer qw(p.qweight.size() * 4, p.qweight.data());
+  DeviceBuffer qz(p.qzeros.size() * 4, p.qzeros.data());
+  DeviceBuffer sc(p.scales.bytes(c.scales_dtype), p.scales.data(c.scales_dtype));
   const size_t count = static_cast<size_t>(c.m * c.out);
   double rms = 0;
   for (float v : y_zeroed) rms += static_cast<double>(v) * v;
   rms = count > 0 ? std::sqrt(rms / static_cast<double>(count)) : 1.0;
   std::vector<float> y0(count);
   for (size_t i = 0; i < count; ++i) y0[i] = static_cast<float>(rms * std::sin(0.7 * static_cast<double>(i) + 0.3));
-  DeviceBuffer y(y0.data(), count * 4);
+  DeviceBuffer y(count * 4, y0.data());
   PackedLinearCudaArgs a = gemv_ref::gemv_args(c, x.p, c.x_dtype, c.m, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
   a.y_out = y0.data();  // a 16-bit copy is not offered in accumulate mode
   CHECK(!lb::kernels::packed_gemv_cuda_accumulate_applies(a));
@@ -185,17 +170,17 @@ void fused_case(const Case& c, int op, int dtype2) {
   Case ce = c;
   ce.x_dtype = 0;
   const int x_dtype = op == 1 ? c.x_dtype : 0;
-  DeviceBuffer x(f.x.data(x_dtype), f.x.bytes(x_dtype));
-  DeviceBuffer w(f.weight.data(dtype2), op == 1 ? f.weight.bytes(dtype2) : 16);
-  DeviceBuffer qw(p.qweight.data(), p.qweight.size() * 4);
-  DeviceBuffer qz(p.qzeros.data(), p.qzeros.size() * 4);
-  DeviceBuffer sc(p.scales.data(c.scales_dtype), p.scales.bytes(c.scales_dtype));
+  DeviceBuffer x(f.x.bytes(x_dtype), f.x.data(x_dtype));
+  DeviceBuffer w(op == 1 ? f.weight.bytes(dtype2) : 16, f.weight.data(dtype2));
+  DeviceBuffer qw(p.qweight.size() * 4, p.qweight.data());
+  DeviceBuffer qz(p.qzeros.size() * 4, p.qzeros.data());
+  DeviceBuffer sc(p.scales.bytes(c.scales_dtype), p.scales.data(c.scales_dtype));
   const std::vector<float> start{0.25f, f.sumsq_in};
-  DeviceBuffer sums(start.data(), 8);
+  DeviceBuffer sums(8, start.data());
   const std::vector<float> side_start(1000, 5.0f);
-  DeviceBuffer side(side_start.data(), side_start.size() * 4);
+  DeviceBuffer side(side_start.size() * 4, side_start.data());
   std::vector<float> y_host(static_cast<size_t>(c.out), 0.0f);
-  DeviceBuffer y(y_host.data(), y_host.size() * 4);
+  DeviceBuffer y(y_host.size() * 4, y_host.data());
   const PackedLinearCudaArgs a =
       gemv_ref::gemv_args(c, x.p, x_dtype, 1, qw.p, qz.p, sc.p, static_cast<float*>(y.p));
   const lb::kernels::GemvInputOps ops =
