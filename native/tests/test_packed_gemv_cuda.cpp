@@ -171,7 +171,7 @@ void fused_case(const Case& c, int op, int dtype2) {
   ce.x_dtype = 0;
   const int x_dtype = op == 1 ? c.x_dtype : 0;
   DeviceBuffer x(f.x.bytes(x_dtype), f.x.data(x_dtype));
-  DeviceBuffer w(op == 1 ? f.weight.bytes(dtype2) : 16, f.weight.data(dtype2));
+  DeviceBuffer w(op == 1 ? f.weight.bytes(dtype2) : 16, op == 1 ? f.weight.data(dtype2) : nullptr);  // op 2 has no weight
   DeviceBuffer qw(p.qweight.size() * 4, p.qweight.data());
   DeviceBuffer qz(p.qzeros.size() * 4, p.qzeros.data());
   DeviceBuffer sc(p.scales.bytes(c.scales_dtype), p.scales.data(c.scales_dtype));
