@@ -1,4 +1,4 @@
-// The dense one-row GEMV: the plain build and the one dispatch site (weight dtype x ISA variant).
+// The dense GEMV (a few rows): the plain build and the one dispatch site (weight dtype x ISA variant).
 #define LB_DENSE_VARIANT dense_generic
 #define LB_DENSE_AVX2 0
 #include "kernels/cpu/dense_gemv_cpu_impl.h"
@@ -41,6 +41,7 @@ void run(const DenseGemvArgs& a) {
 }  // namespace
 
 int dense_gemv_cpu(const DenseGemvArgs& a) {
+  if (a.rows < 1) return -1;
   switch (a.w_dtype) {
     case kTypeF32: run<kTypeF32>(a); return 0;
     case kTypeF16: run<kTypeF16>(a); return 0;

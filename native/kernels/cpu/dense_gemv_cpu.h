@@ -1,8 +1,10 @@
-// One row through a dense linear on the CPU (torch-free): y[o] = sum_i w[o, i] * x[i], w row-major [out, in] in f32,
-// f16 or bf16, x and y f32, f32 accumulation.
+// A few rows through a dense linear on the CPU (torch-free): y[r, o] = sum_i w[o, i] * x[r, i], w row-major [out, in]
+// in f32, f16 or bf16, x [rows, in] and y [rows, out] f32, f32 accumulation.
 // Why: libtorch 1.13 on the CPU has no fast path for a 16-bit weight times one row (a bf16 decode step ran at a
 // quarter of the f32 one), and OpenBLAS's sgemm packs the whole weight for a single row. Reading 16-bit weights as
 // stored halves the bytes of a memory-bound step (the LM head of a quantized model, or every linear of a bf16 one).
+// A short prefill (a few rows) reads each 16-bit weight row once, widened into a small per-thread block, instead of
+// widening the whole weight to f32 for BLAS.
 #pragma once
 
 #include <stdint.h>
@@ -12,16 +14,17 @@
 namespace lb::kernels {
 
 struct DenseGemvArgs {
-  const float* x;  // [in]
+  const float* x;  // [rows, in], row-major
+  int64_t rows;    // >= 1
   int64_t in;
   int64_t out;
   const void* w;   // [out, in], w_dtype
   int w_dtype;     // FloatType: kTypeF32, kTypeF16 or kTypeBF16
-  float* y;        // [out]
+  float* y;        // [rows, out], row-major
   int num_threads; // <= 0: the OpenMP default
 };
 
-// 0, or -1 for an unknown w_dtype (y untouched). An AVX2 + FMA + F16C build runs where the CPU has them
+// 0, or -1 for an unknown w_dtype or rows < 1 (y untouched). An AVX2 + FMA + F16C build runs where the CPU has them
 // (LOWBIT_PACKED_GENERIC=1 forces the plain one, as for the packed kernels).
 int dense_gemv_cpu(const DenseGemvArgs& args);
 

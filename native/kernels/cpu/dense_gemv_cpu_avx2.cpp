@@ -1,4 +1,4 @@
-// The dense one-row GEMV built for AVX2 + FMA + F16C (CMake adds the flags to this file only); dense_gemv_cpu.cpp runs
+// The dense GEMV built for AVX2 + FMA + F16C (CMake adds the flags to this file only); dense_gemv_cpu.cpp runs
 // it where the CPU has them.
 #define LB_DENSE_VARIANT dense_avx2
 #define LB_DENSE_AVX2 1

@@ -1,10 +1,13 @@
-// The dense one-row GEMV (dense_gemv_cpu.h), compiled once per instruction-set variant: a translation unit defines
+// The dense GEMV (dense_gemv_cpu.h), compiled once per instruction-set variant: a translation unit defines
 // LB_DENSE_VARIANT and includes this file; with LB_DENSE_AVX2 the rows are read 8 columns at a time with AVX2 + F16C.
+// One row streams the weight straight from memory. Several rows take the weight kRows rows at a time: a 16-bit block
+// is widened once into a per-thread f32 buffer (kRows x in floats, L2-sized), then every x row runs over it.
 #pragma once
 
 #include <stdint.h>
 
 #include <algorithm>
+#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -17,7 +20,7 @@
 
 namespace lb::kernels::LB_DENSE_VARIANT {
 
-constexpr int kRows = 4;  // rows per pass: each x load serves 4 rows
+constexpr int kRows = 4;  // weight rows per pass: each x load serves 4 rows
 
 template <int D>
 inline float element(const void* w, int64_t i) {
@@ -42,9 +45,9 @@ inline float hsum(__m256 v) {
 }
 #endif
 
-// Rows [r0, r0 + n), n <= kRows.
+// One x row, weight rows [r0, r0 + n), n <= kRows, read as stored.
 template <int D>
-inline void rows(const DenseGemvArgs& a, int64_t r0, int n) {
+inline void one_row_pass(const DenseGemvArgs& a, int64_t r0, int n) {
   float acc[kRows] = {0.0f, 0.0f, 0.0f, 0.0f};
   int64_t i = 0;
 #if LB_DENSE_AVX2
@@ -65,17 +68,93 @@ inline void rows(const DenseGemvArgs& a, int64_t r0, int n) {
   }
 }
 
+// Weight rows [r0, r0 + n) in f32 at `block` (kRows rows of `in`, rows past n zero) against every x row.
+inline void block_pass(const DenseGemvArgs& a, const float* block, int64_t r0, int n) {
+  const int64_t in = a.in;
+  int64_t xr = 0;
+#if LB_DENSE_AVX2
+  for (; xr + 2 <= a.rows; xr += 2) {  // 4 weight rows x 2 x rows: 8 sums in registers, 6 loads per 8 FMAs
+    const float* x0 = a.x + xr * in;
+    const float* x1 = x0 + in;
+    __m256 v0[kRows], v1[kRows];
+    for (int r = 0; r < kRows; ++r) v0[r] = v1[r] = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= in; i += 8) {
+      const __m256 a0 = _mm256_loadu_ps(x0 + i), a1 = _mm256_loadu_ps(x1 + i);
+      for (int r = 0; r < kRows; ++r) {
+        const __m256 w = _mm256_loadu_ps(block + r * in + i);
+        v0[r] = _mm256_fmadd_ps(w, a0, v0[r]);
+        v1[r] = _mm256_fmadd_ps(w, a1, v1[r]);
+      }
+    }
+    for (int r = 0; r < n; ++r) {
+      float s0 = hsum(v0[r]), s1 = hsum(v1[r]);
+      for (int64_t j = i; j < in; ++j) {
+        s0 += block[r * in + j] * x0[j];
+        s1 += block[r * in + j] * x1[j];
+      }
+      a.y[xr * a.out + r0 + r] = s0;
+      a.y[(xr + 1) * a.out + r0 + r] = s1;
+    }
+  }
+#endif
+  for (; xr < a.rows; ++xr) {
+    const float* x = a.x + xr * in;
+    for (int r = 0; r < n; ++r) {
+      float s = 0.0f;
+      for (int64_t j = 0; j < in; ++j) s += block[r * in + j] * x[j];
+      a.y[xr * a.out + r0 + r] = s;
+    }
+  }
+}
+
+// The f32 view of weight rows [r0, r0 + n): the weight itself when it is f32 and the pass is whole, else `buffer`
+// filled (widened, and zero past n).
+template <int D>
+inline const float* block_of(const DenseGemvArgs& a, int64_t r0, int n, float* buffer) {
+  if constexpr (D == kTypeF32) {
+    if (n == kRows) return static_cast<const float*>(a.w) + r0 * a.in;
+  }
+  const int64_t count = n * a.in;
+  int64_t i = 0;
+#if LB_DENSE_AVX2
+  for (; i + 8 <= count; i += 8) _mm256_storeu_ps(buffer + i, load8<D>(a.w, r0 * a.in + i));
+#endif
+  for (; i < count; ++i) buffer[i] = element<D>(a.w, r0 * a.in + i);
+  std::fill(buffer + count, buffer + kRows * a.in, 0.0f);
+  return buffer;
+}
+
 template <int D>
 void dense_gemv(const DenseGemvArgs& a) {
   const int64_t passes = (a.out + kRows - 1) / kRows;
   int threads = a.num_threads;
 #ifdef _OPENMP
   if (threads <= 0) threads = omp_get_max_threads();
+#endif
+  if (a.rows == 1) {
+#ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(threads) if (a.in * a.out >= (1 << 16))
 #endif
-  for (int64_t p = 0; p < passes; ++p) {
-    const int64_t r0 = p * kRows;
-    rows<D>(a, r0, static_cast<int>(std::min<int64_t>(kRows, a.out - r0)));
+    for (int64_t p = 0; p < passes; ++p) {
+      const int64_t r0 = p * kRows;
+      one_row_pass<D>(a, r0, static_cast<int>(std::min<int64_t>(kRows, a.out - r0)));
+    }
+    return;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads) if (a.rows * a.in * a.out >= (1 << 16))
+#endif
+  {
+    std::vector<float> buffer(static_cast<size_t>(kRows * a.in));
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int64_t p = 0; p < passes; ++p) {
+      const int64_t r0 = p * kRows;
+      const int n = static_cast<int>(std::min<int64_t>(kRows, a.out - r0));
+      block_pass(a, block_of<D>(a, r0, n, buffer.data()), r0, n);
+    }
   }
   (void)threads;
 }

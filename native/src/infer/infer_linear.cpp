@@ -43,11 +43,13 @@ void require_float(const at::Tensor& t, const std::string& name) {
 }  // namespace
 
 at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-  const bool one_row = x.is_cpu() && w.is_cpu() && x.dim() >= 1 && x.numel() == x.size(-1) && w.dim() == 2 &&
-                       w.size(1) == x.size(-1);
+  const bool cpu_2d = x.is_cpu() && w.is_cpu() && x.dim() >= 1 && w.dim() == 2 && w.size(1) == x.size(-1) &&
+                      x.size(-1) > 0;
+  const int64_t rows = cpu_2d ? x.numel() / x.size(-1) : 0;
   const bool w16 = is_16bit_float(w.scalar_type());
-  if (!one_row || (!w16 && x.scalar_type() != w.scalar_type())) {
-    // several rows (prefill) on a weight kept in 16 bits for an f32 x: widened for this call
+  const bool kernel = cpu_2d && rows >= 1 && (w16 ? rows <= kDenseKernelMaxRows : rows == 1 && x.scalar_type() == w.scalar_type());
+  if (!kernel) {
+    // many rows (a long prefill) on a weight kept in 16 bits for an f32 x: widened for this call, then BLAS
     return at::linear(x, w.scalar_type() == x.scalar_type() ? w : w.to(x.scalar_type()), bias);
   }
   std::vector<int64_t> shape = x.sizes().vec();
@@ -56,13 +58,13 @@ at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& w, const at::Tens
   if (!w16) {
     y = at::mv(w, x.reshape({x.size(-1)}));
   } else {  // 16-bit weights as stored, x and the sums in f32; y in x's dtype, as at::linear gives it
-    const at::Tensor xf = x.reshape({x.size(-1)}).to(at::kFloat).contiguous();
+    const at::Tensor xf = x.reshape({rows, x.size(-1)}).to(at::kFloat).contiguous();
     const at::Tensor wc = w.contiguous();
-    y = at::empty({w.size(0)}, xf.options());
-    const kernels::DenseGemvArgs args{xf.data_ptr<float>(), w.size(1), w.size(0), wc.data_ptr(),
+    y = at::empty({rows, w.size(0)}, xf.options());
+    const kernels::DenseGemvArgs args{xf.data_ptr<float>(), rows, w.size(1), w.size(0), wc.data_ptr(),
                                       w.scalar_type() == at::kHalf ? kernels::kTypeF16 : kernels::kTypeBF16,
                                       y.data_ptr<float>(), at::get_num_threads()};
-    kernels::dense_gemv_cpu(args);  // the dtype is one it knows
+    kernels::dense_gemv_cpu(args);  // the dtype is one it knows, rows >= 1
     y = y.to(x.scalar_type());
   }
   y = y.view(shape);
