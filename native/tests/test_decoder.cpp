@@ -494,11 +494,12 @@ int main() {
 
   // CPU with a 16-bit LM head, kept as stored (the dense GEMV kernel reads it): against the block forward with an f32
   // copy of the same values; then every linear 16-bit too (kept as stored at f32: steps and prefills of up to
-  // kDenseKernelMaxRows = 128 rows through the same kernel, longer prefills through a widened copy and BLAS: 100 and
-  // 131 rows here; the q projection's bias beside k and v without one); and the bf16 compute dtype (every dense linear
-  // of one row through that kernel) against the f32 forward, within bf16's rounding of the activations.
+  // kDenseKernelMaxRows = 1024 rows through the same kernel, longer prefills through a widened copy and BLAS: prefills
+  // of 1, 4 (the kernel's 4-row blocks), 19 (its panels, and 3 rows past the last four) and 1030 rows here; the q
+  // projection's bias beside k and v without one); and the bf16 compute dtype (every dense linear through that
+  // kernel) against the f32 forward, within bf16's rounding of the activations.
   std::vector<int64_t> long_ids;
-  for (int64_t i = 0; i < 133; ++i) long_ids.push_back((i * 37 + i / 5) % kVocab);
+  for (int64_t i = 0; i < 1032; ++i) long_ids.push_back((i * 37 + i / 5) % kVocab);
   for (int32_t head_dtype : {LB_DTYPE_BF16, LB_DTYPE_F16}) {
     for (bool all : {false, true}) {
       Model m16(7), mref(7);
@@ -521,8 +522,8 @@ int main() {
       }
       if (all) {
         const std::vector<float> expected_long = block_forward(mref, long_ids);
-        Decoder long16 = build(m16, LB_DTYPE_F32, LB_DEVICE_CPU, 136, true, 0, nullptr);
-        for (size_t first : {size_t{100}, size_t{131}}) {
+        Decoder long16 = build(m16, LB_DTYPE_F32, LB_DEVICE_CPU, 1040, true, 0, nullptr);
+        for (size_t first : {size_t{19}, size_t{1030}}) {
           check_incremental(long16.get(), long_ids, first, expected_long, 1e-4,
                             "cpu f32, 16-bit weights " + std::to_string(head_dtype) + ", prefill " + std::to_string(first));
         }

@@ -1,7 +1,6 @@
 // The packed matmul kernels, compiled once per instruction-set variant: a translation unit defines
 // LB_PACKED_VARIANT (a namespace name), includes this file and instantiates packed_linear<2/3/4>.
-// Plain loops over contiguous output columns that gcc -O3 vectorizes, but for the GEMM's four-row panel product, written
-// with AVX2 intrinsics in the AVX2 build (panel_dot4).
+// Plain loops over contiguous output columns that gcc -O3 vectorizes; the GEMM's panel product is panel_dot.h's.
 #pragma once
 
 #include <stdint.h>
@@ -12,11 +11,8 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-#endif
-
 #include "kernels/cpu/packed_matmul_cpu.h"
+#include "kernels/cpu/panel_dot.h"
 
 #ifndef LB_PACKED_VARIANT
 #error "define LB_PACKED_VARIANT before including packed_matmul_cpu_impl.h"
@@ -120,7 +116,7 @@ inline void unit_dot(const uint32_t* __restrict row, int64_t stride, const float
   }
 }
 
-constexpr int64_t kDotWidth = 16;  // columns per fixed-width unit_dot (two AVX2 vectors)
+constexpr int64_t kDotWidth = kPanelWidth;  // columns per fixed-width unit_dot and per GEMM panel (two AVX2 vectors)
 constexpr int64_t kPrefetchUnits = 2;  // the GEMV prefetches this many unit rows ahead (one line per 16 columns)
 static_assert(kGemmColumns % 32 == 0, "GEMM blocks are whole panels and whole zero-point units");
 
@@ -176,69 +172,6 @@ inline void unpack_unit(const uint32_t* __restrict row, int64_t stride, float* _
 #pragma GCC unroll 32
     for (int t = 0; t < V; ++t) q[t * ld + c] = U::code(w, t);
   }
-}
-
-// acc[c] += sum_ii xr[ii] * qp[ii * kDotWidth + c] for c < kDotWidth, ii < rows (a multiple of 4): one row of x over
-// one unpacked panel.
-inline void panel_dot1(const float* __restrict qp, const float* __restrict xr, int64_t rows, float* __restrict acc) {
-  constexpr int64_t P = kDotWidth;
-  float sum[P];
-  for (int64_t cc = 0; cc < P; ++cc) sum[cc] = acc[cc];
-  for (int64_t ii = 0; ii < rows; ii += 4) {
-    const float x0 = xr[ii], x1 = xr[ii + 1], x2 = xr[ii + 2], x3 = xr[ii + 3];
-    const float* __restrict q0 = qp + ii * P;
-    for (int64_t cc = 0; cc < P; ++cc) {
-      sum[cc] += (x0 * q0[cc] + x1 * q0[P + cc]) + (x2 * q0[2 * P + cc] + x3 * q0[3 * P + cc]);
-    }
-  }
-  for (int64_t cc = 0; cc < P; ++cc) acc[cc] = sum[cc];
-}
-
-// The same for four rows of x (x + r * x_ld, acc + r * acc_ld, r < 4). With AVX2 + FMA each code load serves the four
-// rows: 8 sums in registers, 2 code loads and 4 broadcasts per 8 FMAs (one row at a time: 2 loads and a broadcast per
-// 2 FMAs, half the FMA rate on a Zen 4).
-inline void panel_dot4(const float* __restrict qp, const float* __restrict x, int64_t x_ld, int64_t rows,
-                       float* __restrict acc, int64_t acc_ld) {
-#if defined(__AVX2__) && defined(__FMA__)
-  // Intrinsics, the sums in named variables: from plain loops, or from an array of __m256, gcc 12 keeps the sums in
-  // stack memory and stores them every iteration (measured: half the FMA rate).
-  static_assert(kDotWidth == 16, "two AVX2 vectors per panel row");
-  const float* __restrict x0 = x;
-  const float* __restrict x1 = x + x_ld;
-  const float* __restrict x2 = x + 2 * x_ld;
-  const float* __restrict x3 = x + 3 * x_ld;
-  float* a0 = acc;
-  float* a1 = acc + acc_ld;
-  float* a2 = acc + 2 * acc_ld;
-  float* a3 = acc + 3 * acc_ld;
-  __m256 s00 = _mm256_loadu_ps(a0), s01 = _mm256_loadu_ps(a0 + 8);
-  __m256 s10 = _mm256_loadu_ps(a1), s11 = _mm256_loadu_ps(a1 + 8);
-  __m256 s20 = _mm256_loadu_ps(a2), s21 = _mm256_loadu_ps(a2 + 8);
-  __m256 s30 = _mm256_loadu_ps(a3), s31 = _mm256_loadu_ps(a3 + 8);
-  for (int64_t ii = 0; ii < rows; ++ii) {
-    const __m256 q0 = _mm256_loadu_ps(qp + ii * kDotWidth), q1 = _mm256_loadu_ps(qp + ii * kDotWidth + 8);
-    const __m256 b0 = _mm256_broadcast_ss(x0 + ii), b1 = _mm256_broadcast_ss(x1 + ii);
-    const __m256 b2 = _mm256_broadcast_ss(x2 + ii), b3 = _mm256_broadcast_ss(x3 + ii);
-    s00 = _mm256_fmadd_ps(b0, q0, s00);
-    s01 = _mm256_fmadd_ps(b0, q1, s01);
-    s10 = _mm256_fmadd_ps(b1, q0, s10);
-    s11 = _mm256_fmadd_ps(b1, q1, s11);
-    s20 = _mm256_fmadd_ps(b2, q0, s20);
-    s21 = _mm256_fmadd_ps(b2, q1, s21);
-    s30 = _mm256_fmadd_ps(b3, q0, s30);
-    s31 = _mm256_fmadd_ps(b3, q1, s31);
-  }
-  _mm256_storeu_ps(a0, s00);
-  _mm256_storeu_ps(a0 + 8, s01);
-  _mm256_storeu_ps(a1, s10);
-  _mm256_storeu_ps(a1 + 8, s11);
-  _mm256_storeu_ps(a2, s20);
-  _mm256_storeu_ps(a2 + 8, s21);
-  _mm256_storeu_ps(a3, s30);
-  _mm256_storeu_ps(a3 + 8, s31);
-#else
-  for (int r = 0; r < 4; ++r) panel_dot1(qp, x + r * x_ld, rows, acc + r * acc_ld);
-#endif
 }
 
 // m > 1: columns [c0, c0 + nc) of every row of y. A chunk of up to kGemmRows input rows is unpacked once

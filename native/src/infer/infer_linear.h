@@ -15,9 +15,9 @@
 namespace lb::infer {
 
 // Up to this many rows of x, a 16-bit weight on the CPU runs through the dense GEMV kernel; more rows widen it to f32
-// for BLAS. bf16, 2 cores of a Zen 4, 2026-12-05: the kernel 1.3-1.4x faster at 128 rows (4096 x 4096, 11008 x 4096,
-// 4096 x 11008) and 0.85-0.96x at 256; 5-15x at 2-16 rows, where widening the whole weight is most of the call.
-constexpr int64_t kDenseKernelMaxRows = 128;
+// for BLAS. bf16, 2 cores of a Zen 4, 2026-12-05 (4096 x 4096, 11008 x 4096, 4096 x 11008): the kernel 5-15x faster
+// than widening + at::linear at 2-16 rows, 1.6-1.8x at 256, 1.0-1.2x at 1024 and 0.9-1.0x at 2048.
+constexpr int64_t kDenseKernelMaxRows = 1024;
 
 // at::linear(x, w, bias), except on the CPU: one row of a same-dtype f32 weight through at::mv (OpenBLAS's sgemm for a
 // single row copies, packs, all of w first: ~40 % of a CPU decode step in the LM head, perf, 2026-12-04), and up to
