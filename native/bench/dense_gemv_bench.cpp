@@ -6,8 +6,6 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,25 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/host_timing.h"
 #include "kernels/cpu/dense_gemv_cpu.h"
 
 namespace {
 
-struct Timing {
-  double median_ms, min_ms;
-};
+using lb_bench::Timing;
 
-Timing time_it(const std::function<void()>& f, int reps) {
-  for (int i = 0; i < 2; ++i) f();
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.front()};
-}
+using lb_bench::time_it;
 
 std::vector<int64_t> parse_rows(const char* text) {
   std::vector<int64_t> rows;
@@ -58,11 +45,11 @@ int main(int argc, char** argv) {
   for (const int64_t m : ms) {
     const at::Tensor x = at::randn({m, in});
     at::Tensor y_ref, y = at::empty({m, out});
-    const Timing widened = time_it([&] { y_ref = at::linear(x, w.to(at::kFloat)); }, reps);
+    const Timing widened = time_it([&] { y_ref = at::linear(x, w.to(at::kFloat)); }, reps, 2);
     const lb::kernels::DenseGemvArgs args{x.data_ptr<float>(), m, in, out, w.data_ptr(),
                                           f16 ? lb::kernels::kTypeF16 : lb::kernels::kTypeBF16, y.data_ptr<float>(),
                                           at::get_num_threads()};
-    const Timing kernel = time_it([&] { lb::kernels::dense_gemv_cpu(args); }, reps);
+    const Timing kernel = time_it([&] { lb::kernels::dense_gemv_cpu(args); }, reps, 2);
     std::printf("  m=%-5lld widen + at::linear median %9.3f ms min %9.3f | dense_gemv_cpu median %9.3f ms min %9.3f"
                 " | %.2fx (medians) | max |diff| %.2e\n",
                 (long long)m, widened.median_ms, widened.min_ms, kernel.median_ms, kernel.min_ms,

@@ -8,33 +8,20 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <random>
 #include <vector>
 
+#include "bench/host_timing.h"
 #include "lowbit.h"
 
 namespace {
 
-struct Timing {
-  double median_ms, min_ms;
-};
+using lb_bench::Timing;
 
-Timing time_it(const std::function<void()>& f, int reps) {
-  for (int i = 0; i < 5; ++i) f();
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.front()};
-}
+using lb_bench::time_it;
 
 lb_tensor wrap(const at::Tensor& t, int32_t dtype) {
   lb_tensor h = nullptr;
@@ -72,7 +59,7 @@ int main(int argc, char** argv) {
   for (int64_t m : {int64_t{1}, int64_t{16}}) {
     const at::Tensor x = at::randn({m, in});
     at::Tensor y_ref;
-    const Timing fp32 = time_it([&] { y_ref = at::linear(x, w); }, reps);
+    const Timing fp32 = time_it([&] { y_ref = at::linear(x, w); }, reps, 5);
     std::printf("  m=%-3lld fp32 at::linear          median %8.3f ms  min %8.3f ms\n", (long long)m, fp32.median_ms,
                 fp32.min_ms);
     for (int bits : {4, 3, 2}) {
@@ -105,7 +92,7 @@ int main(int argc, char** argv) {
             }
             lb_tensor_free(y);
           },
-          reps);
+          reps, 5);
       std::printf("  m=%-3lld int%d g%-4lld lb_packed_linear  median %8.3f ms  min %8.3f ms  (%.2fx fp32 median)\n",
                   (long long)m, bits, (long long)group_size, packed.median_ms, packed.min_ms,
                   fp32.median_ms / packed.median_ms);
