@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Continues a prompt with a model folder (full precision, or a GPTQ-style packed checkpoint run",
-                "through the packed kernels). KV cache; one native call per new token; greedy (temperature 0) or",
+        description = {"Continues a prompt with a model folder (full precision; a GPTQ-style packed checkpoint run",
+                "through the packed kernels; a VPTQ checkpoint, dequantized at load into the model's dtype and run dense).",
+                "KV cache; one native call per new token; greedy (temperature 0) or",
                 "sampled (temperature + top-p, seeded). Prints the text, then prefill and decode tokens per second."},
         footer = {"", "Examples:", "  lowbit generate --model fixtures/tiny --prompt \"Once upon a time\"",
                 "  lowbit generate --model out/tiny-w4g128 --prompt \"Once upon a time\" --temperature 0.8 --top-p 0.95 --seed 7",

@@ -11,11 +11,19 @@ import dev.lowbit.quant.LowbitException;
 import dev.lowbit.quant.TestDevice;
 import dev.lowbit.quant.TestFixtures;
 import dev.lowbit.quant.engine.Engine;
+import dev.lowbit.quant.data.TextTokenizer;
+import dev.lowbit.quant.data.TokenStream;
+import dev.lowbit.quant.data.TokenWindows;
 import dev.lowbit.quant.export.GptqCheckpointReader;
 import dev.lowbit.quant.export.GptqFormat;
+import dev.lowbit.quant.export.VptqCheckpointReader;
 import dev.lowbit.quant.io.ModelConfig;
 import dev.lowbit.quant.method.rtn.RtnConfig;
 import dev.lowbit.quant.method.rtn.RtnModelQuantizer;
+import dev.lowbit.quant.method.vptq.HessianCollector;
+import dev.lowbit.quant.method.vptq.Hessians;
+import dev.lowbit.quant.method.vptq.VptqConfig;
+import dev.lowbit.quant.method.vptq.VptqModelQuantizer;
 import dev.lowbit.quant.model.BlockWeightSource;
 import dev.lowbit.quant.model.LlamaModel;
 import dev.lowbit.quant.model.Logits;
@@ -23,6 +31,7 @@ import dev.lowbit.quant.model.ModelOptions;
 import dev.lowbit.quant.progress.ProgressListener;
 import dev.lowbit.quant.tensor.DType;
 import dev.lowbit.quant.tensor.Device;
+import dev.lowbit.quant.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole-model decoder against the block-by-block forward (lb_llama_block + lb_llama_head) and the
  * transformers reference numbers on the tiny model; KV-cache decoding against full recomputation;
- * sampling; packed int4 against the dequantized-dense forward; bad input.
+ * sampling; packed int4 and VPTQ checkpoints against the dequantized-dense forward; bad input.
  */
 class GeneratorTest {
     private static Engine engine;
@@ -214,6 +223,48 @@ class GeneratorTest {
                 if (argmax(want) == argmax(steps.get(s))) sameArgmax++;
             }
             assertTrue(sameArgmax >= steps.size() - 1, sameArgmax + " of " + steps.size() + " argmax equal");
+        }
+    }
+
+    /**
+     * A VPTQ checkpoint (residual and outlier codebooks, two groups, norm) runs dequantized at load into the model's
+     * dtype (bf16 here): its steps against the block forward of the same weights, dequantized and rounded to bf16.
+     */
+    @Test
+    void vptqCheckpointMatchesTheDequantizedForward() throws Exception {
+        Path out = tmp.resolve("tiny-vptq");
+        TokenWindows calibration;
+        try (TextTokenizer tokenizer = TextTokenizer.load(TestFixtures.tiny())) {
+            calibration = TokenWindows.sampled(TokenStream.fromFile(tokenizer, TestFixtures.validText(), 50_000), 4, 64, 1);
+        }
+        Device device = TestDevice.get();
+        Hessians hessians = HessianCollector.collect(TestFixtures.tiny(), calibration, 4, device, engine, ProgressListener.NONE);
+        VptqConfig vptq = new VptqConfig(4, 16, 4, 2.0, 16, 2, true, true, 4, 1e-5, 7);
+        new VptqModelQuantizer(vptq).quantize(TestFixtures.tiny(), out, hessians,
+                List.of(new VptqModelQuantizer.Worker(engine, device)), ProgressListener.NONE);
+        int[] ids = promptIds();
+        Logits expected;
+        ModelConfig config = ModelConfig.load(out);
+        try (VptqCheckpointReader reader = VptqCheckpointReader.open(out);
+             LlamaModel model = LlamaModel.load(config, reader.checkpoint(),
+                     BlockWeightSource.of(config, reader.checkpoint(), (layer, p, d) -> {
+                         try (Tensor f32 = reader.dequantize(layer, p, d)) {
+                             return f32.to(DType.BF16, d);
+                         }
+                     }), engine, ModelOptions.defaults().withDevice(device))) {
+            expected = model.logits(ids, 1, ids.length);
+        }
+        try (Generator g = Generator.open(out, options())) {
+            assertEquals("vptq, dequantized to BF16 at load", g.weightsDescription());
+            assertEquals(0, g.stats().packedLinears());
+            List<float[]> steps = incremental(g, ids, 4);
+            for (int s = 0; s < steps.size(); s++) {
+                int position = 3 + s;
+                double diff = maxAbsDiff(expected.at(0, position), steps.get(s));
+                assertTrue(diff < 2e-2, "position " + position + ": max |diff| " + diff);
+            }
+            GenerationResult text = g.generate("Once upon a time", GenerationConfig.greedy(8), GenerationListener.NONE);
+            assertTrue(text.newIds().length > 0 && text.newIds().length <= 8, "new tokens: " + text.newIds().length);
         }
     }
 
