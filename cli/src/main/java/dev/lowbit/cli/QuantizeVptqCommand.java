@@ -79,6 +79,14 @@ final class QuantizeVptqCommand implements Callable<Integer> {
     @Option(names = "--hessians", paramLabel = "DIR", description = "Reuse the Hessians in DIR, or collect and save them there.")
     Path hessiansDir;
 
+    @Option(names = "--resume", description = "Continue a stopped run in --out: the linears it saved (<out>/vptq-parts/) are kept, "
+            + "the rest quantized (same settings required; give --hessians to skip collecting them again).")
+    boolean resume;
+
+    @Option(names = "--stop-after", defaultValue = "-1", paramLabel = "N",
+            description = "Stop after saving this many linears, without writing the checkpoint (for resume tests).")
+    int stopAfter;
+
     @Mixin
     CommonOptions common;
 
@@ -120,9 +128,15 @@ final class QuantizeVptqCommand implements Callable<Integer> {
                 if (hessiansDir != null) hessians.save(hessiansDir);
             }
             double hessianSeconds = (System.nanoTime() - t0) / 1e9;
-            VptqModelQuantizer.Result r = new VptqModelQuantizer(config).quantize(model, out, hessians, workers, progress);
+            VptqModelQuantizer.Result r = new VptqModelQuantizer(config).quantize(model, out, hessians, workers, resume, stopAfter,
+                    progress);
+            if (r.stopped()) {
+                System.out.printf(Locale.ROOT, "stopped: %d of %d linears saved in %s; continue with --resume%n",
+                        r.saved(), r.linears(), out.resolve(VptqModelQuantizer.PARTS_DIR));
+                return 0;
+            }
             Table t = new Table("output", "setting", "linears", "index bits", "total bits/weight", "proxy error", "hessians s", "quantize s");
-            t.row(r.output(), config.label(), r.linears(), String.format(Locale.ROOT, "%.3f", r.indexBits()),
+            t.row(r.output(), config.label(), r.linears() + (r.resumed() > 0 ? " (" + r.resumed() + " resumed)" : ""), String.format(Locale.ROOT, "%.3f", r.indexBits()),
                     String.format(Locale.ROOT, "%.3f", r.bitsPerWeight()), String.format(Locale.ROOT, "%.4g", r.proxyError()),
                     String.format(Locale.ROOT, "%.1f", hessianSeconds), String.format(Locale.ROOT, "%.1f", r.seconds()));
             t.print(System.out);

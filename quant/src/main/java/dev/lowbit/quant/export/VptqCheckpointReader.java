@@ -72,14 +72,8 @@ public final class VptqCheckpointReader implements AutoCloseable {
         int mv = (out + v - 1) / v;
         int bits = VptqLinear.log2(k) + (resK > 0 ? VptqLinear.log2(resK) : 0);
         int[] words = ints(module + "." + VptqCheckpointWriter.INDICES, new long[] {g, mv, VptqIndexPacking.wordsPerRow(s, bits)});
-        int[] combined = VptqIndexPacking.unpack(words, g * mv, s, bits);
-        int[] idx = new int[combined.length];
-        int[] ridx = resK > 0 ? new int[combined.length] : null;
-        int kbits = VptqLinear.log2(k);
-        for (int i = 0; i < combined.length; i++) {
-            idx[i] = combined[i] & (k - 1);
-            if (ridx != null) ridx[i] = combined[i] >>> kbits;
-        }
+        int[][] unpacked = VptqLinear.unpackIndices(words, g, mv, s, k, resK);
+        int[] idx = unpacked[0], ridx = unpacked[1];
         float[] centroids = floats(module + "." + VptqCheckpointWriter.CENTROIDS, new long[] {g, (long) k * v});
         float[] res = resK > 0 ? floats(module + "." + VptqCheckpointWriter.RES_CENTROIDS, new long[] {g, (long) resK * v}) : null;
         float[] oc = null;

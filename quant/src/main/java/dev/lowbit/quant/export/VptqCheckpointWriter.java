@@ -55,17 +55,12 @@ public final class VptqCheckpointWriter implements AutoCloseable {
                     + p.outFeatures(model) + ", " + p.inFeatures(model) + "]");
         }
         if (layerConfigs.containsKey(module)) throw new IllegalArgumentException(module + " was added twice");
-        int g = q.groups(), mv = q.rowsOfVectors(), s = q.groupSize(), kbits = VptqLinear.log2(q.codebook());
+        int g = q.groups(), mv = q.rowsOfVectors(), s = q.groupSize();
         put(module + "." + CENTROIDS, DType.F16, new long[] {g, (long) q.codebook() * q.vectorLen()}, f16(q.centroids()));
         if (q.resCodebook() > 0) {
             put(module + "." + RES_CENTROIDS, DType.F16, new long[] {g, (long) q.resCodebook() * q.vectorLen()}, f16(q.resCentroids()));
         }
-        int[] combined = q.indices().clone();
-        if (q.resCodebook() > 0) {
-            for (int i = 0; i < combined.length; i++) combined[i] |= q.resIndices()[i] << kbits;
-        }
-        int[] packed = VptqIndexPacking.pack(combined, g * mv, s, q.indexBits());
-        put(module + "." + INDICES, DType.I32, new long[] {g, mv, VptqIndexPacking.wordsPerRow(s, q.indexBits())}, i32(packed));
+        put(module + "." + INDICES, DType.I32, new long[] {g, mv, VptqIndexPacking.wordsPerRow(s, q.indexBits())}, i32(q.packedIndices()));
         if (q.outliers() > 0) {
             put(module + "." + OUTLIER_CENTROIDS, DType.F16, new long[] {1, (long) q.outlierCodebook() * q.outlierVectorLen()},
                     f16(q.outlierCentroids()));

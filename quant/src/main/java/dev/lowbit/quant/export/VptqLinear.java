@@ -50,6 +50,33 @@ public record VptqLinear(int out, int in, int vectorLen, int codebook, int resCo
         return bits;
     }
 
+    /** The indices, each residual index above its main one (bits log2(k) and up), packed as stored: [G, ceil(M/v), words per row]. */
+    public int[] packedIndices() {
+        int[] combined = indices.clone();
+        if (resCodebook > 0) {
+            int kbits = log2(codebook);
+            for (int i = 0; i < combined.length; i++) combined[i] |= resIndices[i] << kbits;
+        }
+        return VptqIndexPacking.pack(combined, groups * rowsOfVectors(), groupSize, indexBits());
+    }
+
+    /**
+     * The inverse of {@link #packedIndices()}: {main indices, residual indices (null without a residual codebook)} of
+     * {@code groups * rowsOfVectors} rows of {@code groupSize} indices.
+     */
+    public static int[][] unpackIndices(int[] words, int groups, int rowsOfVectors, int groupSize, int codebook, int resCodebook) {
+        int kbits = log2(codebook);
+        int bits = kbits + (resCodebook > 0 ? log2(resCodebook) : 0);
+        int[] combined = VptqIndexPacking.unpack(words, groups * rowsOfVectors, groupSize, bits);
+        int[] idx = new int[combined.length];
+        int[] ridx = resCodebook > 0 ? new int[combined.length] : null;
+        for (int i = 0; i < combined.length; i++) {
+            idx[i] = combined[i] & (codebook - 1);
+            if (ridx != null) ridx[i] = combined[i] >>> kbits;
+        }
+        return new int[][] {idx, ridx};
+    }
+
     static int log2(int k) {
         if (k < 1 || Integer.bitCount(k) != 1) throw new IllegalArgumentException("codebook size " + k + " is not a power of two");
         return Integer.numberOfTrailingZeros(k);

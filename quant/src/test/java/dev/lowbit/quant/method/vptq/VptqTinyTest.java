@@ -2,6 +2,8 @@ package dev.lowbit.quant.method.vptq;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowbit.quant.TestDevice;
@@ -25,6 +27,8 @@ import dev.lowbit.quant.progress.ProgressListener;
 import dev.lowbit.quant.tensor.CheckpointTensors;
 import dev.lowbit.quant.tensor.Device;
 import dev.lowbit.quant.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * VPTQ on the tiny fixture: Hessians against a plain reference, save/load, the whole model quantized,
- * written in the vptq layout, read back by the model loader; determinism of the output files.
+ * written in the vptq layout, read back by the model loader; determinism of the output files; a stopped run resumed
+ * to the same files.
  */
 class VptqTinyTest {
     private static final int SAMPLES = 6, SEQ = 64;
@@ -177,6 +182,55 @@ class VptqTinyTest {
                 // 1.5 index bits per weight with 4 k-means iterations: several times fp, but far from garbage (thousands)
                 assertTrue(Double.isFinite(quantized) && quantized > fp && quantized < 10 * fp, "perplexity " + quantized + " vs fp " + fp);
             }
+        }
+    }
+
+    /**
+     * A run stopped after 10 of 28 linears keeps them in vptq-parts/; resumed, it quantizes the other 18 and writes
+     * the same files, byte for byte, as a run never stopped. Different settings, or a damaged part, are refused by name.
+     */
+    @Test
+    void stoppedRunResumesToTheSameCheckpoint(@TempDir Path dir) throws Exception {
+        VptqConfig config = new VptqConfig(4, 16, 4, 2.0, 16, 2, true, true, 4, 1e-5, 7);
+        Path full = dir.resolve("full"), part = dir.resolve("part");
+        try (Engine engine = new Engine()) {
+            List<VptqModelQuantizer.Worker> workers = List.of(new VptqModelQuantizer.Worker(engine, TestDevice.get()));
+            VptqModelQuantizer quantizer = new VptqModelQuantizer(config);
+            quantizer.quantize(TestFixtures.tiny(), full, hessians, workers, ProgressListener.NONE);
+            assertFalse(Files.exists(full.resolve(VptqModelQuantizer.PARTS_DIR)), "parts removed after the checkpoint is written");
+
+            VptqModelQuantizer.Result stopped = quantizer.quantize(TestFixtures.tiny(), part, hessians, workers, false, 10,
+                    ProgressListener.NONE);
+            assertTrue(stopped.stopped());
+            assertEquals(10, stopped.saved());
+            assertTrue(stopped.files().isEmpty());
+            assertFalse(Files.exists(part.resolve("config.json")), "no checkpoint from a stopped run");
+
+            VptqConfig other = new VptqConfig(4, 32, 4, 2.0, 16, 2, true, true, 4, 1e-5, 7);
+            var mismatch = assertThrows(IllegalArgumentException.class, () -> new VptqModelQuantizer(other)
+                    .quantize(TestFixtures.tiny(), part, hessians, workers, true, -1, ProgressListener.NONE));
+            assertTrue(mismatch.getMessage().contains("different settings"), mismatch.getMessage());
+
+            Path damaged = part.resolve(VptqModelQuantizer.PARTS_DIR).resolve("layer-001.q.bin");
+            byte[] bytes = Files.readAllBytes(damaged);
+            Path kept = dir.resolve("kept.bin");
+            Files.write(kept, bytes);
+            Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            var truncated = assertThrows(IOException.class, () -> quantizer.quantize(TestFixtures.tiny(), part, hessians, workers, true,
+                    -1, ProgressListener.NONE));
+            assertTrue(truncated.getMessage().contains("layer-001.q.bin") && truncated.getMessage().contains("truncated"),
+                    truncated.getMessage());
+            Files.copy(kept, damaged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            VptqModelQuantizer.Result resumed = quantizer.quantize(TestFixtures.tiny(), part, hessians, workers, true, -1,
+                    ProgressListener.NONE);
+            assertFalse(resumed.stopped());
+            assertEquals(10, resumed.resumed());
+            assertEquals(28, resumed.saved());
+            for (String name : new String[] {"model.safetensors", "config.json"}) {
+                assertArrayEquals(Files.readAllBytes(full.resolve(name)), Files.readAllBytes(part.resolve(name)), name);
+            }
+            assertFalse(Files.exists(part.resolve(VptqModelQuantizer.PARTS_DIR)));
         }
     }
 }
