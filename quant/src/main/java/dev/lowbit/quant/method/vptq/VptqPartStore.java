@@ -100,6 +100,10 @@ final class VptqPartStore {
             int g = in.readInt(), s = in.readInt(), v0 = in.readInt(), k0 = in.readInt(), o = in.readInt();
             boolean norm = in.readBoolean();
             double proxy = in.readDouble();
+            if (out < 1 || inFeatures < 1 || v < 1 || k < 1 || kr < 0 || g < 1 || s < 1 || v0 < 1 || k0 < 0 || o < 0) {
+                throw new IOException(f + ": malformed VPTQ part file (sizes " + out + ", " + inFeatures + ", v " + v + ", k " + k
+                        + ", groups " + g + ", group size " + s + "); delete it to redo that linear");
+            }
             float[] centroids = readFloats(in, f);
             float[] res = readFloats(in, f);
             int rows = (out + v - 1) / v;
@@ -114,7 +118,7 @@ final class VptqPartStore {
                     perm, scale, bias, norm), proxy);
         } catch (EOFException e) {
             throw new IOException(f + ": truncated VPTQ part file; delete it to redo that linear", e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IOException(f + ": malformed VPTQ part file (" + e.getMessage() + "); delete it to redo that linear", e);
         }
     }
