@@ -40,6 +40,9 @@ inline void status(const char* file, int line, const char* call, int got, int ex
 
 }  // namespace check
 
+// A test that includes ATen gets glog's CHECK / CHECK_EQ too; these replace them (tests report, they do not abort).
+#undef CHECK
+#undef CHECK_EQ
 #define CHECK(cond)                                           \
   do {                                                        \
     if (!(cond)) check::fail(__FILE__, __LINE__, #cond);      \
