@@ -69,6 +69,11 @@ public final class VptqCheckpointReader implements AutoCloseable {
             throw new ModelFormatException(configFile, module + ": invalid layer config " + c);
         }
         int resK = kr > 0 ? kr : 0;
+        for (int size : new int[] {k, resK, o > 0 ? k0 : 1}) {
+            if (size > 0 && Integer.bitCount(size) != 1) {
+                throw new ModelFormatException(configFile, module + ": codebook size " + size + " is not a power of two (layer config " + c + ")");
+            }
+        }
         int mv = (out + v - 1) / v;
         int bits = VptqLinear.log2(k) + (resK > 0 ? VptqLinear.log2(resK) : 0);
         int[] words = ints(module + "." + VptqCheckpointWriter.INDICES, new long[] {g, mv, VptqIndexPacking.wordsPerRow(s, bits)});

@@ -266,6 +266,22 @@ class GeneratorTest {
             GenerationResult text = g.generate("Once upon a time", GenerationConfig.greedy(8), GenerationListener.NONE);
             assertTrue(text.newIds().length > 0 && text.newIds().length <= 8, "new tokens: " + text.newIds().length);
         }
+
+        // a layer config with an impossible codebook size: refused with the file and the module named
+        Path bad = tmp.resolve("tiny-vptq-bad-k");
+        java.nio.file.Files.createDirectories(bad);
+        try (var files = java.nio.file.Files.list(out)) {
+            for (Path f : (Iterable<Path>) files::iterator) java.nio.file.Files.copy(f, bad.resolve(f.getFileName()));
+        }
+        Path configFile = bad.resolve(ModelConfig.FILE_NAME);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(configFile.toFile());
+        var layerConfig = root.path("quantization_config").path("config_for_layers").elements().next();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) layerConfig.path("num_centroids")).set(1, 24);
+        mapper.writeValue(configFile.toFile(), root);
+        var error = assertThrows(dev.lowbit.quant.io.ModelFormatException.class, () -> Generator.open(bad, options()).close());
+        assertTrue(error.getMessage().contains("config.json") && error.getMessage().contains("codebook size 24 is not a power of two"),
+                error.getMessage());
     }
 
     @Test
