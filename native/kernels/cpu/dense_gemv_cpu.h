@@ -4,7 +4,8 @@
 // quarter of the f32 one), and OpenBLAS's sgemm packs the whole weight for a single row. Reading 16-bit weights as
 // stored halves the bytes of a memory-bound step (the LM head of a quantized model, or every linear of a bf16 one).
 // A prefill (several rows) widens the weight a tile at a time into a per-thread f32 buffer, instead of the whole weight
-// to f32 for BLAS: 1.0-1.1x BLAS's time at 1024 rows and much less below (native/bench/dense_gemv_bench).
+// to f32 for BLAS: faster than widening + BLAS up to 1024 rows (1.03-1.14x there, 5-15x at 2-16 rows; 2 cores,
+// native/bench/dense_gemv_bench).
 #pragma once
 
 #include <stdint.h>

@@ -96,6 +96,11 @@ public final class VptqCheckpointWriter implements AutoCloseable {
         return c;
     }
 
+    /** Refuses an output folder that is the source model's (checked again by write; call it before a long run). */
+    public void requireOutputFolder(Path outDir) throws IOException {
+        ModelFolderFiles.requireDistinct(source, outDir);
+    }
+
     public List<Path> write(Path outDir) throws IOException {
         ModelFolderFiles.requireDistinct(source, outDir);
         Files.createDirectories(outDir);

@@ -78,6 +78,7 @@ public final class VptqModelQuantizer {
         }
         try (Checkpoint checkpoint = Checkpoint.open(model); VptqCheckpointWriter writer = new VptqCheckpointWriter(model)) {
             mc.weights().validateAgainst(checkpoint);
+            writer.requireOutputFolder(out);
             VptqPartStore store = new VptqPartStore(out.resolve(PARTS_DIR));
             Map<Integer, VptqPartStore.Part> saved = store.prepare(fingerprint(mc), resume, layers);
             saved.forEach((i, part) -> {

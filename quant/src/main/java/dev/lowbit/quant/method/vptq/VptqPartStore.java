@@ -35,8 +35,9 @@ final class VptqPartStore {
     }
 
     /**
-     * The parts a run with the same fingerprint saved, keyed by linear index (layer * 7 + projection); with
-     * {@code resume} false, or no saved run, any old parts are deleted and none are returned.
+     * The parts a run with the same fingerprint saved, keyed by linear index (layer * 7 + projection). Without
+     * {@code resume}, saved parts of an earlier run are refused rather than deleted (they may be hours of work): the
+     * caller resumes, or the user deletes the folder.
      */
     Map<Integer, Part> prepare(String fingerprint, boolean resume, int layers) throws IOException {
         Files.createDirectories(dir);
@@ -57,10 +58,13 @@ final class VptqPartStore {
             }
             return parts;
         }
+        long kept;
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.getFileName().toString().startsWith("layer-")) Files.delete(f);
-            }
+            kept = files.filter(f -> f.getFileName().toString().startsWith("layer-")).count();
+        }
+        if (kept > 0) {
+            throw new IllegalArgumentException(dir + " holds " + kept + " linears saved by an earlier run: continue it with "
+                    + "--resume (same settings), or delete that folder to start afresh");
         }
         Files.writeString(run, fingerprint, StandardCharsets.UTF_8);
         return parts;

@@ -187,7 +187,8 @@ class VptqTinyTest {
 
     /**
      * A run stopped after 10 of 28 linears keeps them in vptq-parts/; resumed, it quantizes the other 18 and writes
-     * the same files, byte for byte, as a run never stopped. Different settings, or a damaged part, are refused by name.
+     * the same files, byte for byte, as a run never stopped. A rerun without resume, different settings, a damaged part, or
+     * the model's own folder as the output are refused by name.
      */
     @Test
     void stoppedRunResumesToTheSameCheckpoint(@TempDir Path dir) throws Exception {
@@ -205,6 +206,15 @@ class VptqTinyTest {
             assertEquals(10, stopped.saved());
             assertTrue(stopped.files().isEmpty());
             assertFalse(Files.exists(part.resolve("config.json")), "no checkpoint from a stopped run");
+
+            var notResumed = assertThrows(IllegalArgumentException.class, () -> quantizer.quantize(TestFixtures.tiny(), part,
+                    hessians, workers, false, -1, ProgressListener.NONE));
+            assertTrue(notResumed.getMessage().contains("holds 10 linears") && notResumed.getMessage().contains("--resume"),
+                    notResumed.getMessage());
+            var sameFolder = assertThrows(IllegalArgumentException.class, () -> quantizer.quantize(TestFixtures.tiny(),
+                    TestFixtures.tiny(), hessians, workers, false, -1, ProgressListener.NONE));
+            assertTrue(sameFolder.getMessage().contains("is the source model folder"), sameFolder.getMessage());
+            assertFalse(Files.exists(TestFixtures.tiny().resolve(VptqModelQuantizer.PARTS_DIR)));
 
             VptqConfig other = new VptqConfig(4, 32, 4, 2.0, 16, 2, true, true, 4, 1e-5, 7);
             var mismatch = assertThrows(IllegalArgumentException.class, () -> new VptqModelQuantizer(other)
