@@ -137,6 +137,10 @@ final class DemoCommand implements Callable<Integer> {
                 Math.max(2, eqatSamples / 8), eqatEpochs, 2,
                 2e-5, 1e-4, compute, common.seed);
         Path q = work.resolve("efficientqat-w2g64");
+        Path q2 = work.resolve("efficientqat-w2g64-e2e");
+        // The demo's own folders: a rerun with the same --out trains afresh rather than resuming.
+        deleteTree(q);
+        deleteTree(q2);
         var r = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q, common.device(), engine,
                 false, -1, progress);
         double ppl = perplexity(q, windows, engine, progress, "Block-AP w2g64");
@@ -145,7 +149,6 @@ final class DemoCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "%+.1f%%", 100 * (ppl / fp - 1)), "", String.format(Locale.ROOT, "%.1f", r.totalSeconds()));
         // E2E-QP on top of the same Block-AP blocks (resumed from the saved per-block state: no retraining).
         var e2e = new dev.lowbit.quant.method.efficientqat.E2eQpConfig(eqatSamples, eqatSeq, 1, 4, 1e-4, 0.03, 0.3);
-        Path q2 = work.resolve("efficientqat-w2g64-e2e");
         copyTree(q.resolve("blockap"), q2.resolve("blockap"));
         var r2 = new dev.lowbit.quant.method.efficientqat.BlockApQuantizer(qat).quantize(dir, calib, q2, common.device(), engine,
                 true, -1, e2e, progress);

@@ -29,7 +29,11 @@ final class BlockStateStore {
         this.dir = dir;
     }
 
-    /** Blocks 0..k-1 already saved by a run with the same fingerprint; starts afresh when resume is false. */
+    /**
+     * Blocks 0..k-1 already saved by a run with the same fingerprint. Without {@code resume}, blocks of an earlier
+     * run are refused rather than deleted (they may be hours of training): the caller resumes, or the user deletes
+     * the folder.
+     */
     int prepare(String fingerprint, boolean resume) throws IOException {
         Files.createDirectories(dir);
         Path run = dir.resolve("run.txt");
@@ -43,10 +47,13 @@ final class BlockStateStore {
             while (Files.exists(file(k))) k++;
             return k;
         }
+        long kept;
         try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (p.getFileName().toString().startsWith("block-")) Files.delete(p);
-            }
+            kept = files.filter(p -> p.getFileName().toString().startsWith("block-")).count();
+        }
+        if (kept > 0) {
+            throw new IllegalArgumentException(dir + " holds " + kept + " blocks saved by an earlier run: continue it with "
+                    + "--resume (same settings), or delete that folder to start afresh");
         }
         Files.writeString(run, fingerprint, StandardCharsets.UTF_8);
         return 0;

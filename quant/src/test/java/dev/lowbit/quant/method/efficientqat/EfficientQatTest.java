@@ -110,6 +110,12 @@ class EfficientQatTest {
                     "propagate", "export")), onDevice.phases().toString());
             assertTrue(q.quantize(model, calib, resumed, DEVICE, engine, false, 2, ProgressListener.NONE).stopped());
             assertFalse(Files.exists(resumed.resolve("model.safetensors")));
+            // a rerun without --resume keeps the saved blocks and says how to go on
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> q.quantize(model, calib, resumed, DEVICE, engine, false, -1, ProgressListener.NONE));
+            assertTrue(refused.getMessage().contains("holds 2 blocks") && refused.getMessage().contains("--resume"),
+                    refused.getMessage());
+            assertTrue(Files.exists(resumed.resolve("blockap/block-001.bin")));
             BlockApQuantizer.Result r = q.quantize(model, calib, resumed, DEVICE, engine, true, -1, ProgressListener.NONE);
             assertTrue(r.blocks().get(0).resumed() && r.blocks().get(1).resumed() && !r.blocks().get(2).resumed());
         }
