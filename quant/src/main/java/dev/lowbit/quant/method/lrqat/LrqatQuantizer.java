@@ -70,6 +70,11 @@ public final class LrqatQuantizer {
         ModelConfig mc = ModelConfig.load(model);
         if (mc.isQuantized()) throw new IllegalArgumentException(model + " is already quantized; give the full-precision model");
         if (!Files.isRegularFile(calib)) throw new IllegalArgumentException("calibration file " + calib + " does not exist");
+        if (!resume && TrainingCheckpoint.exists(out)) {
+            // It may be hours of training: refused rather than overwritten at the next checkpoint.
+            throw new IllegalArgumentException(out + " holds an LR-QAT checkpoint (" + TrainingCheckpoint.directory(out).getFileName()
+                    + "/) of an earlier run: continue it with --resume (same settings), or delete that folder to start afresh");
+        }
         Files.createDirectories(out);
         TokenStream stream;
         TokenWindows evalWindows = null;
@@ -161,6 +166,7 @@ public final class LrqatQuantizer {
                 progress.finish("");
                 double finalPpl = evalSet == null ? Double.NaN : engine.call(() -> perplexity(m, evalSet, progress));
                 List<Path> files = engine.call(() -> export(m, model, out));
+                if (stepsDone == config.steps()) TrainingCheckpoint.delete(out);  // the export is the result now
                 long steps = stepsDone - startStep;
                 return new Result(out, files, stepsDone, steps * config.tokensPerStep(), startStep, m.initRelativeError(), initPpl,
                         finalPpl, firstLoss, lastLoss, trainSeconds, (System.nanoTime() - start) / 1e9);

@@ -35,6 +35,16 @@ public final class TrainingCheckpoint {
         return Files.isRegularFile(directory(out).resolve(META)) && Files.isRegularFile(directory(out).resolve(STATE));
     }
 
+    /** Removes the checkpoint of a finished run. */
+    public static void delete(Path out) throws IOException {
+        Path dir = directory(out);
+        if (!Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.delete(f);
+        }
+        Files.delete(dir);
+    }
+
     /** Call on the engine thread. */
     public static void save(LrqatModel model, LrqatConfig config, Path out) throws IOException {
         Path dir = directory(out);

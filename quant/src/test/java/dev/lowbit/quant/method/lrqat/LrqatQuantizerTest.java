@@ -2,6 +2,7 @@ package dev.lowbit.quant.method.lrqat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -97,9 +98,14 @@ class LrqatQuantizerTest {
             assertThrows(IllegalStateException.class, () -> new LrqatQuantizer(c).quantize(TINY, calib, null, cut, TestDevice.get(),
                     false, engine, ProgressListener.NONE, crash));
             assertTrue(TrainingCheckpoint.exists(cut));
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new LrqatQuantizer(c).quantize(TINY,
+                    calib, null, cut, TestDevice.get(), false, engine, ProgressListener.NONE, TrainingListener.NONE));
+            assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
+            assertTrue(TrainingCheckpoint.exists(cut), "a refused rerun keeps the checkpoint");
             LrqatQuantizer.Result resumed = new LrqatQuantizer(c).quantize(TINY, calib, null, cut, TestDevice.get(), true, engine,
                     ProgressListener.NONE, TrainingListener.NONE);
             assertEquals(2, resumed.startStep());
+            assertFalse(TrainingCheckpoint.exists(cut), "a finished run removes its checkpoint");
         }
         List<String> a = Files.readAllLines(straight.resolve(LrqatQuantizer.LOSS_LOG));
         List<String> b = Files.readAllLines(cut.resolve(LrqatQuantizer.LOSS_LOG));
