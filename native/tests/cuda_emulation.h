@@ -159,6 +159,13 @@ inline int32_t __float_as_int(float f) {
   std::memcpy(&i, &f, 4);
   return i;
 }
+inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  const unsigned long long old = *p;
+  *p = old + v;
+  return old;
+}
 inline unsigned atomicMax(unsigned* p, unsigned v) {
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);

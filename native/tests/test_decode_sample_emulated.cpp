@@ -3,7 +3,8 @@
 // whose mass reaches top_p * sum, the draw u * (kept mass) walked in id order over the kept tokens. Vocabularies of
 // one token to 32000, peaked, flat and tied logits, top_p from "only the best" to 1, 64 and 256 threads; a
 // non-finite logit is reported (its lowest id); and u spread evenly over [0, 1) picks each kept token in proportion
-// to its probability. Every other case keeps p in a global workspace instead of (padded) shared memory.
+// to its probability. Every other case keeps p in a global workspace instead of (padded) shared memory. top_p < 1 takes
+// the radix search up to kRadixMaxVocab ids and the 4-ary search above (the 300000-id cases).
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
 #include "kernels/cuda/decode_sample.cuh"
@@ -25,7 +26,7 @@ namespace ds = lb::kernels::decode_sample;
 __global__ void sample_kernel(const float* logits, float* logits_out, float* p_global, bool p_in_shared, int64_t vocab,
                               float temperature, float top_p, double u, int64_t* token, int64_t* bad) {
   LB_DYNAMIC_SHARED(unsigned char, raw);
-  const ds::Scratch s{reinterpret_cast<double*>(raw), reinterpret_cast<int64_t*>(raw + 3 * sizeof(double) * blockDim.x)};
+  const ds::Scratch s = ds::scratch_at(raw, static_cast<int>(blockDim.x));
   const ds::PBuf p = p_in_shared ? ds::PBuf{reinterpret_cast<float*>(raw + ds::scratch_bytes(blockDim.x)), true}
                                  : ds::PBuf{p_global, false};
   const ds::Picked r = ds::sample([logits](int64_t i) { return logits[i]; }, logits_out, p, vocab, temperature, top_p,
@@ -61,7 +62,7 @@ int cases = 0, near_skipped = 0;
 void draw_cases(std::mt19937& rng) {
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   for (int64_t vocab : {int64_t{1}, int64_t{2}, int64_t{5}, int64_t{63}, int64_t{64}, int64_t{65}, int64_t{300},
-                        int64_t{32000}}) {
+                        int64_t{32000}, int64_t{300000}}) {  // 300000: past the radix search's limit
     for (int shape = 0; shape < 3; ++shape) {  // 0: peaked, 1: flat, 2: ties (coarse levels)
       std::normal_distribution<float> normal(0.0f, shape == 0 ? 4.0f : shape == 1 ? 0.3f : 1.0f);
       std::vector<float> logits(static_cast<size_t>(vocab));

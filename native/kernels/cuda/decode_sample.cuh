@@ -20,14 +20,26 @@ namespace lb::kernels::decode_sample {
 
 constexpr uint32_t kOneBits = 0x3F800000u;  // 1.0f: p <= 1
 
-// Shared scratch: 3 doubles and 1 int64 per thread (scratch_bytes).
+constexpr int kRadixBins = 4096;                           // the top-p search's histogram (radix_cut)
+constexpr int64_t kRadixMaxVocab = int64_t{1} << 18;        // vocab * 2^46 < 2^64: the fixed-point sums cannot wrap
+constexpr double kFixedScale = 70368744177664.0;            // 2^46: p (<= 1) in fixed point
+
+// Shared scratch (scratch_bytes): 3 doubles and 1 int64 per thread, then the histogram.
 struct Scratch {
-  double* d;     // [3][blockDim.x]
-  int64_t* i;    // [blockDim.x]
+  double* d;       // [3][blockDim.x]
+  int64_t* i;      // [blockDim.x]
+  unsigned long long* hist;  // [kRadixBins] (atomicAdd's 64-bit type)
 };
 
 __host__ __device__ inline size_t scratch_bytes(int threads) {
-  return static_cast<size_t>(threads) * (3 * sizeof(double) + sizeof(int64_t));
+  return static_cast<size_t>(threads) * (3 * sizeof(double) + sizeof(int64_t)) + kRadixBins * sizeof(unsigned long long);
+}
+
+// The scratch at the start of a block's dynamic shared memory.
+__host__ __device__ inline Scratch scratch_at(unsigned char* base, int threads) {
+  double* d = reinterpret_cast<double*>(base);
+  int64_t* i = reinterpret_cast<int64_t*>(d + 3 * threads);
+  return Scratch{d, i, reinterpret_cast<unsigned long long*>(i + threads)};
 }
 
 // p[0..vocab-1]: in shared memory with one float of padding after every 32, so that both the strided passes (ids
@@ -147,6 +159,61 @@ __device__ inline MaxPick block_max(MaxPick m, Scratch s) {
   return r;
 }
 
+__device__ inline unsigned long long fixed_of(float p) {
+  return static_cast<unsigned long long>(static_cast<double>(p) * kFixedScale);
+}
+
+// The top-p cut by radix select: the largest key c with mass(key >= c) >= target, masses in 2^-46 fixed point (integer
+// sums: the same in any order, so shared atomics keep the launch deterministic). Three histogram passes over the key's
+// bits 29..18, 17..6 and 5..0 (p <= 1: key < 2^30), each followed by a scan of its bins from the top, where the 4-ary
+// search needed 16 passes. vocab <= kRadixMaxVocab.
+__device__ inline uint32_t radix_cut(PBuf p, int64_t vocab, uint64_t target, Scratch s) {
+  const int t = static_cast<int>(threadIdx.x), threads = static_cast<int>(blockDim.x);
+  uint32_t prefix = 0;  // the cut's bits above this pass
+  uint64_t above = 0;   // the mass of keys above the prefix at this pass's level
+  int shift = 30;
+  for (int pass = 0; pass < 3; ++pass) {
+    const int bits = pass < 2 ? 12 : 6;
+    const int bins = 1 << bits;
+    shift -= bits;
+    for (int b = t; b < bins; b += threads) s.hist[b] = 0;
+    __syncthreads();
+    for (int64_t i = t; i < vocab; i += threads) {
+      const uint32_t key = key_of(p[i]);
+      if ((key >> (shift + bits)) == prefix) atomicAdd(&s.hist[(key >> shift) & (bins - 1)], fixed_of(p[i]));
+    }
+    __syncthreads();
+    // thread t takes bins [hi - run, hi) counted from the top; the scan gives the mass of the bins above them
+    const int run = (bins + threads - 1) / threads;
+    const int hi = bins - t * run;
+    const int lo = hi - run > 0 ? hi - run : 0;
+    uint64_t local = 0;
+    for (int b = lo; b < hi; ++b) local += s.hist[b];
+    int64_t all = 0;
+    const uint64_t before = static_cast<uint64_t>(block_exclusive_scan<int64_t>(
+        static_cast<int64_t>(local), all, s.i, reinterpret_cast<int64_t*>(s.d + 2 * threads)));
+    if (above + before < target && above + before + local >= target) {  // one thread: the crossing is in its bins
+      uint64_t acc = above + before;
+      for (int b = hi - 1; b >= lo; --b) {
+        if (acc + s.hist[b] >= target) {
+          s.i[0] = static_cast<int64_t>((prefix << bits) | static_cast<uint32_t>(b));
+          s.i[1] = static_cast<int64_t>(acc);
+          break;
+        }
+        acc += s.hist[b];
+      }
+    } else if (t == 0 && above + static_cast<uint64_t>(all) < target) {  // no crossing (rounding): the lowest bin
+      s.i[0] = static_cast<int64_t>(prefix << bits);
+      s.i[1] = static_cast<int64_t>(above + static_cast<uint64_t>(all) - s.hist[0]);
+    }
+    __syncthreads();
+    prefix = static_cast<uint32_t>(s.i[0]);
+    above = static_cast<uint64_t>(s.i[1]);
+    __syncthreads();
+  }
+  return prefix;
+}
+
 struct Picked {
   int64_t token;      // the drawn id (the max logit's where there is a non-finite logit)
   int64_t bad_index;  // -1: none
@@ -184,18 +251,28 @@ __device__ inline Picked sample(Logit logit, float* logits_out, PBuf p, int64_t 
   if (m.bad >= 0) return Picked{m.index < 0 ? 0 : m.index, m.bad, p[m.bad]};
 
   double acc[3] = {0, 0, 0};
+  uint64_t fixed = 0;
   for (int64_t i = t; i < vocab; i += threads) {  // each thread rewrites only its own ids of p
     const float e = expf((p[i] - m.value) / temperature);
     p[i] = e;
     acc[0] += e;
+    fixed += fixed_of(e);
   }
   block_sum(acc, 1, s);  // also publishes p[] to the block (its barriers)
   const double target = static_cast<double>(top_p) * acc[0];
+  const bool radix = top_p < 1.0f && vocab <= kRadixMaxVocab;
+  int64_t fixed_total = 0;
+  if (radix) {
+    block_exclusive_scan<int64_t>(static_cast<int64_t>(fixed), fixed_total, s.i, reinterpret_cast<int64_t*>(s.d + 2 * threads));
+  }
 
   // kept: key > cut, or key == cut among the first `ties_kept` of them by id (top_p 1: every token, cut 0)
   uint32_t cut = 0;
   int64_t ties_kept = vocab;
-  if (top_p < 1.0f) {
+  if (radix) {
+    cut = radix_cut(p, vocab,
+                    static_cast<uint64_t>(ceil(static_cast<double>(top_p) * static_cast<double>(fixed_total))), s);
+  } else if (top_p < 1.0f) {
     uint32_t lo = 0, hi = kOneBits + 1;  // mass(key >= lo) >= target > mass(key >= hi)
     while (hi - lo > 1) {
       const uint32_t step = (hi - lo + 3) / 4;
@@ -224,6 +301,8 @@ __device__ inline Picked sample(Logit logit, float* logits_out, PBuf p, int64_t 
       hi = nhi;
     }
     cut = lo;
+  }
+  if (top_p < 1.0f) {
     // the mass above the cut and the ties at it
     acc[0] = 0;
     acc[1] = 0;

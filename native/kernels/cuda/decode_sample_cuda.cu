@@ -23,8 +23,7 @@ __global__ void __launch_bounds__(kThreads)
     sample_kernel(const T* raw, float* logits, int64_t vocab, int64_t* token, int64_t* position,
                   DecodeGreedyResult* results, const DecodeSampleInput* input, float* p_global, bool p_in_shared) {
   extern __shared__ __align__(16) unsigned char shared[];
-  const decode_sample::Scratch s{reinterpret_cast<double*>(shared),
-                                 reinterpret_cast<int64_t*>(shared + 3 * sizeof(double) * kThreads)};
+  const decode_sample::Scratch s = decode_sample::scratch_at(shared, kThreads);
   const decode_sample::PBuf p =
       p_in_shared ? decode_sample::PBuf{reinterpret_cast<float*>(shared + decode_sample::scratch_bytes(kThreads)), true}
                   : decode_sample::PBuf{p_global, false};
