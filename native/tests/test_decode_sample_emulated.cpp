@@ -24,13 +24,13 @@ namespace {
 namespace ds = lb::kernels::decode_sample;
 
 __global__ void sample_kernel(const float* logits, float* logits_out, float* p_global, bool p_in_shared, int64_t vocab,
-                              float temperature, float top_p, double u, int64_t* token, int64_t* bad) {
+                              float temperature, float top_p, double u, int64_t* token, int64_t* bad, bool radix) {
   LB_DYNAMIC_SHARED(unsigned char, raw);
   const ds::Scratch s = ds::scratch_at(raw, static_cast<int>(blockDim.x));
   const ds::PBuf p = p_in_shared ? ds::PBuf{reinterpret_cast<float*>(raw + ds::scratch_bytes(blockDim.x)), true}
                                  : ds::PBuf{p_global, false};
   const ds::Picked r = ds::sample([logits](int64_t i) { return logits[i]; }, logits_out, p, vocab, temperature, top_p,
-                                  u, s);
+                                  u, s, radix);
   if (threadIdx.x == 0) {
     *token = r.token;
     *bad = r.bad_index;
@@ -45,13 +45,13 @@ sample_ref::Drawn reference(const std::vector<float>& logits, float temperature,
 // p in shared memory (padded, as the CUDA launch places it where it fits) or in a global workspace; the logits copy
 // the kernel writes must equal its input.
 int64_t device_draw(const std::vector<float>& logits, float temperature, float top_p, double u, unsigned threads,
-                    int64_t* bad = nullptr, bool p_in_shared = true) {
+                    int64_t* bad = nullptr, bool p_in_shared = true, bool radix = true) {
   const int64_t vocab = static_cast<int64_t>(logits.size());
   std::vector<float> p(logits.size(), NAN), out(logits.size(), NAN);
   int64_t token = -7, bad_index = -7;
   emu::launch(dim3(1, 1, 1), threads, ds::sample_shared_bytes(static_cast<int>(threads), vocab, p_in_shared),
               sample_kernel, static_cast<const float*>(logits.data()), out.data(), p.data(), p_in_shared, vocab,
-              temperature, top_p, u, &token, &bad_index);
+              temperature, top_p, u, &token, &bad_index, radix);
   if (bad != nullptr) *bad = bad_index;
   CHECK(std::memcmp(out.data(), logits.data(), logits.size() * sizeof(float)) == 0);
   return token;
@@ -72,7 +72,8 @@ void draw_cases(std::mt19937& rng) {
           const double u = cases % 7 == 0 ? 0.0 : cases % 7 == 1 ? 0.999999 : uniform(rng);
           const unsigned threads = vocab > 1000 ? 256 : 64;
           const sample_ref::Drawn want = reference(logits, temperature, top_p, u);
-          const int64_t got = device_draw(logits, temperature, top_p, u, threads, nullptr, cases % 2 == 0);
+          // every third draw takes the 16-pass search where the radix cut would apply (the A/B switch's other side)
+          const int64_t got = device_draw(logits, temperature, top_p, u, threads, nullptr, cases % 2 == 0, cases % 3 != 0);
           ++cases;
           if (got != want.token && want.near_boundary) {
             ++near_skipped;

@@ -1,6 +1,7 @@
 # Issue 7, the closing check of the decode step's defaults: the CUDA tests of the decode kernels and the packed GEMV,
 # the GEMV's CUDA-event timings (lb_kernel_timing --gemv: whether a kernel change moved them), then decode tokens/s of
-# fp16, int2 and int4 in DECODECHECK_ROUNDS interleaved rounds (default 3). Sourced by bench/gpu/run.sh;
+# fp16, int2 and int4 in DECODECHECK_ROUNDS interleaved rounds (default 3); DECODECHECK_SAMPLED=1 adds sampled decoding
+# (T 0.8, top-p 0.9) with the radix top-p cut and with the 16-pass search, 2 rounds. Sourced by bench/gpu/run.sh;
 # `LOWBIT_BUILD_TARGETS=lowbit GEN_LAYERS=32 bash bench/gpu/run.sh decodecheck`.
 stage_decodecheck() {
   local m=/tmp/gen-llama7b t r
@@ -22,6 +23,13 @@ stage_decodecheck() {
     gen_run int2~$r $m-w2g64 --dtype f16
     gen_run int4~$r $m-w4g128 --dtype f16
   done
+  if [[ -n ${DECODECHECK_SAMPLED:-} ]]; then  # sampled decoding (T 0.8, top-p 0.9): the radix top-p cut and the 16-pass search
+    for r in 1 2; do
+      gen_run int2-t0.8-p0.9~$r $m-w2g64 --dtype f16 --temperature 0.8 --top-p 0.9 --seed 1
+      LOWBIT_DECODE_SAMPLE_RADIX=0 gen_run int2-t0.8-p0.9-search~$r $m-w2g64 --dtype f16 --temperature 0.8 --top-p 0.9 --seed 1
+    done
+    gen_run fp16-t0.8-p0.9~1 $m --dtype f16 --temperature 0.8 --top-p 0.9 --seed 1
+  fi
   cp "$RESULTS/generate-7b.jsonl" "$RESULTS/decodecheck-generate.jsonl" 2>/dev/null
   gen_ratio_summary decodecheck
 }

@@ -222,10 +222,10 @@ struct Picked {
 
 // Draws the next token from the logits logit(0..vocab-1) (f32, finite unless reported) with temperature > 0,
 // 0 < top_p <= 1 and u in [0, 1). logits_out (may be null): the logits written as f32. p: [vocab] floats. Every
-// thread returns the same result.
+// thread returns the same result. radix_allowed false: the top-p cut by the 16-pass search (the A/B switch).
 template <class Logit>
 __device__ inline Picked sample(Logit logit, float* logits_out, PBuf p, int64_t vocab, float temperature, float top_p,
-                                double u, Scratch s) {
+                                double u, Scratch s, bool radix_allowed = true) {
   const int64_t t = threadIdx.x, threads = blockDim.x;
   MaxPick m{-INFINITY, -1, -1};
   constexpr int kInFlight = 4;  // loads per thread issued before their values are used
@@ -260,7 +260,7 @@ __device__ inline Picked sample(Logit logit, float* logits_out, PBuf p, int64_t 
   }
   block_sum(acc, 1, s);  // also publishes p[] to the block (its barriers)
   const double target = static_cast<double>(top_p) * acc[0];
-  const bool radix = top_p < 1.0f && vocab <= kRadixMaxVocab;
+  const bool radix = radix_allowed && top_p < 1.0f && vocab <= kRadixMaxVocab;
   int64_t fixed_total = 0;
   if (radix) {
     block_exclusive_scan<int64_t>(static_cast<int64_t>(fixed), fixed_total, s.i, reinterpret_cast<int64_t*>(s.d + 2 * threads));

@@ -5,6 +5,8 @@
 #include <cuda_fp16.h>
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kernels/cuda/decode_cuda.h"
 #include "kernels/cuda/decode_sample.cuh"
@@ -21,7 +23,8 @@ __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162f
 template <class T>
 __global__ void __launch_bounds__(kThreads)
     sample_kernel(const T* raw, float* logits, int64_t vocab, int64_t* token, int64_t* position,
-                  DecodeGreedyResult* results, const DecodeSampleInput* input, float* p_global, bool p_in_shared) {
+                  DecodeGreedyResult* results, const DecodeSampleInput* input, float* p_global, bool p_in_shared,
+                  bool radix) {
   extern __shared__ __align__(16) unsigned char shared[];
   const decode_sample::Scratch s = decode_sample::scratch_at(shared, kThreads);
   const decode_sample::PBuf p =
@@ -34,7 +37,7 @@ __global__ void __launch_bounds__(kThreads)
   const double u = input->u[at & 1];
   const decode_sample::Picked r =
       decode_sample::sample([raw](int64_t i) { return to_float(raw[i]); }, logits, p, vocab,
-                            temperature > 0.0f ? temperature : 1.0f, top_p, u >= 0 && u < 1 ? u : 0.0, s);
+                            temperature > 0.0f ? temperature : 1.0f, top_p, u >= 0 && u < 1 ? u : 0.0, s, radix);
   if (threadIdx.x != 0) return;
   DecodeGreedyResult& out = results[at & 1];
   out.token = r.token;
@@ -43,6 +46,12 @@ __global__ void __launch_bounds__(kThreads)
   out.bad_value = r.bad_value;
   *token = r.token;
   *position = at + 1;
+}
+
+// The top-p cut by radix select (3 histogram passes) unless LOWBIT_DECODE_SAMPLE_RADIX=0 (the 16-pass search).
+bool env_sample_radix() {
+  const char* v = getenv("LOWBIT_DECODE_SAMPLE_RADIX");
+  return v == nullptr || strcmp(v, "0") != 0;
 }
 
 // The most dynamic shared memory a block may ask for on the current device (0: unknown).
@@ -74,7 +83,8 @@ cudaError_t decode_sample_cuda(DecodeType t, const void* raw, float* logits, int
       const cudaError_t e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)shared);
       if (e != cudaSuccess) return e;
     }
-    kernel<<<1, kThreads, shared, stream>>>(typed, logits, vocab, token, position, results, input, p, p_in_shared);
+    static const bool radix = env_sample_radix();
+    kernel<<<1, kThreads, shared, stream>>>(typed, logits, vocab, token, position, results, input, p, p_in_shared, radix);
     return cudaGetLastError();
   };
   switch (t) {
