@@ -5,8 +5,8 @@
 //   top_p < 1: the kept set is the smallest set of most likely tokens (ties by lower id) whose mass reaches top_p * S,
 //   found as a threshold on p's f32 bits by a 4-ary search (each step one pass of masses), then the ties at the
 //   threshold taken by id;
-//   the draw: u * (the kept mass), walked in id order over the kept tokens (the host walks most likely first: the
-//   same distribution, another token for the same u).
+//   the draw: u * (the kept mass), walked in id order over the kept tokens (as the host sampler walks them since
+//   2026-12-05; its p are doubles, so a token near an interval boundary may still differ).
 // Every sum is in a fixed order, so a launch is deterministic. Every thread of the block calls each function.
 // p lives in shared memory when the vocabulary fits (sample_shared_bytes): one global pass reads the logits, and the
 // ~20 passes after it (the top-p search's) run at shared-memory latency; in global memory each pass waited on its loads

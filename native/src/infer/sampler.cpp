@@ -30,7 +30,7 @@ int64_t Sampler::next(const float* logits, int64_t vocab) {
   const int64_t best = std::max_element(logits, logits + vocab) - logits;  // first maximum: lowest id on ties
   if (temperature_ <= 0) return best;
 
-  // softmax(logits / T) in double, most likely first, ties by id.
+  // softmax(logits / T) in double; the kept set is found most likely first, ties by id.
   struct Entry {
     double p;
     int64_t id;
@@ -68,6 +68,30 @@ int64_t Sampler::next(const float* logits, int64_t vocab) {
   for (size_t i = 0; i < keep; ++i) kept += order[i].p;
   // A uniform draw from the top 53 bits: the same on every platform (std distributions are not).
   const double u = next_uniform() * kept;
+  // The walk goes over the kept tokens in id order, as the device sampler's does. Most likely first would draw from the
+  // same distribution, but the order of near-equal probabilities would then decide the token: logits that differ in
+  // their last bits from run to run (a GPU GEMM's atomic sums) would change the draw of a fixed seed, where in id order
+  // they only move the interval boundaries by as little.
+  if (keep == order.size()) {  // top_p 1: order is still in id order (or wholly sorted: restore it)
+    if (top_p_ < 1) std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  } else {
+    // kept: p above the last kept one's, or equal to it among the first ties by id (the sort put ties by id)
+    const double cut = order[keep - 1].p;
+    int64_t ties_kept = 0;
+    for (size_t i = 0; i < keep; ++i) ties_kept += order[i].p == cut ? 1 : 0;
+    std::vector<double> p(static_cast<size_t>(vocab));
+    for (const Entry& e : order) p[static_cast<size_t>(e.id)] = e.p;
+    double acc = 0;
+    int64_t last = -1;
+    for (int64_t i = 0; i < vocab; ++i) {
+      const double pi = p[static_cast<size_t>(i)];
+      if (pi < cut || (pi == cut && ties_kept-- <= 0)) continue;
+      acc += pi;
+      last = i;
+      if (u < acc) return i;
+    }
+    return last;  // rounding: u reached the walk's sum
+  }
   double acc = 0;
   for (size_t i = 0; i < keep; ++i) {
     acc += order[i].p;
