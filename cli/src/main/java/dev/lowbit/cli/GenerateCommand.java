@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
         description = {"Continues a prompt with a model folder (full precision; a GPTQ-style packed checkpoint run",
                 "through the packed kernels; a VPTQ checkpoint, dequantized at load into the model's dtype and run dense).",
                 "KV cache; one native call per new token; greedy (temperature 0) or",
-                "sampled (temperature + top-p, seeded). Prints the text, then prefill and decode tokens per second."},
+                "sampled (temperature + top-p, seeded). Prints the text, then prefill and decode tokens per second.",
+                "On the CPU a seed repeats its text (with the same --threads); on CUDA the packed kernels add partial sums in no fixed",
+                "order, so a sampled text may part from an earlier run's after a few tokens (greedy texts hold)."},
         footer = {"", "Examples:", "  lowbit generate --model fixtures/tiny --prompt \"Once upon a time\"",
                 "  lowbit generate --model out/tiny-w4g128 --prompt \"Once upon a time\" --temperature 0.8 --top-p 0.95 --seed 7",
                 "  lowbit generate --model out/llama-w4 --prompt \"Hello\" --device cuda --max-new-tokens 128 --json"})
