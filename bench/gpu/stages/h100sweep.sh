@@ -1,0 +1,28 @@
+# The three kernel targets of issue 7 that the H100 misses (docs/BENCHMARKS.md, kernels, tenth round: int2 g64 m = 1
+# 31.6 us against 30, int4 g128 m = 16 76.5 against 70, VQ v8/k4096 55.2 against 45; the H200 meets all three): the
+# launch-plan knobs swept on the card the targets name. Sourced by bench/gpu/run.sh;
+# `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash bench/gpu/run.sh h100sweep` on `kind: nvidia-h100-x1`.
+# Prints lb_kernel_timing rows (median / min us of 50 runs): the GEMV launch plans (--gemv-plan), int2 m = 1 by
+# LOWBIT_GEMV_MIN_RUN_STAGES, int4 m = 16 by LOWBIT_MMA_PIPE_SPLITS (0: the plan's), the VQ GEMV's variants (--vq
+# times every variant of each setting), each swept value twice so the spread shows.
+stage_h100sweep() {
+  local b=build/native-cuda/lb_kernel_timing s r
+  [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100sweep-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/h100sweep-build.log"; status=1; return; }
+  step "h100sweep: GEMV launch plans (--gemv-plan)"
+  timeout 240 $b --gemv-plan 2>&1 | tee "$RESULTS/h100sweep-gemv-plan.txt" | grep -E "^device|^lowbit" | head -80
+  step "h100sweep: int2 g64 m = 1, 28672 x 8192, by LOWBIT_GEMV_MIN_RUN_STAGES"
+  for s in 1 2 3 4 6 8; do
+    for r in 1 2; do
+      echo "min_run_stages=$s $(LOWBIT_GEMV_MIN_RUN_STAGES=$s timeout 30 $b --one 2 64 1 28672 8192 | grep '^lowbit')"
+    done
+  done | tee "$RESULTS/h100sweep-int2-m1.txt"
+  step "h100sweep: int4 g128 m = 16, 28672 x 8192, by LOWBIT_MMA_PIPE_SPLITS"
+  for s in 0 1 2 3 4 6 8 12; do
+    for r in 1 2; do
+      echo "splits=$s $(LOWBIT_MMA_PIPE_SPLITS=$s timeout 30 $b --one 4 128 16 28672 8192 | grep '^lowbit')"
+    done
+  done | tee "$RESULTS/h100sweep-int4-m16.txt"
+  step "h100sweep: VQ GEMV variants (--vq)"
+  timeout 200 $b --vq 2>&1 | tee "$RESULTS/h100sweep-vq.txt" | grep -E "^lowbit|^kernel" | head -60
+}
