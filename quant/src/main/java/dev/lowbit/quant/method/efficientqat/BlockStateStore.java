@@ -52,7 +52,7 @@ final class BlockStateStore {
             kept = files.filter(p -> p.getFileName().toString().startsWith("block-")).count();
         }
         if (kept > 0) {
-            throw new IllegalArgumentException(dir + " holds " + kept + " blocks saved by an earlier run: continue it with "
+            throw new IllegalArgumentException(dir + " holds " + kept + (kept == 1 ? " block" : " blocks") + " saved by an earlier run: continue it with "
                     + "--resume (same settings), or delete that folder to start afresh");
         }
         Files.writeString(run, fingerprint, StandardCharsets.UTF_8);

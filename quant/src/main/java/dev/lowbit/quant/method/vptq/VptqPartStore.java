@@ -63,7 +63,7 @@ final class VptqPartStore {
             kept = files.filter(f -> f.getFileName().toString().startsWith("layer-")).count();
         }
         if (kept > 0) {
-            throw new IllegalArgumentException(dir + " holds " + kept + " linears saved by an earlier run: continue it with "
+            throw new IllegalArgumentException(dir + " holds " + kept + (kept == 1 ? " linear" : " linears") + " saved by an earlier run: continue it with "
                     + "--resume (same settings), or delete that folder to start afresh");
         }
         Files.writeString(run, fingerprint, StandardCharsets.UTF_8);
