@@ -75,6 +75,11 @@ public final class LrqatQuantizer {
             throw new IllegalArgumentException(out + " holds an LR-QAT checkpoint (" + TrainingCheckpoint.directory(out).getFileName()
                     + "/) of an earlier run: continue it with --resume (same settings), or delete that folder to start afresh");
         }
+        if (resume && !TrainingCheckpoint.exists(out) && Files.exists(out.resolve(LOSS_LOG)) && Files.exists(out.resolve("config.json"))) {
+            // a finished run removed its checkpoint: --resume would train every step again over its export
+            throw new IllegalArgumentException("--resume: " + out + " holds a finished LR-QAT run (exported, no checkpoint left); "
+                    + "delete that folder, or give another --out, to train again");
+        }
         Files.createDirectories(out);
         TokenStream stream;
         TokenWindows evalWindows = null;

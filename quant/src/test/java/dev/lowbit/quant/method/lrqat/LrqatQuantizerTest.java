@@ -106,6 +106,9 @@ class LrqatQuantizerTest {
                     ProgressListener.NONE, TrainingListener.NONE);
             assertEquals(2, resumed.startStep());
             assertFalse(TrainingCheckpoint.exists(cut), "a finished run removes its checkpoint");
+            IllegalArgumentException finished = assertThrows(IllegalArgumentException.class, () -> new LrqatQuantizer(c).quantize(TINY,
+                    calib, null, cut, TestDevice.get(), true, engine, ProgressListener.NONE, TrainingListener.NONE));
+            assertTrue(finished.getMessage().contains("finished LR-QAT run"), finished.getMessage());
         }
         List<String> a = Files.readAllLines(straight.resolve(LrqatQuantizer.LOSS_LOG));
         List<String> b = Files.readAllLines(cut.resolve(LrqatQuantizer.LOSS_LOG));
