@@ -26,3 +26,21 @@ stage_h100sweep() {
   step "h100sweep: VQ GEMV variants (--vq)"
   timeout 200 $b --vq 2>&1 | tee "$RESULTS/h100sweep-vq.txt" | grep -E "^lowbit|^kernel" | head -60
 }
+
+# The torch baselines (fp16 linear, tinygemm int4) on the same card, same protocol, after the sweep.
+stage_h100torch() {
+  step "h100torch: torch fp16 linear and tinygemm int4 (torch_kernel_baselines.py)"
+  timeout 150 python3 bench/gpu/torch_kernel_baselines.py 2>&1 | tee "$RESULTS/h100torch.txt" | grep -E "^torch|^device|Error" | head -20
+}
+
+# The cp.async ring GEMV (packed_gemv_async.cuh) against the per-warp kernel: its CUDA test (every pass, the ring
+# configurations included), then `lb_kernel_timing --gemv-async` (three interleaved rounds per shape).
+stage_gemvasync() {
+  cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvasync-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/gemvasync-build.log"; status=1; return; }
+  step "gemvasync: test_packed_gemv_cuda"
+  timeout 300 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvasync-test.log" 2>&1 || status=1
+  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvasync-test.log" | head -30
+  step "gemvasync: lb_kernel_timing --gemv-async"
+  timeout 240 build/native-cuda/lb_kernel_timing --gemv-async 2>&1 | tee "$RESULTS/gemvasync-timing.txt" | grep -E "^device|^lowbit"
+}
