@@ -2,7 +2,7 @@
 // against the host copy of its integer arithmetic (tight), dequantize + a double matmul (activation
 // quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
 // 16-bit y_out copy; which kernel runs for which shape; with the quantized-x workspace (the default run) and
-// without (x quantized in every warp), and with the cp.async ring kernel (m = 1); the accumulate mode (packed_gemv_cuda_accumulate:
+// without (x quantized in every warp); the accumulate mode (packed_gemv_cuda_accumulate:
 // y0 + W x onto a non-zero y, no zeroing). Skips without a CUDA device.
 #include <cuda_runtime_api.h>
 
@@ -286,15 +286,5 @@ int main() {
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   lb::kernels::packed_gemv_cuda_set_coop(-1);
-  // the cp.async ring kernel (m = 1 with the workspace) in each ring configuration, with the default plan and atomics
-  use_workspace = true;
-  const int async_before = lb::kernels::packed_gemv_cuda_async();
-  for (int cfg = 1; cfg <= 3; ++cfg) {
-    lb::kernels::packed_gemv_cuda_set_async(cfg);
-    std::printf("test_packed_gemv_cuda: again with the cp.async ring kernel, configuration %d\n", cfg);
-    cases = 0;
-    test_cases();
-  }
-  lb::kernels::packed_gemv_cuda_set_async(async_before);
   return check::finish("test_packed_gemv_cuda");
 }

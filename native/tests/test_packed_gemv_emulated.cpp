@@ -7,7 +7,6 @@
 // (packed_gemv_cuda_accumulate: y starts non-zero, the kernel must add W x onto it).
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
-#include "kernels/cuda/packed_gemv_async.cuh"
 #include "kernels/cuda/packed_gemv_coop.cuh"
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 
@@ -52,39 +51,6 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
                 gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none);
   }
-}
-
-// The cp.async ring kernel (packed_gemv_async.cuh, m = 1) in ring configuration CFG on x quantized into xq.
-template <int B, int CFG>
-void run_async_cfg(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, uint4* xq) {
-  emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, 1>, a, xq);
-  const dim3 grid(static_cast<unsigned>(plan.blocks), 1, 1);
-  if (a.scales_dtype == 0) {
-    emu::launch(grid, gv::kThreads, gv::async_smem_bytes<B, false, CFG>(), gv::packed_gemv_async_kernel<B, false, CFG>, a,
-                plan.per_warp, false, static_cast<const uint4*>(xq));
-  } else {
-    emu::launch(grid, gv::kThreads, gv::async_smem_bytes<B, true, CFG>(), gv::packed_gemv_async_kernel<B, true, CFG>, a,
-                plan.per_warp, false, static_cast<const uint4*>(xq));
-  }
-}
-
-template <int B>
-void run_async_bits(int cfg, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, uint4* xq) {
-  if (cfg == 1) run_async_cfg<B, 1>(a, plan, xq);
-  if (cfg == 2) run_async_cfg<B, 2>(a, plan, xq);
-  if (cfg == 3) run_async_cfg<B, 3>(a, plan, xq);
-}
-
-int async_stage_kblocks(int bits, int cfg) {
-  if (bits == 2) return cfg == 1 ? gv::async_stage_kblocks<2, 1>() : cfg == 2 ? gv::async_stage_kblocks<2, 2>() : gv::async_stage_kblocks<2, 3>();
-  if (bits == 3) return cfg == 1 ? gv::async_stage_kblocks<3, 1>() : cfg == 2 ? gv::async_stage_kblocks<3, 2>() : gv::async_stage_kblocks<3, 3>();
-  return cfg == 1 ? gv::async_stage_kblocks<4, 1>() : cfg == 2 ? gv::async_stage_kblocks<4, 2>() : gv::async_stage_kblocks<4, 3>();
-}
-
-void run_async(int bits, int cfg, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, uint4* xq) {
-  if (bits == 2) run_async_bits<2>(cfg, a, plan, xq);
-  if (bits == 3) run_async_bits<3>(cfg, a, plan, xq);
-  if (bits == 4) run_async_bits<4>(cfg, a, plan, xq);
 }
 
 template <int B>
@@ -148,36 +114,27 @@ void gemv_case(const Case& c) {
   // the variants: runs of at least one stage (the default plan) and of two, each writing a zeroed y and adding
   // onto a non-zero y (accumulate mode); then x pre-quantized into a workspace (PREQ: garbage in, y garbage too,
   // both must be overwritten) with one- and two-stage runs
-  // variants 6..11 (m = 1): the cp.async ring kernel in its three configurations, runs of one and of two stages
-  for (int variant = 0; variant < 12; ++variant) {
-    const int async_cfg = variant >= 6 ? (variant - 6) / 2 + 1 : 0;
-    if (async_cfg > 0 && c.m != 1) break;
+  for (int variant = 0; variant < 6; ++variant) {
     const bool preq = variant >= 4;
     const bool accumulate = !preq && variant % 2 == 1;
-    const int min_run_stages = async_cfg > 0 ? variant % 2 + 1 : variant % 4 < 2 ? 1 : 2;
+    const int min_run_stages = variant % 4 < 2 ? 1 : 2;
     std::vector<float> y(static_cast<size_t>(c.m * c.out), preq ? 777.0f : 0.0f);  // else the launcher zeroes y
     if (accumulate) y = y0;
     std::vector<uint4> xq(static_cast<size_t>(gv::xq_bytes(c.m, c.in) / 16), make_uint4(0x7F7F7F7Fu, 1u, 2u, 3u));
     a.y = y.data();
-    const int stage = async_cfg > 0 ? async_stage_kblocks(c.bits, async_cfg) : gv::stage_kblocks_for(c.bits);
-    const gv::GemvPlan plan = gv::plan_for_kblocks(c.m, c.in, c.out, c.resident_warps, min_run_stages * stage);
+    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
     const std::string what = gemv_ref::describe(c) + (accumulate ? " accumulate" : "") +
                              (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") + (preq ? " PREQ" : "") +
-                             (async_cfg > 0 ? " async" + std::to_string(async_cfg) : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
       return;
     }
-    CHECK(plan.per_warp >= min_run_stages * stage);
+    CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits));
     CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
     CHECK(xq.size() * 16 == static_cast<size_t>(gv::rows_for(c.m) * (c.in / 32) * gv::kSlotWords * 4));
-    if (async_cfg > 0) {
-      run_async(c.bits, async_cfg, a, plan, xq.data());
-    } else {
-      run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr);
-    }
+    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr);
     ++cases;
     if (accumulate) {
       // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds

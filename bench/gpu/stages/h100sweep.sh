@@ -33,14 +33,12 @@ stage_h100torch() {
   timeout 150 python3 bench/gpu/torch_kernel_baselines.py 2>&1 | tee "$RESULTS/h100torch.txt" | grep -E "^torch|^device|Error" | head -20
 }
 
-# The cp.async ring GEMV (packed_gemv_async.cuh) against the per-warp kernel: its CUDA test (every pass, the ring
-# configurations included), then `lb_kernel_timing --gemv-async` (three interleaved rounds per shape).
-stage_gemvasync() {
-  cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvasync-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/gemvasync-build.log"; status=1; return; }
-  step "gemvasync: test_packed_gemv_cuda"
-  timeout 300 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvasync-test.log" 2>&1 || status=1
-  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvasync-test.log" | head -30
-  step "gemvasync: lb_kernel_timing --gemv-async"
-  timeout 240 build/native-cuda/lb_kernel_timing --gemv-async 2>&1 | tee "$RESULTS/gemvasync-timing.txt" | grep -E "^device|^lowbit"
+# Nsight Compute on the two kernels that miss on the H100: one launch each of the int2 g64 m = 1 GEMV and the
+# int4 g128 m = 16 mma_pipe kernel at 28672 x 8192 (`--one`: launch 21 is the first timed one). Reports: profile-*.txt.
+stage_h100ncu() {
+  command -v ncu > /dev/null || { echo "h100ncu: ncu is not on the PATH"; return; }
+  step "h100ncu: int2 g64 m = 1 GEMV"
+  profile_ncu int2m1 packed_gemv_kernel 20 build/native-cuda/lb_kernel_timing --one 2 64 1 28672 8192
+  step "h100ncu: int4 g128 m = 16 mma_pipe"
+  profile_ncu int4m16 packed_mma_pipe_kernel 20 build/native-cuda/lb_kernel_timing --one 4 128 16 28672 8192
 }

@@ -7,7 +7,7 @@ profile_ncu() { # $1 tag, $2 kernel-name regex, $3 launches to skip, rest: the p
   local tag=$1 kernel=$2 skip=$3; shift 3
   timeout "${PROFILE_TIMEOUT:-90}" ncu --clock-control none --kernel-name "regex:$kernel" --launch-skip "$skip" --launch-count 1 \
       --section SpeedOfLight --section LaunchStats --section Occupancy --section WarpStateStats --section SchedulerStats \
-      --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis "$@" > "$RESULTS/profile-$tag.txt" 2>&1 \
+      --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis --section InstructionStats ${PROFILE_EXTRA:-} "$@" > "$RESULTS/profile-$tag.txt" 2>&1 \
       || echo "profile $tag: ncu failed or timed out (rc $?)"
   grep -E "^ +(Duration|Elapsed Cycles|Registers Per Thread|Achieved Occupancy|Theoretical Occupancy|Issue Slots Busy|Issued Ipc Active|Warp Cycles Per Issued Instruction|Compute \(SM\) Throughput|Memory Throughput|DRAM Throughput|Block Limit [A-Za-z ]+|No Eligible|One or More Eligible|Executed Ipc Active) " \
       "$RESULTS/profile-$tag.txt" | sed "s/^ */profile $tag: /" | head -30

@@ -40,33 +40,6 @@ __device__ __forceinline__ void copy4(void* dst, const void* src) {
 #endif
 }
 
-// 8- and 4-byte copies that write zeros and read nothing where ok is false (as copy16_or_zero).
-__device__ __forceinline__ void copy8_or_zero(void* dst, const void* src, bool ok) {
-#ifdef LB_CUDA_EMULATION
-  if (ok) {
-    memcpy(dst, src, 8);
-  } else {
-    memset(dst, 0, 8);
-  }
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 8, %2;\n" ::"r"(s), "l"(src), "r"(ok ? 8 : 0));
-#endif
-}
-
-__device__ __forceinline__ void copy4_or_zero(void* dst, const void* src, bool ok) {
-#ifdef LB_CUDA_EMULATION
-  if (ok) {
-    memcpy(dst, src, 4);
-  } else {
-    memset(dst, 0, 4);
-  }
-#else
-  const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(s), "l"(src), "r"(ok ? 4 : 0));
-#endif
-}
-
 // Closes this thread's group of the copies issued since the last commit (an empty group is fine).
 __device__ __forceinline__ void commit() {
 #ifndef LB_CUDA_EMULATION

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <type_traits>
 
-#include "kernels/cuda/packed_gemv_async.cuh"
 #include "kernels/cuda/packed_gemv_coop.cuh"
 #include "kernels/cuda/packed_gemv_cuda.cuh"
 #include "kernels/cuda/pdl_launch.cuh"
@@ -59,48 +58,6 @@ std::atomic<int> gemv_resident_percent{[] {
   return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
 }()};
 
-// The cp.async ring variant of the PREQ GEMV for m = 1 (packed_gemv_async.cuh): 0 off, 1..3 its ring
-// configurations (LOWBIT_GEMV_ASYNC; default 0).
-std::atomic<int> gemv_async{[] {
-  const char* v = std::getenv("LOWBIT_GEMV_ASYNC");
-  return v != nullptr && v[0] >= '1' && v[0] <= '3' && v[1] == '\0' ? v[0] - '0' : 0;
-}()};
-
-template <int B, bool S16, int CFG>
-cudaError_t launch_async_cfg(const PackedLinearCudaArgs& a, int sms, cudaStream_t stream, const uint4* xq) {
-  constexpr int kSmem = async_smem_bytes<B, S16, CFG>();
-  static const int per_sm = [] {
-    int blocks = 0;
-    const auto kernel = packed_gemv_async_kernel<B, S16, CFG>;
-    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem) != cudaSuccess ||
-        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, kSmem) != cudaSuccess) {
-      cudaGetLastError();
-      blocks = 0;
-    }
-    return blocks;
-  }();
-  if (per_sm <= 0) return cudaErrorInvalidConfiguration;
-  const int64_t resident = static_cast<int64_t>(sms) * per_sm * kWarps *
-                           gemv_resident_percent.load(std::memory_order_relaxed) / 100;
-  const GemvPlan plan = plan_for_kblocks(a.m, a.in, a.out, resident > 0 ? resident : 1,
-                                         gemv_min_run_stages.load(std::memory_order_relaxed) *
-                                             async_stage_kblocks<B, CFG>());
-  if (plan.blocks == 0) return cudaSuccess;
-  if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
-  const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_async_kernel<B, S16, CFG>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
-                    kSmem, stream, a, plan.per_warp, vec, xq);
-}
-
-template <int B, bool S16>
-cudaError_t launch_async(const PackedLinearCudaArgs& a, int cfg, int sms, cudaStream_t stream, const uint4* xq) {
-  switch (cfg) {
-    case 1: return launch_async_cfg<B, S16, 1>(a, sms, stream, xq);
-    case 2: return launch_async_cfg<B, S16, 2>(a, sms, stream, xq);
-    default: return launch_async_cfg<B, S16, 3>(a, sms, stream, xq);
-  }
-}
-
 template <int B, int MR, bool S16, int XOP, bool PREQ = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
                    const uint4* xq = nullptr) {
@@ -134,12 +91,6 @@ cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaS
   quantize_x_kernel<B, MR><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xq);
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
-  if constexpr (MR == 1) {
-    if (const int cfg = gemv_async.load(std::memory_order_relaxed); cfg > 0) {
-      return a.scales_dtype == kPackedF32 ? launch_async<B, false>(a, cfg, sms, stream, xq)
-                                          : launch_async<B, true>(a, cfg, sms, stream, xq);
-    }
-  }
   return a.scales_dtype == kPackedF32 ? launch<B, MR, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq)
                                       : launch<B, MR, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq);
 }
@@ -277,10 +228,6 @@ cudaError_t packed_gemv_cuda_accumulate_prepared(const PackedLinearCudaArgs& a, 
   // the PREQ instances of packed_gemv_cuda (m = 1): no second copy of the kernel
   const auto run = [&](auto bits_tag) {
     constexpr int B = decltype(bits_tag)::value;
-    if (const int cfg = gemv_async.load(std::memory_order_relaxed); cfg > 0) {
-      return a.scales_dtype == kPackedF32 ? launch_async<B, false>(a, cfg, sms, stream, q)
-                                          : launch_async<B, true>(a, cfg, sms, stream, q);
-    }
     return a.scales_dtype == kPackedF32 ? launch<B, 1, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, q)
                                         : launch<B, 1, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, q);
   };
@@ -324,12 +271,6 @@ bool packed_gemv_cuda_vector_atomics_on() { return gemv_vec_atomics.load(std::me
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
   gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
 }
-
-void packed_gemv_cuda_set_async(int config) {
-  gemv_async.store(config >= 0 && config <= 3 ? config : 0, std::memory_order_relaxed);
-}
-
-int packed_gemv_cuda_async() { return gemv_async.load(std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_coop(int enabled) {
   gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);

@@ -532,12 +532,12 @@ struct GemvPlan {
 // min_run_stages: the shortest run a warp gets, in stages. 1 by default: on the H200 (2026-12-02, with 16-byte
 // atomics) one-stage runs were fastest at the decode shapes (4096 x 4096 int4 10.0 us vs 10.6 with two-stage runs,
 // int2 9.9 vs 11.3) and equal within 0.4 us at 12288 / 22016 x 4096, 4096 x 11008 and 28672 x 8192.
-// plan_for_kblocks: the same with the shortest run given in k-blocks (the async kernel's stages differ).
-inline GemvPlan plan_for_kblocks(int64_t m, int64_t in, int64_t out, int64_t resident_warps, int64_t min_run_kblocks) {
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps,
+                         int min_run_stages = 1) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t min_run = min_run_kblocks > 0 ? min_run_kblocks : 1;
+  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;
@@ -545,11 +545,6 @@ inline GemvPlan plan_for_kblocks(int64_t m, int64_t in, int64_t out, int64_t res
   p.warps = units > 0 ? (units + per - 1) / per : 0;
   p.blocks = (p.warps + kWarps - 1) / kWarps;
   return p;
-}
-
-inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps,
-                         int min_run_stages = 1) {
-  return plan_for_kblocks(m, in, out, resident_warps, (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits));
 }
 
 }  // namespace lb::kernels::packed_gemv

@@ -63,12 +63,6 @@ void packed_gemv_cuda_set_vector_atomics(int enabled);
 // Its current state (other kernels that add packed-GEMV partial sums follow it: decode_rotary_attention_o_cuda).
 bool packed_gemv_cuda_vector_atomics_on();
 
-// Process-wide A/B switch: the PREQ GEMV (a workspace given, or x prepared by the decode step) for m = 1 runs the
-// cp.async ring kernel of packed_gemv_async.cuh in ring configuration 1..3, or the per-warp kernel (0); default
-// LOWBIT_GEMV_ASYNC or 0. packed_gemv_cuda_async() returns the current setting.
-void packed_gemv_cuda_set_async(int config);
-int packed_gemv_cuda_async();
-
 // Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
 // take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless
 // LOWBIT_GEMV_COOP=0.
