@@ -292,6 +292,11 @@ int main() {
     std::printf("test_packed_mma_pipe_cuda: %s the A-fragment workspace\n", with_workspace ? "with" : "without");
     run_cases();
   }
+  lb::kernels::packed_mma_pipe_cuda_set_vec_out(true);  // split-k sums by 16-byte atomics (LOWBIT_MMA_PIPE_VEC_OUT=1)
+  use_workspace = true;
+  std::printf("test_packed_mma_pipe_cuda: with 16-byte split-k atomics\n");
+  run_cases();
+  lb::kernels::packed_mma_pipe_cuda_set_vec_out(false);
   std::printf("test_packed_mma_pipe_cuda: %d cases; worst relative error vs reference %.3g, vs old mma / FMA %.3g\n",
               cases, worst_reference, worst_old);
   return check::finish("test_packed_mma_pipe_cuda");

@@ -80,12 +80,12 @@ void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
     emu::launch(dim3(3, 1, 1), pipe::kThreads, 0, pipe::permute_x_kernel<B>, a, xp, plan.splits > 1);  // grid-stride
     const uint4* fragments = xp;
     emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB, true>, a,
-                plan.ksteps_per_split, plan.splits > 1, fragments);
+                plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, fragments);
     return;
   }
   const uint4* none = nullptr;
   emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB>, a,
-              plan.ksteps_per_split, plan.splits > 1, none);
+              plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, none);
 }
 template <int B, int OP>
 void run_mb(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {

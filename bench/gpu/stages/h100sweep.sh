@@ -54,3 +54,15 @@ stage_gemvtail() {
   step "gemvtail: lb_kernel_timing --gemv-tail"
   timeout 300 build/native-cuda/lb_kernel_timing --gemv-tail 2>&1 | tee "$RESULTS/gemvtail-timing.txt" | grep -E "^device|^lowbit"
 }
+
+# mma_pipe's split-k sums by 16-byte atomics (LOWBIT_MMA_PIPE_VEC_OUT): its CUDA test (a pass with them), then
+# `lb_kernel_timing --mma-vecout` (scalar vs 16-byte, three interleaved rounds per shape).
+stage_mmavec() {
+  cmake --build build/native-cuda --target lb_kernel_timing test_packed_mma_pipe_cuda -j"$(nproc)" > "$RESULTS/mmavec-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/mmavec-build.log"; status=1; return; }
+  step "mmavec: test_packed_mma_pipe_cuda"
+  timeout 300 build/native-cuda/tests/test_packed_mma_pipe_cuda > "$RESULTS/mmavec-test.log" 2>&1 || status=1
+  grep -E "cases|with|FAILED|passed|failed" "$RESULTS/mmavec-test.log" | head -20
+  step "mmavec: lb_kernel_timing --mma-vecout"
+  timeout 300 build/native-cuda/lb_kernel_timing --mma-vecout 2>&1 | tee "$RESULTS/mmavec-timing.txt" | grep -E "^device|^lowbit"
+}

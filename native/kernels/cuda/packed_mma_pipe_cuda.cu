@@ -58,6 +58,16 @@ void split_plan(PipePlan& plan, int splits, int unit_rows, int ksteps_per_stage,
   plan.blocks = plan.col_blocks * plan.mtiles * plan.splits;
 }
 
+// LOWBIT_MMA_PIPE_VEC_OUT=1: split-k sums added to y with 16-byte atomics (sm_90, y 16-byte aligned) instead of
+// scalar ones; an A/B knob (packed_mma_pipe_cuda_set_vec_out).
+std::atomic<bool>& vec_out() {
+  static std::atomic<bool> on{[] {
+    const char* v = std::getenv("LOWBIT_MMA_PIPE_VEC_OUT");
+    return v != nullptr && std::strcmp(v, "1") == 0;
+  }()};
+  return on;
+}
+
 // Resident blocks per SM of an instance, after raising its shared-memory limit: once per instance (a
 // thread-safe static).
 struct Prepared {
@@ -105,8 +115,12 @@ cudaError_t launch(const PackedLinearCudaArgs& a, uint4* xp, cudaStream_t stream
   }
   const dim3 grid(static_cast<unsigned>(plan.mtiles), static_cast<unsigned>(plan.col_blocks),
                   static_cast<unsigned>(plan.splits));
+  const int out_mode = plan.splits <= 1 ? kOutStore
+                       : vec_out().load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0
+                           ? kOutVecAtomic
+                           : kOutAtomic;
   return launch_pdl(packed_mma_pipe_kernel<B, OP, MB, XP>, grid, dim3(kThreads), smem_bytes<B, MB>(), stream, a,
-                    plan.ksteps_per_split, plan.splits > 1, static_cast<const uint4*>(xp));
+                    plan.ksteps_per_split, out_mode, static_cast<const uint4*>(xp));
 }
 
 template <int B, int OP, int MB>
@@ -135,6 +149,8 @@ cudaError_t launch_op(const PackedLinearCudaArgs& a, const PipePlan& plan, uint4
 }  // namespace
 
 void packed_mma_pipe_cuda_enable(bool on) { enabled().store(on ? kOn : kOff); }
+
+void packed_mma_pipe_cuda_set_vec_out(bool on) { vec_out().store(on, std::memory_order_relaxed); }
 
 bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& a) {
   const int mode = enabled().load(std::memory_order_relaxed);

@@ -65,6 +65,10 @@ struct Pipe {
   static constexpr int WBytes = KSt * Unit<B>::kWords * kThreads * 16;
 };
 
+// How the kernel writes y: stores (one split), or adds its split's sums with scalar atomics or, on sm_90 with y 16-byte
+// aligned, one 16-byte atomic per 4 columns (elsewhere kOutVecAtomic adds scalars).
+constexpr int kOutStore = 0, kOutAtomic = 1, kOutVecAtomic = 2;
+
 // Largest m16 tiles per block: a lane holds R 32-bit words of x per m16 tile (rows gid and gid + 8).
 __host__ __device__ constexpr int max_mb(int bits) { return bits == 4 ? 4 : bits == 2 ? 2 : 1; }
 
@@ -110,7 +114,7 @@ __device__ __forceinline__ void dequant_chunk(const uint32_t (&w)[Unit<B>::kWord
 // copies its fragments and a lane reads each A register quadruple with one conflict-free 16-byte load (no PRMT).
 template <int B, int OP, int MB, bool XP = false>
 __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
-    packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, bool atomic,
+    packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, int out_mode,
                            [[maybe_unused]] const uint4* xp) {
   using S = Shape<B>;
   using PP = Pipe<B>;
@@ -423,13 +427,26 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         tile[(mt * 16 + packed_mma::c_row(lane, i)) * kTileStride + packed_mma::c_col(lane, i, j)] = acc[mt][j][i];
       }
   __syncthreads();
+  const int rows = min(16 * MB, static_cast<int>(a.m) - m0);
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  if (out_mode == kOutVecAtomic) {  // lane: 4 columns (quad lane % 8) of every 4th row, one 16-byte atomic each
+    const int c4 = 4 * (lane & 7);
+    if (wcol + c4 < n) {  // out % 8 == 0: all 4 columns
+      for (int r = lane >> 3; r < rows; r += 4) {
+        const float* t = tile + r * kTileStride + c4;
+        atomicAdd(reinterpret_cast<float4*>(a.y + static_cast<int64_t>(m0 + r) * n + wcol + c4),
+                  make_float4(t[0], t[1], t[2], t[3]));
+      }
+    }
+    return;
+  }
+#endif
   const int col = wcol + lane;
   if (col < n) {
-    const int rows = min(16 * MB, static_cast<int>(a.m) - m0);
     float* yp = a.y + static_cast<int64_t>(m0) * n + col;
     for (int r = 0; r < rows; ++r, yp += n) {
       const float v = tile[r * kTileStride + lane];
-      if (atomic) {
+      if (out_mode != kOutStore) {
         atomicAdd(yp, v);
       } else {
         *yp = v;

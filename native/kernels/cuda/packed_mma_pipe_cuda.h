@@ -25,4 +25,8 @@ bool packed_mma_pipe_cuda_uses_workspace(const PackedLinearCudaArgs& args, Packe
 // at every m, 3 bits up to m = 16).
 void packed_mma_pipe_cuda_enable(bool on);
 
+// Process-wide A/B knob: split-k partial sums added to y with one 16-byte atomic per 4 columns (sm_90, y 16-byte
+// aligned) instead of scalar atomics. Initially LOWBIT_MMA_PIPE_VEC_OUT=1 switches it on; off otherwise.
+void packed_mma_pipe_cuda_set_vec_out(bool on);
+
 }  // namespace lb::kernels
