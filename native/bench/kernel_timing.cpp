@@ -13,8 +13,6 @@
 // --gemv-plan: the GEMV at decode-sized shapes with its shortest run per warp at 1 (the default), 2 and
 // 4 stages, each with 16-byte and with scalar atomics ("lowbit <kernel> m1 <out>x<in> runs<stages>[ scalar] <median>
 // <min>").
-// --gemv-tail: the GEMV with a workspace on its static plan ("... tail0") and with dynamic tails ("... tail<P>s<S>":
-// static runs over P % of the units, chunks of S stages), three interleaved rounds, at issue 7's and the decode's shapes.
 // --mma-vecout: mma_pipe at m = 16 / 64 with its split-k sums added by scalar ("... vecout0") or 16-byte atomics
 // ("... vecout1"), three interleaved rounds.
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
@@ -119,7 +117,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kTail, kVecOut };
+enum class Rows { kAll, kOne, kVecOut };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -178,16 +176,6 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
     lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
-  } else if (rows == Rows::kTail) {  // the static plan ("tail0") against dynamic tails, three interleaved rounds
-    const int tails[][2] = {{0, 1}, {60, 1}, {75, 1}, {90, 1}, {75, 2}};
-    for (int round = 0; round < 3; ++round) {
-      for (const auto& t : tails) {
-        lb::kernels::packed_gemv_cuda_set_tail(t[0], t[1]);
-        time_case(name + " tail" + std::to_string(t[0]) + (t[0] > 0 ? "s" + std::to_string(t[1]) : ""), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
-      }
-    }
-    lb::kernels::packed_gemv_cuda_set_tail(0, 1);
   } else if (rows == Rows::kVecOut) {  // mma_pipe's split-k sums by scalar ("vecout0") or 16-byte atomics, interleaved
     for (int round = 0; round < 3; ++round) {
       for (int on = 0; on <= 1; ++on) {
@@ -400,17 +388,6 @@ int main(int argc, char** argv) {
   }
   if (argc == 7 && std::strcmp(argv[1], "--one") == 0) {  // --one BITS GROUP M OUT IN: the default kernel only
     one_case(std::atoi(argv[2]), std::atoll(argv[3]), std::atoll(argv[4]), std::atoll(argv[5]), std::atoll(argv[6]));
-    return 0;
-  }
-  if (argc > 1 && std::strcmp(argv[1], "--gemv-tail") == 0) {  // m = 1 GEMV: static plan vs dynamic tails
-    for (const auto& q : {std::pair<int, int64_t>{2, 64}, {4, 128}, {3, 128}}) {
-      packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kTail);
-    }
-    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {12288, 4096}, {22016, 4096}, {4096, 11008}}) {
-      packed_case(4, 128, 1, s.first, s.second, false, false, Rows::kTail);
-      packed_case(2, 64, 1, s.first, s.second, false, false, Rows::kTail);
-    }
-    packed_case(4, 128, 4, 28672, 8192, false, false, Rows::kTail);
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--mma-vecout") == 0) {  // mma_pipe: scalar vs 16-byte split-k atomics

@@ -286,14 +286,5 @@ int main() {
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   lb::kernels::packed_gemv_cuda_set_coop(-1);
-  // the dynamic tails of the workspace path (static runs over 50 % / 85 % of the units, chunks of 1 / 2 stages)
-  use_workspace = true;
-  for (const auto& t : {std::pair<int, int>{50, 1}, {85, 2}}) {
-    lb::kernels::packed_gemv_cuda_set_tail(t.first, t.second);
-    std::printf("test_packed_gemv_cuda: again with a dynamic tail, static %d %%, chunks of %d stage(s)\n", t.first, t.second);
-    cases = 0;
-    test_cases();
-  }
-  lb::kernels::packed_gemv_cuda_set_tail(-1, -1);
   return check::finish("test_packed_gemv_cuda");
 }

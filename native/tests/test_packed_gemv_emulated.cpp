@@ -28,22 +28,17 @@ using gemv_ref::Case;
 
 // vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
 // xq: the PREQ path (pre-quantized x): quantize_x_kernel fills xq and zeroes y, then the GEMV copies its slots
-// counter: the PREQ path's tail counter (plan.tail_chunk > 0), garbage before quantize_x_kernel zeroes it
 template <int B, int MR, int XOP = lb::kernels::kGemvInputPlain>
-void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}, uint4* xq = nullptr,
-              unsigned long long* counter = nullptr) {
+void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}, uint4* xq = nullptr) {
   if constexpr (XOP == lb::kernels::kGemvInputPlain) {
     if (xq != nullptr) {
-      emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, MR>, a, xq, counter);  // 3 blocks: grid-stride loops
-      const gv::GemvTail tail{plan.static_units, plan.tail_chunk, counter};
+      emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, MR>, a, xq);  // 3 blocks: grid-stride loops
       if (a.scales_dtype == 0) {
         emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                    gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops,
-                    static_cast<const uint4*>(xq), tail);
+                    gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq);
       } else {
         emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                    gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops,
-                    static_cast<const uint4*>(xq), tail);
+                    gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops, xq);
       }
       return;
     }
@@ -51,28 +46,27 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
   const uint4* none = nullptr;
   if (a.scales_dtype == 0) {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none, gv::GemvTail{});
+                gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none);
   } else {
     emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
-                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none, gv::GemvTail{});
+                gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none);
   }
 }
 
 template <int B>
-void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops, uint4* xq,
-              unsigned long long* counter) {
+void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops, uint4* xq) {
   if (ops.op == lb::kernels::kGemvInputNormWeight) return run_rows<B, 1, lb::kernels::kGemvInputNormWeight>(a, plan, ops);
   if (ops.op == lb::kernels::kGemvInputSiluMul) return run_rows<B, 1, lb::kernels::kGemvInputSiluMul>(a, plan, ops);
-  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops, xq, counter);
-  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops, xq, counter);
-  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops, xq, counter);
+  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops, xq);
+  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops, xq);
+  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops, xq);
 }
 
 void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {},
-             uint4* xq = nullptr, unsigned long long* counter = nullptr) {
-  if (bits == 2) run_bits<2>(a, plan, ops, xq, counter);
-  if (bits == 3) run_bits<3>(a, plan, ops, xq, counter);
-  if (bits == 4) run_bits<4>(a, plan, ops, xq, counter);
+             uint4* xq = nullptr) {
+  if (bits == 2) run_bits<2>(a, plan, ops, xq);
+  if (bits == 3) run_bits<3>(a, plan, ops, xq);
+  if (bits == 4) run_bits<4>(a, plan, ops, xq);
 }
 
 // The block-cooperative kernel (packed_gemv_coop.cuh) for a fused op.
@@ -98,7 +92,7 @@ void run_coop(int bits, const PackedLinearCudaArgs& a, const gv::CoopPlan& plan,
   if (bits == 4) run_coop_bits<4>(a, plan, ops);
 }
 
-int cases = 0, tail_cases = 0;
+int cases = 0;
 double worst_exact = 0, worst_normal = 0, worst_outlier = 0;
 
 void gemv_case(const Case& c) {
@@ -120,9 +114,7 @@ void gemv_case(const Case& c) {
   // the variants: runs of at least one stage (the default plan) and of two, each writing a zeroed y and adding
   // onto a non-zero y (accumulate mode); then x pre-quantized into a workspace (PREQ: garbage in, y garbage too,
   // both must be overwritten) with one- and two-stage runs
-  // variants 6 and 7: PREQ with a dynamic tail (static runs over 50 % of the units, one-stage chunks; 80 %, two-stage)
-  for (int variant = 0; variant < 8; ++variant) {
-    const bool tail = variant >= 6;
+  for (int variant = 0; variant < 6; ++variant) {
     const bool preq = variant >= 4;
     const bool accumulate = !preq && variant % 2 == 1;
     const int min_run_stages = variant % 4 < 2 ? 1 : 2;
@@ -130,36 +122,19 @@ void gemv_case(const Case& c) {
     if (accumulate) y = y0;
     std::vector<uint4> xq(static_cast<size_t>(gv::xq_bytes(c.m, c.in) / 16), make_uint4(0x7F7F7F7Fu, 1u, 2u, 3u));
     a.y = y.data();
-    const gv::GemvPlan plan = tail ? gv::plan_with_tail(c.bits, c.m, c.in, c.out, c.resident_warps, variant == 6 ? 50 : 80,
-                                                        variant == 6 ? 1 : 2)
-                                   : gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
+    const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
     const std::string what = gemv_ref::describe(c) + (accumulate ? " accumulate" : "") +
                              (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") + (preq ? " PREQ" : "") +
-                             (tail ? " tail chunk=" + std::to_string(plan.tail_chunk) + " static=" +
-                                         std::to_string(plan.static_units)
-                                   : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
       return;
     }
-    const int64_t units = (c.out + 127) / 128 * (c.in / 32);
-    if (tail && plan.tail_chunk > 0) {
-      ++tail_cases;
-      CHECK(plan.static_units < units && plan.static_units == plan.warps * plan.per_warp);
-      CHECK(plan.per_warp >= gv::stage_kblocks_for(c.bits));
-    } else {
-      CHECK(plan.per_warp >= (tail ? 1 : min_run_stages) * gv::stage_kblocks_for(c.bits));
-      CHECK(plan.warps * plan.per_warp >= units);
-    }
+    CHECK(plan.per_warp >= min_run_stages * gv::stage_kblocks_for(c.bits));
+    CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
     CHECK(xq.size() * 16 == static_cast<size_t>(gv::rows_for(c.m) * (c.in / 32) * gv::kSlotWords * 4));
-    unsigned long long counter = 0x123456789ull;  // garbage: quantize_x_kernel must zero it
-    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr, tail ? &counter : nullptr);
-    if (plan.tail_chunk > 0) {  // every chunk was taken once, and each warp's last take found none
-      const int64_t chunks = (units - plan.static_units + plan.tail_chunk - 1) / plan.tail_chunk;
-      CHECK(counter >= static_cast<unsigned long long>(chunks) + 1);
-    }
+    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr);
     ++cases;
     if (accumulate) {
       // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds
@@ -321,10 +296,9 @@ void test_cases() {
   gemv_case(Case{4, 8, 14336, 128, 1, 1, 1, 0, 1000, false});
   gemv_case(Case{3, 32, 14336, 14336, 1, 2, 2, 1, 9, false});
   gemv_case(Case{2, 16, 14336, 64, 2, 1, 1, 0, 1000, false});
-  CHECK(tail_cases >= 16);  // the tail variants did run with a tail
-  std::printf("packed GEMV (emulated): %d cases (%d with a dynamic tail); worst relative error vs own arithmetic %.3g, vs dequantize + "
+  std::printf("packed GEMV (emulated): %d cases; worst relative error vs own arithmetic %.3g, vs dequantize + "
               "matmul %.3g (normal x), %.3g (1000x outlier)\n",
-              cases, tail_cases, worst_exact, worst_normal, worst_outlier);
+              cases, worst_exact, worst_normal, worst_outlier);
 }
 
 void test_applies() {

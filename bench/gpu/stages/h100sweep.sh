@@ -43,18 +43,6 @@ stage_h100ncu() {
   profile_ncu int4m16 packed_mma_pipe_kernel 20 build/native-cuda/lb_kernel_timing --one 4 128 16 28672 8192
 }
 
-# The GEMV's dynamic tail (GemvTail, LOWBIT_GEMV_TAIL_PERCENT / _STAGES): its CUDA test (every pass, the tails
-# included), then `lb_kernel_timing --gemv-tail` (static plan vs tails, three interleaved rounds per shape).
-stage_gemvtail() {
-  cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvtail-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/gemvtail-build.log"; status=1; return; }
-  step "gemvtail: test_packed_gemv_cuda"
-  timeout 300 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvtail-test.log" 2>&1 || status=1
-  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvtail-test.log" | head -30
-  step "gemvtail: lb_kernel_timing --gemv-tail"
-  timeout 300 build/native-cuda/lb_kernel_timing --gemv-tail 2>&1 | tee "$RESULTS/gemvtail-timing.txt" | grep -E "^device|^lowbit"
-}
-
 # mma_pipe's split-k sums by 16-byte atomics (LOWBIT_MMA_PIPE_VEC_OUT): its CUDA test (a pass with them), then
 # `lb_kernel_timing --mma-vecout` (scalar vs 16-byte, three interleaved rounds per shape).
 stage_mmavec() {

@@ -58,22 +58,9 @@ std::atomic<int> gemv_resident_percent{[] {
   return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
 }()};
 
-// The dynamic tail of the PREQ launches with a counter in their workspace (GemvTail): the static runs' share of
-// the units in percent (LOWBIT_GEMV_TAIL_PERCENT, 1..99; 0 or unset: no tail) and the chunk in stages
-// (LOWBIT_GEMV_TAIL_STAGES, default 1).
-int env_tail_percent() {
-  const char* v = std::getenv("LOWBIT_GEMV_TAIL_PERCENT");
-  if (v == nullptr || *v == '\0') return 0;
-  char* end = nullptr;
-  const long parsed = std::strtol(v, &end, 10);
-  return (*end == '\0' && parsed >= 1 && parsed <= 99) ? static_cast<int>(parsed) : 0;
-}
-std::atomic<int> gemv_tail_percent{env_tail_percent()};
-std::atomic<int> gemv_tail_stages{env_int("LOWBIT_GEMV_TAIL_STAGES", 1)};
-
 template <int B, int MR, bool S16, int XOP, bool PREQ = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
-                   const uint4* xq = nullptr, unsigned long long* tail_counter = nullptr) {
+                   const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ>, kThreads, 0) !=
@@ -85,44 +72,35 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   }();
   const int64_t resident = static_cast<int64_t>(sms) * per_sm * kWarps *
                            gemv_resident_percent.load(std::memory_order_relaxed) / 100;
-  const int tail_percent = gemv_tail_percent.load(std::memory_order_relaxed);
-  const GemvPlan plan = PREQ && tail_counter != nullptr && tail_percent > 0
-                            ? plan_with_tail(B, a.m, a.in, a.out, resident > 0 ? resident : 1, tail_percent,
-                                             gemv_tail_stages.load(std::memory_order_relaxed))
-                            : plan_for(B, a.m, a.in, a.out, resident > 0 ? resident : 1,
-                                       gemv_min_run_stages.load(std::memory_order_relaxed));
+  const GemvPlan plan = plan_for(B, a.m, a.in, a.out, resident > 0 ? resident : 1,
+                                 gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  const GemvTail tail{plan.static_units, plan.tail_chunk, plan.tail_chunk > 0 ? tail_counter : nullptr};
   return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0,
-                    stream, a, plan.per_warp, vec, ops, xq, tail);
+                    stream, a, plan.per_warp, vec, ops, xq);
 }
 
 // The PREQ path: quantize_x_kernel (x into the workspace, y zeroed), then the GEMV on the quantized x.
-// tail_counter: the workspace's counter past the quantized x, or NULL (a workspace of the slots only: no tail).
 template <int B, int MR>
-cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, unsigned long long* tail_counter, int sms,
-                        cudaStream_t stream) {
+cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaStream_t stream) {
   const int64_t items = a.in / kKBlockRows * MR;
   const int64_t zero_blocks = (a.m * a.out + kThreads * 4 - 1) / (kThreads * 4);
   int64_t blocks = std::max((items + kWarps - 1) / kWarps, zero_blocks);
   blocks = std::min<int64_t>(std::max<int64_t>(blocks, 1), 1024);
-  quantize_x_kernel<B, MR><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xq, tail_counter);
+  quantize_x_kernel<B, MR><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xq);
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
-  return a.scales_dtype == kPackedF32
-             ? launch<B, MR, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq, tail_counter)
-             : launch<B, MR, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq, tail_counter);
+  return a.scales_dtype == kPackedF32 ? launch<B, MR, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq)
+                                      : launch<B, MR, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq);
 }
 
 template <int B>
-cudaError_t launch_preq_rows(const PackedLinearCudaArgs& a, uint4* xq, unsigned long long* tail_counter, int sms,
-                             cudaStream_t stream) {
+cudaError_t launch_preq_rows(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaStream_t stream) {
   switch (rows_for(a.m)) {
-    case 1: return launch_preq<B, 1>(a, xq, tail_counter, sms, stream);
-    case 2: return launch_preq<B, 2>(a, xq, tail_counter, sms, stream);
-    default: return launch_preq<B, 4>(a, xq, tail_counter, sms, stream);
+    case 1: return launch_preq<B, 1>(a, xq, sms, stream);
+    case 2: return launch_preq<B, 2>(a, xq, sms, stream);
+    default: return launch_preq<B, 4>(a, xq, sms, stream);
   }
 }
 
@@ -196,24 +174,16 @@ cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& a, cudaStream_t stream,
   if (packed_gemv_cuda_uses_workspace(a, ws)) {
     const int sms = device_sms();
     uint4* xq = static_cast<uint4*>(ws.data);
-    const int64_t slots = xq_bytes(a.m, a.in);
-    unsigned long long* counter =
-        ws.bytes >= slots + kTailCounterBytes
-            ? reinterpret_cast<unsigned long long*>(static_cast<unsigned char*>(ws.data) + slots)
-            : nullptr;
-    return a.bits == 4   ? launch_preq_rows<4>(a, xq, counter, sms, stream)
-           : a.bits == 3 ? launch_preq_rows<3>(a, xq, counter, sms, stream)
-                         : launch_preq_rows<2>(a, xq, counter, sms, stream);
+    return a.bits == 4   ? launch_preq_rows<4>(a, xq, sms, stream)
+           : a.bits == 3 ? launch_preq_rows<3>(a, xq, sms, stream)
+                         : launch_preq_rows<2>(a, xq, sms, stream);
   }
   cudaError_t e = zero_f32_before_pdl(a.y, a.m * a.out, stream);
   if (e != cudaSuccess) return e;
   return launch_any(a, GemvInputOps{}, stream);
 }
 
-int64_t packed_gemv_cuda_workspace_bytes(int64_t m, int64_t in) {
-  const int64_t slots = xq_bytes(m, in);
-  return slots > 0 ? slots + kTailCounterBytes : 0;
-}
+int64_t packed_gemv_cuda_workspace_bytes(int64_t m, int64_t in) { return xq_bytes(m, in); }
 
 bool packed_gemv_cuda_uses_workspace(const PackedLinearCudaArgs& a, PackedLinearCudaWorkspace ws) {
   const int64_t need = xq_bytes(a.m, a.in);
@@ -300,13 +270,6 @@ bool packed_gemv_cuda_vector_atomics_on() { return gemv_vec_atomics.load(std::me
 
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
   gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
-}
-
-void packed_gemv_cuda_set_tail(int static_percent, int stages) {
-  const int percent = static_percent < 0 ? env_tail_percent() : static_percent <= 99 ? static_percent : 0;
-  gemv_tail_percent.store(percent, std::memory_order_relaxed);
-  gemv_tail_stages.store(stages >= 1 && stages <= 64 ? stages : env_int("LOWBIT_GEMV_TAIL_STAGES", 1),
-                         std::memory_order_relaxed);
 }
 
 void packed_gemv_cuda_set_coop(int enabled) {

@@ -356,21 +356,11 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // PREQ (plain input only): x was quantized once by quantize_x_kernel into xq ([k-block][MR rows][kSlotWords]); the
 // warp copies a stage's slots into its shared slots instead of quantizing (~50 of ~270 instructions per k-block
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
-// The dynamic tail of a PREQ launch: units [static_units, units) are handed out in chunks of `chunk` units through
-// `counter` (zeroed by quantize_x_kernel) to whichever warp has finished its static run. chunk 0: no tail, the
-// static runs cover every unit.
-struct GemvTail {
-  int64_t static_units;
-  int64_t chunk;
-  unsigned long long* counter;
-};
-
 template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
-                                                                                        [[maybe_unused]] const uint4* xq,
-                                                                                        [[maybe_unused]] GemvTail tail) {
+                                                                                        [[maybe_unused]] const uint4* xq) {
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   constexpr int NB = stage_kblocks<B>();
   using Stage = StageLoads<B, MR, S16, NB>;
@@ -383,15 +373,15 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   const int64_t kblocks = a.in / kKBlockRows;
   const int64_t units = (n + kWarpCols - 1) / kWarpCols * kblocks;
   const int64_t gwarp = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
+  int64_t u = gwarp * per_warp;
+  const int64_t u_end = min(units, u + per_warp);
   const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
   const int xbyte = x_byte_offset<B>(lane);
   pdl_launch_dependents();
   bool waited = false;
   float norm_scale = 1.0f;  // x_op SiluMul's, read once the kernel before (its producer) has finished
 
-  // the units [u, u_end): one segment per 128-column tile they touch
-  auto run = [&](int64_t u, const int64_t u_end) {
-  while (u < u_end) {
+  while (u < u_end) {  // one segment per 128-column tile the run touches
     const int64_t tile = u / kblocks;
     const int64_t kb_begin = u - tile * kblocks;
     const int64_t kb_end = min(kblocks, kb_begin + (u_end - u));
@@ -478,26 +468,6 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     }
     u += kb_end - kb_begin;
   }
-  };
-
-  bool has_tail = false;
-  if constexpr (PREQ) has_tail = tail.chunk > 0;
-  const int64_t static_end = has_tail ? min(units, tail.static_units) : units;
-  run(gwarp * per_warp, min(static_end, gwarp * per_warp + per_warp));
-  if constexpr (PREQ) {
-    if (has_tail) {
-      if (!waited) {
-        pdl_wait();
-        waited = true;
-      }
-      for (;;) {  // warp-uniform: lane 0 takes the next chunk for the warp
-        const unsigned long long c = lane == 0 ? atomicAdd(tail.counter, 1ull) : 0ull;
-        const int64_t first = static_end + static_cast<int64_t>(__reduce_max_sync(0xffffffffu, static_cast<unsigned>(c))) * tail.chunk;
-        if (first >= units) break;
-        run(first, min(units, first + tail.chunk));
-      }
-    }
-  }
   zero_after_wait(ops, waited);
 }
 
@@ -505,13 +475,11 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 // one warp per (k-block, row) item of xq [in / 32][MR][kSlotWords], rows m..MR-1 as zeros; also zeroes y, which the
 // GEMV adds into. The GEMV, launched with PDL, may start at once (weight loads) and reads xq and y after pdl_wait.
 template <int B, int MR>
-__global__ void __launch_bounds__(kThreads) quantize_x_kernel(PackedLinearCudaArgs a, uint4* xq,
-                                                              unsigned long long* tail_counter = nullptr) {
+__global__ void __launch_bounds__(kThreads) quantize_x_kernel(PackedLinearCudaArgs a, uint4* xq) {
   pdl_launch_dependents();
   const int lane = static_cast<int>(threadIdx.x) & 31;
   const int64_t threads = static_cast<int64_t>(gridDim.x) * kThreads;
   const int64_t thread = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
-  if (tail_counter != nullptr && thread == 0) *tail_counter = 0ull;
   for (int64_t i = thread; i < a.m * a.out; i += threads) a.y[i] = 0.0f;
   const int64_t items = a.in / kKBlockRows * MR;
   const int xbyte = x_byte_offset<B>(lane);
@@ -555,24 +523,21 @@ inline int64_t xq_bytes(int64_t m, int64_t in) {
 
 struct GemvPlan {
   int rows;          // MR: 1, 2 or 4
-  int64_t per_warp;  // k-blocks (units) per warp (of the static runs where there is a tail)
+  int64_t per_warp;  // k-blocks (units) per warp
   int64_t warps;     // warps with work
   int64_t blocks;
-  int64_t static_units = 0;  // with a tail (tail_chunk > 0): the units of the static runs
-  int64_t tail_chunk = 0;    // units per tail chunk; 0: no tail
 };
-
-// Bytes past the quantized x in a PREQ workspace: the tail counter (8 bytes, padded to 16).
-constexpr int64_t kTailCounterBytes = 16;
 
 // resident_warps: warps of this kernel that fit on the device at once (SMs x blocks per SM x kWarps).
 // min_run_stages: the shortest run a warp gets, in stages. 1 by default: on the H200 (2026-12-02, with 16-byte
 // atomics) one-stage runs were fastest at the decode shapes (4096 x 4096 int4 10.0 us vs 10.6 with two-stage runs,
 // int2 9.9 vs 11.3) and equal within 0.4 us at 12288 / 22016 x 4096, 4096 x 11008 and 28672 x 8192.
-inline GemvPlan plan_for_kblocks(int64_t m, int64_t in, int64_t out, int64_t resident_warps, int64_t min_run) {
+inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps,
+                         int min_run_stages = 1) {
   GemvPlan p{};
   p.rows = rows_for(m);
   const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
+  const int64_t min_run = (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits);
   const int64_t rw = resident_warps > 0 ? resident_warps : 1;
   int64_t per = (units + rw - 1) / rw;
   if (per < min_run) per = min_run;
@@ -581,32 +546,5 @@ inline GemvPlan plan_for_kblocks(int64_t m, int64_t in, int64_t out, int64_t res
   p.blocks = (p.warps + kWarps - 1) / kWarps;
   return p;
 }
-
-inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps,
-                         int min_run_stages = 1) {
-  return plan_for_kblocks(m, in, out, resident_warps, (min_run_stages > 0 ? min_run_stages : 1) * stage_kblocks_for(bits));
-}
-
-// With a dynamic tail: the static runs cover static_percent % of the units over the resident warps (at least a stage
-// each); the rest goes in chunks of tail_stages stages. static_percent outside 1..99 or tail_stages < 1: plan_for's
-// plan, no tail.
-inline GemvPlan plan_with_tail(int bits, int64_t m, int64_t in, int64_t out, int64_t resident_warps, int static_percent,
-                               int tail_stages) {
-  const int64_t nb = stage_kblocks_for(bits);
-  GemvPlan p = plan_for_kblocks(m, in, out, resident_warps, nb);
-  if (static_percent < 1 || static_percent > 99 || tail_stages < 1 || p.warps == 0) return p;
-  const int64_t units = (out + kWarpCols - 1) / kWarpCols * (in / kKBlockRows);
-  const int64_t rw = resident_warps > 0 ? resident_warps : 1;
-  int64_t per = units * static_percent / 100 / rw;
-  if (per < nb) per = nb;
-  if (per * rw >= units) return p;  // too small for a tail
-  p.per_warp = per;
-  p.warps = rw;
-  p.blocks = (p.warps + kWarps - 1) / kWarps;
-  p.static_units = per * rw;
-  p.tail_chunk = tail_stages * nb;
-  return p;
-}
-
 
 }  // namespace lb::kernels::packed_gemv

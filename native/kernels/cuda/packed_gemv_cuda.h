@@ -17,9 +17,7 @@ bool packed_gemv_cuda_applies(const PackedLinearCudaArgs& args);
 // it once and zeroes y; else each warp quantizes the x it reads.
 cudaError_t packed_gemv_cuda(const PackedLinearCudaArgs& args, cudaStream_t stream, PackedLinearCudaWorkspace workspace = {});
 
-// Workspace bytes the GEMV uses for m rows of `in` (0: none): the quantized x, then a counter for the dynamic tail
-// (packed_gemv_cuda_set_tail). A workspace of the quantized x alone is used too, without the tail. Whether these
-// arguments' workspace will be used.
+// Workspace bytes the GEMV uses for m rows of `in` (0: none); whether these arguments' workspace will be used.
 int64_t packed_gemv_cuda_workspace_bytes(int64_t m, int64_t in);
 bool packed_gemv_cuda_uses_workspace(const PackedLinearCudaArgs& args, PackedLinearCudaWorkspace workspace);
 
@@ -64,12 +62,6 @@ void packed_gemv_cuda_set_resident_percent(int percent);
 void packed_gemv_cuda_set_vector_atomics(int enabled);
 // Its current state (other kernels that add packed-GEMV partial sums follow it: decode_rotary_attention_o_cuda).
 bool packed_gemv_cuda_vector_atomics_on();
-
-// Process-wide launch-plan knob of packed_gemv_cuda with a workspace: static runs over static_percent % of the
-// units (1..99), the rest handed out in chunks of `stages` stages to the warps that finish first; 0 or above 99: no
-// tail; negative: the default, LOWBIT_GEMV_TAIL_PERCENT (unset: no tail); stages outside 1..64: LOWBIT_GEMV_TAIL_STAGES
-// (unset: 1).
-void packed_gemv_cuda_set_tail(int static_percent, int stages);
 
 // Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
 // take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless
