@@ -1,6 +1,6 @@
-# The three kernel targets of issue 7 that the H100 misses (docs/BENCHMARKS.md, kernels, tenth round: int2 g64 m = 1
-# 31.6 us against 30, int4 g128 m = 16 76.5 against 70, VQ v8/k4096 55.2 against 45; the H200 meets all three): the
-# launch-plan knobs swept on the card the targets name. Sourced by bench/gpu/run.sh;
+# The kernel targets of issue 7 that the H100 missed in the twenty-second session (docs/BENCHMARKS.md, kernels, tenth
+# round: int2 g64 m = 1 31.6 us against 30, int4 g128 m = 16 76.5 against 70; its VQ "miss" was the 1 %-outlier case,
+# see the eleventh round): the launch-plan knobs swept on the card the targets name. Sourced by bench/gpu/run.sh;
 # `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash bench/gpu/run.sh h100sweep` on `kind: nvidia-h100-x1`.
 # Prints lb_kernel_timing rows (median / min us of 50 runs): the GEMV launch plans (--gemv-plan), int2 m = 1 by
 # LOWBIT_GEMV_MIN_RUN_STAGES, int4 m = 16 by LOWBIT_MMA_PIPE_SPLITS (0: the plan's), the VQ GEMV's variants (--vq
