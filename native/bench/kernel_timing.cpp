@@ -15,6 +15,8 @@
 // <min>").
 // --mma-vecout: mma_pipe at m = 16 / 64 with its split-k sums added by scalar ("... vecout0") or 16-byte atomics
 // ("... vecout1"), three interleaved rounds.
+// --gemv-fold: the m = 1 GEMV without ("... fold0") and with the group fold ("... fold1"; LOWBIT_GEMV_FOLD), three
+// interleaved rounds, at 28672 x 8192 (int2 g64, int4 g128, int3 g128) and the 7B decode shapes (int4 g128, int2 g64).
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
 // --vq: only those VQ A/B cases (v8/v6/v4 k4096, v2 k256 at 28672x8192; v8/v6 k4096 at 4096x4096; v8 + 1% outliers).
 #include <cuda_runtime_api.h>
@@ -117,7 +119,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kVecOut };
+enum class Rows { kAll, kOne, kVecOut, kFold };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -185,6 +187,15 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       }
     }
     lb::kernels::packed_mma_pipe_cuda_set_vec_out(false);
+  } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1"), interleaved
+    for (int round = 0; round < 3; ++round) {
+      for (int on = 0; on <= 1; ++on) {
+        lb::kernels::packed_gemv_cuda_set_fold(on);
+        time_case(name + " fold" + std::to_string(on), copies,
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
+      }
+    }
+    lb::kernels::packed_gemv_cuda_set_fold(-1);
   } else if (rows == Rows::kOne) {  // one row: the default kernel (for profilers: launch 11 is the first timed one)
     time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
   } else {
@@ -395,6 +406,16 @@ int main(int argc, char** argv) {
     packed_case(4, 128, 64, 28672, 8192, false, false, Rows::kVecOut);
     packed_case(4, 128, 16, 11008, 4096, false, false, Rows::kVecOut);
     packed_case(4, 128, 16, 4096, 4096, false, false, Rows::kVecOut);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--gemv-fold") == 0) {  // the m = 1 GEMV's group fold: A/B at issue 7's
+    for (const auto& q : {std::pair<int, int64_t>{2, 64}, {4, 128}, {3, 128}}) {  // shapes and the 7B decode ones
+      packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kFold);
+    }
+    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {12288, 4096}, {22016, 4096}, {4096, 11008}}) {
+      packed_case(4, 128, 1, s.first, s.second, false, false, Rows::kFold);
+      packed_case(2, 64, 1, s.first, s.second, false, false, Rows::kFold);
+    }
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv-plan") == 0) {  // the decode-sized GEMV shapes, launch-plan sweep

@@ -3,7 +3,8 @@
 // quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
 // 16-bit y_out copy; which kernel runs for which shape; with the quantized-x workspace (the default run) and
 // without (x quantized in every warp); the accumulate mode (packed_gemv_cuda_accumulate:
-// y0 + W x onto a non-zero y, no zeroing). Skips without a CUDA device.
+// y0 + W x onto a non-zero y, no zeroing); a last pass with the m = 1 group fold (packed_gemv_cuda_set_fold). Skips
+// without a CUDA device.
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -286,5 +287,12 @@ int main() {
   lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
   lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
   lb::kernels::packed_gemv_cuda_set_coop(-1);
+  // the m = 1 group fold on the workspace path (LOWBIT_GEMV_FOLD=1), the other settings at their defaults
+  lb::kernels::packed_gemv_cuda_set_fold(1);
+  use_workspace = true;
+  std::printf("test_packed_gemv_cuda: again with the group fold (m = 1, quantized-x workspace)\n");
+  cases = 0;
+  test_cases();
+  lb::kernels::packed_gemv_cuda_set_fold(-1);
   return check::finish("test_packed_gemv_cuda");
 }

@@ -28,11 +28,26 @@ using gemv_ref::Case;
 
 // vec_atomics = false: the host has no 16-byte atomics (the kernel's sm_90 path is tested on the GPU)
 // xq: the PREQ path (pre-quantized x): quantize_x_kernel fills xq and zeroes y, then the GEMV copies its slots
+// fold: the PREQ path's group fold (FOLD; m = 1 only)
 template <int B, int MR, int XOP = lb::kernels::kGemvInputPlain>
-void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}, uint4* xq = nullptr) {
+void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {}, uint4* xq = nullptr,
+              bool fold = false) {
   if constexpr (XOP == lb::kernels::kGemvInputPlain) {
     if (xq != nullptr) {
       emu::launch(dim3(3, 1, 1), gv::kThreads, 0, gv::quantize_x_kernel<B, MR>, a, xq);  // 3 blocks: grid-stride loops
+      if constexpr (MR == 1) {
+        if (fold) {
+          if (a.scales_dtype == 0) {
+            emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                        gv::packed_gemv_kernel<B, 1, false, XOP, true, true>, a, plan.per_warp, false, ops, xq);
+          } else {
+            emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+                        gv::packed_gemv_kernel<B, 1, true, XOP, true, true>, a, plan.per_warp, false, ops, xq);
+          }
+          return;
+        }
+      }
+      CHECK(!fold);
       if (a.scales_dtype == 0) {
         emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
                     gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq);
@@ -54,19 +69,19 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
 }
 
 template <int B>
-void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops, uint4* xq) {
+void run_bits(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops, uint4* xq, bool fold) {
   if (ops.op == lb::kernels::kGemvInputNormWeight) return run_rows<B, 1, lb::kernels::kGemvInputNormWeight>(a, plan, ops);
   if (ops.op == lb::kernels::kGemvInputSiluMul) return run_rows<B, 1, lb::kernels::kGemvInputSiluMul>(a, plan, ops);
-  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops, xq);
-  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops, xq);
-  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops, xq);
+  if (plan.rows == 1) run_rows<B, 1>(a, plan, ops, xq, fold);
+  if (plan.rows == 2) run_rows<B, 2>(a, plan, ops, xq, fold);
+  if (plan.rows == 4) run_rows<B, 4>(a, plan, ops, xq, fold);
 }
 
 void run_any(int bits, const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const GemvInputOps& ops = {},
-             uint4* xq = nullptr) {
-  if (bits == 2) run_bits<2>(a, plan, ops, xq);
-  if (bits == 3) run_bits<3>(a, plan, ops, xq);
-  if (bits == 4) run_bits<4>(a, plan, ops, xq);
+             uint4* xq = nullptr, bool fold = false) {
+  if (bits == 2) run_bits<2>(a, plan, ops, xq, fold);
+  if (bits == 3) run_bits<3>(a, plan, ops, xq, fold);
+  if (bits == 4) run_bits<4>(a, plan, ops, xq, fold);
 }
 
 // The block-cooperative kernel (packed_gemv_coop.cuh) for a fused op.
@@ -113,9 +128,10 @@ void gemv_case(const Case& c) {
   }
   // the variants: runs of at least one stage (the default plan) and of two, each writing a zeroed y and adding
   // onto a non-zero y (accumulate mode); then x pre-quantized into a workspace (PREQ: garbage in, y garbage too,
-  // both must be overwritten) with one- and two-stage runs
-  for (int variant = 0; variant < 6; ++variant) {
+  // both must be overwritten) with one- and two-stage runs; for m = 1 also the PREQ path's group fold, likewise
+  for (int variant = 0; variant < (c.m == 1 ? 8 : 6); ++variant) {
     const bool preq = variant >= 4;
+    const bool fold = variant >= 6;
     const bool accumulate = !preq && variant % 2 == 1;
     const int min_run_stages = variant % 4 < 2 ? 1 : 2;
     std::vector<float> y(static_cast<size_t>(c.m * c.out), preq ? 777.0f : 0.0f);  // else the launcher zeroes y
@@ -125,6 +141,7 @@ void gemv_case(const Case& c) {
     const gv::GemvPlan plan = gv::plan_for(c.bits, c.m, c.in, c.out, c.resident_warps, min_run_stages);
     const std::string what = gemv_ref::describe(c) + (accumulate ? " accumulate" : "") +
                              (min_run_stages == 1 ? " one-stage runs" : " two-stage runs") + (preq ? " PREQ" : "") +
+                             (fold ? " fold" : "") +
                              " per_warp=" + std::to_string(plan.per_warp) + " warps=" + std::to_string(plan.warps);
     if (!gv::applies(a)) {
       check::fail(__FILE__, __LINE__, what + ": GEMV does not apply");
@@ -134,7 +151,7 @@ void gemv_case(const Case& c) {
     CHECK(plan.warps * plan.per_warp >= (c.out + 127) / 128 * (c.in / 32));
     CHECK(plan.blocks * gv::kWarps >= plan.warps);
     CHECK(xq.size() * 16 == static_cast<size_t>(gv::rows_for(c.m) * (c.in / 32) * gv::kSlotWords * 4));
-    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr);
+    run_any(c.bits, a, plan, {}, preq ? xq.data() : nullptr, fold);
     ++cases;
     if (accumulate) {
       // y - y0 = W x: the subtraction costs ~1 ulp of y0 (~6e-8 relative), far below the bounds
@@ -267,6 +284,35 @@ void test_fused_inputs() {
   CHECK(!gv::input_ops_valid(a, ops));
 }
 
+// The group fold against the exact arithmetic where it is weakest: x of one sign (every code sum large, as after a
+// SiLU), so part - z * xsum cancels in f32. Runs that start and end inside groups (few resident warps).
+double worst_fold_one_sign = 0;
+void fold_one_sign_case(int bits, int64_t out, int64_t in, int64_t group, int64_t resident_warps, int scales_dtype) {
+  const Case c{bits, out, in, group, 1, 0, scales_dtype, 1, resident_warps, false};
+  const gemv_ref::Problem p0 = gemv_ref::make_problem(c);
+  std::vector<float> x(p0.x.values.size());
+  std::mt19937 rng(static_cast<uint32_t>(in + out + bits));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (auto& v : x) v = 2.0f + std::fabs(normal(rng));
+  const gemv_ref::Problem p = gemv_ref::with_input(p0, x);
+  const std::vector<double> exact = gemv_ref::exact_reference(c, p);
+  for (bool fold : {false, true}) {
+    std::vector<float> y(static_cast<size_t>(out), 777.0f);
+    std::vector<uint4> xq(static_cast<size_t>(gv::xq_bytes(1, in) / 16));
+    PackedLinearCudaArgs a = gemv_ref::gemv_args(c, p.x.data(0), 0, 1, p.qweight.data(), p.qzeros.data(),
+                                                 p.scales.data(scales_dtype), y.data());
+    const gv::GemvPlan plan = gv::plan_for(bits, 1, in, out, resident_warps);
+    run_any(bits, a, plan, {}, xq.data(), fold);
+    ++cases;
+    const double e = gemv_ref::relative_error(y, exact);
+    if (fold) worst_fold_one_sign = std::max(worst_fold_one_sign, e);
+    if (!(e < 1e-5)) {
+      check::fail(__FILE__, __LINE__, gemv_ref::describe(c) + (fold ? " fold" : "") +
+                                          " x of one sign: relative error vs its own arithmetic " + std::to_string(e));
+    }
+  }
+}
+
 void test_cases() {
   // out: qzeros packs out * bits / 32 words per group, so bits 3 needs multiples of 32, bits 2 of 16
   const int64_t main_out[] = {0, 0, 48, 96, 40};    // partial 128-column tiles
@@ -296,6 +342,13 @@ void test_cases() {
   gemv_case(Case{4, 8, 14336, 128, 1, 1, 1, 0, 1000, false});
   gemv_case(Case{3, 32, 14336, 14336, 1, 2, 2, 1, 9, false});
   gemv_case(Case{2, 16, 14336, 64, 2, 1, 1, 0, 1000, false});
+  // x of one sign under the fold: runs of 7 .. 40 k-blocks that start and end inside groups of 2 .. 12 k-blocks
+  fold_one_sign_case(2, 272, 1280, 64, 13, 1);
+  fold_one_sign_case(3, 288, 1152, 128, 7, 2);
+  fold_one_sign_case(4, 264, 1920, 128, 11, 0);
+  fold_one_sign_case(4, 40, 4224, 384, 5, 1);
+  std::printf("packed GEMV (emulated), group fold with x of one sign: worst relative error vs own arithmetic %.3g\n",
+              worst_fold_one_sign);
   std::printf("packed GEMV (emulated): %d cases; worst relative error vs own arithmetic %.3g, vs dequantize + "
               "matmul %.3g (normal x), %.3g (1000x outlier)\n",
               cases, worst_exact, worst_normal, worst_outlier);

@@ -69,3 +69,17 @@ stage_h100table() {
   step "h100table: torch baselines"
   timeout 150 python3 bench/gpu/torch_kernel_baselines.py 2>&1 | tee "$RESULTS/h100table-torch.txt" | grep -E "^torch|^device|Error"
 }
+
+# The m = 1 GEMV's group fold (LOWBIT_GEMV_FOLD; each column's zero point and scale applied once per group): its CUDA
+# test (the last pass runs the fold), then `lb_kernel_timing --gemv-fold` (fold0 / fold1, three interleaved rounds per
+# shape: 28672 x 8192 int2 g64 / int4 g128 / int3 g128, the 7B decode shapes at int4 and int2). On an H100:
+# `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing test_packed_gemv_cuda" bash bench/gpu/run.sh gemvfold` (~4 min cold).
+stage_gemvfold() {
+  cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvfold-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/gemvfold-build.log"; status=1; return; }
+  step "gemvfold: lb_kernel_timing --gemv-fold"
+  timeout 300 build/native-cuda/lb_kernel_timing --gemv-fold 2>&1 | tee "$RESULTS/gemvfold-timing.txt" | grep -E "^device|^lowbit"
+  step "gemvfold: test_packed_gemv_cuda"
+  timeout 240 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvfold-test.log" 2>&1 || status=1
+  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvfold-test.log" | head -20
+}

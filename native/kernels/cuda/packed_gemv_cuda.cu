@@ -58,12 +58,20 @@ std::atomic<int> gemv_resident_percent{[] {
   return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
 }()};
 
-template <int B, int MR, bool S16, int XOP, bool PREQ = false>
+// The group fold of the m = 1 GEMV on pre-quantized x (packed_gemv_cuda.cuh, FOLD): off unless LOWBIT_GEMV_FOLD=1
+// (not yet timed on a device; docs/GPU.md).
+bool env_fold() {
+  const char* v = std::getenv("LOWBIT_GEMV_FOLD");
+  return v != nullptr && std::strcmp(v, "1") == 0;
+}
+std::atomic<bool> gemv_fold{env_fold()};
+
+template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
                    const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
@@ -77,8 +85,8 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads), 0,
-                    stream, a, plan.per_warp, vec, ops, xq);
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
+                    0, stream, a, plan.per_warp, vec, ops, xq);
 }
 
 // The PREQ path: quantize_x_kernel (x into the workspace, y zeroed), then the GEMV on the quantized x.
@@ -91,6 +99,13 @@ cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaS
   quantize_x_kernel<B, MR><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(a, xq);
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
+  if constexpr (MR == 1) {
+    if (gemv_fold.load(std::memory_order_relaxed)) {
+      return a.scales_dtype == kPackedF32
+                 ? launch<B, 1, false, kGemvInputPlain, true, true>(a, GemvInputOps{}, sms, stream, xq)
+                 : launch<B, 1, true, kGemvInputPlain, true, true>(a, GemvInputOps{}, sms, stream, xq);
+    }
+  }
   return a.scales_dtype == kPackedF32 ? launch<B, MR, false, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq)
                                       : launch<B, MR, true, kGemvInputPlain, true>(a, GemvInputOps{}, sms, stream, xq);
 }
@@ -271,6 +286,12 @@ bool packed_gemv_cuda_vector_atomics_on() { return gemv_vec_atomics.load(std::me
 void packed_gemv_cuda_set_vector_atomics(int enabled) {
   gemv_vec_atomics.store(enabled < 0 ? env_vec_atomics() : enabled != 0, std::memory_order_relaxed);
 }
+
+void packed_gemv_cuda_set_fold(int enabled) {
+  gemv_fold.store(enabled < 0 ? env_fold() : enabled != 0, std::memory_order_relaxed);
+}
+
+bool packed_gemv_cuda_fold_on() { return gemv_fold.load(std::memory_order_relaxed); }
 
 void packed_gemv_cuda_set_coop(int enabled) {
   gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);

@@ -243,6 +243,64 @@ __device__ __forceinline__ void kblock_update(const uint4 (&wv)[B], const ScaleR
   }
 }
 
+// The group fold (FOLD, LOWBIT_GEMV_FOLD=1; m = 1 with x pre-quantized): a column's zero point and scale are applied
+// once per group instead of once per k-block. kblock_fold adds one k-block to the group's partial sums,
+// part[r][c] += d_r * sum q_r w_c (codes as stored, zero point not yet subtracted) and xsum[r] += d_r * sum q_r;
+// group_flush then adds s_c * (part - z_c * xsum) to acc. Per column and k-block that leaves IMAD, I2F and FFMA of
+// kblock_update's epilogue (no zero extraction, scale conversion or zero-point IMAD). Not exact in int32 like
+// kblock_update: part - z * xsum cancels in f32, ~1e-6 relative for activations of one sign (emulated tests: 1e-5).
+template <int B, int MR>
+__device__ __forceinline__ void kblock_fold(const uint4 (&wv)[B], const uint32_t* slots, float (&part)[MR][4],
+                                            float (&xsum)[MR]) {
+  uint4 xq[MR][4];
+  float dr[MR];
+#pragma unroll
+  for (int r = 0; r < MR; ++r) {
+    const uint4* sl = reinterpret_cast<const uint4*>(slots + r * kSlotWords);
+#pragma unroll
+    for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
+    const uint4 tail = sl[4];
+    dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
+    xsum[r] = __fmaf_rn(dr[r], __int2float_rn(static_cast<int>(tail.y)), xsum[r]);
+  }
+#pragma unroll
+  for (int c = 0; c < 4; ++c) {
+    uint32_t w[B];
+#pragma unroll
+    for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
+    int d1[MR], d2[MR];
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      d1[r] = 0;
+      d2[r] = 0;
+    }
+    kblock_dots<B, MR>(w, xq, d1, d2);
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      part[r][c] = __fmaf_rn(dr[r], __int2float_rn(kResidualScale * d1[r] + d2[r]), part[r][c]);
+    }
+  }
+}
+
+// The end of a group (or of a run) under FOLD: acc += s * (part - z * xsum) per column and row; part and xsum restart.
+template <int B, int MR, bool S16>
+__device__ __forceinline__ void group_flush(const ScaleRaw<S16>& sraw, uint32_t zbits, int zero_offset, int scales_dtype,
+                                            float (&part)[MR][4], float (&xsum)[MR], float (&acc)[MR][4]) {
+  constexpr uint32_t kMask = (1u << B) - 1u;
+#pragma unroll
+  for (int c = 0; c < 4; ++c) {
+    const float z = static_cast<float>(((zbits >> (B * c)) + static_cast<uint32_t>(zero_offset)) & kMask);
+    const float s = scale_of<S16>(sraw, c, scales_dtype);
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      acc[r][c] = __fmaf_rn(s, __fmaf_rn(-z, xsum[r], part[r][c]), acc[r][c]);
+      part[r][c] = 0.0f;
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < MR; ++r) xsum[r] = 0.0f;
+}
+
 // The GEMVs' last step: ops.zero (NULL: none), a buffer a later kernel of the step accumulates into, set to 0 over
 // the grid once the kernel before has finished (and with it the buffer's readers); waited: pdl_wait() was called.
 __device__ __forceinline__ void zero_after_wait(const GemvInputOps& ops, bool waited) {
@@ -275,6 +333,7 @@ struct StageLoads {
   uint32_t zraw[NB][kZeroWords];
   float xv[NB][MR];
   float wx[NB];  // NormWeight: ops.weight at this lane's row of each k-block
+  uint32_t flush;  // FOLD: bit i set where k-block i ends its group or the run (its scale and zeros are loaded)
 };
 
 // The load cursor of a segment: the group of the next k-block, that k-block's place in it, and the lane's
@@ -293,19 +352,28 @@ struct GroupCursor {
   }
 };
 
-// One stage's loads from k-block kb; advances the cursor past the stage.
-template <int B, int MR, bool S16, int NB>
+// One stage's loads from k-block kb; advances the cursor past the stage. FOLD: scales and zeros only for the k-blocks
+// that end their group or the run (run_last: the index in the stage of the run's last k-block, or -1), marked in
+// s.flush.
+template <int B, int MR, bool S16, int NB, bool FOLD = false>
 __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_t kb, int valid, bool col_ok,
                                            int64_t col0, int gkb, GroupCursor<B, S16>& cur_g,
-                                           StageLoads<B, MR, S16, NB>& s) {
+                                           StageLoads<B, MR, S16, NB>& s, [[maybe_unused]] int run_last = -1) {
   constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
   const int64_t n = a.out;
   const int64_t scale_row_bytes = n * (S16 ? 2 : 4);
   const int64_t zero_row_words = n * B / 32;
   const int32_t* wp = a.qweight + kb * B * n + col0;  // word row kb * B, advanced by n per load
+  if constexpr (FOLD) s.flush = 0u;
 #pragma unroll
   for (int i = 0; i < NB; ++i) {
     const bool on = col_ok && i < valid;
+    bool load_group = on;
+    if constexpr (FOLD) {
+      const bool ends = i < valid && (cur_g.gk == gkb - 1 || i == run_last);
+      s.flush |= static_cast<uint32_t>(ends) << i;
+      load_group = on && ends;
+    }
 #pragma unroll
     for (int w = 0; w < B; ++w) {
       s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(wp)) : make_uint4(0u, 0u, 0u, 0u);
@@ -314,7 +382,7 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
     s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
 #pragma unroll
     for (int z = 0; z < kZeroWords; ++z) s.zraw[i][z] = 0u;
-    if (on) {
+    if (load_group) {
       if constexpr (S16) {
         const uint2 sc = __ldg(reinterpret_cast<const uint2*>(cur_g.scales));
         s.sraw[i].v.x = sc.x;
@@ -356,12 +424,14 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // PREQ (plain input only): x was quantized once by quantize_x_kernel into xq ([k-block][MR rows][kSlotWords]); the
 // warp copies a stage's slots into its shared slots instead of quantizing (~50 of ~270 instructions per k-block
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
-template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false>
+// FOLD: zero points and scales applied once per group (kblock_fold, group_flush); plain input only.
+template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
                                                                                         [[maybe_unused]] const uint4* xq) {
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
+  static_assert(!FOLD || XOP == kGemvInputPlain, "the group fold takes the plain input");
   constexpr int NB = stage_kblocks<B>();
   using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
@@ -393,13 +463,24 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 #pragma unroll
       for (int c = 0; c < 4; ++c) acc[r][c] = 0.0f;
     float sq = 0.0f;  // NormWeight: this lane's sum of x^2 over the segment
+    [[maybe_unused]] float part[MR][4];  // FOLD: the current group's sums (kblock_fold)
+    [[maybe_unused]] float xsum[MR];
+    if constexpr (FOLD) {
+#pragma unroll
+      for (int r = 0; r < MR; ++r) {
+        xsum[r] = 0.0f;
+#pragma unroll
+        for (int c = 0; c < 4; ++c) part[r][c] = 0.0f;
+      }
+    }
 
     GroupCursor<B, S16> group(a, kb_begin, gkb, col0);
     Stage cur{};
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
       // 1. every global load of the stage
-      load_stage<B, MR, S16, NB>(a, kb, valid, col_ok, col0, gkb, group, cur);
+      load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
+                                       kb + valid == kb_end ? valid - 1 : -1);
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;
@@ -437,8 +518,16 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
 #pragma unroll
       for (int i = 0; i < NB; ++i) {
         if (i < valid && col_ok) {
-          kblock_update<B, MR, S16>(cur.wv[i], cur.sraw[i], zero_bits<B>(cur.zraw[i], col0), a.zero_offset,
-                                    a.scales_dtype, xs + i * MR * kSlotWords, acc);
+          if constexpr (FOLD) {
+            kblock_fold<B, MR>(cur.wv[i], xs + i * MR * kSlotWords, part, xsum);
+            if ((cur.flush >> i) & 1u) {  // warp-uniform
+              group_flush<B, MR, S16>(cur.sraw[i], zero_bits<B>(cur.zraw[i], col0), a.zero_offset, a.scales_dtype,
+                                      part, xsum, acc);
+            }
+          } else {
+            kblock_update<B, MR, S16>(cur.wv[i], cur.sraw[i], zero_bits<B>(cur.zraw[i], col0), a.zero_offset,
+                                      a.scales_dtype, xs + i * MR * kSlotWords, acc);
+          }
         }
       }
     }
