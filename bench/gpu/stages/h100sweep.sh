@@ -72,14 +72,45 @@ stage_h100table() {
 
 # The m = 1 GEMV's group fold (LOWBIT_GEMV_FOLD; each column's zero point and scale applied once per group): its CUDA
 # test (the last pass runs the fold), then `lb_kernel_timing --gemv-fold` (fold0 / fold1, three interleaved rounds per
-# shape: 28672 x 8192 int2 g64 / int4 g128 / int3 g128, the 7B decode shapes at int4 and int2). On an H100:
+# shape: 28672 x 8192 int2 g64 / int4 g128 / int3 g128, the 7B decode shapes at int4 and int2), and a 256 x 256 GEMV
+# each way for the fixed cost of a call (launches, ramp, events). On an H100:
 # `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing test_packed_gemv_cuda" bash bench/gpu/run.sh gemvfold` (~4 min cold).
 stage_gemvfold() {
   cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvfold-build.log" 2>&1 \
       || { tail -30 "$RESULTS/gemvfold-build.log"; status=1; return; }
   step "gemvfold: lb_kernel_timing --gemv-fold"
   timeout 300 build/native-cuda/lb_kernel_timing --gemv-fold 2>&1 | tee "$RESULTS/gemvfold-timing.txt" | grep -E "^device|^lowbit"
+  step "gemvfold: the fixed cost, a 256 x 256 GEMV (int2 g64, int4 g128), without and with the fold"
+  for f in 0 1; do
+    for q in "2 64" "4 128"; do
+      echo "fold=$f $(LOWBIT_GEMV_FOLD=$f timeout 30 build/native-cuda/lb_kernel_timing --one $q 1 256 256 | grep '^lowbit')"
+    done
+  done | tee "$RESULTS/gemvfold-floor.txt"
   step "gemvfold: test_packed_gemv_cuda"
   timeout 240 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvfold-test.log" 2>&1 || status=1
   grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvfold-test.log" | head -20
+}
+
+# What the two missed kernels wait on and what fills the L2 (h100ncu's sections do not say): Nsight Compute on one
+# launch each of the int4 g128 m = 16 mma_pipe kernel, the int2 g64 m = 1 GEMV and the GEMV with the group fold, with
+# the L2 and DRAM throughput broken down into their sub-metrics, the L2 tables (sectors by operation: reads, atomics,
+# reductions; hits and misses) and every warp stall reason per issued instruction. Reports: profile-l2-*.txt; printed:
+# the sub-metrics above 5 % and the stalls above 0.2 cycles. `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash
+# bench/gpu/run.sh h100l2` (~3 min cold).
+stage_h100l2() {
+  command -v ncu > /dev/null || { echo "h100l2: ncu is not on the PATH"; return; }
+  local b=build/native-cuda/lb_kernel_timing tag
+  [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100l2-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/h100l2-build.log"; status=1; return; }
+  local extra="--section MemoryWorkloadAnalysis_Tables --metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed,regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio"
+  step "h100l2: int4 g128 m = 16 mma_pipe"
+  PROFILE_EXTRA="$extra" profile_ncu l2-int4m16 packed_mma_pipe_kernel 20 $b --one 4 128 16 28672 8192
+  step "h100l2: int2 g64 m = 1 GEMV"
+  PROFILE_EXTRA="$extra" profile_ncu l2-int2m1 packed_gemv_kernel 20 $b --one 2 64 1 28672 8192
+  step "h100l2: int2 g64 m = 1 GEMV with the group fold"
+  LOWBIT_GEMV_FOLD=1 PROFILE_EXTRA="$extra" profile_ncu l2-int2m1-fold packed_gemv_kernel 20 $b --one 2 64 1 28672 8192
+  for tag in l2-int4m16 l2-int2m1 l2-int2m1-fold; do
+    awk -v t="$tag" '/(lts__|dram__|ltc__|fbpa__)[a-z_.]*[ \t]+%[ \t]+[0-9.]+$/ && $NF + 0 >= 5 { print "profile " t ": " $1 " " $NF }
+                     /issue_stalled_.*ratio/ && $NF + 0 >= 0.2 { print "profile " t ": " $1 " " $NF }' "$RESULTS/profile-$tag.txt" | head -40
+  done
 }
