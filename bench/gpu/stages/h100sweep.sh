@@ -114,3 +114,27 @@ stage_h100l2() {
                      /issue_stalled_.*ratio/ && $NF + 0 >= 0.2 { print "profile " t ": " $1 " " $NF }' "$RESULTS/profile-$tag.txt" | head -40
   done
 }
+
+# mma_pipe's pipeline depth on the H100 (the build flags were last compared on the H200, docs/BENCHMARKS.md sixth round:
+# 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there): a second build of lb_kernel_timing with
+# -DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3 (build/native-cuda-k4s3), then both binaries in three interleaved rounds
+# at int4 g128 m = 16 / m = 64 and int2 g64 m = 16, 28672 x 8192 (rows "default" / "k4s3"). ~4 min after the main build:
+# `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash bench/gpu/run.sh mmaflags`.
+stage_mmaflags() {
+  local b=build/native-cuda/lb_kernel_timing v=build/native-cuda-k4s3 r q
+  [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/mmaflags-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/mmaflags-build.log"; status=1; return; }
+  step "mmaflags: build lb_kernel_timing with 4 k-steps per stage and 3 stages"
+  local td="${TORCH_DIR:-$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')}"
+  { cmake -S native -B $v -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$td" -DLOWBIT_CUDA=ON \
+        -DCMAKE_CUDA_FLAGS="-DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3" \
+      && cmake --build $v --target lb_kernel_timing -j"$(nproc)"; } > "$RESULTS/mmaflags-build-k4s3.log" 2>&1 \
+      || { tail -30 "$RESULTS/mmaflags-build-k4s3.log"; status=1; return; }
+  step "mmaflags: default vs k4s3, three interleaved rounds"
+  for r in 1 2 3; do
+    for q in "4 128 16" "4 128 64" "2 64 16"; do
+      echo "default $(timeout 30 $b --one $q 28672 8192 | grep '^lowbit')"
+      echo "k4s3 $(timeout 30 $v/lb_kernel_timing --one $q 28672 8192 | grep '^lowbit')"
+    done
+  done | tee "$RESULTS/mmaflags-timing.txt"
+}
