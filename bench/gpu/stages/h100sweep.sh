@@ -75,19 +75,25 @@ stage_h100table() {
 # shape: 28672 x 8192 int2 g64 / int4 g128 / int3 g128, the 7B decode shapes at int4 and int2), and a 256 x 256 GEMV
 # each way for the fixed cost of a call (launches, ramp, events). On an H100:
 # `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing test_packed_gemv_cuda" bash bench/gpu/run.sh gemvfold` (~4 min cold).
+# With LB_TORCHFREE_DIR (bench/gpu/torchfree_run.sh) it takes the torch-free binaries there and builds nothing.
 stage_gemvfold() {
-  cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvfold-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/gemvfold-build.log"; status=1; return; }
+  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_gemv_cuda f q
+  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
+    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_gemv_cuda
+  else
+    cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvfold-build.log" 2>&1 \
+        || { tail -30 "$RESULTS/gemvfold-build.log"; status=1; return; }
+  fi
   step "gemvfold: lb_kernel_timing --gemv-fold"
-  timeout 300 build/native-cuda/lb_kernel_timing --gemv-fold 2>&1 | tee "$RESULTS/gemvfold-timing.txt" | grep -E "^device|^lowbit"
+  timeout 300 $b --gemv-fold 2>&1 | tee "$RESULTS/gemvfold-timing.txt" | grep -E "^device|^lowbit"
   step "gemvfold: the fixed cost, a 256 x 256 GEMV (int2 g64, int4 g128), without and with the fold"
   for f in 0 1; do
     for q in "2 64" "4 128"; do
-      echo "fold=$f $(LOWBIT_GEMV_FOLD=$f timeout 30 build/native-cuda/lb_kernel_timing --one $q 1 256 256 | grep '^lowbit')"
+      echo "fold=$f $(LOWBIT_GEMV_FOLD=$f timeout 30 $b --one $q 1 256 256 | grep '^lowbit')"
     done
   done | tee "$RESULTS/gemvfold-floor.txt"
   step "gemvfold: test_packed_gemv_cuda"
-  timeout 240 build/native-cuda/tests/test_packed_gemv_cuda > "$RESULTS/gemvfold-test.log" 2>&1 || status=1
+  timeout 240 $t > "$RESULTS/gemvfold-test.log" 2>&1 || status=1
   grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvfold-test.log" | head -20
 }
 
@@ -99,7 +105,8 @@ stage_gemvfold() {
 # bench/gpu/run.sh h100l2` (~3 min cold).
 stage_h100l2() {
   command -v ncu > /dev/null || { echo "h100l2: ncu is not on the PATH"; return; }
-  local b=build/native-cuda/lb_kernel_timing tag
+  local b=${LB_TORCHFREE_DIR:+$LB_TORCHFREE_DIR/kernel_timing} tag
+  b=${b:-build/native-cuda/lb_kernel_timing}
   [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100l2-build.log" 2>&1 \
       || { tail -30 "$RESULTS/h100l2-build.log"; status=1; return; }
   local extra="--section MemoryWorkloadAnalysis_Tables --metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed,regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio"
