@@ -15,6 +15,9 @@
 // <min>").
 // --mma-vecout: mma_pipe at m = 16 / 64 with its split-k sums added by scalar ("... vecout0") or 16-byte atomics
 // ("... vecout1"), three interleaved rounds.
+// --mma-coalesced: mma_pipe with its weight copies in the fragment's lane order ("... coal0") or row by row ("... coal1";
+// LOWBIT_MMA_PIPE_COALESCED), three interleaved rounds: int4 / int2 / int3 m = 16 and int4 / int2 m = 64 at
+// 28672 x 8192, int4 m = 16 at 11008 x 4096, 4096 x 4096 and 4096 x 11008.
 // --gemv-fold: the m = 1 GEMV without ("... fold0") and with the group fold ("... fold1"; LOWBIT_GEMV_FOLD), three
 // interleaved rounds, at 28672 x 8192 (int2 g64, int4 g128, int3 g128) and the 7B decode shapes (int4 g128, int2 g64).
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
@@ -119,7 +122,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kVecOut, kFold };
+enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -187,6 +190,15 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       }
     }
     lb::kernels::packed_mma_pipe_cuda_set_vec_out(false);
+  } else if (rows == Rows::kCoalesced) {  // mma_pipe's weight copies in fragment order ("coal0") or row by row ("coal1")
+    for (int round = 0; round < 3; ++round) {
+      for (int on = 0; on <= 1; ++on) {
+        lb::kernels::packed_mma_pipe_cuda_set_coalesced(on == 1);
+        time_case(name + " coal" + std::to_string(on), copies,
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
+      }
+    }
+    lb::kernels::packed_mma_pipe_cuda_set_coalesced(false);
   } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1"), interleaved
     for (int round = 0; round < 3; ++round) {
       for (int on = 0; on <= 1; ++on) {
@@ -406,6 +418,17 @@ int main(int argc, char** argv) {
     packed_case(4, 128, 64, 28672, 8192, false, false, Rows::kVecOut);
     packed_case(4, 128, 16, 11008, 4096, false, false, Rows::kVecOut);
     packed_case(4, 128, 16, 4096, 4096, false, false, Rows::kVecOut);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--mma-coalesced") == 0) {  // mma_pipe: fragment-order vs row-by-row copies
+    for (const auto& q : {std::pair<int, int64_t>{4, 128}, {2, 64}, {3, 128}}) {
+      packed_case(q.first, q.second, 16, 28672, 8192, false, false, Rows::kCoalesced);
+    }
+    packed_case(4, 128, 64, 28672, 8192, false, false, Rows::kCoalesced);
+    packed_case(2, 64, 64, 28672, 8192, false, false, Rows::kCoalesced);
+    for (const auto& s : {std::pair<int64_t, int64_t>{11008, 4096}, {4096, 4096}, {4096, 11008}}) {
+      packed_case(4, 128, 16, s.first, s.second, false, false, Rows::kCoalesced);
+    }
     return 0;
   }
   if (argc > 1 && std::strcmp(argv[1], "--gemv-fold") == 0) {  // the m = 1 GEMV's group fold: A/B at issue 7's

@@ -5,7 +5,8 @@
 // plan (what it takes, m tiles, splits), (2) the x tile reads of bits 4 / 2 are free of bank conflicts per
 // 8-lane phase, (3) whole launches against a double reference (dequantize, then matmul): bits 2/3/4, odd column
 // counts (not a multiple of the 256-column block), `in` tails, m in {5, 7, 16, 33, 64}, groups 32/64/128/per
-// channel, x f16/bf16, scales f16/bf16/f32, zero_offset 0/1, one split (the ring wraps many times) and split-k.
+// channel, x f16/bf16, scales f16/bf16/f32, zero_offset 0/1, one split (the ring wraps many times) and split-k, each
+// with the weight copies in the fragment's lane order and coalesced (LOWBIT_MMA_PIPE_COALESCED).
 #include "cuda_emulation.h"
 // the kernel body, after the emulation layer
 #include "kernels/cuda/packed_mma_pipe_cuda.cuh"
@@ -71,6 +72,24 @@ void check_x_banks() {
 }
 
 
+// The coalesced weight copy's slots (coalesced_slot): 16-byte accesses go in phases of 8 lanes; the copy's phase p
+// (row p, gid 0..7) and the consumer's phase p (lanes 8p .. 8p + 7: gid 2p, 2p + 1, every t) must each meet 8
+// distinct 16-byte bank groups, and every consumer lane its own slot.
+void check_coalesced_slots() {
+  std::set<int> all;
+  for (int p = 0; p < 4; ++p) {
+    std::set<int> copy, read;
+    for (int g = 0; g < 8; ++g) copy.insert(pipe::coalesced_slot(p, g) % 8);
+    for (int l = 8 * p; l < 8 * p + 8; ++l) read.insert(pipe::coalesced_slot(l & 3, l >> 2) % 8);
+    CHECK(copy.size() == 8);
+    CHECK(read.size() == 8);
+  }
+  for (int l = 0; l < 32; ++l) all.insert(pipe::coalesced_slot(l & 3, l >> 2));
+  CHECK(all.size() == 32 && *all.begin() == 0 && *all.rbegin() == 31);
+}
+
+bool coalesced_copy = false;  // the kernel's `coalesced` argument (LOWBIT_MMA_PIPE_COALESCED)
+
 // xp: the XP path (x laid out as A fragments by permute_x_kernel into xp, which also zeroes y for split-k)
 template <int B, int OP, int MB>
 void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
@@ -80,12 +99,12 @@ void run(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
     emu::launch(dim3(3, 1, 1), pipe::kThreads, 0, pipe::permute_x_kernel<B>, a, xp, plan.splits > 1);  // grid-stride
     const uint4* fragments = xp;
     emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB, true>, a,
-                plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, fragments);
+                plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, fragments, coalesced_copy);
     return;
   }
   const uint4* none = nullptr;
   emu::launch(grid, pipe::kThreads, pipe::smem_bytes<B, MB>(), pipe::packed_mma_pipe_kernel<B, OP, MB>, a,
-              plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, none);
+              plan.ksteps_per_split, plan.splits > 1 ? pipe::kOutAtomic : pipe::kOutStore, none, coalesced_copy);
 }
 template <int B, int OP>
 void run_mb(const PackedLinearCudaArgs& a, const pipe::PipePlan& plan, uint4* xp) {
@@ -120,10 +139,12 @@ void pipe_case(int bits, int64_t out, int64_t in, int64_t group, int64_t m, int 
     check::fail(__FILE__, __LINE__, pr.what + ": the plan declines the shape");
     return;
   }
-  for (bool with_xp : {false, true}) {
+  for (int variant = 0; variant < 4; ++variant) {  // raw x / XP, each with the fragment-order and coalesced copies
+    const bool with_xp = variant % 2 == 1;
+    coalesced_copy = variant >= 2;
     std::vector<float> y(static_cast<size_t>(m * out), 12345.0f);  // garbage unless the launcher zeroes it
     const PackedLinearCudaArgs a = pr.args(y.data());
-    const std::string what = pr.what + (with_xp ? " XP" : "");
+    const std::string what = pr.what + (with_xp ? " XP" : "") + (coalesced_copy ? " coalesced" : "");
     // XP: fragments start as garbage; permute_x_kernel writes all of them and zeroes y for split-k
     std::vector<uint4> xp(static_cast<size_t>(pipe::xp_bytes(bits, m, in) / 16), make_uint4(0x7C007C00u, 1u, 2u, 3u));
     if (!with_xp && plan.splits > 1) std::fill(y.begin(), y.end(), 0.0f);  // the launcher's zeroing kernel
@@ -175,6 +196,7 @@ int main() {
   check_plan();
   check_x_banks<4>();
   check_x_banks<2>();
+  check_coalesced_slots();
   test_launches();
   return check::finish("test_packed_mma_pipe_emulated");
 }

@@ -145,3 +145,29 @@ stage_mmaflags() {
     done
   done | tee "$RESULTS/mmaflags-timing.txt"
 }
+
+# mma_pipe's weight copies row by row (LOWBIT_MMA_PIPE_COALESCED; h100l2 found the kernel at 81.5 % of the L2 tag rate
+# with 33 % of its sector rate): `lb_kernel_timing --mma-coalesced` (coal0 / coal1, three interleaved rounds per shape),
+# Nsight Compute on the int4 m = 16 launch with the copies coalesced (L2 breakdown as h100l2), then
+# test_packed_mma_pipe_cuda (its last two passes coalesced). Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
+stage_mmacoal() {
+  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_mma_pipe_cuda
+  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
+    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_mma_pipe_cuda
+  else
+    cmake --build build/native-cuda --target lb_kernel_timing test_packed_mma_pipe_cuda -j"$(nproc)" > "$RESULTS/mmacoal-build.log" 2>&1 \
+        || { tail -30 "$RESULTS/mmacoal-build.log"; status=1; return; }
+  fi
+  step "mmacoal: lb_kernel_timing --mma-coalesced"
+  timeout 300 $b --mma-coalesced 2>&1 | tee "$RESULTS/mmacoal-timing.txt" | grep -E "^device|^lowbit"
+  if command -v ncu > /dev/null; then
+    step "mmacoal: Nsight Compute, int4 g128 m = 16 with coalesced copies"
+    LOWBIT_MMA_PIPE_COALESCED=1 PROFILE_EXTRA="--metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed" \
+        profile_ncu l2-int4m16-coal packed_mma_pipe_kernel 20 $b --one 4 128 16 28672 8192
+    awk '/(lts__|dram__)[a-z_.]*[ \t]+%[ \t]+[0-9.]+$/ && $NF + 0 >= 5 { print "profile l2-int4m16-coal: " $1 " " $NF }' \
+        "$RESULTS/profile-l2-int4m16-coal.txt" | head -20
+  fi
+  step "mmacoal: test_packed_mma_pipe_cuda"
+  timeout 300 $t > "$RESULTS/mmacoal-test.log" 2>&1 || status=1
+  grep -E "cases|with|FAILED|passed|failed" "$RESULTS/mmacoal-test.log" | head -20
+}

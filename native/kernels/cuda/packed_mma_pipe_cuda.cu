@@ -68,6 +68,16 @@ std::atomic<bool>& vec_out() {
   return on;
 }
 
+// LOWBIT_MMA_PIPE_COALESCED=1: weight copies row by row (coalesced_slot in packed_mma_pipe_cuda.cuh) instead of in the
+// fragment's lane order; an A/B knob (packed_mma_pipe_cuda_set_coalesced).
+std::atomic<bool>& coalesced() {
+  static std::atomic<bool> on{[] {
+    const char* v = std::getenv("LOWBIT_MMA_PIPE_COALESCED");
+    return v != nullptr && std::strcmp(v, "1") == 0;
+  }()};
+  return on;
+}
+
 // Resident blocks per SM of an instance, after raising its shared-memory limit: once per instance (a
 // thread-safe static).
 struct Prepared {
@@ -120,7 +130,8 @@ cudaError_t launch(const PackedLinearCudaArgs& a, uint4* xp, cudaStream_t stream
                            ? kOutVecAtomic
                            : kOutAtomic;
   return launch_pdl(packed_mma_pipe_kernel<B, OP, MB, XP>, grid, dim3(kThreads), smem_bytes<B, MB>(), stream, a,
-                    plan.ksteps_per_split, out_mode, static_cast<const uint4*>(xp));
+                    plan.ksteps_per_split, out_mode, static_cast<const uint4*>(xp),
+                    coalesced().load(std::memory_order_relaxed));
 }
 
 template <int B, int OP, int MB>
@@ -151,6 +162,8 @@ cudaError_t launch_op(const PackedLinearCudaArgs& a, const PipePlan& plan, uint4
 void packed_mma_pipe_cuda_enable(bool on) { enabled().store(on ? kOn : kOff); }
 
 void packed_mma_pipe_cuda_set_vec_out(bool on) { vec_out().store(on, std::memory_order_relaxed); }
+
+void packed_mma_pipe_cuda_set_coalesced(bool on) { coalesced().store(on, std::memory_order_relaxed); }
 
 bool packed_mma_pipe_cuda_takes(const PackedLinearCudaArgs& a) {
   const int mode = enabled().load(std::memory_order_relaxed);

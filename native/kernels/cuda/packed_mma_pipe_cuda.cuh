@@ -107,15 +107,26 @@ __device__ __forceinline__ void dequant_chunk(const uint32_t (&w)[Unit<B>::kWord
   }
 }
 
+// The weight copy of a warp's k-step word row: 4 unit rows (t) x 32 columns (8 lanes x 4 columns, gid) of 16 bytes.
+// In the fragment's lane order (lane = 4 gid + t) each 8-lane phase of a 16-byte cp.async touches 4 rows with 32 bytes
+// each: 16 L2 requests of one sector per warp instruction, and the H100 measured mma_pipe at 81.5 % of its L2 tag
+// rate with 33 % of its sector rate (2026-12-05, docs/BENCHMARKS.md). Coalesced, copy lane L takes row L / 8, columns
+// 4 (L % 8): 4 requests of 128 bytes. It writes the 16 bytes the consumer lane (gid, t) = (L % 8, L / 8) reads, at slot
+// coalesced_slot(t, gid) of the warp's 32: t * 8 + (gid ^ 2t), so that neither the copy's 8-lane phases (one t) nor the
+// consumer's (gid in {2p, 2p + 1}, every t) meet a shared-memory bank twice.
+__host__ __device__ constexpr int coalesced_slot(int t, int gid) { return t * 8 + (gid ^ (2 * t)); }
+
 // The kernel does no 64-bit division and no per-copy index arithmetic in its loop: sources are lane pointers
 // advanced by fixed strides, bounds are lane-constant limits on the stage-relative k-step, and both the
 // producer and the consumer find group starts with a counter (the group of a k-step is ks / kpg).
 // XP: x was laid out as A fragments by permute_x_kernel (xp, [m16 tile][k-step][chunk][lane] x 16 bytes): a stage
 // copies its fragments and a lane reads each A register quadruple with one conflict-free 16-byte load (no PRMT).
+// coalesced (LOWBIT_MMA_PIPE_COALESCED): the weight copies are issued row by row, not in the B fragment's lane order
+// (coalesced_slot says how the two meet in shared memory).
 template <int B, int OP, int MB, bool XP = false>
 __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, int out_mode,
-                           [[maybe_unused]] const uint4* xp) {
+                           [[maybe_unused]] const uint4* xp, bool coalesced = false) {
   using S = Shape<B>;
   using PP = Pipe<B>;
   constexpr int W = S::W;
@@ -161,10 +172,14 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 
   // producer state: weights of k-step ks (relative to ksb) are unit rows 4 ks + t; this lane copies k-steps
   // below w_end (the split's end, the last unit, its columns)
-  const int w_end = b_ok ? min(kse, (units - t + 3) / 4) - ksb : 0;
+  // coalesced: this thread copies for the lane (gid, t) = (lane % 8, lane / 8) of its warp into that lane's slot
+  const int cp_t = coalesced ? lane >> 3 : t;
+  const int cp_col = coalesced ? wcol + 4 * (lane & 7) : bcol;
+  const int cp_slot = coalesced ? warp * 32 + coalesced_slot(lane >> 3, lane & 7) : tid;
+  const int w_end = cp_col < n ? min(kse, (units - cp_t + 3) / 4) - ksb : 0;
   // copy sources advance with the stages; a copy that is off reads 0 bytes (cp.async zero-fill), so its address
   // may run past the end and is never dereferenced
-  const int32_t* w_src = a.qweight + static_cast<int64_t>(4 * ksb + t) * W * n + bcol;
+  const int32_t* w_src = a.qweight + static_cast<int64_t>(4 * ksb + cp_t) * W * n + cp_col;
   const int64_t w_step = static_cast<int64_t>(4) * W * n;  // words per k-step
   const uint16_t* x_src[kXIters];  // raw x chunks this thread copies, and the stage-relative k limit of each
   int x_lim[kXIters];
@@ -214,7 +229,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
         const int r = st * KSt + kj;  // k-step relative to ksb
         const bool ok = r < w_end;
 #pragma unroll
-        for (int i = 0; i < W; ++i) cp_async::copy16_or_zero(ws + (kj * W + i) * kThreads + tid, w_src + kj * w_step + i * n, ok);
+        for (int i = 0; i < W; ++i) cp_async::copy16_or_zero(ws + (kj * W + i) * kThreads + cp_slot, w_src + kj * w_step + i * n, ok);
         // scales / zeros of a group that starts at this k-step (or at the split's first k-step): the consumer
         // reads the slot exactly then
         if (ksb + r == p_next && ksb + r < kse) {
@@ -296,7 +311,7 @@ __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
 
   // ---- consumer: k-step kj of the stage in `base` ----
   // the lane's shared-memory offsets inside a stage (hoisted: only the stage base changes in the loop)
-  const int w_lane = tid * 16;
+  const int w_lane = (coalesced ? warp * 32 + coalesced_slot(t, gid) : tid) * 16;
   const int x_lane = PP::WBytes + gid * PP::XRow + R * t * 2;
   // check_group false: the caller knows no group starts at this k-step (no branch between the k-steps of a stage)
   auto compute = [&](auto check_group, const unsigned char* base, int kj, int ks) {
