@@ -18,6 +18,8 @@
 // --mma-coalesced: mma_pipe with its weight copies in the fragment's lane order ("... coal0") or row by row ("... coal1";
 // LOWBIT_MMA_PIPE_COALESCED), three interleaved rounds: int4 / int2 / int3 m = 16 and int4 / int2 m = 64 at
 // 28672 x 8192, int4 m = 16 at 11008 x 4096, 4096 x 4096 and 4096 x 11008.
+// --gemv-prefetch: the m = 1 GEMV without ("... pf0") and with its next stage prefetched into L2 ("... pf1";
+// LOWBIT_GEMV_PREFETCH), three interleaved rounds, 28672 x 8192 (int2 / int4 / int3) and 7B shapes (int4, int2).
 // --gemv-fold: the m = 1 GEMV without ("... fold0") and with the group fold ("... fold1"; LOWBIT_GEMV_FOLD), three
 // interleaved rounds, at 28672 x 8192 (int2 g64, int4 g128, int3 g128) and the 7B decode shapes (int4 g128, int2 g64).
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
@@ -122,7 +124,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced };
+enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced, kPrefetch };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -198,7 +200,16 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
                   [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
       }
     }
-    lb::kernels::packed_mma_pipe_cuda_set_coalesced(false);
+    lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
+  } else if (rows == Rows::kPrefetch) {  // the m = 1 GEMV without ("pf0") and with the next stage into L2 ("pf1")
+    for (int round = 0; round < 3; ++round) {
+      for (int on = 0; on <= 1; ++on) {
+        lb::kernels::packed_gemv_cuda_set_prefetch(on);
+        time_case(name + " pf" + std::to_string(on), copies,
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
+      }
+    }
+    lb::kernels::packed_gemv_cuda_set_prefetch(-1);
   } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1"), interleaved
     for (int round = 0; round < 3; ++round) {
       for (int on = 0; on <= 1; ++on) {
@@ -428,6 +439,16 @@ int main(int argc, char** argv) {
     packed_case(2, 64, 64, 28672, 8192, false, false, Rows::kCoalesced);
     for (const auto& s : {std::pair<int64_t, int64_t>{11008, 4096}, {4096, 4096}, {4096, 11008}}) {
       packed_case(4, 128, 16, s.first, s.second, false, false, Rows::kCoalesced);
+    }
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--gemv-prefetch") == 0) {  // the m = 1 GEMV's next stage into L2: A/B
+    for (const auto& q : {std::pair<int, int64_t>{2, 64}, {4, 128}, {3, 128}}) {
+      packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kPrefetch);
+    }
+    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {22016, 4096}, {4096, 11008}}) {
+      packed_case(4, 128, 1, s.first, s.second, false, false, Rows::kPrefetch);
+      packed_case(2, 64, 1, s.first, s.second, false, false, Rows::kPrefetch);
     }
     return 0;
   }

@@ -297,14 +297,14 @@ int main() {
   std::printf("test_packed_mma_pipe_cuda: with 16-byte split-k atomics\n");
   run_cases();
   lb::kernels::packed_mma_pipe_cuda_set_vec_out(false);
-  for (bool with_workspace : {true, false}) {  // the weight copies row by row (LOWBIT_MMA_PIPE_COALESCED=1)
-    lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
+  for (bool with_workspace : {true, false}) {  // the weight copies in fragment order (LOWBIT_MMA_PIPE_COALESCED=0)
+    lb::kernels::packed_mma_pipe_cuda_set_coalesced(false);
     use_workspace = with_workspace;
-    std::printf("test_packed_mma_pipe_cuda: with coalesced weight copies, %s the A-fragment workspace\n",
+    std::printf("test_packed_mma_pipe_cuda: with fragment-order weight copies, %s the A-fragment workspace\n",
                 with_workspace ? "with" : "without");
     run_cases();
   }
-  lb::kernels::packed_mma_pipe_cuda_set_coalesced(false);
+  lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
   std::printf("test_packed_mma_pipe_cuda: %d cases; worst relative error vs reference %.3g, vs old mma / FMA %.3g\n",
               cases, worst_reference, worst_old);
   return check::finish("test_packed_mma_pipe_cuda");

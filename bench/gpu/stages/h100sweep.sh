@@ -149,7 +149,7 @@ stage_mmaflags() {
 # mma_pipe's weight copies row by row (LOWBIT_MMA_PIPE_COALESCED; h100l2 found the kernel at 81.5 % of the L2 tag rate
 # with 33 % of its sector rate): `lb_kernel_timing --mma-coalesced` (coal0 / coal1, three interleaved rounds per shape),
 # Nsight Compute on the int4 m = 16 launch with the copies coalesced (L2 breakdown as h100l2), then
-# test_packed_mma_pipe_cuda (its last two passes coalesced). Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
+# test_packed_mma_pipe_cuda (its last two passes in fragment order: coalesced is the default since). Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
 stage_mmacoal() {
   local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_mma_pipe_cuda
   if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
@@ -170,4 +170,22 @@ stage_mmacoal() {
   step "mmacoal: test_packed_mma_pipe_cuda"
   timeout 300 $t > "$RESULTS/mmacoal-test.log" 2>&1 || status=1
   grep -E "cases|with|FAILED|passed|failed" "$RESULTS/mmacoal-test.log" | head -20
+}
+
+# The m = 1 GEMV prefetching each warp's next stage into L2 (LOWBIT_GEMV_PREFETCH): `lb_kernel_timing --gemv-prefetch`
+# (pf0 / pf1, three interleaved rounds per shape), then test_packed_gemv_cuda (its last pass prefetches).
+# Torch-free: `bash bench/gpu/torchfree_run.sh gemvpf`.
+stage_gemvpf() {
+  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_gemv_cuda
+  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
+    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_gemv_cuda
+  else
+    cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvpf-build.log" 2>&1 \
+        || { tail -30 "$RESULTS/gemvpf-build.log"; status=1; return; }
+  fi
+  step "gemvpf: lb_kernel_timing --gemv-prefetch"
+  timeout 300 $b --gemv-prefetch 2>&1 | tee "$RESULTS/gemvpf-timing.txt" | grep -E "^device|^lowbit"
+  step "gemvpf: test_packed_gemv_cuda"
+  timeout 240 $t > "$RESULTS/gemvpf-test.log" 2>&1 || status=1
+  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvpf-test.log" | head -20
 }

@@ -66,12 +66,20 @@ bool env_fold() {
 }
 std::atomic<bool> gemv_fold{env_fold()};
 
-template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false>
+// The next stage's weights prefetched into L2 (packed_gemv_cuda.cuh, PF; m = 1 on the workspace): off unless
+// LOWBIT_GEMV_PREFETCH=1.
+bool env_prefetch() {
+  const char* v = std::getenv("LOWBIT_GEMV_PREFETCH");
+  return v != nullptr && std::strcmp(v, "1") == 0;
+}
+std::atomic<bool> gemv_prefetch{env_prefetch()};
+
+template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false, bool PF = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
                    const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD, PF>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
@@ -85,7 +93,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD, PF>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
                     0, stream, a, plan.per_warp, vec, ops, xq);
 }
 
@@ -100,6 +108,11 @@ cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaS
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
   if constexpr (MR == 1) {
+    if (gemv_prefetch.load(std::memory_order_relaxed)) {  // without the fold (no instance of both)
+      return a.scales_dtype == kPackedF32
+                 ? launch<B, 1, false, kGemvInputPlain, true, false, true>(a, GemvInputOps{}, sms, stream, xq)
+                 : launch<B, 1, true, kGemvInputPlain, true, false, true>(a, GemvInputOps{}, sms, stream, xq);
+    }
     if (gemv_fold.load(std::memory_order_relaxed)) {
       return a.scales_dtype == kPackedF32
                  ? launch<B, 1, false, kGemvInputPlain, true, true>(a, GemvInputOps{}, sms, stream, xq)
@@ -292,6 +305,10 @@ void packed_gemv_cuda_set_fold(int enabled) {
 }
 
 bool packed_gemv_cuda_fold_on() { return gemv_fold.load(std::memory_order_relaxed); }
+
+void packed_gemv_cuda_set_prefetch(int enabled) {
+  gemv_prefetch.store(enabled < 0 ? env_prefetch() : enabled != 0, std::memory_order_relaxed);
+}
 
 void packed_gemv_cuda_set_coop(int enabled) {
   gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);

@@ -424,8 +424,32 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // PREQ (plain input only): x was quantized once by quantize_x_kernel into xq ([k-block][MR rows][kSlotWords]); the
 // warp copies a stage's slots into its shared slots instead of quantizing (~50 of ~270 instructions per k-block
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
+// The next stage's weight rows into L2 (PF, LOWBIT_GEMV_PREFETCH=1): one prefetch.global.L2 per 128-byte line (lanes
+// 0, 8, 16, 24 of each row), issued right after the current stage's loads, so that a warp has two stages of weights
+// on their way without holding registers for the second (the int2 GEMV waits on its global loads 5.8 of 8.9 cycles
+// per instruction on the H100: docs/BENCHMARKS.md).
+template <int B, int NB>
+__device__ __forceinline__ void prefetch_stage_l2(const PackedLinearCudaArgs& a, int64_t kb, int valid, int64_t col0,
+                                                  int lane) {
+#ifndef LB_CUDA_EMULATION
+  if ((lane & 7) != 0) return;
+  const int32_t* wp = a.qweight + kb * B * a.out + col0;
+#pragma unroll
+  for (int i = 0; i < NB; ++i) {
+#pragma unroll
+    for (int w = 0; w < B; ++w) {
+      if (i < valid) asm volatile("prefetch.global.L2 [%0];" ::"l"(wp));
+      wp += a.out;
+    }
+  }
+#else
+  (void)a, (void)kb, (void)valid, (void)col0, (void)lane;
+#endif
+}
+
 // FOLD: zero points and scales applied once per group (kblock_fold, group_flush); plain input only.
-template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false>
+// PF: the next stage's weights prefetched into L2 (prefetch_stage_l2).
+template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false, bool PF = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
@@ -481,6 +505,11 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
       // 1. every global load of the stage
       load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
                                        kb + valid == kb_end ? valid - 1 : -1);
+      if constexpr (PF) {
+        if (col_ok && kb + NB < kb_end) {
+          prefetch_stage_l2<B, NB>(a, kb + NB, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb - NB)), col0, lane);
+        }
+      }
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;

@@ -68,12 +68,13 @@ std::atomic<bool>& vec_out() {
   return on;
 }
 
-// LOWBIT_MMA_PIPE_COALESCED=1: weight copies row by row (coalesced_slot in packed_mma_pipe_cuda.cuh) instead of in the
-// fragment's lane order; an A/B knob (packed_mma_pipe_cuda_set_coalesced).
+// Weight copies row by row (coalesced_slot in packed_mma_pipe_cuda.cuh) unless LOWBIT_MMA_PIPE_COALESCED=0 (the
+// fragment's lane order; an A/B knob, packed_mma_pipe_cuda_set_coalesced). H100, 2026-12-05: int4 g128 m = 16 at
+// 28672 x 8192 77.4 -> 59.5 us, faster at every shape timed (docs/BENCHMARKS.md, kernels, twelfth round).
 std::atomic<bool>& coalesced() {
   static std::atomic<bool> on{[] {
     const char* v = std::getenv("LOWBIT_MMA_PIPE_COALESCED");
-    return v != nullptr && std::strcmp(v, "1") == 0;
+    return v == nullptr || std::strcmp(v, "0") != 0;
   }()};
   return on;
 }

@@ -29,9 +29,8 @@ void packed_mma_pipe_cuda_enable(bool on);
 // aligned) instead of scalar atomics. Initially LOWBIT_MMA_PIPE_VEC_OUT=1 switches it on; off otherwise.
 void packed_mma_pipe_cuda_set_vec_out(bool on);
 
-// Process-wide A/B knob: the weight copies issued row by row, four 128-byte L2 requests per warp instruction, instead of
-// in the B fragment's lane order (sixteen 32-byte ones); same results. Initially LOWBIT_MMA_PIPE_COALESCED=1 switches it
-// on; off otherwise.
+// Process-wide A/B knob: the weight copies issued row by row, four 128-byte L2 requests per warp instruction (true, the
+// default), or in the B fragment's lane order, sixteen 32-byte ones (false; LOWBIT_MMA_PIPE_COALESCED=0); same results.
 void packed_mma_pipe_cuda_set_coalesced(bool on);
 
 }  // namespace lb::kernels
