@@ -58,13 +58,18 @@ stage_mmavec() {
 # Issue 7's kernel targets with the library's defaults and the torch baselines in the same call: `lb_kernel_timing
 # --gemv` (m <= 4 shapes and the VQ GEMV, banked row included), `--one 4 128 16 28672 8192`, then
 # torch_kernel_baselines.py.
+# With LB_TORCHFREE_DIR (bench/gpu/torchfree_run.sh) it takes the torch-free kernel_timing there.
 stage_h100table() {
-  cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100table-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/h100table-build.log"; status=1; return; }
+  local b=${LB_TORCHFREE_DIR:+$LB_TORCHFREE_DIR/kernel_timing} r
+  if [[ -z $b ]]; then
+    b=build/native-cuda/lb_kernel_timing
+    cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100table-build.log" 2>&1 \
+        || { tail -30 "$RESULTS/h100table-build.log"; status=1; return; }
+  fi
   step "h100table: lb_kernel_timing --gemv, --one 4 128 16 28672 8192"
-  timeout 200 build/native-cuda/lb_kernel_timing --gemv > "$RESULTS/h100table-gemv.txt" 2>&1 || status=1
+  timeout 200 $b --gemv > "$RESULTS/h100table-gemv.txt" 2>&1 || status=1
   grep -E "^device|^lowbit" "$RESULTS/h100table-gemv.txt" | grep -v " prev \| tiled \| warpq " | head -40
-  for r in 1 2 3; do timeout 30 build/native-cuda/lb_kernel_timing --one 4 128 16 28672 8192 | grep "^lowbit"; done \
+  for r in 1 2 3; do timeout 30 $b --one 4 128 16 28672 8192 | grep "^lowbit"; done \
       | tee "$RESULTS/h100table-m16.txt"
   step "h100table: torch baselines"
   timeout 150 python3 bench/gpu/torch_kernel_baselines.py 2>&1 | tee "$RESULTS/h100table-torch.txt" | grep -E "^torch|^device|Error"
