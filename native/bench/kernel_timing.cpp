@@ -18,8 +18,9 @@
 // --mma-coalesced: mma_pipe with its weight copies in the fragment's lane order ("... coal0") or row by row ("... coal1";
 // LOWBIT_MMA_PIPE_COALESCED), three interleaved rounds: int4 / int2 / int3 m = 16 and int4 / int2 m = 64 at
 // 28672 x 8192, int4 m = 16 at 11008 x 4096, 4096 x 4096 and 4096 x 11008.
-// --gemv-prefetch: the m = 1 GEMV without ("... pf0") and with its next stage prefetched into L2 ("... pf1";
-// LOWBIT_GEMV_PREFETCH), three interleaved rounds, 28672 x 8192 (int2 / int4 / int3) and 7B shapes (int4, int2).
+// --gemv-prefetch: the m = 1 GEMV as is ("... pf0"), with its next stage prefetched into L2 ("... pf1") and with
+// L2::256B weight loads ("... pf2"; LOWBIT_GEMV_PREFETCH), three interleaved rounds, 28672 x 8192 (int2 / int4 / int3)
+// and 7B shapes (int4, int2).
 // --gemv-fold: the m = 1 GEMV without ("... fold0") and with the group fold ("... fold1"; LOWBIT_GEMV_FOLD), three
 // interleaved rounds, at 28672 x 8192 (int2 g64, int4 g128, int3 g128) and the 7B decode shapes (int4 g128, int2 g64).
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
@@ -201,9 +202,9 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       }
     }
     lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
-  } else if (rows == Rows::kPrefetch) {  // the m = 1 GEMV without ("pf0") and with the next stage into L2 ("pf1")
-    for (int round = 0; round < 3; ++round) {
-      for (int on = 0; on <= 1; ++on) {
+  } else if (rows == Rows::kPrefetch) {  // the m = 1 GEMV: neither ("pf0"), the next stage into L2 ("pf1"), L2::256B
+    for (int round = 0; round < 3; ++round) {  // loads ("pf2")
+      for (int on = 0; on <= 2; ++on) {
         lb::kernels::packed_gemv_cuda_set_prefetch(on);
         time_case(name + " pf" + std::to_string(on), copies,
                   [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });

@@ -295,10 +295,13 @@ int main() {
   test_cases();
   lb::kernels::packed_gemv_cuda_set_fold(-1);
   // the m = 1 launch that prefetches each warp's next stage into L2 (LOWBIT_GEMV_PREFETCH=1)
-  lb::kernels::packed_gemv_cuda_set_prefetch(1);
-  std::printf("test_packed_gemv_cuda: again with the next stage prefetched into L2 (m = 1, quantized-x workspace)\n");
-  cases = 0;
-  test_cases();
+  for (int mode : {1, 2}) {  // and the one whose weight loads carry the L2::256B hint (LOWBIT_GEMV_PREFETCH=2)
+    lb::kernels::packed_gemv_cuda_set_prefetch(mode);
+    std::printf("test_packed_gemv_cuda: again with %s (m = 1, quantized-x workspace)\n",
+                mode == 1 ? "the next stage prefetched into L2" : "L2::256B weight loads");
+    cases = 0;
+    test_cases();
+  }
   lb::kernels::packed_gemv_cuda_set_prefetch(-1);
   return check::finish("test_packed_gemv_cuda");
 }

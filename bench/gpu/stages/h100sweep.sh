@@ -177,8 +177,9 @@ stage_mmacoal() {
   grep -E "cases|with|FAILED|passed|failed" "$RESULTS/mmacoal-test.log" | head -20
 }
 
-# The m = 1 GEMV prefetching each warp's next stage into L2 (LOWBIT_GEMV_PREFETCH): `lb_kernel_timing --gemv-prefetch`
-# (pf0 / pf1, three interleaved rounds per shape), then test_packed_gemv_cuda (its last pass prefetches).
+# The m = 1 GEMV prefetching each warp's next stage into L2 or loading with the L2::256B hint (LOWBIT_GEMV_PREFETCH=1 / 2):
+# `lb_kernel_timing --gemv-prefetch`
+# (pf0 / pf1 / pf2, three interleaved rounds per shape), then test_packed_gemv_cuda (its last two passes take them).
 # Torch-free: `bash bench/gpu/torchfree_run.sh gemvpf`.
 stage_gemvpf() {
   local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_gemv_cuda

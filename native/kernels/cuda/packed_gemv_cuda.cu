@@ -66,15 +66,16 @@ bool env_fold() {
 }
 std::atomic<bool> gemv_fold{env_fold()};
 
-// The next stage's weights prefetched into L2 (packed_gemv_cuda.cuh, PF; m = 1 on the workspace): off unless
-// LOWBIT_GEMV_PREFETCH=1.
-bool env_prefetch() {
+// The m = 1 launch on the workspace with the next stage's weights prefetched into L2 (1) or its weight loads hinted
+// L2::256B (2) (packed_gemv_cuda.cuh, PF); 0 unless LOWBIT_GEMV_PREFETCH is 1 or 2.
+int env_prefetch() {
   const char* v = std::getenv("LOWBIT_GEMV_PREFETCH");
-  return v != nullptr && std::strcmp(v, "1") == 0;
+  if (v == nullptr) return 0;
+  return std::strcmp(v, "1") == 0 ? 1 : std::strcmp(v, "2") == 0 ? 2 : 0;
 }
-std::atomic<bool> gemv_prefetch{env_prefetch()};
+std::atomic<int> gemv_prefetch{env_prefetch()};
 
-template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false, bool PF = false>
+template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false, int PF = 0>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
                    const uint4* xq = nullptr) {
   static const int per_sm = [] {
@@ -108,10 +109,16 @@ cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaS
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
   if constexpr (MR == 1) {
-    if (gemv_prefetch.load(std::memory_order_relaxed)) {  // without the fold (no instance of both)
+    const int pf = gemv_prefetch.load(std::memory_order_relaxed);  // without the fold (no instance of both)
+    if (pf == 1) {
       return a.scales_dtype == kPackedF32
-                 ? launch<B, 1, false, kGemvInputPlain, true, false, true>(a, GemvInputOps{}, sms, stream, xq)
-                 : launch<B, 1, true, kGemvInputPlain, true, false, true>(a, GemvInputOps{}, sms, stream, xq);
+                 ? launch<B, 1, false, kGemvInputPlain, true, false, 1>(a, GemvInputOps{}, sms, stream, xq)
+                 : launch<B, 1, true, kGemvInputPlain, true, false, 1>(a, GemvInputOps{}, sms, stream, xq);
+    }
+    if (pf == 2) {
+      return a.scales_dtype == kPackedF32
+                 ? launch<B, 1, false, kGemvInputPlain, true, false, 2>(a, GemvInputOps{}, sms, stream, xq)
+                 : launch<B, 1, true, kGemvInputPlain, true, false, 2>(a, GemvInputOps{}, sms, stream, xq);
     }
     if (gemv_fold.load(std::memory_order_relaxed)) {
       return a.scales_dtype == kPackedF32
@@ -306,8 +313,8 @@ void packed_gemv_cuda_set_fold(int enabled) {
 
 bool packed_gemv_cuda_fold_on() { return gemv_fold.load(std::memory_order_relaxed); }
 
-void packed_gemv_cuda_set_prefetch(int enabled) {
-  gemv_prefetch.store(enabled < 0 ? env_prefetch() : enabled != 0, std::memory_order_relaxed);
+void packed_gemv_cuda_set_prefetch(int mode) {
+  gemv_prefetch.store(mode < 0 ? env_prefetch() : mode == 1 || mode == 2 ? mode : 0, std::memory_order_relaxed);
 }
 
 void packed_gemv_cuda_set_coop(int enabled) {
