@@ -7,8 +7,9 @@
 //   stage's packed weights, the raw x tile and the scales / zeros of the groups that start in it from global
 //   to shared memory; no register prefetch, no synchronous global load in the main loop. The old kernel
 //   stalled at every group change on dependent scale / zero loads and restaged x between barriers.
-// * Weights: every lane copies, per word row, the same 16-byte vector (4 consecutive columns) as the old
-//   kernel into its own slot and reads it back from there, so the B fragment mapping is unchanged.
+// * Weights: every lane reads, per word row, the same 16-byte vector (4 consecutive columns) as the old kernel from
+//   its slot, so the B fragment mapping is unchanged; the copies into the slots go row by row (coalesced_slot: four
+//   128-byte L2 requests per warp instruction instead of sixteen 32-byte ones).
 // * x: the tile [16 * MB rows][stage rows] is copied raw (16-byte chunks, zero beyond m and `in`); a lane reads
 //   its packing unit of rows gid and gid + 8 with 16-byte loads (rows padded so one 8-lane phase hits distinct
 //   banks for bits 4 / 2) and builds the permuted A registers in registers (pair_of, as the old staging did).
