@@ -18,6 +18,9 @@
 // --mma-coalesced: mma_pipe with its weight copies in the fragment's lane order ("... coal0") or row by row ("... coal1";
 // LOWBIT_MMA_PIPE_COALESCED), three interleaved rounds: int4 / int2 / int3 m = 16 and int4 / int2 m = 64 at
 // 28672 x 8192, int4 m = 16 at 11008 x 4096, 4096 x 4096 and 4096 x 11008.
+// --gemv-parts: the m = 1 call whole ("... full") and its GEMV alone on x quantized once before ("... gemvonly",
+// packed_gemv_cuda_accumulate_prepared), three interleaved rounds, int2 g64 / int4 g128 at 28672 x 8192 and 256 x 256;
+// then int2 / int4 at g64 and g128 (28672 x 8192, the default kernel, three rounds).
 // --gemv-prefetch: the m = 1 GEMV as is ("... pf0"), with its next stage prefetched into L2 ("... pf1") and with
 // L2::256B weight loads ("... pf2"; LOWBIT_GEMV_PREFETCH), three interleaved rounds, 28672 x 8192 (int2 / int4 / int3)
 // and 7B shapes (int4, int2).
@@ -125,7 +128,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced, kPrefetch };
+enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced, kPrefetch, kParts };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -202,6 +205,15 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       }
     }
     lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
+  } else if (rows == Rows::kParts) {  // the whole m = 1 call ("full": quantize_x + GEMV) and the GEMV alone on x quantized
+    // once before ("gemv only": packed_gemv_cuda_accumulate_prepared, one launch adding onto y), interleaved
+    check(lb::kernels::packed_linear_cuda(args(0, 0), 0, ws), "prepare x");
+    check(cudaDeviceSynchronize(), "prepare x");
+    for (int round = 0; round < 3; ++round) {
+      time_case(name + " full", copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
+      time_case(name + " gemvonly", copies,
+                [&](int c) { return lb::kernels::packed_gemv_cuda_accumulate_prepared(args(c, 0), ws.data, 0); });
+    }
   } else if (rows == Rows::kPrefetch) {  // the m = 1 GEMV: neither ("pf0"), the next stage into L2 ("pf1"), L2::256B
     for (int round = 0; round < 3; ++round) {  // loads ("pf2")
       for (int on = 0; on <= 2; ++on) {
@@ -440,6 +452,19 @@ int main(int argc, char** argv) {
     packed_case(2, 64, 64, 28672, 8192, false, false, Rows::kCoalesced);
     for (const auto& s : {std::pair<int64_t, int64_t>{11008, 4096}, {4096, 4096}, {4096, 11008}}) {
       packed_case(4, 128, 16, s.first, s.second, false, false, Rows::kCoalesced);
+    }
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--gemv-parts") == 0) {  // what the m = 1 call's quantize_x launch costs, and
+    // whether int2's slower byte rate follows its group size: int2 / int4 at g64 and g128 (default kernel, 3 rounds)
+    for (const auto& q : {std::pair<int, int64_t>{2, 64}, {4, 128}}) {
+      packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kParts);
+      packed_case(q.first, q.second, 1, 256, 256, false, false, Rows::kParts);
+    }
+    for (int round = 0; round < 3; ++round) {
+      for (const auto& q : {std::pair<int, int64_t>{2, 64}, {2, 128}, {4, 64}, {4, 128}}) {
+        packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kOne);
+      }
     }
     return 0;
   }

@@ -195,3 +195,14 @@ stage_gemvpf() {
   timeout 240 $t > "$RESULTS/gemvpf-test.log" 2>&1 || status=1
   grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvpf-test.log" | head -20
 }
+
+# Where the int2 m = 1 call's time goes: `lb_kernel_timing --gemv-parts` (the whole call against its GEMV alone on x
+# quantized once before; int2 / int4 at g64 and g128). Torch-free: `bash bench/gpu/torchfree_run.sh gemvparts`.
+stage_gemvparts() {
+  local b=${LB_TORCHFREE_DIR:+$LB_TORCHFREE_DIR/kernel_timing}
+  b=${b:-build/native-cuda/lb_kernel_timing}
+  [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/gemvparts-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/gemvparts-build.log"; status=1; return; }
+  step "gemvparts: lb_kernel_timing --gemv-parts"
+  timeout 300 $b --gemv-parts 2>&1 | tee "$RESULTS/gemvparts-timing.txt" | grep -E "^device|^lowbit"
+}
