@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine without Java or libtorch: builds the torch-free binaries (torchfree_build.sh: kernel timing and the
-# torch-free CUDA tests, nvcc alone) and runs the kernel stages that take them (gemvfold, gemvpf, h100l2, mmacoal,
+# torch-free CUDA tests, nvcc alone) and runs the kernel stages that take them (gemvfold, gemvparts, h100l2, mmacoal,
 # h100table: its torch baselines need only the PyTorch there) with
 # LB_TORCHFREE_DIR pointing at them. Nothing from .device/ is needed.
 #   bash bench/gpu/torchfree_run.sh gemvfold h100l2

@@ -21,9 +21,6 @@
 // --gemv-parts: the m = 1 call whole ("... full") and its GEMV alone on x quantized once before ("... gemvonly",
 // packed_gemv_cuda_accumulate_prepared), three interleaved rounds, int2 g64 / int4 g128 at 28672 x 8192 and 256 x 256;
 // then int2 / int4 at g64 and g128 (28672 x 8192, the default kernel, three rounds).
-// --gemv-prefetch: the m = 1 GEMV as is ("... pf0"), with its next stage prefetched into L2 ("... pf1") and with
-// L2::256B weight loads ("... pf2"; LOWBIT_GEMV_PREFETCH), three interleaved rounds, 28672 x 8192 (int2 / int4 / int3)
-// and 7B shapes (int4, int2).
 // --gemv-fold: the m = 1 GEMV without ("... fold0") and with the group fold ("... fold1"; LOWBIT_GEMV_FOLD), three
 // interleaved rounds, at 28672 x 8192 (int2 g64, int4 g128, int3 g128) and the 7B decode shapes (int4 g128, int2 g64).
 // --one BITS GROUP M OUT IN: that packed case on the default kernel only (one row; for Nsight Compute).
@@ -128,7 +125,7 @@ void time_case(const std::string& name, int copies, Launch&& launch) {
 
 // plan_sweep: instead of the A/B rows, the GEMV with its shortest run per warp at 1 (the default), 2 and 4
 // stages, each with 16-byte and scalar atomics ("... runs<stages>[ scalar] <median> <min>").
-enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced, kPrefetch, kParts };
+enum class Rows { kAll, kOne, kVecOut, kFold, kCoalesced, kParts };
 
 void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bool tiled_ab = true,
                  bool plan_sweep = false, Rows rows = Rows::kAll) {
@@ -214,15 +211,6 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       time_case(name + " gemvonly", copies,
                 [&](int c) { return lb::kernels::packed_gemv_cuda_accumulate_prepared(args(c, 0), ws.data, 0); });
     }
-  } else if (rows == Rows::kPrefetch) {  // the m = 1 GEMV: neither ("pf0"), the next stage into L2 ("pf1"), L2::256B
-    for (int round = 0; round < 3; ++round) {  // loads ("pf2")
-      for (int on = 0; on <= 2; ++on) {
-        lb::kernels::packed_gemv_cuda_set_prefetch(on);
-        time_case(name + " pf" + std::to_string(on), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
-      }
-    }
-    lb::kernels::packed_gemv_cuda_set_prefetch(-1);
   } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1"), interleaved
     for (int round = 0; round < 3; ++round) {
       for (int on = 0; on <= 1; ++on) {
@@ -465,16 +453,6 @@ int main(int argc, char** argv) {
       for (const auto& q : {std::pair<int, int64_t>{2, 64}, {2, 128}, {4, 64}, {4, 128}}) {
         packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kOne);
       }
-    }
-    return 0;
-  }
-  if (argc > 1 && std::strcmp(argv[1], "--gemv-prefetch") == 0) {  // the m = 1 GEMV's next stage into L2: A/B
-    for (const auto& q : {std::pair<int, int64_t>{2, 64}, {4, 128}, {3, 128}}) {
-      packed_case(q.first, q.second, 1, 28672, 8192, false, false, Rows::kPrefetch);
-    }
-    for (const auto& s : {std::pair<int64_t, int64_t>{4096, 4096}, {22016, 4096}, {4096, 11008}}) {
-      packed_case(4, 128, 1, s.first, s.second, false, false, Rows::kPrefetch);
-      packed_case(2, 64, 1, s.first, s.second, false, false, Rows::kPrefetch);
     }
     return 0;
   }

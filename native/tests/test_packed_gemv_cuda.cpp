@@ -3,8 +3,8 @@
 // quantization error), the tiled kernel on the same data (packed_gemv_cuda_set_enabled(false)), and the
 // 16-bit y_out copy; which kernel runs for which shape; with the quantized-x workspace (the default run) and
 // without (x quantized in every warp); the accumulate mode (packed_gemv_cuda_accumulate:
-// y0 + W x onto a non-zero y, no zeroing); last passes with the m = 1 group fold (packed_gemv_cuda_set_fold) and the
-// next stage prefetched into L2 (packed_gemv_cuda_set_prefetch). Skips without a CUDA device.
+// y0 + W x onto a non-zero y, no zeroing); a last pass with the m = 1 group fold (packed_gemv_cuda_set_fold). Skips
+// without a CUDA device.
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -294,14 +294,5 @@ int main() {
   cases = 0;
   test_cases();
   lb::kernels::packed_gemv_cuda_set_fold(-1);
-  // the m = 1 launch that prefetches each warp's next stage into L2 (LOWBIT_GEMV_PREFETCH=1)
-  for (int mode : {1, 2}) {  // and the one whose weight loads carry the L2::256B hint (LOWBIT_GEMV_PREFETCH=2)
-    lb::kernels::packed_gemv_cuda_set_prefetch(mode);
-    std::printf("test_packed_gemv_cuda: again with %s (m = 1, quantized-x workspace)\n",
-                mode == 1 ? "the next stage prefetched into L2" : "L2::256B weight loads");
-    cases = 0;
-    test_cases();
-  }
-  lb::kernels::packed_gemv_cuda_set_prefetch(-1);
   return check::finish("test_packed_gemv_cuda");
 }

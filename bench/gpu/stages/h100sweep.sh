@@ -177,25 +177,6 @@ stage_mmacoal() {
   grep -E "cases|with|FAILED|passed|failed" "$RESULTS/mmacoal-test.log" | head -20
 }
 
-# The m = 1 GEMV prefetching each warp's next stage into L2 or loading with the L2::256B hint (LOWBIT_GEMV_PREFETCH=1 / 2):
-# `lb_kernel_timing --gemv-prefetch`
-# (pf0 / pf1 / pf2, three interleaved rounds per shape), then test_packed_gemv_cuda (its last two passes take them).
-# Torch-free: `bash bench/gpu/torchfree_run.sh gemvpf`.
-stage_gemvpf() {
-  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_gemv_cuda
-  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
-    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_gemv_cuda
-  else
-    cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvpf-build.log" 2>&1 \
-        || { tail -30 "$RESULTS/gemvpf-build.log"; status=1; return; }
-  fi
-  step "gemvpf: lb_kernel_timing --gemv-prefetch"
-  timeout 300 $b --gemv-prefetch 2>&1 | tee "$RESULTS/gemvpf-timing.txt" | grep -E "^device|^lowbit"
-  step "gemvpf: test_packed_gemv_cuda"
-  timeout 240 $t > "$RESULTS/gemvpf-test.log" 2>&1 || status=1
-  grep -E "cases|again|FAILED|passed|failed" "$RESULTS/gemvpf-test.log" | head -20
-}
-
 # Where the int2 m = 1 call's time goes: `lb_kernel_timing --gemv-parts` (the whole call against its GEMV alone on x
 # quantized once before; int2 / int4 at g64 and g128). Torch-free: `bash bench/gpu/torchfree_run.sh gemvparts`.
 stage_gemvparts() {

@@ -66,21 +66,12 @@ bool env_fold() {
 }
 std::atomic<bool> gemv_fold{env_fold()};
 
-// The m = 1 launch on the workspace with the next stage's weights prefetched into L2 (1) or its weight loads hinted
-// L2::256B (2) (packed_gemv_cuda.cuh, PF); 0 unless LOWBIT_GEMV_PREFETCH is 1 or 2.
-int env_prefetch() {
-  const char* v = std::getenv("LOWBIT_GEMV_PREFETCH");
-  if (v == nullptr) return 0;
-  return std::strcmp(v, "1") == 0 ? 1 : std::strcmp(v, "2") == 0 ? 2 : 0;
-}
-std::atomic<int> gemv_prefetch{env_prefetch()};
-
-template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false, int PF = 0>
+template <int B, int MR, bool S16, int XOP, bool PREQ = false, bool FOLD = false>
 cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int sms, cudaStream_t stream,
                    const uint4* xq = nullptr) {
   static const int per_sm = [] {
     int blocks = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD, PF>, kThreads, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, kThreads, 0) !=
         cudaSuccess) {
       cudaGetLastError();
       blocks = 0;
@@ -94,7 +85,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   if (plan.blocks == 0) return cudaSuccess;
   if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD, PF>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
                     0, stream, a, plan.per_warp, vec, ops, xq);
 }
 
@@ -109,17 +100,6 @@ cudaError_t launch_preq(const PackedLinearCudaArgs& a, uint4* xq, int sms, cudaS
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return e;
   if constexpr (MR == 1) {
-    const int pf = gemv_prefetch.load(std::memory_order_relaxed);  // without the fold (no instance of both)
-    if (pf == 1) {
-      return a.scales_dtype == kPackedF32
-                 ? launch<B, 1, false, kGemvInputPlain, true, false, 1>(a, GemvInputOps{}, sms, stream, xq)
-                 : launch<B, 1, true, kGemvInputPlain, true, false, 1>(a, GemvInputOps{}, sms, stream, xq);
-    }
-    if (pf == 2) {
-      return a.scales_dtype == kPackedF32
-                 ? launch<B, 1, false, kGemvInputPlain, true, false, 2>(a, GemvInputOps{}, sms, stream, xq)
-                 : launch<B, 1, true, kGemvInputPlain, true, false, 2>(a, GemvInputOps{}, sms, stream, xq);
-    }
     if (gemv_fold.load(std::memory_order_relaxed)) {
       return a.scales_dtype == kPackedF32
                  ? launch<B, 1, false, kGemvInputPlain, true, true>(a, GemvInputOps{}, sms, stream, xq)
@@ -312,10 +292,6 @@ void packed_gemv_cuda_set_fold(int enabled) {
 }
 
 bool packed_gemv_cuda_fold_on() { return gemv_fold.load(std::memory_order_relaxed); }
-
-void packed_gemv_cuda_set_prefetch(int mode) {
-  gemv_prefetch.store(mode < 0 ? env_prefetch() : mode == 1 || mode == 2 ? mode : 0, std::memory_order_relaxed);
-}
 
 void packed_gemv_cuda_set_coop(int enabled) {
   gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);

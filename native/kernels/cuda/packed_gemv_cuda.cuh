@@ -355,23 +355,7 @@ struct GroupCursor {
 // One stage's loads from k-block kb; advances the cursor past the stage. FOLD: scales and zeros only for the k-blocks
 // that end their group or the run (run_last: the index in the stage of the run's last k-block, or -1), marked in
 // s.flush.
-// The weight loads: __ldg, or (HINT 2, LOWBIT_GEMV_PREFETCH=2) ld.global.nc with the L2::256B hint, so that a miss
-// fetches the 256-byte aligned chunk around it from DRAM (a warp's row is 512 contiguous bytes).
-template <int HINT>
-__device__ __forceinline__ uint4 load_weights16(const int32_t* p) {
-#ifndef LB_CUDA_EMULATION
-  if constexpr (HINT == 2) {
-    uint4 v;
-    asm volatile("ld.global.nc.L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];"
-                 : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
-                 : "l"(p));
-    return v;
-  }
-#endif
-  return __ldg(reinterpret_cast<const uint4*>(p));
-}
-
-template <int B, int MR, bool S16, int NB, bool FOLD = false, int HINT = 0>
+template <int B, int MR, bool S16, int NB, bool FOLD = false>
 __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_t kb, int valid, bool col_ok,
                                            int64_t col0, int gkb, GroupCursor<B, S16>& cur_g,
                                            StageLoads<B, MR, S16, NB>& s, [[maybe_unused]] int run_last = -1) {
@@ -392,7 +376,7 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
     }
 #pragma unroll
     for (int w = 0; w < B; ++w) {
-      s.wv[i][w] = on ? load_weights16<HINT>(wp) : make_uint4(0u, 0u, 0u, 0u);
+      s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(wp)) : make_uint4(0u, 0u, 0u, 0u);
       wp += n;
     }
     s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
@@ -440,33 +424,8 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // PREQ (plain input only): x was quantized once by quantize_x_kernel into xq ([k-block][MR rows][kSlotWords]); the
 // warp copies a stage's slots into its shared slots instead of quantizing (~50 of ~270 instructions per k-block
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
-// The next stage's weight rows into L2 (PF, LOWBIT_GEMV_PREFETCH=1): one prefetch.global.L2 per 128-byte line (lanes
-// 0, 8, 16, 24 of each row), issued right after the current stage's loads, so that a warp has two stages of weights
-// on their way without holding registers for the second (the int2 GEMV waits on its global loads 5.8 of 8.9 cycles
-// per instruction on the H100: docs/BENCHMARKS.md).
-template <int B, int NB>
-__device__ __forceinline__ void prefetch_stage_l2(const PackedLinearCudaArgs& a, int64_t kb, int valid, int64_t col0,
-                                                  int lane) {
-#ifndef LB_CUDA_EMULATION
-  if ((lane & 7) != 0) return;
-  const int32_t* wp = a.qweight + kb * B * a.out + col0;
-#pragma unroll
-  for (int i = 0; i < NB; ++i) {
-#pragma unroll
-    for (int w = 0; w < B; ++w) {
-      if (i < valid) asm volatile("prefetch.global.L2 [%0];" ::"l"(wp));
-      wp += a.out;
-    }
-  }
-#else
-  (void)a, (void)kb, (void)valid, (void)col0, (void)lane;
-#endif
-}
-
 // FOLD: zero points and scales applied once per group (kblock_fold, group_flush); plain input only.
-// PF 1: the next stage's weights prefetched into L2 (prefetch_stage_l2); PF 2: weight loads with the L2::256B hint
-// (load_weights16).
-template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false, int PF = 0>
+template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false>
 __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
@@ -520,13 +479,8 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
       // 1. every global load of the stage
-      load_stage<B, MR, S16, NB, FOLD, PF>(a, kb, valid, col_ok, col0, gkb, group, cur,
-                                           kb + valid == kb_end ? valid - 1 : -1);
-      if constexpr (PF == 1) {
-        if (col_ok && kb + NB < kb_end) {
-          prefetch_stage_l2<B, NB>(a, kb + NB, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb - NB)), col0, lane);
-        }
-      }
+      load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
+                                       kb + valid == kb_end ? valid - 1 : -1);
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;

@@ -69,11 +69,6 @@ bool packed_gemv_cuda_vector_atomics_on();
 void packed_gemv_cuda_set_fold(int enabled);
 bool packed_gemv_cuda_fold_on();
 
-// Process-wide A/B switch for the same m = 1 launch (taken instead of the fold): each warp prefetches its next stage of
-// weights into L2 (1), loads its weights with the L2::256B hint (2), or neither (0); < 0: the default, 0 unless
-// LOWBIT_GEMV_PREFETCH is 1 or 2.
-void packed_gemv_cuda_set_prefetch(int mode);
-
 // Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
 // take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless
 // LOWBIT_GEMV_COOP=0.
