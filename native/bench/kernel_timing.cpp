@@ -173,6 +173,16 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
   const lb::kernels::PackedLinearCudaWorkspace ws{ws_data, ws_bytes};
   const std::string kernel = lb::kernels::packed_linear_cuda_kernel_name(args(0, 0));
   std::printf("kernel %s: %s\n", name.c_str(), kernel.c_str());
+  // an A/B switch in three interleaved rounds: set(0) / set(1), each timed as "<name><label>0" / "...1"
+  auto switch_rounds = [&](const char* label, auto set) {
+    for (int round = 0; round < 3; ++round) {
+      for (int on = 0; on <= 1; ++on) {
+        set(on);
+        time_case(name + label + std::to_string(on), copies,
+                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
+      }
+    }
+  };
   if (plan_sweep) {
     for (int stages : {1, 2, 4}) {
       lb::kernels::packed_gemv_cuda_set_min_run_stages(stages);
@@ -184,23 +194,11 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
     }
     lb::kernels::packed_gemv_cuda_set_min_run_stages(0);
     lb::kernels::packed_gemv_cuda_set_vector_atomics(-1);
-  } else if (rows == Rows::kVecOut) {  // mma_pipe's split-k sums by scalar ("vecout0") or 16-byte atomics, interleaved
-    for (int round = 0; round < 3; ++round) {
-      for (int on = 0; on <= 1; ++on) {
-        lb::kernels::packed_mma_pipe_cuda_set_vec_out(on == 1);
-        time_case(name + " vecout" + std::to_string(on), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
-      }
-    }
+  } else if (rows == Rows::kVecOut) {  // mma_pipe's split-k sums by scalar ("vecout0") or 16-byte atomics
+    switch_rounds(" vecout", [](int on) { lb::kernels::packed_mma_pipe_cuda_set_vec_out(on == 1); });
     lb::kernels::packed_mma_pipe_cuda_set_vec_out(false);
   } else if (rows == Rows::kCoalesced) {  // mma_pipe's weight copies in fragment order ("coal0") or row by row ("coal1")
-    for (int round = 0; round < 3; ++round) {
-      for (int on = 0; on <= 1; ++on) {
-        lb::kernels::packed_mma_pipe_cuda_set_coalesced(on == 1);
-        time_case(name + " coal" + std::to_string(on), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
-      }
-    }
+    switch_rounds(" coal", [](int on) { lb::kernels::packed_mma_pipe_cuda_set_coalesced(on == 1); });
     lb::kernels::packed_mma_pipe_cuda_set_coalesced(true);
   } else if (rows == Rows::kParts) {  // the whole m = 1 call ("full": quantize_x + GEMV) and the GEMV alone on x quantized
     // once before ("gemv only": packed_gemv_cuda_accumulate_prepared, one launch adding onto y), interleaved
@@ -211,14 +209,8 @@ void packed_case(int bits, int64_t group, int64_t m, int64_t out, int64_t in, bo
       time_case(name + " gemvonly", copies,
                 [&](int c) { return lb::kernels::packed_gemv_cuda_accumulate_prepared(args(c, 0), ws.data, 0); });
     }
-  } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1"), interleaved
-    for (int round = 0; round < 3; ++round) {
-      for (int on = 0; on <= 1; ++on) {
-        lb::kernels::packed_gemv_cuda_set_fold(on);
-        time_case(name + " fold" + std::to_string(on), copies,
-                  [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });
-      }
-    }
+  } else if (rows == Rows::kFold) {  // the m = 1 GEMV without ("fold0") and with the group fold ("fold1")
+    switch_rounds(" fold", [](int on) { lb::kernels::packed_gemv_cuda_set_fold(on); });
     lb::kernels::packed_gemv_cuda_set_fold(-1);
   } else if (rows == Rows::kOne) {  // one row: the default kernel (for profilers: launch 11 is the first timed one)
     time_case(name, copies, [&](int c) { return lb::kernels::packed_linear_cuda(args(c, 0), 0, ws); });

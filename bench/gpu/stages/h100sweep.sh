@@ -5,6 +5,18 @@
 # Prints lb_kernel_timing rows (median / min us of 50 runs): the GEMV launch plans (--gemv-plan), int2 m = 1 by
 # LOWBIT_GEMV_MIN_RUN_STAGES, int4 m = 16 by LOWBIT_MMA_PIPE_SPLITS (0: the plan's), the VQ GEMV's variants (--vq
 # times every variant of each setting), each swept value twice so the spread shows.
+# The kernel timing binary and one CUDA test binary for a stage: the torch-free ones (LB_TORCHFREE_DIR, set by
+# bench/gpu/torchfree_run.sh) or those of build/native-cuda, built here. Sets KT and KTEST; returns 1 if the build fails.
+kernel_bins() { # $1 stage (names the build log), $2 test target
+  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
+    KT=$LB_TORCHFREE_DIR/kernel_timing KTEST=$LB_TORCHFREE_DIR/$2
+    return 0
+  fi
+  KT=build/native-cuda/lb_kernel_timing KTEST=build/native-cuda/tests/$2
+  cmake --build build/native-cuda --target lb_kernel_timing "$2" -j"$(nproc)" > "$RESULTS/$1-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/$1-build.log"; status=1; return 1; }
+}
+
 stage_h100sweep() {
   local b=build/native-cuda/lb_kernel_timing s r
   [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100sweep-build.log" 2>&1 \
@@ -82,13 +94,9 @@ stage_h100table() {
 # `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing test_packed_gemv_cuda" bash bench/gpu/run.sh gemvfold` (~4 min cold).
 # With LB_TORCHFREE_DIR (bench/gpu/torchfree_run.sh) it takes the torch-free binaries there and builds nothing.
 stage_gemvfold() {
-  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_gemv_cuda f q
-  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
-    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_gemv_cuda
-  else
-    cmake --build build/native-cuda --target lb_kernel_timing test_packed_gemv_cuda -j"$(nproc)" > "$RESULTS/gemvfold-build.log" 2>&1 \
-        || { tail -30 "$RESULTS/gemvfold-build.log"; status=1; return; }
-  fi
+  local b t f q
+  kernel_bins gemvfold test_packed_gemv_cuda || return
+  b=$KT t=$KTEST
   step "gemvfold: lb_kernel_timing --gemv-fold"
   timeout 300 $b --gemv-fold 2>&1 | tee "$RESULTS/gemvfold-timing.txt" | grep -E "^device|^lowbit"
   step "gemvfold: the fixed cost, a 256 x 256 GEMV (int2 g64, int4 g128), without and with the fold"
@@ -156,13 +164,9 @@ stage_mmaflags() {
 # Nsight Compute on the int4 m = 16 launch with the copies coalesced (L2 breakdown as h100l2), then
 # test_packed_mma_pipe_cuda (its last two passes in fragment order: coalesced is the default since). Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
 stage_mmacoal() {
-  local b=build/native-cuda/lb_kernel_timing t=build/native-cuda/tests/test_packed_mma_pipe_cuda
-  if [[ -n ${LB_TORCHFREE_DIR:-} ]]; then
-    b=$LB_TORCHFREE_DIR/kernel_timing t=$LB_TORCHFREE_DIR/test_packed_mma_pipe_cuda
-  else
-    cmake --build build/native-cuda --target lb_kernel_timing test_packed_mma_pipe_cuda -j"$(nproc)" > "$RESULTS/mmacoal-build.log" 2>&1 \
-        || { tail -30 "$RESULTS/mmacoal-build.log"; status=1; return; }
-  fi
+  local b t
+  kernel_bins mmacoal test_packed_mma_pipe_cuda || return
+  b=$KT t=$KTEST
   step "mmacoal: lb_kernel_timing --mma-coalesced"
   timeout 300 $b --mma-coalesced 2>&1 | tee "$RESULTS/mmacoal-timing.txt" | grep -E "^device|^lowbit"
   if command -v ncu > /dev/null; then

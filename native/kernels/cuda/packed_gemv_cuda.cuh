@@ -201,6 +201,36 @@ __device__ __forceinline__ uint32_t zero_bits(const uint32_t (&zraw)[B == 3 ? 2 
   }
 }
 
+// The MR rows' quantized x of one k-block from their slots (packed_gemv_xslot.cuh, kSlotWords apart): the q1 words
+// (xq[r][0..1]) and q2 words (xq[r][2..3]), absmax / (127 * 254) and the code sum.
+template <int MR>
+__device__ __forceinline__ void read_slots(const uint32_t* slots, uint4 (&xq)[MR][4], float (&dr)[MR], int (&sr)[MR]) {
+#pragma unroll
+  for (int r = 0; r < MR; ++r) {
+    const uint4* sl = reinterpret_cast<const uint4*>(slots + r * kSlotWords);
+#pragma unroll
+    for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
+    const uint4 tail = sl[4];
+    dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
+    sr[r] = static_cast<int>(tail.y);
+  }
+}
+
+// Column c (of the lane's 4) of one k-block against every row: d1 = sum q1 w, d2 = sum q2 w.
+template <int B, int MR>
+__device__ __forceinline__ void column_dots(const uint4 (&wv)[B], int c, const uint4 (&xq)[MR][4], int (&d1)[MR],
+                                            int (&d2)[MR]) {
+  uint32_t w[B];
+#pragma unroll
+  for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
+#pragma unroll
+  for (int r = 0; r < MR; ++r) {
+    d1[r] = 0;
+    d2[r] = 0;
+  }
+  kblock_dots<B, MR>(w, xq, d1, d2);
+}
+
 // One k-block of a lane's 4 columns for MR rows: acc[r][c] += s_c * d_r * sum over the k-block of q_r (w_c - z_c), in
 // int32 up to the one scaled f32 update. wv[k]: word k of the k-block for the 4 columns (.x .. .w); slots: the MR
 // rows' quantized x (packed_gemv_xslot.cuh), kSlotWords apart; zbits: zero_bits.
@@ -212,27 +242,11 @@ __device__ __forceinline__ void kblock_update(const uint4 (&wv)[B], const ScaleR
   uint4 xq[MR][4];
   float dr[MR];
   int sr[MR];
-#pragma unroll
-  for (int r = 0; r < MR; ++r) {
-    const uint4* sl = reinterpret_cast<const uint4*>(slots + r * kSlotWords);
-#pragma unroll
-    for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
-    const uint4 tail = sl[4];
-    dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
-    sr[r] = static_cast<int>(tail.y);
-  }
+  read_slots<MR>(slots, xq, dr, sr);
 #pragma unroll
   for (int c = 0; c < 4; ++c) {
-    uint32_t w[B];
-#pragma unroll
-    for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
     int d1[MR], d2[MR];
-#pragma unroll
-    for (int r = 0; r < MR; ++r) {
-      d1[r] = 0;
-      d2[r] = 0;
-    }
-    kblock_dots<B, MR>(w, xq, d1, d2);
+    column_dots<B, MR>(wv, c, xq, d1, d2);
     const int z = static_cast<int>(((zbits >> (B * c)) + static_cast<uint32_t>(zero_offset)) & kMask);
     const float s = scale_of<S16>(sraw, c, scales_dtype);
 #pragma unroll
@@ -254,27 +268,14 @@ __device__ __forceinline__ void kblock_fold(const uint4 (&wv)[B], const uint32_t
                                             float (&xsum)[MR]) {
   uint4 xq[MR][4];
   float dr[MR];
+  int sr[MR];
+  read_slots<MR>(slots, xq, dr, sr);
 #pragma unroll
-  for (int r = 0; r < MR; ++r) {
-    const uint4* sl = reinterpret_cast<const uint4*>(slots + r * kSlotWords);
-#pragma unroll
-    for (int p = 0; p < 4; ++p) xq[r][p] = sl[p];
-    const uint4 tail = sl[4];
-    dr[r] = __uint_as_float(tail.x) * (1.0f / (127.0f * static_cast<float>(kResidualScale)));
-    xsum[r] = __fmaf_rn(dr[r], __int2float_rn(static_cast<int>(tail.y)), xsum[r]);
-  }
+  for (int r = 0; r < MR; ++r) xsum[r] = __fmaf_rn(dr[r], __int2float_rn(sr[r]), xsum[r]);
 #pragma unroll
   for (int c = 0; c < 4; ++c) {
-    uint32_t w[B];
-#pragma unroll
-    for (int k = 0; k < B; ++k) w[k] = c == 0 ? wv[k].x : c == 1 ? wv[k].y : c == 2 ? wv[k].z : wv[k].w;
     int d1[MR], d2[MR];
-#pragma unroll
-    for (int r = 0; r < MR; ++r) {
-      d1[r] = 0;
-      d2[r] = 0;
-    }
-    kblock_dots<B, MR>(w, xq, d1, d2);
+    column_dots<B, MR>(wv, c, xq, d1, d2);
 #pragma unroll
     for (int r = 0; r < MR; ++r) {
       part[r][c] = __fmaf_rn(dr[r], __int2float_rn(kResidualScale * d1[r] + d2[r]), part[r][c]);
