@@ -112,9 +112,10 @@ __device__ __forceinline__ void dequant_chunk(const uint32_t (&w)[Unit<B>::kWord
 // In the fragment's lane order (lane = 4 gid + t) each 8-lane phase of a 16-byte cp.async touches 4 rows with 32 bytes
 // each: 16 L2 requests of one sector per warp instruction, and the H100 measured mma_pipe at 81.5 % of its L2 tag
 // rate with 33 % of its sector rate (2026-12-05, docs/BENCHMARKS.md). Coalesced, copy lane L takes row L / 8, columns
-// 4 (L % 8): 4 requests of 128 bytes (26.7 % of the tag rate; int4 m = 16 at 28672 x 8192 77.4 -> 59.5 us). It writes the 16 bytes the consumer lane (gid, t) = (L % 8, L / 8) reads, at slot
-// coalesced_slot(t, gid) of the warp's 32: t * 8 + (gid ^ 2t), so that neither the copy's 8-lane phases (one t) nor the
-// consumer's (gid in {2p, 2p + 1}, every t) meet a shared-memory bank twice.
+// 4 (L % 8): 4 requests of 128 bytes (26.7 % of the tag rate; int4 m = 16 at 28672 x 8192 77.4 -> 59.5 us). It writes
+// the 16 bytes the consumer lane (gid, t) = (L % 8, L / 8) reads, at slot coalesced_slot(t, gid) of the warp's 32:
+// t * 8 + (gid ^ 2t), so that neither the copy's 8-lane phases (one t) nor the consumer's (gid in {2p, 2p + 1}, every
+// t) meet a shared-memory bank twice.
 __host__ __device__ constexpr int coalesced_slot(int t, int gid) { return t * 8 + (gid ^ (2 * t)); }
 
 // The kernel does no 64-bit division and no per-copy index arithmetic in its loop: sources are lane pointers
@@ -127,7 +128,7 @@ __host__ __device__ constexpr int coalesced_slot(int t, int gid) { return t * 8 
 template <int B, int OP, int MB, bool XP = false>
 __global__ void __launch_bounds__(kThreads, MB == 1 ? 2 : 1)
     packed_mma_pipe_kernel(PackedLinearCudaArgs a, int64_t ksteps_per_split, int out_mode,
-                           [[maybe_unused]] const uint4* xp, bool coalesced = false) {
+                           [[maybe_unused]] const uint4* xp, bool coalesced) {
   using S = Shape<B>;
   using PP = Pipe<B>;
   constexpr int W = S::W;
