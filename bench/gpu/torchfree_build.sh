@@ -7,6 +7,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT=${1:-$ROOT/build/torchfree}
 mkdir -p "$OUT/obj"
 FLAGS=(-O3 -std=c++17 -arch=sm_90 -fmad=false -prec-div=true -prec-sqrt=true -ftz=false -I "$ROOT/native" -I "$ROOT/native/include")
+# LB_NVCC_EXTRA: more flags for an A/B build into its own OUTDIR (e.g. -DLB_GEMV_INT2_STAGE_KBLOCKS=2)
+read -r -a EXTRA <<< "${LB_NVCC_EXTRA:-}"
+FLAGS+=("${EXTRA[@]}")
 # a kernel object is rebuilt when its .cu, or any header it may include (native/kernels, native/include), is newer
 newest_header=$(find "$ROOT/native/kernels" "$ROOT/native/include" \( -name '*.h' -o -name '*.cuh' \) -printf '%T@ %p\n' \
   | sort -n | tail -1 | cut -d' ' -f2-)

@@ -191,3 +191,25 @@ stage_gemvparts() {
   step "gemvparts: lb_kernel_timing --gemv-parts"
   timeout 300 $b --gemv-parts 2>&1 | tee "$RESULTS/gemvparts-timing.txt" | grep -E "^device|^lowbit"
 }
+
+# int2's GEMV with int4's stage shape: a second torch-free build with -DLB_GEMV_INT2_STAGE_KBLOCKS=2 (2 k-blocks, 4
+# loads per lane per stage instead of 4 and 8; 90 registers, no spill), its test_packed_gemv_cuda, then both builds
+# interleaved, three rounds, at int2 g64 m = 1 (28672 x 8192 and the 7B decode shapes). Needs the torch-free run:
+# `bash bench/gpu/torchfree_run.sh gemvnb2` (~2.5 min on a fresh machine).
+stage_gemvnb2() {
+  [[ -n ${LB_TORCHFREE_DIR:-} ]] || { echo "gemvnb2: run it through bench/gpu/torchfree_run.sh"; status=1; return; }
+  local v="$LB_TORCHFREE_DIR-nb2" r s
+  step "gemvnb2: torch-free build with 2 k-blocks per int2 stage"
+  LB_NVCC_EXTRA="-DLB_GEMV_INT2_STAGE_KBLOCKS=2" bash bench/gpu/torchfree_build.sh "$v" > "$RESULTS/gemvnb2-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/gemvnb2-build.log"; status=1; return; }
+  step "gemvnb2: test_packed_gemv_cuda (2 k-blocks per int2 stage)"
+  timeout 240 "$v/test_packed_gemv_cuda" > "$RESULTS/gemvnb2-test.log" 2>&1 || status=1
+  grep -E "cases|FAILED|passed|failed" "$RESULTS/gemvnb2-test.log" | head -10
+  step "gemvnb2: default (nb4) vs 2 k-blocks per int2 stage (nb2), three interleaved rounds"
+  for r in 1 2 3; do
+    for s in "28672 8192" "4096 4096" "22016 4096" "4096 11008"; do
+      echo "nb4 $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
+      echo "nb2 $(timeout 30 "$v/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
+    done
+  done | tee "$RESULTS/gemvnb2-timing.txt"
+}

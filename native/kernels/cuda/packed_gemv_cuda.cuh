@@ -60,12 +60,15 @@ constexpr int kThreads = kWarps * 32;
 constexpr int kMaxRows = 4;      // m handled by this kernel
 
 // k-blocks per stage: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for bits 3.
+#ifndef LB_GEMV_INT2_STAGE_KBLOCKS
+#define LB_GEMV_INT2_STAGE_KBLOCKS 4  // a build flag only for A/B timing runs (2: int4's stage shape, 4 loads per lane)
+#endif
 template <int B>
 __host__ __device__ constexpr int stage_kblocks() {
-  return B == 4 ? 2 : B == 3 ? 2 : 4;
+  return B == 4 ? 2 : B == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS;
 }
 
-inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : 4; }
+inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS; }
 
 __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
