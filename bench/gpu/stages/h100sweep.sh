@@ -5,6 +5,7 @@
 # Prints lb_kernel_timing rows (median / min us of 50 runs): the GEMV launch plans (--gemv-plan), int2 m = 1 by
 # LOWBIT_GEMV_MIN_RUN_STAGES, int4 m = 16 by LOWBIT_MMA_PIPE_SPLITS (0: the plan's), the VQ GEMV's variants (--vq
 # times every variant of each setting), each swept value twice so the spread shows.
+
 # The kernel timing binary and one CUDA test binary for a stage: the torch-free ones (LB_TORCHFREE_DIR, set by
 # bench/gpu/torchfree_run.sh) or those of build/native-cuda, built here. Sets KT and KTEST; returns 1 if the build fails.
 kernel_bins() { # $1 stage (names the build log), $2 test target
@@ -112,8 +113,8 @@ stage_gemvfold() {
 
 # What the two missed kernels wait on and what fills the L2 (h100ncu's sections do not say): Nsight Compute on one
 # launch each of the int4 g128 m = 16 mma_pipe kernel, the int2 g64 m = 1 GEMV and the GEMV with the group fold, with
-# the L2 and DRAM throughput broken down into their sub-metrics, the L2 tables (sectors by operation: reads, atomics,
-# reductions; hits and misses) and every warp stall reason per issued instruction. Reports: profile-l2-*.txt; printed:
+# the L2 and DRAM throughput broken down into their sub-metrics (tag requests, sectors, fills, fabric) and every warp
+# stall reason per issued instruction. Reports: profile-l2-*.txt; printed:
 # the sub-metrics above 5 % and the stalls above 0.2 cycles. `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash
 # bench/gpu/run.sh h100l2` (~3 min cold).
 stage_h100l2() {
@@ -122,7 +123,7 @@ stage_h100l2() {
   b=${b:-build/native-cuda/lb_kernel_timing}
   [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/h100l2-build.log" 2>&1 \
       || { tail -30 "$RESULTS/h100l2-build.log"; status=1; return; }
-  local extra="--section MemoryWorkloadAnalysis_Tables --metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed,regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio"
+  local extra="--metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed,regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio"
   step "h100l2: int4 g128 m = 16 mma_pipe"
   PROFILE_EXTRA="$extra" profile_ncu l2-int4m16 packed_mma_pipe_kernel 20 $b --one 4 128 16 28672 8192
   step "h100l2: int2 g64 m = 1 GEMV"
@@ -135,26 +136,29 @@ stage_h100l2() {
   done
 }
 
+# A second torch-free build with extra nvcc flags (torchfree_build.sh's LB_NVCC_EXTRA) for a build-flag A/B: into
+# $LB_TORCHFREE_DIR-$1; needs bench/gpu/torchfree_run.sh. Sets AB_DIR; returns 1 if it fails.
+ab_build() { # $1 name (the directory suffix and the log), $2 the flags
+  [[ -n ${LB_TORCHFREE_DIR:-} ]] || { echo "$1: run it through bench/gpu/torchfree_run.sh"; status=1; return 1; }
+  AB_DIR="$LB_TORCHFREE_DIR-$1"
+  step "$1: torch-free build with $2"
+  LB_NVCC_EXTRA="$2" bash bench/gpu/torchfree_build.sh "$AB_DIR" > "$RESULTS/$1-build.log" 2>&1 \
+      || { tail -30 "$RESULTS/$1-build.log"; status=1; return 1; }
+}
+
 # mma_pipe's pipeline depth on the H100 (the build flags were last compared on the H200, docs/BENCHMARKS.md sixth round:
-# 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there): a second build of lb_kernel_timing with
-# -DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3 (build/native-cuda-k4s3), then both binaries in three interleaved rounds
-# at int4 g128 m = 16 / m = 64 and int2 g64 m = 16, 28672 x 8192 (rows "default" / "k4s3"). ~4 min after the main build:
-# `LOWBIT_BUILD_TARGETS="lowbit lb_kernel_timing" bash bench/gpu/run.sh mmaflags`.
+# 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there): a build with -DLB_MMA_PIPE_KSTEPS4=4
+# -DLB_MMA_PIPE_STAGES=3 (117 registers, 78 KB of shared memory per block), then both builds in three interleaved
+# rounds at int4 g128 m = 16 / m = 64 and int2 g64 m = 16, 28672 x 8192 (rows "default" / "k4s3").
+# `bash bench/gpu/torchfree_run.sh mmaflags` (~2.5 min cold).
 stage_mmaflags() {
-  local b=build/native-cuda/lb_kernel_timing v=build/native-cuda-k4s3 r q
-  [[ -x $b ]] || cmake --build build/native-cuda --target lb_kernel_timing -j"$(nproc)" > "$RESULTS/mmaflags-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/mmaflags-build.log"; status=1; return; }
-  step "mmaflags: build lb_kernel_timing with 4 k-steps per stage and 3 stages"
-  local td="${TORCH_DIR:-$(python3 -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')}"
-  { cmake -S native -B $v -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$td" -DLOWBIT_CUDA=ON \
-        -DCMAKE_CUDA_FLAGS="-DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3" \
-      && cmake --build $v --target lb_kernel_timing -j"$(nproc)"; } > "$RESULTS/mmaflags-build-k4s3.log" 2>&1 \
-      || { tail -30 "$RESULTS/mmaflags-build-k4s3.log"; status=1; return; }
+  local r q
+  ab_build k4s3 "-DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3" || return
   step "mmaflags: default vs k4s3, three interleaved rounds"
   for r in 1 2 3; do
     for q in "4 128 16" "4 128 64" "2 64 16"; do
-      echo "default $(timeout 30 $b --one $q 28672 8192 | grep '^lowbit')"
-      echo "k4s3 $(timeout 30 $v/lb_kernel_timing --one $q 28672 8192 | grep '^lowbit')"
+      echo "default $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
+      echo "k4s3 $(timeout 30 "$AB_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
     done
   done | tee "$RESULTS/mmaflags-timing.txt"
 }
@@ -162,7 +166,8 @@ stage_mmaflags() {
 # mma_pipe's weight copies row by row (LOWBIT_MMA_PIPE_COALESCED; h100l2 found the kernel at 81.5 % of the L2 tag rate
 # with 33 % of its sector rate): `lb_kernel_timing --mma-coalesced` (coal0 / coal1, three interleaved rounds per shape),
 # Nsight Compute on the int4 m = 16 launch with the copies coalesced (L2 breakdown as h100l2), then
-# test_packed_mma_pipe_cuda (its last two passes in fragment order: coalesced is the default since). Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
+# test_packed_mma_pipe_cuda (its last two passes in fragment order: coalesced is the default since).
+# Torch-free: `bash bench/gpu/torchfree_run.sh mmacoal`.
 stage_mmacoal() {
   local b t
   kernel_bins mmacoal test_packed_mma_pipe_cuda || return
@@ -171,7 +176,7 @@ stage_mmacoal() {
   timeout 300 $b --mma-coalesced 2>&1 | tee "$RESULTS/mmacoal-timing.txt" | grep -E "^device|^lowbit"
   if command -v ncu > /dev/null; then
     step "mmacoal: Nsight Compute, int4 g128 m = 16 with coalesced copies"
-    LOWBIT_MMA_PIPE_COALESCED=1 PROFILE_EXTRA="--metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed" \
+    PROFILE_EXTRA="--metrics breakdown:lts__throughput.avg.pct_of_peak_sustained_elapsed,breakdown:dram__throughput.avg.pct_of_peak_sustained_elapsed" \
         profile_ncu l2-int4m16-coal packed_mma_pipe_kernel 20 $b --one 4 128 16 28672 8192
     awk '/(lts__|dram__)[a-z_.]*[ \t]+%[ \t]+[0-9.]+$/ && $NF + 0 >= 5 { print "profile l2-int4m16-coal: " $1 " " $NF }' \
         "$RESULTS/profile-l2-int4m16-coal.txt" | head -20
@@ -197,19 +202,16 @@ stage_gemvparts() {
 # interleaved, three rounds, at int2 g64 m = 1 (28672 x 8192 and the 7B decode shapes). Needs the torch-free run:
 # `bash bench/gpu/torchfree_run.sh gemvnb2` (~2.5 min on a fresh machine).
 stage_gemvnb2() {
-  [[ -n ${LB_TORCHFREE_DIR:-} ]] || { echo "gemvnb2: run it through bench/gpu/torchfree_run.sh"; status=1; return; }
-  local v="$LB_TORCHFREE_DIR-nb2" r s
-  step "gemvnb2: torch-free build with 2 k-blocks per int2 stage"
-  LB_NVCC_EXTRA="-DLB_GEMV_INT2_STAGE_KBLOCKS=2" bash bench/gpu/torchfree_build.sh "$v" > "$RESULTS/gemvnb2-build.log" 2>&1 \
-      || { tail -30 "$RESULTS/gemvnb2-build.log"; status=1; return; }
+  local r s
+  ab_build nb2 "-DLB_GEMV_INT2_STAGE_KBLOCKS=2" || return
   step "gemvnb2: test_packed_gemv_cuda (2 k-blocks per int2 stage)"
-  timeout 240 "$v/test_packed_gemv_cuda" > "$RESULTS/gemvnb2-test.log" 2>&1 || status=1
+  timeout 240 "$AB_DIR/test_packed_gemv_cuda" > "$RESULTS/gemvnb2-test.log" 2>&1 || status=1
   grep -E "cases|FAILED|passed|failed" "$RESULTS/gemvnb2-test.log" | head -10
   step "gemvnb2: default (nb4) vs 2 k-blocks per int2 stage (nb2), three interleaved rounds"
   for r in 1 2 3; do
     for s in "28672 8192" "4096 4096" "22016 4096" "4096 11008"; do
       echo "nb4 $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
-      echo "nb2 $(timeout 30 "$v/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
+      echo "nb2 $(timeout 30 "$AB_DIR/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
     done
   done | tee "$RESULTS/gemvnb2-timing.txt"
 }

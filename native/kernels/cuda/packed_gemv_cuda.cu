@@ -291,8 +291,6 @@ void packed_gemv_cuda_set_fold(int enabled) {
   gemv_fold.store(enabled < 0 ? env_fold() : enabled != 0, std::memory_order_relaxed);
 }
 
-bool packed_gemv_cuda_fold_on() { return gemv_fold.load(std::memory_order_relaxed); }
-
 void packed_gemv_cuda_set_coop(int enabled) {
   gemv_coop.store(enabled < 0 ? env_coop() : enabled != 0, std::memory_order_relaxed);
 }

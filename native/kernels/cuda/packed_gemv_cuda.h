@@ -67,7 +67,6 @@ bool packed_gemv_cuda_vector_atomics_on();
 // uses) applies each group's zero points and scales once per group (1) instead of once per 32 rows (0); < 0: the
 // default, off unless LOWBIT_GEMV_FOLD=1. The accumulate and decode launches do not take it.
 void packed_gemv_cuda_set_fold(int enabled);
-bool packed_gemv_cuda_fold_on();
 
 // Process-wide A/B switch: the fused-input launches (packed_gemv_cuda_accumulate_fused with NormWeight or SiluMul)
 // take the block-cooperative kernel (1, packed_gemv_coop.cuh) or the per-warp one (0); < 0: the default, on unless
