@@ -38,10 +38,10 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
       if constexpr (MR == 1) {
         if (fold) {
           if (a.scales_dtype == 0) {
-            emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+            emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                         gv::packed_gemv_kernel<B, 1, false, XOP, true, true>, a, plan.per_warp, false, ops, xq);
           } else {
-            emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+            emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                         gv::packed_gemv_kernel<B, 1, true, XOP, true, true>, a, plan.per_warp, false, ops, xq);
           }
           return;
@@ -49,10 +49,10 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
       }
       CHECK(!fold);
       if (a.scales_dtype == 0) {
-        emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+        emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                     gv::packed_gemv_kernel<B, MR, false, XOP, true>, a, plan.per_warp, false, ops, xq);
       } else {
-        emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+        emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                     gv::packed_gemv_kernel<B, MR, true, XOP, true>, a, plan.per_warp, false, ops, xq);
       }
       return;
@@ -60,10 +60,10 @@ void run_rows(const PackedLinearCudaArgs& a, const gv::GemvPlan& plan, const Gem
   }
   const uint4* none = nullptr;
   if (a.scales_dtype == 0) {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+    emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                 gv::packed_gemv_kernel<B, MR, false, XOP>, a, plan.per_warp, false, ops, none);
   } else {
-    emu::launch(dim3(static_cast<unsigned>(plan.blocks), 1, 1), gv::kThreads, 0,
+    emu::launch(dim3(static_cast<unsigned>(gv::grid_blocks(plan, a.in, a.out)), 1, 1), gv::kThreads, 0,
                 gv::packed_gemv_kernel<B, MR, true, XOP>, a, plan.per_warp, false, ops, none);
   }
 }

@@ -215,3 +215,27 @@ stage_gemvnb2() {
     done
   done | tee "$RESULTS/gemvnb2-timing.txt"
 }
+
+# Whether DRAM locality limits the m = 1 GEMV: two flagged torch-free builds against the default, three interleaved
+# rounds at int2 g64 and int4 g128: bt (-DLB_GEMV_BLOCK_TILES=1: a block's 4 warps on 4 adjacent tiles over one run,
+# 2 KB contiguous per word row; same results, its test_packed_gemv_cuda runs first) and t2 (-DLB_GEMV_TILED_PROBE=2:
+# the loads as if weights, scales and zeros were repacked per tile; timing only, results wrong).
+# `bash bench/gpu/torchfree_run.sh gemvtiled` (~4 min on a fresh machine).
+stage_gemvtiled() {
+  local r s v bt t2
+  ab_build bt "-DLB_GEMV_BLOCK_TILES=1" || return
+  bt=$AB_DIR
+  step "gemvtiled: test_packed_gemv_cuda (block tiles)"
+  timeout 240 "$bt/test_packed_gemv_cuda" > "$RESULTS/gemvtiled-test.log" 2>&1 || status=1
+  grep -E "cases|FAILED|passed|failed" "$RESULTS/gemvtiled-test.log" | head -10
+  ab_build t2 "-DLB_GEMV_TILED_PROBE=2" || return
+  t2=$AB_DIR
+  step "gemvtiled: default vs bt vs t2, three interleaved rounds"
+  for r in 1 2 3; do
+    for s in "2 64 1 28672 8192" "2 64 1 4096 4096" "2 64 1 4096 11008" "4 128 1 28672 8192" "4 128 1 4096 4096"; do
+      for v in "default:$LB_TORCHFREE_DIR" "bt:$bt" "t2:$t2"; do
+        echo "${v%%:*} $(timeout 30 "${v#*:}/kernel_timing" --one $s | grep '^lowbit')"
+      done
+    done
+  done | tee "$RESULTS/gemvtiled-timing.txt"
+}

@@ -83,9 +83,10 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
   const GemvPlan plan = plan_for(B, a.m, a.in, a.out, resident > 0 ? resident : 1,
                                  gemv_min_run_stages.load(std::memory_order_relaxed));
   if (plan.blocks == 0) return cudaSuccess;
-  if (plan.blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
+  const int64_t blocks = grid_blocks(plan, a.in, a.out);
+  if (blocks > 0x7FFFFFFF) return cudaErrorInvalidValue;
   const bool vec = gemv_vec_atomics.load(std::memory_order_relaxed) && reinterpret_cast<uintptr_t>(a.y) % 16 == 0;
-  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, dim3(static_cast<unsigned>(plan.blocks)), dim3(kThreads),
+  return launch_pdl(packed_gemv_kernel<B, MR, S16, XOP, PREQ, FOLD>, dim3(static_cast<unsigned>(blocks)), dim3(kThreads),
                     0, stream, a, plan.per_warp, vec, ops, xq);
 }
 

@@ -68,6 +68,19 @@ __host__ __device__ constexpr int stage_kblocks() {
   return B == 4 ? 2 : B == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS;
 }
 
+// A timing-only build flag (bench/gpu/stages/h100sweep.sh gemvtiled): the loads as if the weights (1), or the weights,
+// scales and zeros (2), were repacked per 128-column tile (each warp's run contiguous in memory). Results are wrong
+// under it (the data is not repacked); only for out % 128 == 0.
+// A build flag for A/B timing (gemvtiled): the per-warp kernel with a block's 4 warps on 4 adjacent tiles over the same
+// run of k-blocks (each word row of the block's loads 2 KB contiguous), where by default a block's warps take
+// consecutive runs of one tile. Results are the same.
+#ifndef LB_GEMV_BLOCK_TILES
+#define LB_GEMV_BLOCK_TILES 0
+#endif
+#ifndef LB_GEMV_TILED_PROBE
+#define LB_GEMV_TILED_PROBE 0
+#endif
+
 inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS; }
 
 __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
@@ -351,8 +364,14 @@ struct GroupCursor {
   __device__ __forceinline__ GroupCursor(const PackedLinearCudaArgs& a, int64_t kb, int gkb, int64_t col0) {
     const int64_t g = kb / gkb;
     gk = static_cast<int>(kb - g * gkb);
+#if LB_GEMV_TILED_PROBE == 2
+    const int64_t tg = (col0 >> 7) * (a.in / a.group_size) + g;  // (tile, group) rows of 128 columns
+    scales = static_cast<const unsigned char*>(a.scales) + (tg * kWarpCols + (col0 & 127)) * (S16 ? 2 : 4);
+    zeros = reinterpret_cast<const uint32_t*>(a.qzeros) + tg * (kWarpCols * B / 32) + (((col0 & 127) * B) >> 5);
+#else
     scales = static_cast<const unsigned char*>(a.scales) + (g * a.out + col0) * (S16 ? 2 : 4);
     zeros = reinterpret_cast<const uint32_t*>(a.qzeros) + g * (a.out * B / 32) + ((col0 * B) >> 5);
+#endif
   }
 };
 
@@ -365,9 +384,20 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
                                            StageLoads<B, MR, S16, NB>& s, [[maybe_unused]] int run_last = -1) {
   constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
   const int64_t n = a.out;
+#if LB_GEMV_TILED_PROBE == 2
+  const int64_t scale_row_bytes = kWarpCols * (S16 ? 2 : 4);
+  const int64_t zero_row_words = kWarpCols * B / 32;
+#else
   const int64_t scale_row_bytes = n * (S16 ? 2 : 4);
   const int64_t zero_row_words = n * B / 32;
+#endif
+#if LB_GEMV_TILED_PROBE
+  const int64_t wstride = kWarpCols;
+  const int32_t* wp = a.qweight + ((col0 >> 7) * (a.in * B / 32) + kb * B) * kWarpCols + (col0 & 127);
+#else
+  const int64_t wstride = n;
   const int32_t* wp = a.qweight + kb * B * n + col0;  // word row kb * B, advanced by n per load
+#endif
   if constexpr (FOLD) s.flush = 0u;
 #pragma unroll
   for (int i = 0; i < NB; ++i) {
@@ -381,7 +411,7 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 #pragma unroll
     for (int w = 0; w < B; ++w) {
       s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(wp)) : make_uint4(0u, 0u, 0u, 0u);
-      wp += n;
+      wp += wstride;
     }
     s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
 #pragma unroll
@@ -445,9 +475,15 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   uint32_t* xs = reinterpret_cast<uint32_t*>(smem4) + warp * (NB * MR * kSlotWords);
   const int64_t n = a.out;
   const int64_t kblocks = a.in / kKBlockRows;
+#if LB_GEMV_BLOCK_TILES
+  // a block's 4 warps take 4 adjacent tiles over one run of k-blocks: units of (tile group, k-block)
+  const int64_t units = ((n + kWarpCols - 1) / kWarpCols + kWarps - 1) / kWarps * kblocks;
+  int64_t u = static_cast<int64_t>(blockIdx.x) * per_warp;
+#else
   const int64_t units = (n + kWarpCols - 1) / kWarpCols * kblocks;
   const int64_t gwarp = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
   int64_t u = gwarp * per_warp;
+#endif
   const int64_t u_end = min(units, u + per_warp);
   const int gkb = static_cast<int>(a.group_size / kKBlockRows);  // k-blocks per group
   const int xbyte = x_byte_offset<B>(lane);
@@ -456,8 +492,14 @@ __global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel
   float norm_scale = 1.0f;  // x_op SiluMul's, read once the kernel before (its producer) has finished
 
   while (u < u_end) {  // one segment per 128-column tile the run touches
+#if LB_GEMV_BLOCK_TILES
+    const int64_t tile_group = u / kblocks;
+    const int64_t tile = tile_group * kWarps + warp;
+    const int64_t kb_begin = u - tile_group * kblocks;
+#else
     const int64_t tile = u / kblocks;
     const int64_t kb_begin = u - tile * kblocks;
+#endif
     const int64_t kb_end = min(kblocks, kb_begin + (u_end - u));
     const int64_t col0 = tile * kWarpCols + lane * 4;
     const bool col_ok = col0 < n;  // out is a multiple of 8: all 4 columns or none
@@ -638,6 +680,19 @@ inline GemvPlan plan_for(int bits, int64_t m, int64_t in, int64_t out, int64_t r
   p.warps = units > 0 ? (units + per - 1) / per : 0;
   p.blocks = (p.warps + kWarps - 1) / kWarps;
   return p;
+}
+
+// Blocks of a packed_gemv_kernel launch under plan p (LB_GEMV_BLOCK_TILES: runs over groups of 4 tiles).
+inline int64_t grid_blocks(const GemvPlan& p, int64_t in, int64_t out) {
+#if LB_GEMV_BLOCK_TILES
+  if (p.per_warp <= 0) return 0;
+  const int64_t block_units = ((out + kWarpCols - 1) / kWarpCols + kWarps - 1) / kWarps * (in / kKBlockRows);
+  return (block_units + p.per_warp - 1) / p.per_warp;
+#else
+  (void)in;
+  (void)out;
+  return p.blocks;
+#endif
 }
 
 }  // namespace lb::kernels::packed_gemv
