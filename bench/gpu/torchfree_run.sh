@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the GPU machine without Java or libtorch: builds the torch-free binaries (torchfree_build.sh: kernel timing and the
 # torch-free CUDA tests, nvcc alone) and runs the kernel stages that take them (gemvfold, gemvparts, h100l2, mmacoal,
-# h100table: its torch baselines need only the PyTorch there; mmaflags, gemvnb2: a second, flagged build) with
+# h100table: its torch baselines need only the PyTorch there; mmaflags, gemvnb2, gemvtiled: a second, flagged build) with
 # LB_TORCHFREE_DIR pointing at them. Nothing from .device/ is needed.
 #   bash bench/gpu/torchfree_run.sh gemvfold h100l2
 set -uo pipefail

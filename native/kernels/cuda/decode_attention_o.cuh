@@ -1,8 +1,8 @@
 // The o projection inside the decode step's attention kernel (decode_cuda.cu, rotary_attention_kernel with OB > 0):
 // block (head h, part p) computes head h's attention, writes it as the GEMV's int8 slots into shared memory, and then
 // its warp w adds W_o[tile 8p + w, k-blocks of head h] . slots onto the residual with atomics, the unit of work the
-// separate o GEMV gives one warp at the decode shapes (packed_gemv_cuda.cuh's plan: 4 k-blocks of one 128-column
-// tile). Same arithmetic as that GEMV (the same slots, integer dots and per-column update); only the order of the f32
+// separate o GEMV gave one warp at the decode shapes (packed_gemv_cuda.cuh's plan with int2's former stage: 4
+// k-blocks of one 128-column tile). Same arithmetic as that GEMV (the same slots, integer dots and per-column update); only the order of the f32
 // atomic adds differs.
 //
 // Why: the o GEMV was a kernel of its own after attention (4.7-5.5 us at 4096 x 4096 int2, Nsight Compute, H200,

@@ -28,7 +28,7 @@ inline CoopPlan plan_coop(int bits, int64_t in, int64_t out, int64_t resident_bl
   const int64_t tiles = (out + kWarpCols - 1) / kWarpCols;
   const int64_t units = (tiles + kWarps - 1) / kWarps * (in / kKBlockRows);
   const int64_t rb = resident_blocks > 0 ? resident_blocks : 1;
-  const int64_t nb = stage_kblocks_for(bits);
+  const int64_t nb = coop_stage_kblocks_for(bits);
   int64_t per = (units + rb - 1) / rb;
   if (align_stages) per = (per + nb - 1) / nb * nb;
   if (per < nb) per = nb;
@@ -43,7 +43,7 @@ __global__ void __launch_bounds__(kThreads, min_blocks<1>()) packed_gemv_coop_ke
                                                                                      [[maybe_unused]] bool vec_atomics,
                                                                                      GemvInputOps ops) {
   static_assert(XOP == kGemvInputNormWeight || XOP == kGemvInputSiluMul, "the cooperative GEMV takes a fused input");
-  constexpr int NB = stage_kblocks<B>();
+  constexpr int NB = coop_stage_kblocks<B>();
   static_assert(NB <= kWarps, "one k-block of a stage per preparing warp");
   using Stage = StageLoads<B, 1, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, NB * kSlotWords / 4);  // the block's slots of one stage

@@ -18,9 +18,9 @@
 //    Half2 magic-number dequant was rejected: fp16 partial sums overflow with down_proj activations.
 //  * Memory-level parallelism, no block barriers. A warp owns 128 columns (lane = 4 columns, one 16-byte
 //    load per word row) and a contiguous run of k-blocks; per stage it issues all weight, scale and zero
-//    loads of NB k-blocks (8 x 16 bytes per lane for bits 4 and 2, 6 for bits 3) before it quantizes the
+//    loads of NB k-blocks (8 x 16 bytes per lane for bits 4, 4 for bits 2, 6 for bits 3) before it quantizes the
 //    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
-//    per SM (m = 1) that is ~80 KB in flight per SM, 4x what 4.5 TB/s needs at DRAM latency.
+//    per SM (m = 1) that is ~80 KB in flight per SM (int2: 40), 2-4x what 4.5 TB/s needs at DRAM latency.
 //    A software-pipelined variant (the next stage's loads issued before the current stage is computed, stages
 //    half as long) measured 5-20% slower at every shape on the H200 (2026-12-02, two sessions) and was removed.
 //  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
@@ -59,29 +59,35 @@ constexpr int kWarps = 4;        // warps per block (small blocks spread evenly 
 constexpr int kThreads = kWarps * 32;
 constexpr int kMaxRows = 4;      // m handled by this kernel
 
-// k-blocks per stage: 8 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2, 6 for bits 3.
+// k-blocks per stage of the per-warp kernel: 4 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2 (2
+// words), 6 for bits 3. int2 took 4 k-blocks (8 loads per lane) until 2026-12-06, when 2 measured 3.5-4.5 % faster at
+// 28672 x 8192 on the H100 (30.24-30.59 vs 31.62-31.84 us, docs/BENCHMARKS.md thirteenth round; 4 also spilled 8
+// bytes at 96 registers). LB_GEMV_INT2_STAGE_KBLOCKS=4 restores it for A/B runs.
 #ifndef LB_GEMV_INT2_STAGE_KBLOCKS
-#define LB_GEMV_INT2_STAGE_KBLOCKS 4  // a build flag only for A/B timing runs (2: int4's stage shape, 4 loads per lane)
+#define LB_GEMV_INT2_STAGE_KBLOCKS 2
 #endif
 template <int B>
 __host__ __device__ constexpr int stage_kblocks() {
   return B == 4 ? 2 : B == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS;
 }
 
-// A timing-only build flag (bench/gpu/stages/h100sweep.sh gemvtiled): the loads as if the weights (1), or the weights,
-// scales and zeros (2), were repacked per 128-column tile (each warp's run contiguous in memory). Results are wrong
-// under it (the data is not repacked); only for out % 128 == 0.
-// A build flag for A/B timing (gemvtiled): the per-warp kernel with a block's 4 warps on 4 adjacent tiles over the same
-// run of k-blocks (each word row of the block's loads 2 KB contiguous), where by default a block's warps take
-// consecutive runs of one tile. Results are the same.
+inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS; }
+
+// The cooperative kernel's stage (packed_gemv_coop.cuh: one k-block per preparing warp): int2 keeps 4 k-blocks, the
+// shape its decode-step timings were taken with.
+template <int B>
+__host__ __device__ constexpr int coop_stage_kblocks() {
+  return B == 2 ? 4 : 2;
+}
+
+inline int coop_stage_kblocks_for(int bits) { return bits == 2 ? 4 : 2; }
+
+// A build flag for A/B timing (stage gemvtiled): the per-warp kernel with a block's 4 warps on 4 adjacent tiles over
+// the same run of k-blocks (each word row of the block's loads 2 KB contiguous), where by default a block's warps take
+// consecutive runs of one tile. Same results (the emulated and device tests pass with it).
 #ifndef LB_GEMV_BLOCK_TILES
 #define LB_GEMV_BLOCK_TILES 0
 #endif
-#ifndef LB_GEMV_TILED_PROBE
-#define LB_GEMV_TILED_PROBE 0
-#endif
-
-inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS; }
 
 __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
@@ -364,14 +370,8 @@ struct GroupCursor {
   __device__ __forceinline__ GroupCursor(const PackedLinearCudaArgs& a, int64_t kb, int gkb, int64_t col0) {
     const int64_t g = kb / gkb;
     gk = static_cast<int>(kb - g * gkb);
-#if LB_GEMV_TILED_PROBE == 2
-    const int64_t tg = (col0 >> 7) * (a.in / a.group_size) + g;  // (tile, group) rows of 128 columns
-    scales = static_cast<const unsigned char*>(a.scales) + (tg * kWarpCols + (col0 & 127)) * (S16 ? 2 : 4);
-    zeros = reinterpret_cast<const uint32_t*>(a.qzeros) + tg * (kWarpCols * B / 32) + (((col0 & 127) * B) >> 5);
-#else
     scales = static_cast<const unsigned char*>(a.scales) + (g * a.out + col0) * (S16 ? 2 : 4);
     zeros = reinterpret_cast<const uint32_t*>(a.qzeros) + g * (a.out * B / 32) + ((col0 * B) >> 5);
-#endif
   }
 };
 
@@ -384,20 +384,9 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
                                            StageLoads<B, MR, S16, NB>& s, [[maybe_unused]] int run_last = -1) {
   constexpr int kZeroWords = StageLoads<B, MR, S16, NB>::kZeroWords;
   const int64_t n = a.out;
-#if LB_GEMV_TILED_PROBE == 2
-  const int64_t scale_row_bytes = kWarpCols * (S16 ? 2 : 4);
-  const int64_t zero_row_words = kWarpCols * B / 32;
-#else
   const int64_t scale_row_bytes = n * (S16 ? 2 : 4);
   const int64_t zero_row_words = n * B / 32;
-#endif
-#if LB_GEMV_TILED_PROBE
-  const int64_t wstride = kWarpCols;
-  const int32_t* wp = a.qweight + ((col0 >> 7) * (a.in * B / 32) + kb * B) * kWarpCols + (col0 & 127);
-#else
-  const int64_t wstride = n;
   const int32_t* wp = a.qweight + kb * B * n + col0;  // word row kb * B, advanced by n per load
-#endif
   if constexpr (FOLD) s.flush = 0u;
 #pragma unroll
   for (int i = 0; i < NB; ++i) {
@@ -411,7 +400,7 @@ __device__ __forceinline__ void load_stage(const PackedLinearCudaArgs& a, int64_
 #pragma unroll
     for (int w = 0; w < B; ++w) {
       s.wv[i][w] = on ? __ldg(reinterpret_cast<const uint4*>(wp)) : make_uint4(0u, 0u, 0u, 0u);
-      wp += wstride;
+      wp += n;
     }
     s.sraw[i].v = make_uint4(0u, 0u, 0u, 0u);
 #pragma unroll
