@@ -147,16 +147,20 @@ ab_build() { # $1 name (the directory suffix and the log), $2 the flags
 }
 
 # mma_pipe's pipeline depth on the H100 (the build flags were last compared on the H200, docs/BENCHMARKS.md sixth round:
-# 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there): a build with -DLB_MMA_PIPE_KSTEPS4=4
-# -DLB_MMA_PIPE_STAGES=3 (117 registers, 78 KB of shared memory per block), then both builds in three interleaved
-# rounds at int4 g128 m = 16 / m = 64 and int2 g64 m = 16, 28672 x 8192 (rows "default" / "k4s3").
-# `bash bench/gpu/torchfree_run.sh mmaflags` (~2.5 min cold).
+# 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there, 7 % slower at int4 group 64; on the H100
+# with coalesced copies, 2026-12-06, 5.0-7.4 % faster at int4 g128 m = 16 / 64 and int2 m = 16): a build with
+# -DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3 (117 registers, 78 KB of shared memory per block), its
+# test_packed_mma_pipe_cuda, then both builds in three interleaved rounds at 28672 x 8192 (rows "default" / "k4s3").
+# `bash bench/gpu/torchfree_run.sh mmaflags` (~3 min cold).
 stage_mmaflags() {
   local r q
   ab_build k4s3 "-DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3" || return
+  step "mmaflags: test_packed_mma_pipe_cuda (k4s3)"
+  timeout 300 "$AB_DIR/test_packed_mma_pipe_cuda" > "$RESULTS/mmaflags-test.log" 2>&1 || status=1
+  grep -E "cases|FAILED|passed|failed" "$RESULTS/mmaflags-test.log" | head -10
   step "mmaflags: default vs k4s3, three interleaved rounds"
   for r in 1 2 3; do
-    for q in "4 128 16" "4 128 64" "2 64 16"; do
+    for q in "4 128 16" "4 64 16" "4 128 64" "2 64 16" "3 128 16"; do
       echo "default $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
       echo "k4s3 $(timeout 30 "$AB_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
     done
