@@ -146,6 +146,26 @@ ab_build() { # $1 name (the directory suffix and the log), $2 the flags
       || { tail -30 "$RESULTS/$1-build.log"; status=1; return 1; }
 }
 
+# The A/B build's device test ($2, a binary of ab_build's output) into $RESULTS/$1-test.log.
+ab_test() {
+  step "$1: $2 (the flagged build)"
+  timeout 300 "$AB_DIR/$2" > "$RESULTS/$1-test.log" 2>&1 || status=1
+  grep -E "cases|FAILED|passed|failed" "$RESULTS/$1-test.log" | head -10
+}
+
+# Three interleaved rounds of `kernel_timing --one CASE` on the default and the A/B build, rows "$1 ..." / "$2 ...";
+# the cases ("BITS GROUP M OUT IN") follow.
+ab_rounds() {
+  local def=$1 ab=$2 r q
+  shift 2
+  for r in 1 2 3; do
+    for q in "$@"; do
+      echo "$def $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one $q | grep '^lowbit')"
+      echo "$ab $(timeout 30 "$AB_DIR/kernel_timing" --one $q | grep '^lowbit')"
+    done
+  done
+}
+
 # mma_pipe's pipeline depth on the H100 (the build flags were last compared on the H200, docs/BENCHMARKS.md sixth round:
 # 4 k-steps per stage with 3 stages read 71.6-73.5 against 72.3-72.7 us there, 7 % slower at int4 group 64; on the H100
 # with coalesced copies, 2026-12-06, 5.0-7.4 % faster at int4 g128 m = 16 / 64 and int2 m = 16): a build with
@@ -153,18 +173,11 @@ ab_build() { # $1 name (the directory suffix and the log), $2 the flags
 # test_packed_mma_pipe_cuda, then both builds in three interleaved rounds at 28672 x 8192 (rows "default" / "k4s3").
 # `bash bench/gpu/torchfree_run.sh mmaflags` (~3 min cold).
 stage_mmaflags() {
-  local r q
   ab_build k4s3 "-DLB_MMA_PIPE_KSTEPS4=4 -DLB_MMA_PIPE_STAGES=3" || return
-  step "mmaflags: test_packed_mma_pipe_cuda (k4s3)"
-  timeout 300 "$AB_DIR/test_packed_mma_pipe_cuda" > "$RESULTS/mmaflags-test.log" 2>&1 || status=1
-  grep -E "cases|FAILED|passed|failed" "$RESULTS/mmaflags-test.log" | head -10
+  ab_test mmaflags test_packed_mma_pipe_cuda
   step "mmaflags: default vs k4s3, three interleaved rounds"
-  for r in 1 2 3; do
-    for q in "4 128 16" "4 64 16" "4 128 64" "2 64 16" "3 128 16"; do
-      echo "default $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
-      echo "k4s3 $(timeout 30 "$AB_DIR/kernel_timing" --one $q 28672 8192 | grep '^lowbit')"
-    done
-  done | tee "$RESULTS/mmaflags-timing.txt"
+  ab_rounds default k4s3 "4 128 16 28672 8192" "4 64 16 28672 8192" "4 128 64 28672 8192" "2 64 16 28672 8192" \
+      "3 128 16 28672 8192" | tee "$RESULTS/mmaflags-timing.txt"
 }
 
 # mma_pipe's weight copies row by row (LOWBIT_MMA_PIPE_COALESCED; h100l2 found the kernel at 81.5 % of the L2 tag rate
@@ -206,15 +219,10 @@ stage_gemvparts() {
 # at int2 g64 m = 1 (28672 x 8192 and the 7B decode shapes). Needs the torch-free run:
 # `bash bench/gpu/torchfree_run.sh gemvnb2` (~2.5 min on a fresh machine).
 stage_gemvnb2() {
-  local r s
   ab_build nb4 "-DLB_GEMV_INT2_STAGE_KBLOCKS=4" || return
   step "gemvnb2: default (nb2) vs 4 k-blocks per int2 stage (nb4), three interleaved rounds"
-  for r in 1 2 3; do
-    for s in "28672 8192" "4096 4096" "22016 4096" "4096 11008"; do
-      echo "nb2 $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
-      echo "nb4 $(timeout 30 "$AB_DIR/kernel_timing" --one 2 64 1 $s | grep '^lowbit')"
-    done
-  done | tee "$RESULTS/gemvnb2-timing.txt"
+  ab_rounds nb2 nb4 "2 64 1 28672 8192" "2 64 1 4096 4096" "2 64 1 22016 4096" "2 64 1 4096 11008" \
+      | tee "$RESULTS/gemvnb2-timing.txt"
 }
 
 # A block's 4 warps on 4 adjacent tiles (-DLB_GEMV_BLOCK_TILES=1: each word row of a block's loads 2 KB contiguous)
@@ -222,16 +230,9 @@ stage_gemvnb2() {
 # On the H100 (2026-12-06) with 2 k-blocks per int2 stage it read 30.11-30.34 against 30.24-30.59 us: within the noise.
 # `bash bench/gpu/torchfree_run.sh gemvtiled` (~2.5 min on a fresh machine).
 stage_gemvtiled() {
-  local r s
   ab_build bt "-DLB_GEMV_BLOCK_TILES=1" || return
-  step "gemvtiled: test_packed_gemv_cuda (block tiles)"
-  timeout 240 "$AB_DIR/test_packed_gemv_cuda" > "$RESULTS/gemvtiled-test.log" 2>&1 || status=1
-  grep -E "cases|FAILED|passed|failed" "$RESULTS/gemvtiled-test.log" | head -10
+  ab_test gemvtiled test_packed_gemv_cuda
   step "gemvtiled: default vs bt, three interleaved rounds"
-  for r in 1 2 3; do
-    for s in "2 64 1 28672 8192" "2 64 1 4096 4096" "2 64 1 4096 11008" "4 128 1 28672 8192" "4 128 1 4096 4096"; do
-      echo "default $(timeout 30 "$LB_TORCHFREE_DIR/kernel_timing" --one $s | grep '^lowbit')"
-      echo "bt $(timeout 30 "$AB_DIR/kernel_timing" --one $s | grep '^lowbit')"
-    done
-  done | tee "$RESULTS/gemvtiled-timing.txt"
+  ab_rounds default bt "2 64 1 28672 8192" "2 64 1 4096 4096" "2 64 1 4096 11008" "4 128 1 28672 8192" \
+      "4 128 1 4096 4096" | tee "$RESULTS/gemvtiled-timing.txt"
 }
