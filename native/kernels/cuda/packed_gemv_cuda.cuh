@@ -59,8 +59,8 @@ constexpr int kWarps = 4;        // warps per block (small blocks spread evenly 
 constexpr int kThreads = kWarps * 32;
 constexpr int kMaxRows = 4;      // m handled by this kernel
 
-// k-blocks per stage of the per-warp kernel: 4 x 16-byte loads per lane for bits 4 (4 words per k-block) and 2 (2
-// words), 6 for bits 3. int2 took 4 k-blocks (8 loads per lane) until 2026-12-06, when 2 measured 3.5-4.5 % faster at
+// k-blocks per stage of the per-warp kernel, 2 at every bit width: 8 x 16-byte loads per lane for bits 4 (4 words per
+// k-block), 4 for bits 2, 6 for bits 3. int2 took 4 k-blocks (8 loads per lane) until 2026-12-06, when 2 measured 3.5-4.5 % faster at
 // 28672 x 8192 on the H100 (30.24-30.59 vs 31.62-31.84 us, docs/BENCHMARKS.md thirteenth round; 4 also spilled 8
 // bytes at 96 registers). LB_GEMV_INT2_STAGE_KBLOCKS=4 restores it for A/B runs.
 #ifndef LB_GEMV_INT2_STAGE_KBLOCKS
