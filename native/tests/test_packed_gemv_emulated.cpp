@@ -389,7 +389,8 @@ void test_applies() {
   CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20).per_warp, 2);
   CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20).warps, 2048);
   CHECK_EQ(gv::plan_for(4, 1, 4096, 4096, 132 * 20, 2).per_warp, 4);
-  // a stage is 8 x 16-byte loads per lane: 2 k-blocks of bits 4, 4 of bits 2, 2 of bits 3 (6 loads)
+  // 2 k-blocks per stage (8 x 16-byte loads per lane for bits 4, 4 for bits 2, 6 for bits 3); the cooperative
+  // kernel keeps 4 for bits 2
   CHECK_EQ(gv::stage_kblocks_for(4), 2);
   CHECK_EQ(gv::stage_kblocks_for(2), LB_GEMV_INT2_STAGE_KBLOCKS);  // 2 unless a timing build sets it
   CHECK_EQ(gv::coop_stage_kblocks_for(2), 4);

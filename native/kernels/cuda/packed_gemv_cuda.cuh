@@ -71,7 +71,7 @@ __host__ __device__ constexpr int stage_kblocks() {
   return B == 4 ? 2 : B == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS;
 }
 
-inline int stage_kblocks_for(int bits) { return bits == 4 ? 2 : bits == 3 ? 2 : LB_GEMV_INT2_STAGE_KBLOCKS; }
+inline int stage_kblocks_for(int bits) { return bits == 4 ? stage_kblocks<4>() : bits == 3 ? stage_kblocks<3>() : stage_kblocks<2>(); }
 
 // The cooperative kernel's stage (packed_gemv_coop.cuh: one k-block per preparing warp): int2 keeps 4 k-blocks, the
 // shape its decode-step timings were taken with.
@@ -80,7 +80,9 @@ __host__ __device__ constexpr int coop_stage_kblocks() {
   return B == 2 ? 4 : 2;
 }
 
-inline int coop_stage_kblocks_for(int bits) { return bits == 2 ? 4 : 2; }
+inline int coop_stage_kblocks_for(int bits) {
+  return bits == 4 ? coop_stage_kblocks<4>() : bits == 3 ? coop_stage_kblocks<3>() : coop_stage_kblocks<2>();
+}
 
 // A build flag for A/B timing (stage gemvtiled): the per-warp kernel with a block's 4 warps on 4 adjacent tiles over
 // the same run of k-blocks (each word row of the block's loads 2 KB contiguous), where by default a block's warps take
