@@ -47,15 +47,18 @@ std::atomic<bool> gemv_coop_align{[] {
   return v != nullptr && std::strcmp(v, "1") == 0;
 }()};
 
-// The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..100;
+// The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..1000;
 // default 100). Below 100 the GEMV leaves room on every SM for the next kernel of a PDL chain, whose blocks can
-// then start (and issue their weight loads) before this one drains.
+// then start (and issue their weight loads) before this one drains. Above 100 the grid is more than one wave of
+// shorter runs, and the hardware hands the later blocks to the SMs that finish first (a timing experiment against
+// the one-wave plan's tail: docs/GPU.md).
+constexpr int kMaxResidentPercent = 1000;
 std::atomic<int> gemv_resident_percent{[] {
   const char* v = std::getenv("LOWBIT_GEMV_RESIDENT_PERCENT");
   if (v == nullptr || *v == '\0') return 100;
   char* end = nullptr;
   const long parsed = std::strtol(v, &end, 10);
-  return (*end == '\0' && parsed >= 1 && parsed <= 100) ? static_cast<int>(parsed) : 100;
+  return (*end == '\0' && parsed >= 1 && parsed <= kMaxResidentPercent) ? static_cast<int>(parsed) : 100;
 }()};
 
 // The group fold of the m = 1 GEMV on pre-quantized x (packed_gemv_cuda.cuh, FOLD): off unless LOWBIT_GEMV_FOLD=1
@@ -76,7 +79,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
       cudaGetLastError();
       blocks = 0;
     }
-    return blocks > 0 ? blocks : min_blocks<MR>();
+    return blocks > 0 ? blocks : gemv_min_blocks<B, MR, PREQ>();
   }();
   const int64_t resident = static_cast<int64_t>(sms) * per_sm * kWarps *
                            gemv_resident_percent.load(std::memory_order_relaxed) / 100;
@@ -279,7 +282,7 @@ void packed_gemv_cuda_set_min_run_stages(int stages) {
 }
 
 void packed_gemv_cuda_set_resident_percent(int percent) {
-  gemv_resident_percent.store(percent >= 1 && percent <= 100 ? percent : 100, std::memory_order_relaxed);
+  gemv_resident_percent.store(percent >= 1 && percent <= kMaxResidentPercent ? percent : 100, std::memory_order_relaxed);
 }
 
 bool packed_gemv_cuda_vector_atomics_on() { return gemv_vec_atomics.load(std::memory_order_relaxed); }

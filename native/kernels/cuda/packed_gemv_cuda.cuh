@@ -343,6 +343,16 @@ __host__ __device__ constexpr int min_blocks() {
   return MR == 1 ? 5 : MR == 2 ? 4 : 3;
 }
 
+// A build flag for A/B timing: blocks per SM of the int2 m = 1 GEMV on pre-quantized x (PREQ); 6 caps it at 80
+// registers (79 used, no spill; 24 warps per SM instead of 20). int3 and int4 stay at 5 (int4 spills at 6).
+#ifndef LB_GEMV_INT2_PREQ_MIN_BLOCKS
+#define LB_GEMV_INT2_PREQ_MIN_BLOCKS 5
+#endif
+template <int B, int MR, bool PREQ>
+__host__ __device__ constexpr int gemv_min_blocks() {
+  return B == 2 && MR == 1 && PREQ ? LB_GEMV_INT2_PREQ_MIN_BLOCKS : min_blocks<MR>();
+}
+
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
 // the flattened space unit = tile * kblocks + kblock. The partial sums are added to y with atomics: y is zeroed
 // first (packed_gemv_cuda) or holds the value to add to (packed_gemv_cuda_accumulate: y += W x).
@@ -451,7 +461,7 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
 // FOLD: zero points and scales applied once per group (kblock_fold, group_flush); plain input only.
 template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false>
-__global__ void __launch_bounds__(kThreads, min_blocks<MR>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
+__global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
                                                                                         [[maybe_unused]] const uint4* xq) {

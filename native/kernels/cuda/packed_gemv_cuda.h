@@ -53,8 +53,8 @@ void packed_gemv_cuda_set_enabled(bool enabled);
 // warp gets, in stages (<= 0: the default, 1, or LOWBIT_GEMV_MIN_RUN_STAGES).
 void packed_gemv_cuda_set_min_run_stages(int stages);
 
-// Process-wide launch-plan knob: the share of the device's resident warps a launch plans for, in percent (1..100;
-// other values: 100). Default LOWBIT_GEMV_RESIDENT_PERCENT or 100.
+// Process-wide launch-plan knob: the share of the device's resident warps a launch plans for, in percent (1..1000;
+// other values: 100; above 100 the grid is several waves of shorter runs). Default LOWBIT_GEMV_RESIDENT_PERCENT or 100.
 void packed_gemv_cuda_set_resident_percent(int percent);
 
 // Process-wide A/B switch: on sm_90 with a 16-byte aligned y each lane adds its 4 columns with one 16-byte
