@@ -91,6 +91,13 @@ inline int coop_stage_kblocks_for(int bits) {
 #define LB_GEMV_BLOCK_TILES 0
 #endif
 
+// A build flag for A/B timing: the PREQ kernel software-pipelined, each stage's loads issued before the stage before
+// it is computed (two stages of registers in flight). Tried before PREQ, with x quantized in every warp: 5-20 % slower
+// on the H200 (2026-12-02).
+#ifndef LB_GEMV_PIPELINE
+#define LB_GEMV_PIPELINE 0
+#endif
+
 __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
   if (dtype == kPackedBF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
@@ -468,6 +475,7 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   static_assert(!FOLD || XOP == kGemvInputPlain, "the group fold takes the plain input");
   constexpr int NB = stage_kblocks<B>();
+  constexpr bool kPipe = LB_GEMV_PIPELINE && PREQ && !FOLD;
   using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
 
@@ -523,11 +531,23 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
 
     GroupCursor<B, S16> group(a, kb_begin, gkb, col0);
     Stage cur{};
+    [[maybe_unused]] Stage next{};
+    if constexpr (kPipe) {
+      load_stage<B, MR, S16, NB>(a, kb_begin, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb_begin)), col_ok,
+                                 col0, gkb, group, cur);
+    }
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
-      // 1. every global load of the stage
-      load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
-                                       kb + valid == kb_end ? valid - 1 : -1);
+      // 1. every global load of the stage (kPipe: of the next stage, this one's are in flight)
+      if constexpr (kPipe) {
+        if (kb + NB < kb_end) {
+          load_stage<B, MR, S16, NB>(a, kb + NB, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb - NB)),
+                                     col_ok, col0, gkb, group, next);
+        }
+      } else {
+        load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
+                                         kb + valid == kb_end ? valid - 1 : -1);
+      }
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;
@@ -577,6 +597,7 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
           }
         }
       }
+      if constexpr (kPipe) cur = next;
     }
     if (col_ok) {
 #pragma unroll
