@@ -91,14 +91,6 @@ inline int coop_stage_kblocks_for(int bits) {
 #define LB_GEMV_BLOCK_TILES 0
 #endif
 
-// A build flag for A/B timing: the PREQ kernel software-pipelined, each stage's loads (weights, scales, zeros and its
-// quantized-x slots) issued before the stage before it is computed (two stages of registers in flight). Tried before
-// PREQ, with x quantized in every warp: 5-20 % slower on the H200 (2026-12-02); on the H100 (2026-12-06, call 1) with
-// the slots still copied at the stage's start (an L2 round trip before every stage's compute): 7-11 % slower at int2.
-#ifndef LB_GEMV_PIPELINE
-#define LB_GEMV_PIPELINE 0
-#endif
-
 __device__ __forceinline__ float load_x(const void* p, int dtype, int64_t i) {
   if (dtype == kPackedF16) return __half2float(static_cast<const __half*>(p)[i]);
   if (dtype == kPackedBF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
@@ -377,36 +369,7 @@ struct StageLoads {
   float xv[NB][MR];
   float wx[NB];  // NormWeight: ops.weight at this lane's row of each k-block
   uint32_t flush;  // FOLD: bit i set where k-block i ends its group or the run (its scale and zeros are loaded)
-  uint4 xqv[(NB * MR * (kSlotWords / 4) + 31) / 32];  // LB_GEMV_PIPELINE: this lane's vectors of the stage's x slots
 };
-
-// The pipelined PREQ kernel (LB_GEMV_PIPELINE): the lane's vectors of a stage's quantized-x slots (contiguous in xq,
-// in the shared slots' order), loaded into registers a stage ahead (load_stage_xq), then stored to the warp's shared
-// slots (store_stage_xq).
-template <int B, int MR, bool S16, int NB>
-__device__ __forceinline__ void load_stage_xq(const uint4* xq, int64_t kb, int valid, int lane,
-                                              StageLoads<B, MR, S16, NB>& s) {
-  constexpr int kSlotVecs = kSlotWords / 4;
-  const uint4* src = xq + kb * (MR * kSlotVecs);
-  const int vecs = valid * MR * kSlotVecs;
-#pragma unroll
-  for (int it = 0; it < (NB * MR * kSlotVecs + 31) / 32; ++it) {
-    const int v = lane + 32 * it;
-    s.xqv[it] = v < vecs ? src[v] : make_uint4(0u, 0u, 0u, 0u);
-  }
-}
-
-template <int B, int MR, bool S16, int NB>
-__device__ __forceinline__ void store_stage_xq(const StageLoads<B, MR, S16, NB>& s, int valid, int lane, uint32_t* xs) {
-  constexpr int kSlotVecs = kSlotWords / 4;
-  uint4* dst = reinterpret_cast<uint4*>(xs);
-  const int vecs = valid * MR * kSlotVecs;
-#pragma unroll
-  for (int it = 0; it < (NB * MR * kSlotVecs + 31) / 32; ++it) {
-    const int v = lane + 32 * it;
-    if (v < vecs) dst[v] = s.xqv[it];
-  }
-}
 
 // The load cursor of a segment: the group of the next k-block, that k-block's place in it, and the lane's
 // scale and zero words of the group (pointers advanced with the group, so the loop does no 64-bit multiply).
@@ -505,7 +468,6 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
   static_assert(!PREQ || XOP == kGemvInputPlain, "pre-quantized x takes the plain input");
   static_assert(!FOLD || XOP == kGemvInputPlain, "the group fold takes the plain input");
   constexpr int NB = stage_kblocks<B>();
-  constexpr bool kPipe = LB_GEMV_PIPELINE && PREQ && !FOLD;
   using Stage = StageLoads<B, MR, S16, NB>;
   LB_SHARED_ARRAY(uint4, smem4, kWarps * NB * MR * kSlotWords / 4);
 
@@ -561,23 +523,11 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
 
     GroupCursor<B, S16> group(a, kb_begin, gkb, col0);
     Stage cur{};
-    [[maybe_unused]] Stage next{};
-    if constexpr (kPipe) {
-      load_stage<B, MR, S16, NB>(a, kb_begin, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb_begin)), col_ok,
-                                 col0, gkb, group, cur);
-    }
     for (int64_t kb = kb_begin; kb < kb_end; kb += NB) {
       const int valid = static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb));
-      // 1. every global load of the stage (kPipe: of the next stage, this one's are in flight)
-      if constexpr (kPipe) {
-        if (kb + NB < kb_end) {
-          load_stage<B, MR, S16, NB>(a, kb + NB, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb - NB)),
-                                     col_ok, col0, gkb, group, next);
-        }
-      } else {
-        load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
-                                         kb + valid == kb_end ? valid - 1 : -1);
-      }
+      // 1. every global load of the stage
+      load_stage<B, MR, S16, NB, FOLD>(a, kb, valid, col_ok, col0, gkb, group, cur,
+                                       kb + valid == kb_end ? valid - 1 : -1);
       if constexpr (XOP == kGemvInputNormWeight) {  // a weight: loaded with the stage's weights, before pdl_wait
 #pragma unroll
         for (int i = 0; i < NB; ++i) cur.wx[i] = i < valid ? load_x(ops.weight, ops.weight_dtype, (kb + i) * kKBlockRows + lane) : 0.0f;
@@ -587,17 +537,8 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
         waited = true;
         if constexpr (XOP == kGemvInputSiluMul) norm_scale = silu_mul_norm_scale(ops);
       }
-      if constexpr (kPipe) {  // the quantized x of this stage (first of the segment) and of the next, after pdl_wait
-        if (kb == kb_begin) load_stage_xq<B, MR, S16, NB>(xq, kb, valid, lane, cur);
-        if (kb + NB < kb_end) {
-          load_stage_xq<B, MR, S16, NB>(xq, kb + NB, static_cast<int>(min(static_cast<int64_t>(NB), kb_end - kb - NB)),
-                                        lane, next);
-        }
-      }
       __syncwarp();  // the previous stage's reads of the slots are done
-      if constexpr (kPipe) {
-        store_stage_xq<B, MR, S16, NB>(cur, valid, lane, xs);  // 2. the stage's slots, loaded a stage before
-      } else if constexpr (PREQ) {
+      if constexpr (PREQ) {
         // 2. copy the stage's quantized x slots (contiguous in xq, in the shared slots' order)
         constexpr int kSlotVecs = kSlotWords / 4;
         const uint4* src = xq + kb * (MR * kSlotVecs);
@@ -636,7 +577,6 @@ __global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) pack
           }
         }
       }
-      if constexpr (kPipe) cur = next;
     }
     if (col_ok) {
 #pragma unroll
