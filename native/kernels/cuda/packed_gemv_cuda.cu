@@ -50,8 +50,8 @@ std::atomic<bool> gemv_coop_align{[] {
 // The share of the device's resident warps a launch plans for, in percent (LOWBIT_GEMV_RESIDENT_PERCENT, 1..1000;
 // default 100). Below 100 the GEMV leaves room on every SM for the next kernel of a PDL chain, whose blocks can
 // then start (and issue their weight loads) before this one drains. Above 100 the grid is more than one wave of
-// shorter runs, and the hardware hands the later blocks to the SMs that finish first (a timing experiment against
-// the one-wave plan's tail: docs/GPU.md).
+// shorter runs, and the hardware hands the later blocks to the SMs that finish first (against the one-wave plan's
+// tail; on the H100 no faster at int2 m = 1, mixed elsewhere: docs/BENCHMARKS.md, kernels, fourteenth round).
 constexpr int kMaxResidentPercent = 1000;
 std::atomic<int> gemv_resident_percent{[] {
   const char* v = std::getenv("LOWBIT_GEMV_RESIDENT_PERCENT");

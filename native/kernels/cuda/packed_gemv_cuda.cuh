@@ -344,7 +344,8 @@ __host__ __device__ constexpr int min_blocks() {
 }
 
 // A build flag for A/B timing: blocks per SM of the int2 m = 1 GEMV on pre-quantized x (PREQ); 6 caps it at 80
-// registers (79 used, no spill; 24 warps per SM instead of 20). int3 and int4 stay at 5 (int4 spills at 6).
+// registers (79 used, no spill; 24 warps per SM instead of 20; equal at 28672 x 8192 on the H100, kernels fourteenth
+// round). int3 and int4 stay at 5 (int4 spills at 6).
 #ifndef LB_GEMV_INT2_PREQ_MIN_BLOCKS
 #define LB_GEMV_INT2_PREQ_MIN_BLOCKS 5
 #endif
