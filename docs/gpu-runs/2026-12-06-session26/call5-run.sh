@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Twenty-sixth session, call 5 (H200): mma_pipe's coalesced weight copies (the default since the twenty-fourth session,
-# chosen on the H100) checked on an H200: `kernel_timing --mma-coalesced` (coal0 = fragment order, coal1 = row by row,
+# Twenty-sixth session, call 5 (asked for an H200, ran on an H100, which that kind may give): mma_pipe's coalesced weight
+# copies (the default since the twenty-fourth session, chosen on the H100) against the fragment order: `kernel_timing --mma-coalesced` (coal0 = fragment order, coal1 = row by row,
 # three interleaved rounds per shape) and test_packed_mma_pipe_cuda, from main's torch-free build carried in
 # build/abpkg3/ab.tar.xz.
 set -u
