@@ -79,7 +79,7 @@ cudaError_t launch(const PackedLinearCudaArgs& a, const GemvInputOps& ops, int s
       cudaGetLastError();
       blocks = 0;
     }
-    return blocks > 0 ? blocks : gemv_min_blocks<B, MR, PREQ>();
+    return blocks > 0 ? blocks : gemv_min_blocks<B, MR, PREQ, FOLD>();
   }();
   const int64_t resident = static_cast<int64_t>(sms) * per_sm * kWarps *
                            gemv_resident_percent.load(std::memory_order_relaxed) / 100;

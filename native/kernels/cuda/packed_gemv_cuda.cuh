@@ -22,7 +22,9 @@
 //    x slice of the stage (into its own shared-memory slot: only __syncwarp) and computes. With 20 warps
 //    per SM (m = 1) that is ~80 KB in flight per SM (int2: 40), 2-4x what 4.5 TB/s needs at DRAM latency.
 //    A software-pipelined variant (the next stage's loads issued before the current stage is computed, stages
-//    half as long) measured 5-20% slower at every shape on the H200 (2026-12-02, two sessions) and was removed.
+//    half as long) measured 5-20% slower at every shape on the H200 (2026-12-02, two sessions) and was removed; built
+//    again on the PREQ kernel with x's slots also loaded a stage ahead, it was 7-11 % slower at int2 on the H100
+//    (2026-12-06, docs/BENCHMARKS.md kernels fourteenth round; history b21fab1).
 //  * No wave tail: "stream-K" over the flattened (128-column tile, k-block) space. The grid holds just the
 //    warps that are resident at once (occupancy API), each gets an equal run of k-blocks (+-1) that may
 //    cross a tile boundary; it adds its partial sums to y with atomics (y zeroed first). A run is at
@@ -343,15 +345,15 @@ __host__ __device__ constexpr int min_blocks() {
   return MR == 1 ? 5 : MR == 2 ? 4 : 3;
 }
 
-// A build flag for A/B timing: blocks per SM of the int2 m = 1 GEMV on pre-quantized x (PREQ); 6 caps it at 80
-// registers (79 used, no spill; 24 warps per SM instead of 20; equal at 28672 x 8192 on the H100, kernels fourteenth
-// round). int3 and int4 stay at 5 (int4 spills at 6).
+// A build flag for A/B timing: blocks per SM of the int2 m = 1 GEMV on pre-quantized x (PREQ, without the group fold);
+// 6 caps it at 80 registers (79 used, no spill; 24 warps per SM instead of 20; equal at 28672 x 8192 on the H100,
+// kernels fourteenth round). int3, int4 and the fold stay at 5 (int4 and the int2 fold spill at 6).
 #ifndef LB_GEMV_INT2_PREQ_MIN_BLOCKS
 #define LB_GEMV_INT2_PREQ_MIN_BLOCKS 5
 #endif
-template <int B, int MR, bool PREQ>
+template <int B, int MR, bool PREQ, bool FOLD>
 __host__ __device__ constexpr int gemv_min_blocks() {
-  return B == 2 && MR == 1 && PREQ ? LB_GEMV_INT2_PREQ_MIN_BLOCKS : min_blocks<MR>();
+  return B == 2 && MR == 1 && PREQ && !FOLD ? LB_GEMV_INT2_PREQ_MIN_BLOCKS : min_blocks<MR>();
 }
 
 // One block = kWarps independent warps. Warp w (global) owns units [w * per_warp, (w + 1) * per_warp) of
@@ -462,7 +464,7 @@ __device__ __forceinline__ void load_stage_x(const PackedLinearCudaArgs& a, cons
 // and column tile, Nsight Compute on the int2 GEMV, 2026-12-02).
 // FOLD: zero points and scales applied once per group (kblock_fold, group_flush); plain input only.
 template <int B, int MR, bool S16, int XOP = kGemvInputPlain, bool PREQ = false, bool FOLD = false>
-__global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
+__global__ void __launch_bounds__(kThreads, gemv_min_blocks<B, MR, PREQ, FOLD>()) packed_gemv_kernel(PackedLinearCudaArgs a, int64_t per_warp,
                                                                                         [[maybe_unused]] bool vec_atomics,
                                                                                         GemvInputOps ops,
                                                                                         [[maybe_unused]] const uint4* xq) {
